@@ -1,0 +1,254 @@
+// The control protocol between a runtime and its clients (the CLI, the extension).
+// JSON-RPC 2.0 with vscode-jsonrpc framing over a Unix socket. Types only plus constants:
+// the extension imports this module and nothing else from runtime/.
+//
+// Wire names are snake_case where they mirror OpenRTC's runtime_snapshot(), so runbooks
+// and scripts written against OpenRTC read the same.
+
+export const PROTOCOL_VERSION = 1;
+
+/** Control-socket method names. Params are validated by the runtime; bad params → InvalidParams. */
+export const Methods = {
+  hello: 'hello',
+  snapshot: 'snapshot',
+  sessions: 'sessions',
+  subscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  startCalls: 'startCalls',
+  cancelSession: 'cancelSession',
+  setTenantCap: 'setTenantCap',
+  setBreaker: 'setBreaker',
+  setSlowThreshold: 'setSlowThreshold',
+  isolateTenant: 'isolateTenant',
+  restoreTenant: 'restoreTenant',
+  drain: 'drain',
+  reloadConfig: 'reloadConfig',
+  logs: 'logs',
+} as const;
+export type MethodName = (typeof Methods)[keyof typeof Methods];
+
+/** Server → client notification carrying one RuntimeEvent (after `subscribe`). */
+export const EventNotification = 'event';
+
+/** JSON-RPC error codes beyond the standard ones (-32700..-32600). */
+export const ErrorCodes = {
+  InvalidParams: -32602,
+  UnknownTenant: 1001,
+  InvalidTenantId: 1002,
+  NotIsolated: 1003,
+  Draining: 1004,
+  ConfigInvalid: 1005,
+  UnknownSession: 1006,
+  UnknownAgent: 1007,
+  Unsupported: 1008,
+} as const;
+
+export interface HelloParams {
+  client: string;
+  protocol_version: number;
+}
+export interface HelloResult {
+  protocol_version: number;
+  runtime_version: string;
+  pid: number;
+  node_version: string;
+  workspace: string;
+  config_path: string | null;
+  log_file: string;
+  /** Method names this runtime serves; clients must check before calling optional ones. */
+  capabilities: MethodName[];
+}
+
+export type SessionStatus = 'starting' | 'active' | 'slow' | 'draining' | 'ended' | 'failed' | 'cancelled';
+export type BreakerState = 'closed' | 'open' | 'half_open';
+export type IsolationMode = 'coroutine' | 'process';
+export type RejectionReason =
+  | 'draining'
+  | 'invalid_tenant'
+  | 'unknown_agent'
+  | 'circuit_open'
+  | 'tenant_cap'
+  | 'agent_cap'
+  | 'worker_cap';
+
+/** One source frame of a loop block, mapped back to the agent's own source. */
+export interface StackFrame {
+  function: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface SessionRow {
+  session_id: string;
+  agent_name: string;
+  tenant: string;
+  status: SessionStatus;
+  duration_s: number;
+  /** Share of this process's CPU over the recent window (see docs: what it measures per Node version). */
+  cpu_pct: number;
+  /** Estimated: an equal share of the process RSS in a shared process; the child's RSS when isolated alone. */
+  mem_mb: number;
+  blocked_ms_last: number | null;
+  /** Top frames of the last loop block this session caused, agent source first. */
+  blocked_frames: StackFrame[] | null;
+  started_at: string;
+  isolation: IsolationMode;
+}
+
+export interface BreakerSnapshot {
+  enabled: boolean;
+  state: BreakerState;
+  failures: number;
+  samples: number;
+  /** ISO time the breaker goes half-open, when open. */
+  retry_at: string | null;
+  cooldown_s: number;
+  times_opened: number;
+}
+
+export interface TenantSnapshot {
+  active: number;
+  cap: number | null;
+  failures: number;
+  started: number;
+  rejections_by_reason: Partial<Record<RejectionReason, number>>;
+  breaker: BreakerSnapshot;
+  isolation: IsolationMode;
+  slow_sessions: number;
+}
+
+export interface LoopLag {
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+export interface RuntimeSnapshot {
+  timestamp: number;
+  uptime_seconds: number;
+  registered_agents: number;
+  active_sessions: number;
+  total_sessions_started: number;
+  total_session_failures: number;
+  last_error: string | null;
+  sessions_by_agent: Record<string, number>;
+  sessions_by_tenant: Record<string, number>;
+  max_concurrent_sessions: number;
+  tenants: Record<string, TenantSnapshot>;
+  loop_lag: LoopLag;
+  rss_mb: number;
+  draining: boolean;
+  sessions: SessionRow[];
+}
+
+/** Events: on the control stream (`event` notifications) and in the versioned JSONL metrics file. */
+export type RuntimeEvent =
+  | { type: 'session_started'; ts: string; session_id: string; tenant: string; agent_name: string }
+  | { type: 'session_ended'; ts: string; session_id: string; tenant: string; agent_name: string; duration_s: number }
+  | { type: 'session_failed'; ts: string; session_id: string; tenant: string; agent_name: string; error: string }
+  | { type: 'session_cancelled'; ts: string; session_id: string; tenant: string; agent_name: string; reason: string }
+  | { type: 'rejected'; ts: string; tenant: string; agent_name: string; reason: RejectionReason; detail: string }
+  | { type: 'breaker_opened'; ts: string; tenant: string; failures: number; samples: number; cooldown_s: number }
+  | { type: 'breaker_half_open'; ts: string; tenant: string }
+  | { type: 'breaker_closed'; ts: string; tenant: string }
+  | {
+      type: 'slow_session';
+      ts: string;
+      /** null when the loop was blocked outside any session (runtime code). */
+      session_id: string | null;
+      tenant: string | null;
+      agent_name: string | null;
+      blocked_ms: number;
+      frames: StackFrame[];
+    }
+  | { type: 'tenant_isolated'; ts: string; tenant: string; pid: number | null }
+  | { type: 'tenant_restored'; ts: string; tenant: string }
+  | { type: 'config_reloaded'; ts: string; ok: boolean; error: string | null }
+  | { type: 'agent_reloaded'; ts: string; agent_name: string; file: string; ok: boolean; error: string | null }
+  | { type: 'draining'; ts: string };
+export type RuntimeEventType = RuntimeEvent['type'];
+
+export interface SubscribeParams {
+  /** Event types to receive; omitted = all. */
+  types?: RuntimeEventType[];
+}
+
+export interface StartCallsParams {
+  agent: string;
+  tenant?: string;
+  /** Extra dispatch metadata; `tenant` here is overridden by the tenant param when both are given. */
+  metadata?: Record<string, unknown>;
+  /** Scripted caller turns, in order; the caller hangs up after the last one is answered. */
+  say?: string[];
+  count?: number;
+  concurrency?: number;
+  /** Calls started per second across the run; omitted = as fast as concurrency allows. */
+  rate?: number;
+  /** Caller think-time between turns, ms. */
+  think_ms?: number;
+  /** When true the reply comes once every call has ended; otherwise at once after admission. */
+  wait?: boolean;
+}
+export interface StartCallsResult {
+  started: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  rejected: Partial<Record<RejectionReason, number>>;
+  sessions: string[];
+}
+
+export interface CancelSessionParams {
+  session_id: string;
+}
+export interface SetTenantCapParams {
+  tenant: string;
+  /** null removes the tenant's own cap (the "*" default applies again). */
+  cap: number | null;
+}
+export interface SetBreakerParams {
+  tenant: string;
+  enabled?: boolean;
+  cooldown_s?: number;
+  failure_ratio?: number;
+  min_samples?: number;
+  window_s?: number;
+}
+export interface SetSlowThresholdParams {
+  threshold_ms: number;
+}
+export interface TenantParams {
+  tenant: string;
+}
+export interface DrainParams {
+  timeout_s?: number;
+}
+export interface ReloadConfigResult {
+  ok: boolean;
+  error: string | null;
+}
+
+/** One scoped JSONL log record, OpenRTC's field names. */
+export interface LogRecord {
+  timestamp: string;
+  level: string;
+  session_id: string | null;
+  agent_name: string | null;
+  tenant: string | null;
+  logger: string;
+  message: string;
+  exc_info?: string;
+}
+export interface LogsParams {
+  session_id?: string;
+  tenant?: string;
+  agent_name?: string;
+  level?: string;
+  /** At most this many of the newest matching records. */
+  limit?: number;
+}
+export interface LogsResult {
+  records: LogRecord[];
+  skipped_lines: number;
+}

@@ -1,0 +1,56 @@
+// One esbuild script for every bundle the extension ships: client, language server,
+// runtime and CLI. Each entry is self-contained (no node_modules at run time).
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+
+/** out name (under dist/) → source entry. Entries whose source does not exist yet are skipped. */
+const entries = {
+  cli: 'runtime/cli/main.ts',
+  runtime: 'runtime/index.ts',
+};
+
+/** Files copied verbatim next to the bundles (wasm grammars, native helpers). [from, to under dist/] */
+const assets = [];
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const entryPoints = Object.entries(entries)
+  .filter(([, src]) => existsSync(join(root, src)))
+  .map(([out, src]) => ({ out, in: join(root, src) }));
+
+const options = {
+  entryPoints,
+  outdir: dist,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  minify: production,
+  external: ['vscode'],
+  logLevel: 'warning',
+  loader: { '.wasm': 'file' },
+};
+
+for (const [from, to] of assets) {
+  const src = join(root, from);
+  if (!existsSync(src)) throw new Error(`build: asset missing: ${from} (run npm ci)`);
+  cpSync(src, join(dist, to));
+}
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+  console.log('esbuild: watching');
+} else {
+  await esbuild.build(options);
+}
