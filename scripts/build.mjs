@@ -12,10 +12,17 @@ const dist = join(root, 'dist');
 const entries = {
   cli: 'runtime/cli/main.ts',
   runtime: 'runtime/index.ts',
+  'tenant-child': 'runtime/isolation/child-main.ts',
+  watchdog: 'runtime/attribution/watchdog-worker.ts',
+  server: 'server/main.ts',
+  extension: 'client/extension.ts',
 };
 
 /** Files copied verbatim next to the bundles (wasm grammars, native helpers). [from, to under dist/] */
-const assets = [];
+const assets = [
+  ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
+  ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
+];
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
