@@ -252,3 +252,36 @@ export interface LogsResult {
   records: LogRecord[];
   skipped_lines: number;
 }
+
+/**
+ * What a runtime serves over the socket: the control server maps each method to one of
+ * these (after validating params). The in-process Runtime implements it; so can a fake in tests.
+ */
+export interface ControlApi {
+  hello(params: HelloParams): HelloResult;
+  snapshot(): RuntimeSnapshot;
+  sessions(): SessionRow[];
+  startCalls(params: StartCallsParams): Promise<StartCallsResult>;
+  cancelSession(params: CancelSessionParams): void;
+  setTenantCap(params: SetTenantCapParams): TenantSnapshot;
+  setBreaker(params: SetBreakerParams): BreakerSnapshot;
+  setSlowThreshold(params: SetSlowThresholdParams): void;
+  isolateTenant(params: TenantParams): Promise<TenantSnapshot>;
+  restoreTenant(params: TenantParams): Promise<TenantSnapshot>;
+  drain(params: DrainParams): Promise<void>;
+  reloadConfig(): Promise<ReloadConfigResult>;
+  logs(params: LogsParams): Promise<LogsResult>;
+  /** Live events; returns an unsubscribe function. */
+  onEvent(listener: (event: RuntimeEvent) => void): () => void;
+}
+
+/** Errors thrown by ControlApi implementations carry a code from ErrorCodes and a message for humans. */
+export class ControlError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
