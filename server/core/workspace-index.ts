@@ -1,0 +1,138 @@
+// The workspace index: one FileSummary per file, import resolution between them, and the
+// reverse import graph (who must be re-diagnosed when a file changes). Resolution results
+// are cached per file and dropped when the set of files changes, since a new file can make
+// a previously dangling import resolve.
+import type { FileSummary, FunctionSummary } from '../analysis/summary';
+import { resolveModule } from './resolve';
+
+export interface ResolvedFunction {
+  summary: FileSummary;
+  fn: FunctionSummary;
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileSummary>();
+  private readonly functionsById = new WeakMap<FileSummary, Map<string, FunctionSummary>>();
+  /** importing file → specifier → resolved path (null: not a workspace file). */
+  private readonly resolutions = new Map<string, Map<string, string | null>>();
+  private importers: Map<string, Set<string>> | null = null;
+  /** Bumped on every change; derived analyses compare it to know when to rebuild. */
+  private revision = 0;
+
+  constructor(private readonly roots: readonly string[]) {}
+
+  get version(): number {
+    return this.revision;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** Adds or replaces a file's summary. */
+  set(summary: FileSummary): void {
+    const isNew = !this.files.has(summary.path);
+    this.files.set(summary.path, summary);
+    if (isNew) this.resolutions.clear();
+    else this.resolutions.delete(summary.path);
+    this.importers = null;
+    this.revision++;
+  }
+
+  delete(path: string): boolean {
+    if (!this.files.delete(path)) return false;
+    this.resolutions.clear();
+    this.importers = null;
+    this.revision++;
+    return true;
+  }
+
+  get(path: string): FileSummary | undefined {
+    return this.files.get(path);
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  summaries(): IterableIterator<FileSummary> {
+    return this.files.values();
+  }
+
+  functionById(summary: FileSummary, id: string): FunctionSummary | undefined {
+    let byId = this.functionsById.get(summary);
+    if (byId === undefined) {
+      byId = new Map(summary.functions.map((f) => [f.id, f]));
+      this.functionsById.set(summary, byId);
+    }
+    return byId.get(id);
+  }
+
+  /** The workspace file a specifier written in `fromPath` refers to, or null. */
+  resolveFile(fromPath: string, specifier: string): string | null {
+    const from = this.files.get(fromPath);
+    if (from === undefined) return null;
+    let cache = this.resolutions.get(fromPath);
+    if (cache === undefined) {
+      cache = new Map();
+      this.resolutions.set(fromPath, cache);
+    }
+    const cached = cache.get(specifier);
+    if (cached !== undefined) return cached;
+    const resolved = resolveModule(from.language, fromPath, specifier, this.roots, (p) => this.files.has(p));
+    cache.set(specifier, resolved);
+    return resolved;
+  }
+
+  /** The function an imported name refers to: `name` must be one of the target file's exports. */
+  resolveImport(fromPath: string, specifier: string, name: string): ResolvedFunction | null {
+    const targetPath = this.resolveFile(fromPath, specifier);
+    if (targetPath === null) return null;
+    const summary = this.files.get(targetPath);
+    if (summary === undefined) return null;
+    const id = Object.prototype.hasOwnProperty.call(summary.exports, name) ? summary.exports[name] : undefined;
+    if (id === undefined) return null;
+    const fn = this.functionById(summary, id);
+    return fn === undefined ? null : { summary, fn };
+  }
+
+  /** Files whose findings can change when `path` changes: its importers, transitively (not itself). */
+  dependentsOf(path: string): Set<string> {
+    const importers = this.importerGraph();
+    const out = new Set<string>();
+    const stack = [path];
+    while (stack.length > 0) {
+      const current = stack.pop() as string;
+      for (const importer of importers.get(current) ?? []) {
+        if (importer !== path && !out.has(importer)) {
+          out.add(importer);
+          stack.push(importer);
+        }
+      }
+    }
+    return out;
+  }
+
+  private importerGraph(): Map<string, Set<string>> {
+    if (this.importers !== null) return this.importers;
+    const graph = new Map<string, Set<string>>();
+    for (const summary of this.files.values()) {
+      for (const fn of summary.functions) {
+        for (const call of fn.calls) {
+          if (call.callee.kind !== 'import') continue;
+          const target = this.resolveFile(summary.path, call.callee.module);
+          if (target === null || target === summary.path) continue;
+          let set = graph.get(target);
+          if (set === undefined) graph.set(target, (set = new Set()));
+          set.add(summary.path);
+        }
+      }
+    }
+    this.importers = graph;
+    return graph;
+  }
+}
