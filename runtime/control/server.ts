@@ -1,0 +1,182 @@
+// The control server: JSON-RPC 2.0 (vscode-jsonrpc) over a Unix socket, serving every method
+// in `Methods` against a ControlApi. Params are validated before the API is called, so a bad
+// request gets an error and changes nothing. A garbled or oversized frame closes only the
+// connection that sent it.
+import { createServer, type Server, type Socket } from 'node:net';
+import { lstatSync } from 'node:fs';
+import {
+  ErrorCodes as RpcErrorCodes,
+  ResponseError,
+  SocketMessageWriter,
+  createMessageConnection,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  ControlError,
+  EventNotification,
+  Methods,
+  type CancelSessionParams,
+  type ControlApi,
+  type DrainParams,
+  type HelloParams,
+  type LogsParams,
+  type MethodName,
+  type RuntimeEventType,
+  type SetBreakerParams,
+  type SetSlowThresholdParams,
+  type SetTenantCapParams,
+  type StartCallsParams,
+  type TenantParams,
+} from '../../protocol/control.js';
+import { EventsDroppedNotification } from '../../protocol/connect.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing.js';
+import { BoundedSocketReader } from './bounded-reader.js';
+import { EventStream, type EventSink } from './event-stream.js';
+import { validateParams } from './params.js';
+import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path.js';
+
+export interface ControlServerOptions {
+  api: ControlApi;
+  socketPath: string;
+  /** Enforce a private (0700, ours, not a symlink) directory; off only for an explicit --socket elsewhere. */
+  privateDir?: boolean;
+  maxMessageBytes?: number;
+  /** Unsent event bytes on one subscriber's socket beyond which its events are dropped (counted). */
+  maxEventBacklogBytes?: number;
+  /** Told why a connection was closed by the server (garbled/oversized input), for the runtime's log. */
+  onConnectionDropped?: (reason: string) => void;
+}
+
+export interface ControlServer {
+  readonly socketPath: string;
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+type Params = Record<string, unknown>;
+type Handler = (api: ControlApi, params: Params) => unknown;
+
+// The casts are safe: validateParams has checked each field against paramSpecs[method].
+const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler> = {
+  hello: (api, p) => api.hello(p as unknown as HelloParams),
+  snapshot: (api) => api.snapshot(),
+  sessions: (api) => api.sessions(),
+  startCalls: (api, p) => api.startCalls(p as unknown as StartCallsParams),
+  cancelSession: (api, p) => api.cancelSession(p as unknown as CancelSessionParams),
+  setTenantCap: (api, p) => api.setTenantCap(p as unknown as SetTenantCapParams),
+  setBreaker: (api, p) => api.setBreaker(p as unknown as SetBreakerParams),
+  setSlowThreshold: (api, p) => api.setSlowThreshold(p as unknown as SetSlowThresholdParams),
+  isolateTenant: (api, p) => api.isolateTenant(p as unknown as TenantParams),
+  restoreTenant: (api, p) => api.restoreTenant(p as unknown as TenantParams),
+  drain: (api, p) => api.drain(p as unknown as DrainParams),
+  reloadConfig: (api) => api.reloadConfig(),
+  logs: (api, p) => api.logs(p as unknown as LogsParams),
+};
+
+function toResponseError(method: string, error: unknown): ResponseError<void> {
+  if (error instanceof ControlError) return new ResponseError(error.code, error.message);
+  if (error instanceof ResponseError) return error;
+  return new ResponseError(RpcErrorCodes.InternalError, `${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+export const DEFAULT_EVENT_BACKLOG_BYTES = 1024 * 1024;
+/** vscode-jsonrpc queues writes behind a promise chain before they reach the socket; bound that too. */
+const MAX_QUEUED_NOTIFICATIONS = 256;
+
+function eventSink(socket: Socket, connection: MessageConnection, maxBacklogBytes: number): EventSink {
+  let queued = 0;
+  const send = (method: string, params: unknown): void => {
+    queued += 1;
+    connection
+      .sendNotification(method, params)
+      .catch(() => {}) // the connection is closing; its close handler cleans up
+      .finally(() => (queued -= 1));
+  };
+  return {
+    isBackedUp: () => queued >= MAX_QUEUED_NOTIFICATIONS || socket.writableLength > maxBacklogBytes,
+    sendEvent: (event) => send(EventNotification, event),
+    sendDropped: (dropped) => send(EventsDroppedNotification, { dropped }),
+  };
+}
+
+/** Serves one accepted socket until it closes. */
+function serveConnection(socket: Socket, options: Required<Omit<ControlServerOptions, 'privateDir'>>): void {
+  const reader = new BoundedSocketReader(socket, options.maxMessageBytes);
+  const connection: MessageConnection = createMessageConnection(reader, new SocketMessageWriter(socket));
+  let unsubscribe: (() => void) | null = null;
+  const stopEvents = (): void => {
+    unsubscribe?.();
+    unsubscribe = null;
+  };
+
+  reader.onError((error) => {
+    options.onConnectionDropped(error.message);
+    socket.destroy();
+  });
+  socket.on('error', () => socket.destroy());
+  socket.on('close', () => {
+    stopEvents();
+    connection.dispose();
+  });
+
+  connection.onRequest(async (method: string, rawParams: unknown) => {
+    try {
+      const params = validateParams(method, rawParams);
+      if (method === Methods.subscribe) {
+        stopEvents();
+        const types = params.types ? new Set(params.types as RuntimeEventType[]) : null;
+        const stream = new EventStream(eventSink(socket, connection, options.maxEventBacklogBytes), types);
+        unsubscribe = options.api.onEvent((event) => stream.deliver(event));
+        return null;
+      }
+      if (method === Methods.unsubscribe) {
+        stopEvents();
+        return null;
+      }
+      const handler = handlers[method as keyof typeof handlers];
+      if (!handler) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
+      return (await handler(options.api, params)) ?? null;
+    } catch (error) {
+      return toResponseError(method, error);
+    }
+  });
+  connection.listen();
+}
+
+export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
+  const { socketPath } = options;
+  await prepareSocketPath(socketPath, { private: options.privateDir ?? true });
+  const resolved = {
+    api: options.api,
+    socketPath,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxEventBacklogBytes: options.maxEventBacklogBytes ?? DEFAULT_EVENT_BACKLOG_BYTES,
+    onConnectionDropped: options.onConnectionDropped ?? (() => {}),
+  };
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    serveConnection(socket, resolved);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  secureSocketFile(socketPath);
+  const inode = lstatSync(socketPath).ino;
+
+  return {
+    socketPath,
+    connectionCount: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+        removeSocketFile(socketPath, inode);
+      }),
+  };
+}
