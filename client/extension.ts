@@ -1,0 +1,45 @@
+// Entry point. Activation is cheap: views, commands and the status bar are wired, sockets are
+// watched only when asked (or when openrtc.runtime.autoStart / .socket say so).
+import * as vscode from 'vscode';
+import { Controller } from './controller';
+import { registerRuntimeCommands } from './commands/runtime-commands';
+import { RuntimeManager } from './runtime/runtime-manager';
+import { createStatusBar } from './views/status-bar';
+import { TREE_VIEW_ID, WorkersTreeProvider } from './views/tree-view';
+
+/** What the extension returns from activate(): the e2e tests reach the live state through it. */
+export interface OpenRtcApi {
+  controller: Controller;
+  runtime: RuntimeManager;
+  tree: WorkersTreeProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): OpenRtcApi {
+  const output = vscode.window.createOutputChannel('OpenRTC');
+  const controller = new Controller(output);
+  const runtime = new RuntimeManager(controller, context.extensionPath, output);
+  const tree = new WorkersTreeProvider(controller);
+  const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    output,
+    controller,
+    runtime,
+    tree,
+    view,
+    createStatusBar(controller, 'openrtc.showView'),
+    vscode.commands.registerCommand('openrtc.showView', () => vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`)),
+    ...registerRuntimeCommands(controller, runtime),
+  );
+
+  const settings = vscode.workspace.getConfiguration('openrtc.runtime');
+  const socket = settings.get<string>('socket', '');
+  if (socket) controller.watch(socket, socket.split('/').pop() ?? socket, 'attached');
+  if (settings.get<boolean>('autoStart', false) && runtime.workspaceFolder()) {
+    runtime.start().catch((err: Error) => void vscode.window.showErrorMessage(`OpenRTC: ${err.message}`));
+  }
+  return { controller, runtime, tree };
+}
+
+export function deactivate(): void {
+  // Disposables registered on the context stop the runtime and close the sockets.
+}
