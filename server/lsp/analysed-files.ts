@@ -1,0 +1,95 @@
+// Keeps the core's index in step with file contents: open documents (by version) and files
+// on disk (read at scan time or when a watcher reports them). Text is bounded before it
+// reaches a front end, and a front end that throws (it should not) yields an empty summary
+// rather than taking the server down.
+import { promises as fs } from 'node:fs';
+import type { FileSummary, FrontEndOptions, Language } from '../analysis/summary';
+import type { WorkspaceAnalysis } from '../core/workspace-analysis';
+import { languageOfPath } from './languages';
+
+export type AnalyzeFile = (path: string, language: Language, text: string, options: FrontEndOptions) => FileSummary;
+
+export interface Truncation {
+  analysedChars: number;
+  totalChars: number;
+  /** 0-based line where analysis stopped. */
+  line: number;
+}
+
+interface AnalysedState {
+  /** Document version, or null for text read from disk. */
+  version: number | null;
+  truncation: Truncation | null;
+}
+
+/** Files above this are not read from disk at all (generated bundles, data dumps). */
+const maxDiskBytes = 20 * 1024 * 1024;
+
+export class AnalysedFiles {
+  private readonly state = new Map<string, AnalysedState>();
+
+  constructor(
+    private readonly analysis: WorkspaceAnalysis,
+    private readonly analyze: AnalyzeFile,
+    private readonly maxChars: number,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  isCurrent(path: string, version: number | null): boolean {
+    const s = this.state.get(path);
+    return s !== undefined && s.version === version && this.analysis.index.has(path);
+  }
+
+  truncation(path: string): Truncation | null {
+    return this.state.get(path)?.truncation ?? null;
+  }
+
+  /** Analyses `text` and returns the other files whose findings may have changed. */
+  analyseText(path: string, text: string, version: number | null): Set<string> {
+    const language = languageOfPath(path);
+    if (language === null) return new Set();
+    const { bounded, truncation } = this.bound(text);
+    let summary: FileSummary;
+    try {
+      summary = this.analyze(path, language, bounded, { moduleLevelIsLoop: this.analysis.settings.moduleLevelIsLoop });
+    } catch (error) {
+      this.log(`front end failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      summary = { path, language, functions: [], exports: {}, suppressions: [], parseErrors: 1 };
+    }
+    this.state.set(path, { version, truncation });
+    return this.analysis.update(summary);
+  }
+
+  /** Reads and analyses a file from disk; a missing or unreadable file is forgotten. */
+  async analyseFromDisk(path: string): Promise<Set<string>> {
+    try {
+      const stat = await fs.stat(path);
+      if (!stat.isFile() || stat.size > maxDiskBytes) {
+        if (stat.size > maxDiskBytes) this.log(`skipped ${path}: ${stat.size} bytes is over the ${maxDiskBytes}-byte read limit`);
+        return this.forget(path);
+      }
+      return this.analyseText(path, await fs.readFile(path, 'utf8'), null);
+    } catch {
+      return this.forget(path);
+    }
+  }
+
+  forget(path: string): Set<string> {
+    this.state.delete(path);
+    return this.analysis.index.has(path) ? this.analysis.remove(path) : new Set();
+  }
+
+  paths(): string[] {
+    return [...this.state.keys()];
+  }
+
+  /** Cuts text at the last line break before the limit so no line is analysed half-read. */
+  private bound(text: string): { bounded: string; truncation: Truncation | null } {
+    if (text.length <= this.maxChars) return { bounded: text, truncation: null };
+    const cut = text.lastIndexOf('\n', this.maxChars);
+    const bounded = text.slice(0, cut > 0 ? cut + 1 : this.maxChars);
+    let line = 0;
+    for (let i = bounded.indexOf('\n'); i !== -1; i = bounded.indexOf('\n', i + 1)) line++;
+    return { bounded, truncation: { analysedChars: bounded.length, totalChars: text.length, line } };
+  }
+}

@@ -1,0 +1,49 @@
+// Finds the workspace's source files at start-up so files that are not open get results
+// too. Bounded: it skips dependency, build and virtual-env folders and stops at a file count,
+// reporting that it stopped rather than walking a huge monorepo for minutes.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { languageOfPath } from './languages';
+
+const skippedDirectories = new Set([
+  'node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', '.venv', 'venv', 'env', '__pycache__',
+  '.mypy_cache', '.pytest_cache', '.ruff_cache', '.tox', '.nox', 'site-packages', '.openrtc', '.tools', 'coverage',
+]);
+
+export interface ScanResult {
+  files: string[];
+  /** True when the file limit stopped the walk. */
+  truncated: boolean;
+}
+
+/** Dependency/build folders by name, and hidden folders (.git, .vscode, .cache, ...). */
+function isSkipped(name: string): boolean {
+  return skippedDirectories.has(name) || name.startsWith('.');
+}
+
+export async function scanWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
+  const files: string[] = [];
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const dir = queue.shift() as string;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable or vanished folder: nothing to analyse there
+    }
+    // A folder holding pyvenv.cfg is a virtual env whatever its name.
+    if (entries.some((e) => e.isFile() && e.name === 'pyvenv.cfg')) continue;
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!isSkipped(entry.name)) queue.push(full);
+      } else if (entry.isFile() && languageOfPath(full) !== null) {
+        if (files.length >= maxFiles) return { files, truncated: true };
+        files.push(full);
+      }
+    }
+  }
+  return { files, truncated: false };
+}
