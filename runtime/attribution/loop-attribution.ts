@@ -1,0 +1,234 @@
+// The main-thread side of loop monitoring: a heartbeat that measures loop lag and blocks,
+// the watchdog worker that samples who held the loop, and the per-session state the runtime
+// puts on its rows (slow, last block, CPU share). Plug-in seam for the Runtime: start/stop,
+// setThreshold, onBlock, sessionState, loopLag, forgetSession.
+import inspector from 'node:inspector';
+import { Worker } from 'node:worker_threads';
+import type { LoopLag, StackFrame } from '../../protocol/control';
+import { BlockMatcher, type BlockReport } from './block-matcher';
+import { CpuWindow } from './cpu-window';
+import { LagWindow } from './lag-window';
+import { installProbes } from './main-probes';
+import { SLOT_COUNT, Slot, type WatchdogMessage, type WorkerInit } from './messages';
+import { SlowMarks } from './slow-marks';
+import { watchdogWorkerSource, type WorkerSource } from './worker-file';
+
+export interface LoopAttributionOptions {
+  /** `slow_session_threshold_ms`; default 50. */
+  thresholdMs?: number;
+  /** Window of `cpu_pct`, ms; default 10 000. */
+  cpuWindowMs?: number;
+  /** CPU sampling period, ms; default 10. 0 turns CPU sampling off. */
+  cpuSampleMs?: number;
+  /** Window of the loop-lag percentiles, ms; default 10 000. */
+  lagWindowMs?: number;
+  maxFrames?: number;
+  worker?: WorkerSource;
+  /** Where `[slow-session]` lines go (the runtime passes its logger's warn). */
+  log?: (line: string) => void;
+}
+
+export interface SessionLoopState {
+  slow: boolean;
+  blocked_ms_last: number | null;
+  blocked_frames: StackFrame[] | null;
+  cpu_pct: number;
+}
+
+export const MIN_THRESHOLD_MS = 5;
+export const MAX_THRESHOLD_MS = 60_000;
+
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/** Heartbeat period: a tenth of the threshold, so a block's measured length is within 10 % of it. */
+function heartbeatMsFor(thresholdMs: number): number {
+  return Math.min(20, Math.max(2, thresholdMs / 10));
+}
+
+export function validateThreshold(ms: unknown, where: string): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < MIN_THRESHOLD_MS || ms > MAX_THRESHOLD_MS) {
+    throw new RangeError(
+      `${where}: slow_session_threshold_ms must be a number from ${MIN_THRESHOLD_MS} to ${MAX_THRESHOLD_MS}, got ${JSON.stringify(ms)}`,
+    );
+  }
+  return ms;
+}
+
+export function formatSlowSessionLog(r: BlockReport): string {
+  const who = r.session_id ?? (r.attribution === 'unsampled' ? 'unknown' : 'none');
+  const why =
+    r.attribution === 'outside'
+      ? ' (runtime code, outside any session)'
+      : r.attribution === 'unsampled'
+        ? ' (ended before the watchdog sampled it; not attributed)'
+        : ` (tenant=${r.tenant} agent=${r.agent_name})`;
+  const frames = r.frames.map((f) => `\n    at ${f.function} (${f.file}:${f.line}:${f.column})`).join('');
+  return `[slow-session] session_id=${who} blocked event loop for ${r.blocked_ms}ms${why}${frames}`;
+}
+
+export class LoopAttribution {
+  private readonly shared = new Float64Array(new SharedArrayBuffer(SLOT_COUNT * Float64Array.BYTES_PER_ELEMENT));
+  private readonly matcher = new BlockMatcher();
+  private readonly marks = new SlowMarks();
+  private readonly cpu: CpuWindow;
+  private readonly lag: LagWindow;
+  private readonly listeners = new Set<(r: BlockReport) => void>();
+  private threshold: number;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private debuggerCheck: NodeJS.Timeout | null = null;
+  private lastBeat = 0;
+  private worker: Worker | null = null;
+  private uninstall: (() => void) | null = null;
+  private workerError: string | null = null;
+
+  constructor(private readonly opts: LoopAttributionOptions = {}) {
+    this.threshold = validateThreshold(opts.thresholdMs ?? 50, 'LoopAttribution');
+    this.cpu = new CpuWindow(opts.cpuWindowMs ?? 10_000);
+    this.lag = new LagWindow(opts.lagWindowMs ?? 10_000, wallNow());
+  }
+
+  get thresholdMs(): number {
+    return this.threshold;
+  }
+
+  /** Last error the watchdog reported (attribution degraded), or null. */
+  get degraded(): string | null {
+    return this.workerError;
+  }
+
+  async start(): Promise<void> {
+    if (this.worker) return;
+    this.uninstall = installProbes(this.shared, this.opts.maxFrames ?? 8);
+    this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
+    this.applyThreshold();
+    const cpuSampleMs = this.opts.cpuSampleMs ?? 10;
+    const init: WorkerInit = {
+      buffer: this.shared.buffer as SharedArrayBuffer,
+      // 0 = off: an interval far beyond any window means no samples are taken.
+      cpuSampleMs: cpuSampleMs > 0 ? cpuSampleMs : 2 ** 31 - 1,
+      cpuFlushMs: 1000,
+      pollMs: Math.max(1, heartbeatMsFor(this.threshold) / 2),
+    };
+    const src = this.opts.worker ?? watchdogWorkerSource();
+    const worker = new Worker(src.code, { eval: src.eval, workerData: init });
+    worker.on('message', (msg: WatchdogMessage) => this.onWorkerMessage(msg));
+    worker.on('error', (err) => {
+      this.workerError = `watchdog worker failed: ${err.message}`;
+      this.opts.log?.(`[slow-session] ${this.workerError}; loop blocks are measured but not attributed`);
+    });
+    this.worker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.once('online', resolve);
+      worker.once('error', reject);
+    });
+    // The process's lifetime is the runtime's business, never the watchdog's.
+    worker.unref();
+    this.debuggerCheck = setInterval(() => {
+      this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
+    }, 1000).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.debuggerCheck) clearInterval(this.debuggerCheck);
+    this.heartbeat = this.debuggerCheck = null;
+    this.shared[Slot.enabled] = 0;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+    this.uninstall?.();
+    this.uninstall = null;
+  }
+
+  setThreshold(ms: number): void {
+    this.threshold = validateThreshold(ms, 'setSlowThreshold');
+    if (this.worker) this.applyThreshold();
+  }
+
+  onBlock(listener: (r: BlockReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  loopLag(): LoopLag {
+    return this.lag.read(wallNow());
+  }
+
+  /** Percent of the loop thread's time in the window, per session id. */
+  cpuShares(): Map<string, number> {
+    return this.cpu.shares(wallNow());
+  }
+
+  sessionState(sessionId: string): SessionLoopState {
+    const now = wallNow();
+    return { ...this.marks.get(sessionId, now), cpu_pct: this.cpu.shares(now).get(sessionId) ?? 0 };
+  }
+
+  slowSessions(): string[] {
+    return this.marks.slowSessions(wallNow());
+  }
+
+  forgetSession(sessionId: string): void {
+    this.marks.forget(sessionId);
+  }
+
+  private applyThreshold(): void {
+    const beatMs = heartbeatMsFor(this.threshold);
+    this.shared[Slot.thresholdMs] = this.threshold;
+    this.shared[Slot.heartbeatMs] = beatMs;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.lastBeat = wallNow();
+    this.shared[Slot.heartbeat] = this.lastBeat;
+    this.heartbeat = setInterval(() => this.beat(beatMs), beatMs).unref();
+  }
+
+  private beat(beatMs: number): void {
+    const now = wallNow();
+    const lagMs = Math.max(0, now - this.lastBeat - beatMs);
+    this.lag.record(lagMs, now);
+    const stamp = this.lastBeat;
+    this.lastBeat = now;
+    this.shared[Slot.heartbeat] = now;
+    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now }));
+    this.emit(this.matcher.sweep(now));
+  }
+
+  private onWorkerMessage(msg: WatchdogMessage): void {
+    switch (msg.type) {
+      case 'block-sample':
+        this.emit(
+          this.matcher.addSample(
+            {
+              stamp: msg.stamp,
+              scope: msg.scope,
+              frames: msg.frames,
+              detectedAfterMs: msg.detected_after_ms,
+              sampledAfterMs: msg.sampled_after_ms,
+            },
+            wallNow(),
+          ),
+        );
+        return;
+      case 'cpu':
+        this.cpu.add(msg);
+        return;
+      case 'error':
+        this.workerError = msg.message;
+        this.opts.log?.(`[slow-session] ${msg.message}`);
+        return;
+    }
+  }
+
+  private emit(reports: BlockReport[]): void {
+    for (const r of reports) {
+      if (r.session_id) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
+      this.opts.log?.(formatSlowSessionLog(r));
+      for (const l of this.listeners) l(r);
+    }
+  }
+}
+
+/** A debugger or inspector server is active: stalls are breakpoints, and probes would interfere. */
+function debuggerAttached(): boolean {
+  return inspector.url() !== undefined;
+}

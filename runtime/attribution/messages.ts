@@ -1,0 +1,71 @@
+// What the watchdog worker and the main thread say to each other, and the layout of the
+// SharedArrayBuffer they share. Kept in one place so both sides agree on every slot.
+import type { StackFrame } from '../../protocol/control';
+import type { CpuBucket } from './cpu-window';
+
+/** Float64 slots of the shared buffer. Times are wall-clock ms (timeOrigin + now, sub-ms). */
+export const Slot = {
+  /** Last heartbeat stamp written by the main loop. */
+  heartbeat: 0,
+  /** Current slow threshold, ms (changeable at run time). */
+  thresholdMs: 1,
+  /** Heartbeat interval, ms: the watchdog allows this much staleness before counting a stall. */
+  heartbeatMs: 2,
+  /** 1 while sampling is allowed; 0 while a debugger is attached or the engine is stopping. */
+  enabled: 3,
+} as const;
+export const SLOT_COUNT = 4;
+
+/** Globals the main thread installs for the watchdog to evaluate inside its interrupt. */
+export const BLOCK_PROBE_GLOBAL = '__openrtcBlockProbe';
+export const SESSION_ID_PROBE_GLOBAL = '__openrtcSessionIdProbe';
+
+/** A frame as the V8 CallSite reports it on the main thread: bundle coordinates, 1-based. */
+export interface RawFrame {
+  function: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ProbeScope {
+  session_id: string;
+  tenant: string;
+  agent_name: string;
+}
+
+/** What the block probe returns (as JSON) when evaluated during a stall. */
+export interface BlockProbeResult {
+  /** false when the heartbeat moved since the stall was seen: the block ended, the sample is stale. */
+  in_block: boolean;
+  scope: ProbeScope | null;
+  frames: RawFrame[];
+  /** Main-thread wall clock at the sample. */
+  sampled_at: number;
+}
+
+export interface WorkerInit {
+  buffer: SharedArrayBuffer;
+  cpuSampleMs: number;
+  cpuFlushMs: number;
+  pollMs: number;
+}
+
+/** worker → main */
+export type WatchdogMessage =
+  | {
+      type: 'block-sample';
+      /** Heartbeat stamp the stall started after: pairs the sample with the heartbeat's own measurement. */
+      stamp: number;
+      /** Stall age when the watchdog noticed it, ms. */
+      detected_after_ms: number;
+      /** Stall age when the main thread answered the probe, ms. */
+      sampled_after_ms: number;
+      scope: ProbeScope | null;
+      frames: StackFrame[];
+    }
+  | ({ type: 'cpu' } & CpuBucket)
+  | { type: 'error'; message: string };
+
+/** main → worker */
+export type MainMessage = { type: 'stop' };

@@ -1,0 +1,121 @@
+// The watchdog thread. It watches the main loop's heartbeat; when the loop has been stuck
+// past the threshold it asks the main thread, through the inspector, who is running and
+// where (the probe runs inside a V8 interrupt, so it sees the blocked code). It also samples
+// which session the loop is running every few ms, for per-session CPU shares.
+// Note: a pending inspector `post` does not keep a worker alive; the intervals below do.
+import { Session } from 'node:inspector';
+import { parentPort, workerData } from 'node:worker_threads';
+import { FrameMapper } from './frame-mapper';
+import {
+  BLOCK_PROBE_GLOBAL,
+  SESSION_ID_PROBE_GLOBAL,
+  Slot,
+  type BlockProbeResult,
+  type MainMessage,
+  type WatchdogMessage,
+  type WorkerInit,
+} from './messages';
+
+const port = parentPort;
+if (!port) throw new Error('watchdog-worker: must run as a worker thread');
+const init = workerData as WorkerInit;
+const shared = new Float64Array(init.buffer);
+const mapper = new FrameMapper();
+const inspector = new Session();
+inspector.connectToMainThread();
+
+const send = (msg: WatchdogMessage): void => port.postMessage(msg);
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+function evaluate(expression: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    inspector.post('Runtime.evaluate', { expression, returnByValue: true, silent: true }, (err, res) => {
+      if (err) return reject(err);
+      if (res.exceptionDetails) return reject(new Error(res.exceptionDetails.text));
+      resolve(res.result.value);
+    });
+  });
+}
+
+let reportedError = false;
+function reportError(where: string, err: unknown): void {
+  if (reportedError) return;
+  reportedError = true;
+  send({ type: 'error', message: `watchdog ${where}: ${err instanceof Error ? err.message : String(err)}` });
+}
+
+// ---- block detection ----
+let sampledStamp = -1;
+function pollHeartbeat(): void {
+  if (shared[Slot.enabled] !== 1) return;
+  const stamp = shared[Slot.heartbeat] ?? 0;
+  const ageMs = wallNow() - stamp;
+  const stallAfterMs = (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
+  if (ageMs <= stallAfterMs || stamp === sampledStamp) return;
+  sampledStamp = stamp;
+  evaluate(`${BLOCK_PROBE_GLOBAL}(${stamp})`)
+    .then((json) => {
+      const probe = JSON.parse(String(json)) as BlockProbeResult;
+      // The loop moved on before the interrupt landed: whatever runs now did not cause the stall.
+      if (!probe.in_block) return;
+      send({
+        type: 'block-sample',
+        stamp,
+        detected_after_ms: ageMs,
+        sampled_after_ms: probe.sampled_at - stamp,
+        scope: probe.scope,
+        frames: mapper.mapAll(probe.frames),
+      });
+    })
+    .catch((err: unknown) => reportError('block probe', err));
+}
+
+// ---- CPU sampling ----
+let counts: Record<string, number> = {};
+let outside = 0;
+let idle = 0;
+let bucketFrom = wallNow();
+/** While a sample waits for the main thread (blocked in native code), later ticks add weight to it. */
+let inFlight: { weight: number } | null = null;
+
+function sampleCpu(): void {
+  if (shared[Slot.enabled] !== 1) return;
+  if (inFlight) {
+    inFlight.weight++;
+    return;
+  }
+  const req = { weight: 1 };
+  inFlight = req;
+  evaluate(`${SESSION_ID_PROBE_GLOBAL}()`)
+    .then((id) => {
+      if (typeof id === 'string' && id !== '') counts[id] = (counts[id] ?? 0) + req.weight;
+      else if (id === '') outside += req.weight;
+      else idle += req.weight;
+    })
+    .catch((err: unknown) => reportError('cpu probe', err))
+    .finally(() => {
+      inFlight = null;
+    });
+}
+
+function flushCpu(): void {
+  const to = wallNow();
+  send({ type: 'cpu', from: bucketFrom, to, counts, outside, idle });
+  counts = {};
+  outside = 0;
+  idle = 0;
+  bucketFrom = to;
+}
+
+const timers = [
+  setInterval(pollHeartbeat, init.pollMs),
+  setInterval(sampleCpu, init.cpuSampleMs),
+  setInterval(flushCpu, init.cpuFlushMs),
+];
+
+port.on('message', (msg: MainMessage) => {
+  if (msg.type !== 'stop') return;
+  for (const t of timers) clearInterval(t);
+  inspector.disconnect();
+  port.close();
+});

@@ -1,0 +1,118 @@
+// Three tenants on one loop; one agent blocks at known lines of its .ts source. Every block
+// over the threshold is attributed to the right session and line; runtime code outside any
+// session is never blamed on one; blocks under the threshold are not reported.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { LoopAttribution } from '../../runtime/attribution/loop-attribution';
+import { sessionStorage } from '../../runtime/session/scope';
+import { bundleAgent, collectReports, FIXTURES, lineOf, sleep } from './attribution-harness';
+
+type Agent = typeof import('../fixtures/attribution/blocking-agent');
+const source = join(FIXTURES, 'blocking-agent.ts');
+let agent: Agent;
+let engine: LoopAttribution;
+const logs: string[] = [];
+
+before(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at test time
+  agent = require(await bundleAgent(source)) as Agent;
+  engine = new LoopAttribution({ thresholdMs: 50, log: (l) => logs.push(l) });
+  await engine.start();
+  await sleep(50);
+});
+after(() => engine.stop());
+
+function inSession<T>(id: string, tenant: string, fn: () => T): T {
+  return sessionStorage.run({ sessionId: id, tenant, agentName: `${tenant}-agent` }, fn);
+}
+
+test('blocks of 80, 200 and 600 ms in one tenant are attributed to its session and .ts line', async () => {
+  const { reports, stop } = collectReports(engine);
+  // Two quiet tenants keep the loop busy with short async work the whole time.
+  let quiet = true;
+  const chatter = (id: string, tenant: string) =>
+    inSession(id, tenant, async () => {
+      while (quiet) await sleep(3);
+    });
+  const others = [chatter('s-bravo-1', 'bravo'), chatter('s-charlie-1', 'charlie')];
+  await inSession('s-acme-1', 'acme', () =>
+    agent.session([{ ms: 80 }, { ms: 200 }, { ms: 600 }], 120),
+  );
+  await sleep(300);
+  quiet = false;
+  await Promise.all(others);
+  stop();
+
+  const spinLine = lineOf(source, 'BLOCK-SPIN');
+  const callLine = lineOf(source, 'BLOCK-CALL');
+  assert.equal(reports.length, 3, JSON.stringify(reports, null, 1));
+  for (const [i, expected] of [80, 200, 600].entries()) {
+    const r = reports[i]!;
+    assert.equal(r.session_id, 's-acme-1');
+    assert.equal(r.tenant, 'acme');
+    assert.equal(r.agent_name, 'acme-agent');
+    assert.equal(r.attribution, 'session');
+    assert.ok(Math.abs(r.blocked_ms - expected) <= 15, `blocked_ms ${r.blocked_ms} vs ${expected}`);
+    const [top, caller] = r.frames;
+    assert.equal(top?.file, source);
+    assert.equal(top?.line, spinLine);
+    assert.equal(top?.function, 'spin');
+    assert.equal(caller?.line, callLine);
+    assert.equal(caller?.function, 'handleTurn');
+  }
+  const state = engine.sessionState('s-acme-1');
+  assert.equal(state.slow, true);
+  assert.ok(Math.abs((state.blocked_ms_last ?? 0) - 600) <= 15);
+  assert.equal(state.blocked_frames?.[0]?.line, spinLine);
+  assert.equal(engine.sessionState('s-bravo-1').slow, false);
+  const log = logs.find((l) => l.includes('blocked event loop for'));
+  assert.match(log ?? '', /^\[slow-session\] session_id=s-acme-1 blocked event loop for \d+ms/);
+  assert.ok(log?.includes(`${source}:${spinLine}:`), log);
+});
+
+test('a block in runtime code outside any session is reported with session_id null', async () => {
+  const { reports, stop } = collectReports(engine);
+  let quiet = true;
+  const bystander = inSession('s-bravo-2', 'bravo', async () => {
+    while (quiet) await sleep(3);
+  });
+  await sleep(30);
+  agent.hashPasswordSync(150); // called from the test itself: no session scope
+  await sleep(300);
+  quiet = false;
+  await bystander;
+  stop();
+  assert.equal(reports.length, 1, JSON.stringify(reports));
+  const r = reports[0]!;
+  assert.equal(r.session_id, null);
+  assert.equal(r.tenant, null);
+  assert.equal(r.attribution, 'outside');
+  assert.equal(r.frames[0]?.line, lineOf(source, 'BLOCK-INLINE'));
+  assert.equal(engine.sessionState('s-bravo-2').slow, false);
+});
+
+test('blocks just under the threshold are not reported', async () => {
+  const { reports, stop } = collectReports(engine);
+  await inSession('s-acme-3', 'acme', () => agent.session([{ ms: 35 }, { ms: 40 }, { ms: 35 }, { ms: 40 }], 60));
+  await sleep(300);
+  stop();
+  assert.deepEqual(reports, []);
+  assert.equal(engine.sessionState('s-acme-3').slow, false);
+});
+
+test('the threshold changes at run time and bad values are refused', async () => {
+  assert.throws(() => engine.setThreshold(0), /slow_session_threshold_ms must be a number from 5 to 60000, got 0/);
+  assert.throws(() => engine.setThreshold(Number.NaN), /got null/);
+  assert.equal(engine.thresholdMs, 50);
+  engine.setThreshold(150);
+  const { reports, stop } = collectReports(engine);
+  await inSession('s-acme-4', 'acme', () => agent.session([{ ms: 100 }, { ms: 350 }], 60));
+  await sleep(300);
+  stop();
+  engine.setThreshold(50);
+  assert.deepEqual(
+    reports.map((r) => [r.session_id, Math.round(r.blocked_ms / 50) * 50]),
+    [['s-acme-4', 350]],
+  );
+});
