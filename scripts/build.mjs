@@ -2,11 +2,17 @@
 // runtime and CLI. Each entry is self-contained (no node_modules at run time).
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+/** `--outdir DIR` and `--only a,b` let tests build a private copy of one bundle. */
+const argValue = (flag) => {
+  const i = process.argv.indexOf(flag);
+  return i === -1 ? undefined : process.argv[i + 1];
+};
+const dist = argValue('--outdir') ? resolve(argValue('--outdir')) : join(root, 'dist');
+const only = argValue('--only')?.split(',');
 
 /** out name (under dist/) → source entry. Entries whose source does not exist yet are skipped. */
 const entries = {
@@ -31,7 +37,7 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
 const entryPoints = Object.entries(entries)
-  .filter(([, src]) => existsSync(join(root, src)))
+  .filter(([out, src]) => existsSync(join(root, src)) && (only === undefined || only.includes(out)))
   .map(([out, src]) => ({ out, in: join(root, src) }));
 
 const options = {
