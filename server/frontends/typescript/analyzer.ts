@@ -1,0 +1,326 @@
+// One walk over a parsed file that builds its FileSummary: every function with why the loop
+// runs it, and the calls in it that block (catalogue hits), go to a function of this file, or
+// go to an imported name. Callbacks handed to an ordinary call (`items.map(x => …)`,
+// `new Promise(executor)`, an IIFE) run as part of their caller, so their calls are the
+// caller's; callbacks handed to the loop (listeners, timers, `.then`) are loop roots of their own.
+import ts from 'typescript';
+import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootKind } from '../../analysis/summary';
+import { blockingCallRule, clockApis } from '../../rules/javascript';
+import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, isFunctionValue, objectMethods, staticMethods } from './bindings';
+import { findBusyWait, isLoopStatement } from './busy-wait';
+import { type Target, accessChain, resolveTarget, unwrapExpression } from './callee';
+import { ExportCollector } from './exports';
+import { fsPromiseFixes } from './fs-promise-fix';
+import { type FunctionLike, FunctionIds, displayName, isFunctionLike } from './function-ids';
+import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, scheduledArguments } from './loop-roots';
+import { nodeRange, rangeOf } from './source-text';
+import { findSuppressions } from './suppressions';
+
+/** What the code around a function expression says about who runs it. */
+type Role =
+  | { kind: 'root'; root: LoopRootKind }
+  /** Called synchronously by the call it is passed to: part of the enclosing function. */
+  | { kind: 'inline' }
+  /** Runs on a worker, or at start-up (`prewarm`): never loop code. */
+  | { kind: 'off-loop' };
+
+interface Frame {
+  /** Receives the calls made here. */
+  summary: FunctionSummary;
+  /** The innermost function in the text (where `await` legality is decided); undefined at top level. */
+  lexical: FunctionLike | undefined;
+  /** Methods reachable as `this.m()` here. */
+  thisMethods: ReadonlyMap<string, string> | undefined;
+}
+
+const moduleId = '<module>';
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+function isGenerator(node: FunctionLike): boolean {
+  return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken !== undefined;
+}
+
+/** The name if there is one, else the header up to the body: what relatedInformation points at. */
+function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRange {
+  const name = 'name' in node ? node.name : undefined;
+  if (name !== undefined) return { pos: name.getStart(file), end: name.getEnd() };
+  const start = node.getStart(file);
+  const bodyStart = node.body === undefined ? node.getEnd() : node.body.getStart(file);
+  return { pos: start, end: Math.max(start, bodyStart) };
+}
+
+function parseErrorCount(file: ts.SourceFile): number {
+  // `parseDiagnostics` is internal to the compiler API but has been stable for years; the
+  // public alternative (a Program) would re-parse the file. Guarded: absent means zero.
+  const diagnostics = (file as unknown as { parseDiagnostics?: unknown }).parseDiagnostics;
+  return Array.isArray(diagnostics) ? diagnostics.length : 0;
+}
+
+export class FileAnalyzer {
+  private readonly ids: FunctionIds;
+  private readonly scopes = new ScopeStack();
+  private readonly declarations: DeclarationCollector;
+  private readonly functions: FunctionSummary[] = [];
+  private readonly roles = new Map<ts.Node, Role>();
+  /** Loop roots learnt from a reference (`room.on('x', handler)`), applied after the walk. */
+  private readonly referencedRoots = new Map<string, Role>();
+  private readonly instanceTables = new Map<ts.Node, ReadonlyMap<string, string>>();
+  private readonly staticTables = new Map<ts.Node, ReadonlyMap<string, string>>();
+  private readonly importInsertAt: number | undefined;
+  private frame: Frame;
+
+  constructor(
+    private readonly file: ts.SourceFile,
+    private readonly options: FrontEndOptions,
+  ) {
+    this.ids = new FunctionIds(file);
+    this.declarations = new DeclarationCollector(this.ids, this.scopes, (callee) => isPiscinaImport(this.resolve(callee)));
+    const moduleSummary: FunctionSummary = {
+      id: moduleId,
+      name: moduleId,
+      range: rangeOf(file, 0, 0),
+      loopRoot: options.moduleLevelIsLoop ? 'module' : null,
+      isAsync: false,
+      calls: [],
+    };
+    this.functions.push(moduleSummary);
+    this.frame = { summary: moduleSummary, lexical: undefined, thisMethods: undefined };
+    const lastImport = [...file.statements].reverse().find(ts.isImportDeclaration);
+    this.importInsertAt = lastImport?.getEnd();
+  }
+
+  analyze(path: string, language: FileSummary['language']): FileSummary {
+    const moduleScope = this.declarations.statements(this.file.statements);
+    this.scopes.push(moduleScope);
+    for (const statement of this.file.statements) this.visit(statement);
+    const exports = new ExportCollector(this.ids, moduleScope);
+    for (const statement of this.file.statements) exports.statement(statement);
+    this.scopes.pop();
+    this.applyReferencedRoots();
+    return {
+      path,
+      language,
+      functions: this.functions,
+      exports: exports.exports,
+      suppressions: findSuppressions(this.file),
+      parseErrors: parseErrorCount(this.file),
+    };
+  }
+
+  private resolve(expression: ts.Expression): Target | undefined {
+    return resolveTarget(expression, this.scopes, this.frame.thisMethods);
+  }
+
+  private visit(node: ts.Node): void {
+    if (isFunctionLike(node)) {
+      this.visitFunction(node);
+      return;
+    }
+    if (ts.isClassLike(node)) {
+      this.visitClass(node);
+      return;
+    }
+    if (ts.isCallExpression(node)) this.onCall(node);
+    else if (ts.isNewExpression(node)) this.onNew(node);
+    else if (isLoopStatement(node)) this.onLoop(node);
+    const scope = this.blockScope(node);
+    if (scope !== undefined) this.scopes.push(scope);
+    ts.forEachChild(node, (child) => this.visit(child));
+    if (scope !== undefined) this.scopes.pop();
+  }
+
+  /** Names a block-like node declares for its own extent. */
+  private blockScope(node: ts.Node): Map<string, Binding> | undefined {
+    if (ts.isBlock(node) || ts.isModuleBlock(node)) return this.declarations.statements(node.statements);
+    if (ts.isCaseBlock(node)) return this.declarations.statements(node.clauses.flatMap((clause) => [...clause.statements]));
+    if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
+      const init = node.initializer;
+      if (init === undefined || !ts.isVariableDeclarationList(init)) return undefined;
+      const scope = new Map<string, Binding>();
+      this.declarations.variableList(init, scope);
+      return scope;
+    }
+    if (ts.isCatchClause(node) && node.variableDeclaration !== undefined) {
+      const scope = new Map<string, Binding>();
+      this.declarations.bindingName(node.variableDeclaration.name, scope);
+      return scope;
+    }
+    return undefined;
+  }
+
+  private visitFunction(node: FunctionLike): void {
+    const role = this.roles.get(node);
+    const isAsync = hasModifier(node, ts.SyntaxKind.AsyncKeyword);
+    const runsInline = role?.kind === 'inline' && !isAsync && !isGenerator(node);
+    const summary = runsInline ? this.frame.summary : this.newFunction(node, role, isAsync);
+    const saved = this.frame;
+    this.frame = { summary, lexical: node, thisMethods: ts.isArrowFunction(node) ? saved.thisMethods : this.thisMethodsOf(node) };
+    const scope = new Map<string, Binding>();
+    this.declarations.parameters(node.parameters, scope);
+    if (ts.isFunctionExpression(node) && node.name !== undefined) scope.set(node.name.text, { kind: 'function', id: this.ids.idOf(node) });
+    const body = node.body;
+    if (body !== undefined && ts.isBlock(body)) this.declarations.statements(body.statements, scope);
+    this.scopes.push(scope);
+    for (const parameter of node.parameters) this.visit(parameter);
+    if (body !== undefined && ts.isBlock(body)) for (const statement of body.statements) this.visit(statement);
+    else if (body !== undefined) this.visit(body);
+    this.scopes.pop();
+    this.frame = saved;
+  }
+
+  private newFunction(node: FunctionLike, role: Role | undefined, isAsync: boolean): FunctionSummary {
+    const header = headerRange(this.file, node);
+    const loopRoot = role?.kind === 'root' ? role.root : role?.kind === 'off-loop' ? null : isAsync ? 'async' : null;
+    const summary: FunctionSummary = {
+      id: this.ids.idOf(node),
+      name: displayName(node),
+      range: rangeOf(this.file, header.pos, header.end),
+      loopRoot,
+      isAsync,
+      calls: [],
+    };
+    this.functions.push(summary);
+    return summary;
+  }
+
+  /** `this` in a method is its object or class instance (or the class, for static members). */
+  private thisMethodsOf(node: FunctionLike): ReadonlyMap<string, string> | undefined {
+    let owner = node.parent;
+    if (ts.isPropertyAssignment(owner)) owner = owner.parent;
+    if (ts.isObjectLiteralExpression(owner)) return this.methodTable(owner, false);
+    if (ts.isClassLike(owner)) return this.methodTable(owner, hasModifier(node, ts.SyntaxKind.StaticKeyword));
+    return undefined;
+  }
+
+  private methodTable(owner: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration, wantStatic: boolean): ReadonlyMap<string, string> {
+    const cache = wantStatic ? this.staticTables : this.instanceTables;
+    let table = cache.get(owner);
+    if (table === undefined) {
+      table = ts.isObjectLiteralExpression(owner) ? objectMethods(owner, this.ids) : wantStatic ? staticMethods(owner, this.ids) : instanceMethods(owner, this.ids);
+      cache.set(owner, table);
+    }
+    return table;
+  }
+
+  private visitClass(node: ts.ClassLikeDeclaration): void {
+    for (const member of node.members) {
+      if (ts.isPropertyDeclaration(member) && member.initializer !== undefined) {
+        // Field initializers (and arrow functions in them) see the instance, or the class if static.
+        const saved = this.frame;
+        this.frame = { ...saved, thisMethods: this.methodTable(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)) };
+        this.visit(member.initializer);
+        this.frame = saved;
+      } else this.visit(member);
+    }
+    for (const clause of node.heritageClauses ?? []) this.visit(clause);
+  }
+
+  /** `value` is a function expression or method (gets the role when visited) or a reference to a local function. */
+  private assignRole(value: ts.Node, role: Role): void {
+    if (ts.isExpression(value)) value = unwrapExpression(value);
+    if (isFunctionValue(value) || ts.isMethodDeclaration(value)) {
+      this.roles.set(value, role);
+      return;
+    }
+    if (!ts.isExpression(value)) return;
+    const target = this.resolve(value);
+    if (target?.kind === 'local' && !this.referencedRoots.has(target.id)) this.referencedRoots.set(target.id, role);
+  }
+
+  private addCall(range: ts.Node, callee: CallSite['callee']): void {
+    this.frame.summary.calls.push({ range: nodeRange(this.file, range), callee });
+  }
+
+  /** Arguments of an ordinary call: function values run inline, local function references are called. */
+  private passedToCall(args: readonly ts.Expression[] | undefined): void {
+    for (const argument of args ?? []) {
+      const value = unwrapExpression(argument);
+      if (isFunctionValue(value)) this.roles.set(value, { kind: 'inline' });
+      else if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) {
+        const target = this.resolve(value);
+        if (target?.kind === 'local') this.addCall(value, { kind: 'local', functionId: target.id });
+      }
+    }
+  }
+
+  private onCall(call: ts.CallExpression): void {
+    const callee = unwrapExpression(call.expression);
+    if (isFunctionValue(callee)) this.roles.set(callee, { kind: 'inline' });
+    const target = this.resolve(call.expression);
+    const scheduled = scheduledArguments(call, target);
+    for (const { argument, kind } of scheduled) this.assignRole(argument, { kind: 'root', root: kind });
+    if (isDefineAgent(target)) {
+      const parts = agentParts(call);
+      if (parts.entry !== undefined) this.assignRole(parts.entry, { kind: 'root', root: 'entry' });
+      if (parts.prewarm !== undefined) this.assignRole(parts.prewarm, { kind: 'off-loop' });
+    } else if (isPoolOffload(target)) {
+      for (const argument of call.arguments) this.assignRole(argument, { kind: 'off-loop' });
+    } else if (scheduled.length === 0) this.passedToCall(call.arguments);
+    if (target !== undefined) this.classifyCall(call, target);
+  }
+
+  private classifyCall(call: ts.CallExpression, target: Target): void {
+    if (target.kind === 'local' || target.kind === 'import') {
+      this.addCall(call.expression, target.kind === 'local' ? { kind: 'local', functionId: target.id } : target);
+      return;
+    }
+    if (target.kind !== 'api') return;
+    if (target.api === 'require') {
+      // At top level a require is module loading itself; in a function it is a sync load on first call.
+      if (this.frame.summary.id !== moduleId) this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
+      return;
+    }
+    const rule = blockingCallRule(target.api);
+    if (rule === undefined) return;
+    this.addCall(call.expression, { kind: 'blocking', code: rule.code, api: target.api, fixes: this.fixesFor(call, target.api) });
+  }
+
+  private fixesFor(call: ts.CallExpression, api: string): ReturnType<typeof fsPromiseFixes> {
+    if (!api.startsWith('fs.')) return [];
+    const chain = accessChain(call.expression);
+    const syncName = api.slice('fs.'.length);
+    const form = chain.path.length === 0 ? 'named' : chain.path.length === 1 ? 'member' : undefined;
+    if (form === undefined) return [];
+    const lexical = this.frame.lexical;
+    return fsPromiseFixes({
+      file: this.file,
+      call,
+      syncName,
+      form,
+      inAsyncFunction: lexical !== undefined && hasModifier(lexical, ts.SyntaxKind.AsyncKeyword),
+      scopes: this.scopes,
+      importInsertAt: this.importInsertAt,
+    });
+  }
+
+  private onNew(expression: ts.NewExpression): void {
+    const target = this.resolve(expression.expression);
+    if (isWorkerConstructor(target)) {
+      for (const argument of expression.arguments ?? []) this.assignRole(argument, { kind: 'off-loop' });
+      return;
+    }
+    // `new Promise(executor)` runs the executor now; other constructors are treated the same way.
+    this.passedToCall(expression.arguments);
+  }
+
+  private onLoop(loop: Parameters<typeof findBusyWait>[0]): void {
+    const busy = findBusyWait(loop, (call) => {
+      const target = this.resolve(call.expression);
+      return target?.kind === 'api' && clockApis.has(target.api) ? target.api : undefined;
+    });
+    if (busy !== undefined) this.addCall(busy.check, { kind: 'blocking', code: 'ORJ150', api: `busy-wait on ${busy.api}()`, fixes: [] });
+  }
+
+  private applyReferencedRoots(): void {
+    const byId = new Map(this.functions.map((fn) => [fn.id, fn]));
+    for (const [id, role] of this.referencedRoots) {
+      const fn = byId.get(id);
+      if (fn === undefined) continue;
+      if (role.kind === 'root') fn.loopRoot = role.root;
+      else if (role.kind === 'off-loop') fn.loopRoot = null;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+// What a name means at a point in the file, without a type checker: imports, `require`s,
+// local functions, local const objects and classes (for `obj.m()`, `Class.m()`), and
+// everything else as an opaque local that shadows outer meanings. Declarations are
+// collected per scope when the walker enters it, so hoisted functions resolve before
+// their text. Known gap: a `var` declared inside a nested block is only seen in that block.
+import ts from 'typescript';
+import { isNodeBuiltin, literalText } from './source-text';
+import type { FunctionIds } from './function-ids';
+
+export type Binding =
+  /** `import * as m`, `const m = require('m')`, `import m = require('m')`, and default imports of Node modules. */
+  | { kind: 'namespace'; module: string }
+  /** `import m from 'pkg'` (a package's default export: only a direct call means something). */
+  | { kind: 'default'; module: string }
+  /** `import { name as local }`, `const { name: local } = require('m')`, `const local = require('m').name`. */
+  | { kind: 'named'; module: string; name: string }
+  | { kind: 'function'; id: string }
+  /** A const object literal or a class: methods callable as `local.m()`. */
+  | { kind: 'methods'; methods: ReadonlyMap<string, string> }
+  /** `const pool = new Piscina(...)`: functions handed to `pool.run` run on a worker. */
+  | { kind: 'offload-pool' }
+  /** Any other local (parameter, let, computed value): hides outer meanings, means nothing itself. */
+  | { kind: 'opaque' };
+
+export class ScopeStack {
+  private readonly scopes: Map<string, Binding>[] = [];
+
+  push(scope: Map<string, Binding>): void {
+    this.scopes.push(scope);
+  }
+
+  pop(): void {
+    this.scopes.pop();
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const hit = this.scopes[i]?.get(name);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
+  /** True when `name` is declared anywhere in the visible scopes (a new import must not collide). */
+  isDeclared(name: string): boolean {
+    return this.lookup(name) !== undefined;
+  }
+
+  moduleScope(): ReadonlyMap<string, Binding> | undefined {
+    return this.scopes[0];
+  }
+}
+
+/** `require('m')` with the global require: the specifier, else undefined. */
+export function requiredModule(node: ts.Expression, scopes: ScopeStack): string | undefined {
+  if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== 'require') return undefined;
+  if (scopes.lookup('require') !== undefined || node.arguments.length !== 1) return undefined;
+  return literalText(node.arguments[0]);
+}
+
+function unwrap(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current)) {
+    current = current.expression;
+  }
+  return current;
+}
+
+export function isFunctionValue(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+/** Method name → function id for an object literal or class body; only plainly named members. */
+function methodTable(
+  members: readonly (ts.ObjectLiteralElementLike | ts.ClassElement)[],
+  ids: FunctionIds,
+  wantStatic: boolean | undefined,
+): Map<string, string> {
+  const table = new Map<string, string>();
+  for (const member of members) {
+    if (wantStatic !== undefined) {
+      const isStatic = ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      if (isStatic !== wantStatic) continue;
+    }
+    const name = member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
+    if (name === undefined) continue;
+    if (ts.isMethodDeclaration(member)) table.set(name, ids.idOf(member));
+    else if ((ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) && member.initializer !== undefined) {
+      const value = unwrap(member.initializer);
+      if (isFunctionValue(value)) table.set(name, ids.idOf(value));
+    }
+  }
+  return table;
+}
+
+export function instanceMethods(cls: ts.ClassLikeDeclaration, ids: FunctionIds): Map<string, string> {
+  return methodTable(cls.members, ids, false);
+}
+export function staticMethods(cls: ts.ClassLikeDeclaration, ids: FunctionIds): Map<string, string> {
+  return methodTable(cls.members, ids, true);
+}
+export function objectMethods(object: ts.ObjectLiteralExpression, ids: FunctionIds): Map<string, string> {
+  return methodTable(object.properties, ids, undefined);
+}
+
+function addPatternNames(name: ts.BindingName, scope: Map<string, Binding>): void {
+  if (ts.isIdentifier(name)) {
+    scope.set(name.text, { kind: 'opaque' });
+    return;
+  }
+  for (const element of name.elements) {
+    if (ts.isBindingElement(element)) addPatternNames(element.name, scope);
+  }
+}
+
+export class DeclarationCollector {
+  constructor(
+    private readonly ids: FunctionIds,
+    private readonly scopes: ScopeStack,
+    /** Resolves `new X(...)` to decide whether X is piscina's pool. */
+    private readonly isPiscinaConstructor: (callee: ts.Expression) => boolean,
+  ) {}
+
+  /** Bindings declared directly by these statements (and hoisted function declarations). */
+  statements(statements: readonly ts.Statement[], scope = new Map<string, Binding>()): Map<string, Binding> {
+    for (const statement of statements) this.statement(statement, scope);
+    return scope;
+  }
+
+  parameters(parameters: readonly ts.ParameterDeclaration[], scope: Map<string, Binding>): void {
+    for (const parameter of parameters) addPatternNames(parameter.name, scope);
+  }
+
+  variableList(list: ts.VariableDeclarationList, scope: Map<string, Binding>): void {
+    const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+    for (const declaration of list.declarations) this.variable(declaration, isConst, scope);
+  }
+
+  bindingName(name: ts.BindingName, scope: Map<string, Binding>): void {
+    addPatternNames(name, scope);
+  }
+
+  private statement(statement: ts.Statement, scope: Map<string, Binding>): void {
+    if (ts.isImportDeclaration(statement)) this.importDeclaration(statement, scope);
+    else if (ts.isImportEqualsDeclaration(statement)) {
+      const ref = statement.moduleReference;
+      const module = ts.isExternalModuleReference(ref) ? literalText(ref.expression) : undefined;
+      scope.set(statement.name.text, module === undefined ? { kind: 'opaque' } : { kind: 'namespace', module });
+    } else if (ts.isVariableStatement(statement)) this.variableList(statement.declarationList, scope);
+    else if (ts.isFunctionDeclaration(statement) && statement.name !== undefined) {
+      scope.set(statement.name.text, { kind: 'function', id: this.ids.idOf(statement) });
+    } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
+      scope.set(statement.name.text, { kind: 'methods', methods: staticMethods(statement, this.ids) });
+    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name)) {
+      scope.set(statement.name.text, { kind: 'opaque' });
+    }
+  }
+
+  private importDeclaration(statement: ts.ImportDeclaration, scope: Map<string, Binding>): void {
+    const module = literalText(statement.moduleSpecifier);
+    const clause = statement.importClause;
+    if (module === undefined || clause === undefined) return;
+    if (clause.name !== undefined) {
+      // A Node module's default export is its namespace object (`import fs from 'fs'`).
+      scope.set(clause.name.text, isNodeBuiltin(module) ? { kind: 'namespace', module } : { kind: 'default', module });
+    }
+    const named = clause.namedBindings;
+    if (named === undefined) return;
+    if (ts.isNamespaceImport(named)) {
+      scope.set(named.name.text, { kind: 'namespace', module });
+      return;
+    }
+    for (const element of named.elements) {
+      const imported = element.propertyName ?? element.name;
+      scope.set(element.name.text, { kind: 'named', module, name: imported.text });
+    }
+  }
+
+  private variable(declaration: ts.VariableDeclaration, isConst: boolean, scope: Map<string, Binding>): void {
+    const init = declaration.initializer === undefined ? undefined : unwrap(declaration.initializer);
+    const name = declaration.name;
+    if (ts.isObjectBindingPattern(name)) {
+      const module = init === undefined ? undefined : requiredModule(init, this.scopes);
+      for (const element of name.elements) {
+        const property = element.propertyName ?? element.name;
+        const propertyName = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
+        if (module !== undefined && propertyName !== undefined && ts.isIdentifier(element.name) && element.dotDotDotToken === undefined) {
+          scope.set(element.name.text, { kind: 'named', module, name: propertyName });
+        } else addPatternNames(element.name, scope);
+      }
+      return;
+    }
+    if (!ts.isIdentifier(name)) {
+      addPatternNames(name, scope);
+      return;
+    }
+    scope.set(name.text, init === undefined ? { kind: 'opaque' } : this.valueBinding(init, isConst));
+  }
+
+  private valueBinding(init: ts.Expression, isConst: boolean): Binding {
+    const module = requiredModule(init, this.scopes);
+    if (module !== undefined) return { kind: 'namespace', module: module };
+    if (ts.isPropertyAccessExpression(init)) {
+      const base = requiredModule(unwrap(init.expression), this.scopes);
+      if (base !== undefined) return { kind: 'named', module: base, name: init.name.text };
+    }
+    // Only a const keeps pointing at the function or object it was given.
+    if (!isConst) return { kind: 'opaque' };
+    if (isFunctionValue(init)) return { kind: 'function', id: this.ids.idOf(init) };
+    if (ts.isObjectLiteralExpression(init)) return { kind: 'methods', methods: objectMethods(init, this.ids) };
+    if (ts.isClassExpression(init)) return { kind: 'methods', methods: staticMethods(init, this.ids) };
+    if (ts.isNewExpression(init) && this.isPiscinaConstructor(init.expression)) return { kind: 'offload-pool' };
+    return { kind: 'opaque' };
+  }
+}

@@ -1,0 +1,94 @@
+// Exported functions by exported name, for the core to resolve other files' imports:
+// ESM (`export function f`, `export const f = () => …`, `export { f as g }`, `export default f`)
+// and CommonJS (`module.exports = f`, `module.exports = { f, g: h }`, `exports.f = …`,
+// `module.exports.f = …`). Re-exports from other modules are not followed (the contract maps
+// names to functions of this file).
+import ts from 'typescript';
+import type { Binding } from './bindings';
+import { unwrapExpression } from './callee';
+import type { FunctionIds } from './function-ids';
+import { isFunctionValue } from './bindings';
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+export class ExportCollector {
+  readonly exports: Record<string, string> = {};
+
+  constructor(
+    private readonly ids: FunctionIds,
+    private readonly moduleScope: ReadonlyMap<string, Binding>,
+  ) {}
+
+  /** The function an exported value denotes in this file, if it is one. */
+  private functionOf(value: ts.Expression): string | undefined {
+    const node = unwrapExpression(value);
+    if (isFunctionValue(node)) return this.ids.idOf(node);
+    if (ts.isIdentifier(node)) {
+      const binding = this.moduleScope.get(node.text);
+      return binding?.kind === 'function' ? binding.id : undefined;
+    }
+    return undefined;
+  }
+
+  private set(name: string, id: string | undefined): void {
+    if (id !== undefined) this.exports[name] = id;
+  }
+
+  statement(statement: ts.Statement): void {
+    if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
+      const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+      const name = isDefault ? 'default' : statement.name?.text;
+      if (name !== undefined) this.set(name, this.ids.idOf(statement));
+    } else if (ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.initializer !== undefined) {
+          this.set(declaration.name.text, this.functionOf(declaration.initializer));
+        }
+      }
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier === undefined && statement.exportClause !== undefined) {
+      if (!ts.isNamedExports(statement.exportClause)) return;
+      for (const element of statement.exportClause.elements) {
+        const local = element.propertyName ?? element.name;
+        if (ts.isIdentifier(local)) this.set(element.name.text, this.functionOf(local));
+      }
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
+      this.set('default', this.functionOf(statement.expression));
+    } else if (ts.isExportAssignment(statement)) {
+      this.commonJsValue(statement.expression);
+    } else if (ts.isExpressionStatement(statement)) {
+      this.commonJsAssignment(statement.expression);
+    }
+  }
+
+  /** `module.exports = f` / `module.exports = { f, g: h, k() {} }`. */
+  private commonJsValue(value: ts.Expression): void {
+    const node = unwrapExpression(value);
+    if (!ts.isObjectLiteralExpression(node)) {
+      this.set('default', this.functionOf(node));
+      return;
+    }
+    for (const property of node.properties) {
+      if (ts.isShorthandPropertyAssignment(property)) this.set(property.name.text, this.functionOf(property.name));
+      else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) {
+        this.set(property.name.text, this.functionOf(property.initializer));
+      } else if (ts.isMethodDeclaration(property) && ts.isIdentifier(property.name)) {
+        this.set(property.name.text, this.ids.idOf(property));
+      }
+    }
+  }
+
+  private commonJsAssignment(expression: ts.Expression): void {
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = expression.left;
+    if (!ts.isPropertyAccessExpression(target)) return;
+    const owner = target.expression;
+    const isModuleExports = (n: ts.Expression): boolean =>
+      ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'module' && n.name.text === 'exports';
+    if (isModuleExports(target)) this.commonJsValue(expression.right);
+    else if ((ts.isIdentifier(owner) && owner.text === 'exports' && !this.moduleScope.has('exports')) || isModuleExports(owner)) {
+      this.set(target.name.text, this.functionOf(expression.right));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Ids and display names of function-like nodes. Both depend only on the node and its
+// parents, so a declaration seen before its body (hoisting, `obj.m` tables) gets the same id
+// the walker gives the function when it reaches it.
+import ts from 'typescript';
+import { literalText } from './source-text';
+
+export type FunctionLike =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionLike(node: ts.Node): node is FunctionLike {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+function className(node: ts.Node): string | undefined {
+  const parent = node.parent;
+  if (parent !== undefined && ts.isClassLike(parent)) return parent.name?.text ?? 'class';
+  return undefined;
+}
+
+/** `on('track')` for `room.on('track', fn)`, `setTimeout` for `setTimeout(fn)`. */
+function callbackLabel(call: ts.CallExpression | ts.NewExpression): string {
+  const callee = call.expression;
+  const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : 'call';
+  const event = literalText(call.arguments?.[0]);
+  return event === undefined ? `${calleeName} callback` : `${calleeName}('${event}') callback`;
+}
+
+export function displayName(node: FunctionLike): string {
+  if (ts.isConstructorDeclaration(node)) return `${className(node) ?? 'class'}.constructor`;
+  if (ts.isFunctionDeclaration(node)) return node.name?.text ?? 'default';
+  if (ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) {
+    const name = propertyNameText(node.name) ?? '<computed>';
+    const owner = className(node);
+    return owner === undefined ? name : `${owner}.${name}`;
+  }
+  if (ts.isFunctionExpression(node) && node.name !== undefined) return node.name.text;
+  let parent = node.parent;
+  while (parent !== undefined && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent))) {
+    parent = parent.parent;
+  }
+  if (parent === undefined) return '<anonymous>';
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyAssignment(parent)) return propertyNameText(parent.name) ?? '<anonymous>';
+  if (ts.isPropertyDeclaration(parent)) {
+    const name = propertyNameText(parent.name) ?? '<computed>';
+    const owner = className(parent);
+    return owner === undefined ? name : `${owner}.${name}`;
+  }
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return callbackLabel(parent);
+  if (ts.isExportAssignment(parent)) return 'default';
+  return '<anonymous>';
+}
+
+/** Ids are `name@offset`: unique in the file, readable in logs. */
+export class FunctionIds {
+  private readonly ids = new Map<ts.Node, string>();
+
+  constructor(private readonly file: ts.SourceFile) {}
+
+  idOf(node: FunctionLike): string {
+    let id = this.ids.get(node);
+    if (id === undefined) {
+      id = `${displayName(node)}@${node.getStart(this.file)}`;
+      this.ids.set(node, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,98 @@
+// Which calls hand a function to the event loop to run later (the function becomes loop
+// code whatever the caller is), which hand it elsewhere (a worker: not loop code), and
+// where an agent's `entry` and `prewarm` are. Declarative tables; the walker applies them.
+import ts from 'typescript';
+import type { LoopRootKind } from '../../analysis/summary';
+import type { Target } from './callee';
+import { literalText } from './source-text';
+
+/** Globals and `timers` exports whose first argument the loop runs. */
+const scheduledByApi: Readonly<Record<string, LoopRootKind>> = {
+  setTimeout: 'timer',
+  setInterval: 'timer',
+  setImmediate: 'timer',
+  'timers.setTimeout': 'timer',
+  'timers.setInterval': 'timer',
+  'timers.setImmediate': 'timer',
+  queueMicrotask: 'microtask',
+  'process.nextTick': 'microtask',
+};
+
+/** Listener registration: the handler is the second argument (`room.on(RoomEvent.X, fn)`). */
+const listenerMethods = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener', 'prependOnceListener']);
+
+/** Promise reactions: argument positions that are callbacks. */
+const reactionArguments: Readonly<Record<string, readonly number[]>> = { then: [0, 1], catch: [0], finally: [0] };
+
+/** Where `defineAgent` comes from: LiveKit's agents-js and the OpenRTC runtime's own API. */
+const agentModules = new Set(['@livekit/agents', 'openrtc']);
+
+export interface ScheduledArgument {
+  argument: ts.Expression;
+  kind: LoopRootKind;
+}
+
+/** The arguments of `call` that the loop will run later, with why. */
+export function scheduledArguments(call: ts.CallExpression, target: Target | undefined): ScheduledArgument[] {
+  const args = call.arguments;
+  const at = (indexes: readonly number[], kind: LoopRootKind): ScheduledArgument[] =>
+    indexes.flatMap((i) => {
+      const argument = args[i];
+      return argument === undefined ? [] : [{ argument, kind }];
+    });
+  if (target?.kind === 'api') {
+    const kind = scheduledByApi[target.api];
+    if (kind !== undefined) return at([0], kind);
+  }
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return [];
+  const method = callee.name.text;
+  if (listenerMethods.has(method) && args.length >= 2) return at([1], 'event-handler');
+  const reaction = reactionArguments[method];
+  return reaction === undefined ? [] : at(reaction, 'then');
+}
+
+export function isDefineAgent(target: Target | undefined): boolean {
+  return target?.kind === 'import' && target.name === 'defineAgent' && agentModules.has(target.module);
+}
+
+/** `new Worker(...)` from worker_threads (or the web global): its arguments run off the loop. */
+export function isWorkerConstructor(target: Target | undefined): boolean {
+  return target?.kind === 'api' && (target.api === 'worker_threads.Worker' || target.api === 'Worker');
+}
+
+/** Piscina's pool methods that run a task on a worker thread. */
+export function isPoolOffload(target: Target | undefined): boolean {
+  return target?.kind === 'offload-pool-method' && (target.method === 'run' || target.method === 'runTask');
+}
+
+export function isPiscinaImport(target: Target | undefined): boolean {
+  return target?.kind === 'import' && target.module === 'piscina' && (target.name === 'default' || target.name === 'Piscina');
+}
+
+export interface AgentParts {
+  /** The `entry` value or method (runs on the loop once per session). */
+  entry: ts.Node | undefined;
+  /** The `prewarm` value or method (start-up, not loop code). */
+  prewarm: ts.Node | undefined;
+}
+
+/** The `entry` and `prewarm` members of `defineAgent({ ... })`'s object literal argument. */
+export function agentParts(call: ts.CallExpression): AgentParts {
+  const parts: AgentParts = { entry: undefined, prewarm: undefined };
+  const object = call.arguments[0];
+  if (object === undefined || !ts.isObjectLiteralExpression(object)) return parts;
+  for (const property of object.properties) {
+    const name = property.name === undefined ? undefined : ts.isIdentifier(property.name) ? property.name.text : literalText(property.name);
+    if (name !== 'entry' && name !== 'prewarm') continue;
+    const value = ts.isPropertyAssignment(property)
+      ? property.initializer
+      : ts.isShorthandPropertyAssignment(property)
+        ? property.name
+        : ts.isMethodDeclaration(property)
+          ? property
+          : undefined;
+    parts[name] = value;
+  }
+  return parts;
+}

@@ -1,0 +1,52 @@
+// Positions, file kinds and module names: the small conversions every other part needs.
+import { builtinModules } from 'node:module';
+import * as path from 'node:path';
+import ts from 'typescript';
+import type { Language, SourceRange } from '../../analysis/summary';
+
+const scriptKinds: Readonly<Record<string, ts.ScriptKind>> = {
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+};
+
+/** The parser mode for a file name; unknown extensions parse as TypeScript (a superset). */
+export function scriptKindFor(filePath: string): ts.ScriptKind {
+  return scriptKinds[path.extname(filePath).toLowerCase()] ?? ts.ScriptKind.TS;
+}
+
+export function languageFor(kind: ts.ScriptKind): Language {
+  return kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX ? 'javascript' : 'typescript';
+}
+
+export function rangeOf(file: ts.SourceFile, start: number, end: number): SourceRange {
+  const s = file.getLineAndCharacterOfPosition(start);
+  const e = file.getLineAndCharacterOfPosition(end);
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+export function nodeRange(file: ts.SourceFile, node: ts.Node): SourceRange {
+  return rangeOf(file, node.getStart(file), node.getEnd());
+}
+
+const builtins = new Set(builtinModules);
+
+/** 'node:fs' → 'fs'; other specifiers unchanged. */
+export function canonicalModule(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
+}
+
+/** Node's own modules are named by API ('fs.readFileSync'); everything else is an import for the core to resolve. */
+export function isNodeBuiltin(specifier: string): boolean {
+  return specifier.startsWith('node:') || builtins.has(specifier);
+}
+
+/** The string of a string literal or a template without substitutions, else undefined. */
+export function literalText(node: ts.Node | undefined): string | undefined {
+  return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
+}
