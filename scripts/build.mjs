@@ -52,6 +52,8 @@ const options = {
   external: ['vscode'],
   logLevel: 'warning',
   loader: { '.wasm': 'file' },
+  // The ESM build of web-tree-sitter needs import.meta.url, which a cjs bundle lacks (research §4.2).
+  alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
 };
 
 for (const [from, to] of assets) {

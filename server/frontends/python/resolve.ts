@@ -1,0 +1,158 @@
+// Name resolution for pass 2: what an expression such as `t.sleep`, `self.load`,
+// `httpx.Client().get` or `conn.execute` refers to, through imports, aliases, local defs,
+// classes and simple assignments. Never by suffix: an unknown root resolves to nothing.
+import type { Node } from 'web-tree-sitter';
+import { pythonResultTypes } from '../../rules/python';
+import type { Binding, FileScopes, Scope } from './scopes';
+import { unparenthesize } from './syntax';
+
+export type Resolved =
+  /** A dotted name rooted at an import (`time.sleep`), or a method of a catalogue type
+   *  (`httpx.Client.get`, no import root). */
+  | { kind: 'external'; qname: string; importRoot?: { module: string; path: string[]; fromImport: boolean } }
+  /** A name no scope binds: a builtin such as `open` or `input`. */
+  | { kind: 'builtin'; qname: string }
+  | { kind: 'function'; functionId: string }
+  | { kind: 'class'; classId: string }
+  /** `self` inside a method, or an instance of a class defined in this file. */
+  | { kind: 'instance'; classId: string }
+  /** A value of a catalogue type (`httpx.Client`, `sqlite3.Connection`, ...). */
+  | { kind: 'typed'; type: string };
+
+/** Bounds recursion through `x = y.f()` chains and self-referencing assignments. */
+const MAX_RESOLVE_DEPTH = 12;
+
+export class Resolver {
+  constructor(private readonly file: FileScopes) {}
+
+  /** The scope that binds `name` as seen from `scope`, and the binding. */
+  lookup(name: string, scope: Scope): { binding: Binding; scope: Scope } | null {
+    let current: Scope | null = scope;
+    while (current) {
+      const binding = current.bindings.get(name);
+      if (binding?.kind === 'global') return this.lookup(name, this.file.moduleScope);
+      if (binding) return { binding, scope: current };
+      // Class bodies see their own names, but functions nested in them skip to the module.
+      current = current.parent;
+    }
+    return null;
+  }
+
+  resolve(expr: Node, scope: Scope, depth = 0): Resolved | null {
+    if (depth > MAX_RESOLVE_DEPTH) return null;
+    const node = unparenthesize(expr);
+    if (node.type === 'identifier') return this.resolveName(node.text, scope, depth);
+    if (node.type === 'attribute') {
+      const object = node.childForFieldName('object');
+      const attribute = node.childForFieldName('attribute');
+      if (!object || !attribute) return null;
+      const base = this.resolve(object, scope, depth + 1);
+      return base ? this.member(base, attribute.text) : null;
+    }
+    if (node.type === 'call') {
+      const callee = node.childForFieldName('function');
+      const target = callee ? this.resolve(callee, scope, depth + 1) : null;
+      return target ? this.callResult(target) : null;
+    }
+    return null;
+  }
+
+  /** A fully qualified name for catalogue lookup, if the expression has one. */
+  qualifiedName(resolved: Resolved | null): string | null {
+    return resolved && (resolved.kind === 'external' || resolved.kind === 'builtin') ? resolved.qname : null;
+  }
+
+  private resolveName(name: string, scope: Scope, depth: number): Resolved | null {
+    const found = this.lookup(name, scope);
+    if (!found) return { kind: 'builtin', qname: `builtins.${name}` };
+    const { binding } = found;
+    switch (binding.kind) {
+      case 'module':
+        return { kind: 'external', qname: binding.module, importRoot: { module: binding.module, path: [], fromImport: false } };
+      case 'from': {
+        const joiner = binding.module.endsWith('.') ? '' : '.';
+        return {
+          kind: 'external',
+          qname: `${binding.module}${joiner}${binding.name}`,
+          importRoot: { module: binding.module, path: [binding.name], fromImport: true },
+        };
+      }
+      case 'function':
+        return { kind: 'function', functionId: binding.functionId };
+      case 'class':
+        return { kind: 'class', classId: binding.classId };
+      case 'self':
+        return { kind: 'instance', classId: binding.classId };
+      case 'value':
+        return found.scope.nonBlocking.has(name) ? null : this.valueType(binding.values, found.scope, depth);
+      default:
+        return null;
+    }
+  }
+
+  /** A variable has a type only when every value assigned to it in its scope agrees. */
+  private valueType(values: Node[], scope: Scope, depth: number): Resolved | null {
+    let agreed: Resolved | null = null;
+    for (const value of values) {
+      const r = this.resolve(value, scope, depth + 1);
+      if (!r || (r.kind !== 'typed' && r.kind !== 'instance')) return null;
+      if (agreed && JSON.stringify(agreed) !== JSON.stringify(r)) return null;
+      agreed = r;
+    }
+    return agreed;
+  }
+
+  private member(base: Resolved, name: string): Resolved | null {
+    switch (base.kind) {
+      case 'external':
+        return {
+          kind: 'external',
+          qname: `${base.qname}.${name}`,
+          ...(base.importRoot ? { importRoot: { ...base.importRoot, path: [...base.importRoot.path, name] } } : {}),
+        };
+      case 'class':
+      case 'instance': {
+        const method = this.file.classes.get(base.classId)?.methods.get(name);
+        return method ? { kind: 'function', functionId: method } : null;
+      }
+      case 'typed':
+        return { kind: 'external', qname: `${base.type}.${name}` };
+      default:
+        return null;
+    }
+  }
+
+  private callResult(target: Resolved): Resolved | null {
+    if (target.kind === 'class') return { kind: 'instance', classId: target.classId };
+    const qname = this.qualifiedName(target);
+    const type = qname ? pythonResultTypes[qname] : undefined;
+    return type ? { kind: 'typed', type } : null;
+  }
+
+  /**
+   * The module and exported name another file would define, for a call rooted at an import:
+   * `import pkg.helpers` + `pkg.helpers.load()` → (pkg.helpers, load); `from pkg import helpers`
+   * + `helpers.load()` → (pkg.helpers, load); `from helpers import Loader` + `Loader.load()` →
+   * (helpers, Loader.load).
+   */
+  importTarget(resolved: Resolved): { module: string; name: string } | null {
+    if (resolved.kind !== 'external' || !resolved.importRoot) return null;
+    const { module, path, fromImport } = resolved.importRoot;
+    const segments = [...path];
+    let moduleName = module;
+    const join = (m: string, s: string): string => (m.endsWith('.') ? `${m}${s}` : `${m}.${s}`);
+    const first = segments[0];
+    if (fromImport && first !== undefined && segments.length > 1 && /^[a-z_]/.test(first)) {
+      // A lower-case imported name used as a namespace is taken as a submodule (classes are capitalised).
+      moduleName = join(moduleName, first);
+      segments.shift();
+    } else if (!fromImport) {
+      // `import a.b.c` then `a.b.c.f()`: the longest imported module prefix is the module.
+      while (segments.length > 1 && segments[0] !== undefined && this.file.importedModules.has(join(moduleName, segments[0]))) {
+        moduleName = join(moduleName, segments[0]);
+        segments.shift();
+      }
+    }
+    return segments.length > 0 ? { module: moduleName, name: segments.join('.') } : null;
+  }
+}
