@@ -13,7 +13,7 @@ import { ExportCollector } from './exports';
 import { fsPromiseFixes } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName, isFunctionLike } from './function-ids';
 import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, scheduledArguments } from './loop-roots';
-import { nodeRange, rangeOf } from './source-text';
+import { isNodeBuiltin, literalText, nodeRange, rangeOf } from './source-text';
 import { findSuppressions } from './suppressions';
 
 /** What the code around a function expression says about who runs it. */
@@ -93,8 +93,10 @@ export class FileAnalyzer {
   }
 
   analyze(path: string, language: FileSummary['language']): FileSummary {
-    const moduleScope = this.declarations.statements(this.file.statements);
+    // Pushed before it is filled, so later declarations resolve against earlier ones (`new Piscina`).
+    const moduleScope = new Map<string, Binding>();
     this.scopes.push(moduleScope);
+    this.declarations.statements(this.file.statements, moduleScope);
     for (const statement of this.file.statements) this.visit(statement);
     const exports = new ExportCollector(this.ids, moduleScope);
     for (const statement of this.file.statements) exports.statement(statement);
@@ -126,29 +128,25 @@ export class FileAnalyzer {
     if (ts.isCallExpression(node)) this.onCall(node);
     else if (ts.isNewExpression(node)) this.onNew(node);
     else if (isLoopStatement(node)) this.onLoop(node);
-    const scope = this.blockScope(node);
-    if (scope !== undefined) this.scopes.push(scope);
+    const opensScope = ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseBlock(node) || ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isCatchClause(node);
+    if (opensScope) {
+      const scope = new Map<string, Binding>();
+      this.scopes.push(scope);
+      this.declareIn(node, scope);
+    }
     ts.forEachChild(node, (child) => this.visit(child));
-    if (scope !== undefined) this.scopes.pop();
+    if (opensScope) this.scopes.pop();
   }
 
   /** Names a block-like node declares for its own extent. */
-  private blockScope(node: ts.Node): Map<string, Binding> | undefined {
-    if (ts.isBlock(node) || ts.isModuleBlock(node)) return this.declarations.statements(node.statements);
-    if (ts.isCaseBlock(node)) return this.declarations.statements(node.clauses.flatMap((clause) => [...clause.statements]));
-    if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
-      const init = node.initializer;
-      if (init === undefined || !ts.isVariableDeclarationList(init)) return undefined;
-      const scope = new Map<string, Binding>();
-      this.declarations.variableList(init, scope);
-      return scope;
-    }
-    if (ts.isCatchClause(node) && node.variableDeclaration !== undefined) {
-      const scope = new Map<string, Binding>();
+  private declareIn(node: ts.Node, scope: Map<string, Binding>): void {
+    if (ts.isBlock(node) || ts.isModuleBlock(node)) this.declarations.statements(node.statements, scope);
+    else if (ts.isCaseBlock(node)) this.declarations.statements(node.clauses.flatMap((clause) => [...clause.statements]), scope);
+    else if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
+      if (node.initializer !== undefined && ts.isVariableDeclarationList(node.initializer)) this.declarations.variableList(node.initializer, scope);
+    } else if (ts.isCatchClause(node) && node.variableDeclaration !== undefined) {
       this.declarations.bindingName(node.variableDeclaration.name, scope);
-      return scope;
     }
-    return undefined;
   }
 
   private visitFunction(node: FunctionLike): void {
@@ -162,8 +160,8 @@ export class FileAnalyzer {
     this.declarations.parameters(node.parameters, scope);
     if (ts.isFunctionExpression(node) && node.name !== undefined) scope.set(node.name.text, { kind: 'function', id: this.ids.idOf(node) });
     const body = node.body;
-    if (body !== undefined && ts.isBlock(body)) this.declarations.statements(body.statements, scope);
     this.scopes.push(scope);
+    if (body !== undefined && ts.isBlock(body)) this.declarations.statements(body.statements, scope);
     for (const parameter of node.parameters) this.visit(parameter);
     if (body !== undefined && ts.isBlock(body)) for (const statement of body.statements) this.visit(statement);
     else if (body !== undefined) this.visit(body);
@@ -269,8 +267,11 @@ export class FileAnalyzer {
     }
     if (target.kind !== 'api') return;
     if (target.api === 'require') {
-      // At top level a require is module loading itself; in a function it is a sync load on first call.
-      if (this.frame.summary.id !== moduleId) this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
+      // At top level a require is module loading itself; in a function it is a sync load on
+      // first call. Node's own modules are already in memory, so requiring them is cheap.
+      const specifier = literalText(call.arguments[0]);
+      const loadsFile = specifier === undefined || !isNodeBuiltin(specifier);
+      if (loadsFile && this.frame.summary.id !== moduleId) this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
       return;
     }
     const rule = blockingCallRule(target.api);

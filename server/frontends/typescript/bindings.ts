@@ -121,10 +121,9 @@ export class DeclarationCollector {
     private readonly isPiscinaConstructor: (callee: ts.Expression) => boolean,
   ) {}
 
-  /** Bindings declared directly by these statements (and hoisted function declarations). */
-  statements(statements: readonly ts.Statement[], scope = new Map<string, Binding>()): Map<string, Binding> {
+  /** Adds the bindings these statements declare (hoisted function declarations included) to `scope`. */
+  statements(statements: readonly ts.Statement[], scope: Map<string, Binding>): void {
     for (const statement of statements) this.statement(statement, scope);
-    return scope;
   }
 
   parameters(parameters: readonly ts.ParameterDeclaration[], scope: Map<string, Binding>): void {
