@@ -42,6 +42,9 @@ export interface ServerOptions {
   maxWorkspaceFiles: number;
 }
 
+/** How long a document pull waits for the start-up scan before answering with what it has. */
+const scanWaitMs = 2000;
+
 const yieldToEvents = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function pathOfUri(uri: string): string | null {
@@ -255,6 +258,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (filePath === null || languageOfPath(filePath) === null) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       const versionAsked = documents.get(uri)?.version;
       await untilReady();
+      // Cross-file chains need the scan; wait a bounded time (a refresh follows a longer scan).
+      await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
       await yieldToEvents(settleMs);
       if (token.isCancellationRequested || documents.get(uri)?.version !== versionAsked) {
         throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer edit superseded this request', { retriggerRequest: true });

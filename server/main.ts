@@ -1,0 +1,19 @@
+// The OpenRTC language server. `node dist/server.js --stdio`, or spawned by the extension
+// over IPC: createConnection(ProposedFeatures.all) picks the transport from the arguments.
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { analyzeFile, catalogue, initFrontEnds } from './lsp/front-ends';
+import { startServer } from './lsp/server';
+
+/** Larger texts are analysed up to this many characters (≈ 50,000 lines of 40 characters). */
+const maxFileChars = 2_000_000;
+/** The start-up scan analyses at most this many workspace files; others when opened. */
+const maxWorkspaceFiles = 5_000;
+
+const connection = createConnection(ProposedFeatures.all);
+startServer(connection, {
+  analyze: analyzeFile,
+  ready: initFrontEnds(__dirname),
+  catalogue,
+  maxFileChars,
+  maxWorkspaceFiles,
+});

@@ -1,0 +1,172 @@
+// A real LSP client for the server tests: builds the server bundle once per test process
+// (into a private folder, so a teammate's concurrent `npm run build` cannot pull dist/
+// from under us), spawns `node server.js --stdio`, and speaks LSP over the pipes.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+const repoRoot = path.join(__dirname, '..', '..');
+let bundleDir: string | undefined;
+
+/** Builds dist-like output (server.js + wasm files) into a temp folder, once. */
+export function serverBundle(): string {
+  if (bundleDir !== undefined) return path.join(bundleDir, 'server.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'openrtc-lsp-bundle-'));
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', dir, '--only', 'server'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`building the server bundle failed:\n${r.stdout}\n${r.stderr}`);
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  bundleDir = dir;
+  return path.join(dir, 'server.js');
+}
+
+/** Diagnostic messages may be MarkupContent since LSP 3.18; these tests compare the text. */
+export const textOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
+
+export const uriOf = (file: string): string => pathToFileURL(file).href;
+
+export interface ClientOptions {
+  root: string;
+  /** false: the client lacks pull diagnostics, so the server must push. */
+  pull?: boolean;
+  /** What the client answers to workspace/configuration for openrtc.diagnostics. */
+  settings?: unknown;
+  initializationOptions?: unknown;
+}
+
+export class TestClient {
+  readonly connection: ProtocolConnection;
+  readonly published = new Map<string, Diagnostic[]>();
+  refreshes = 0;
+  /** window/showMessage(Request) texts, in order. */
+  readonly messages: string[] = [];
+  settings: unknown;
+  private readonly child: ChildProcess;
+  private readonly versions = new Map<string, number>();
+  stderr = '';
+
+  private constructor(options: ClientOptions) {
+    this.settings = options.settings ?? {};
+    this.child = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.child.stdout!),
+      new StreamMessageWriter(this.child.stdin!),
+    );
+    this.connection.onRequest('workspace/configuration', () => [this.settings]);
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes++;
+      return null;
+    });
+    this.connection.onRequest('window/showMessageRequest', (m: { message: string }) => {
+      this.messages.push(m.message);
+      return null;
+    });
+    this.connection.onNotification('window/showMessage', (m: { message: string }) => {
+      this.messages.push(m.message);
+    });
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.published.set(p.uri, p.diagnostics);
+    });
+    this.connection.listen();
+  }
+
+  static async start(options: ClientOptions): Promise<TestClient> {
+    const client = new TestClient(options);
+    const pull = options.pull ?? true;
+    const capabilities: ClientCapabilities = {
+      workspace: {
+        configuration: true,
+        didChangeConfiguration: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        ...(pull ? { diagnostics: { refreshSupport: true } } : {}),
+      },
+      textDocument: {
+        ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+        publishDiagnostics: { relatedInformation: true },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+      },
+    };
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(options.root),
+      workspaceFolders: [{ uri: uriOf(options.root), name: path.basename(options.root) }],
+      capabilities,
+      initializationOptions: options.initializationOptions,
+    });
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  async open(file: string, text: string, languageId: string): Promise<void> {
+    this.versions.set(file, 1);
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: uriOf(file), languageId, version: 1, text },
+    });
+  }
+
+  /** Replaces the whole text (a full-document change event). */
+  async change(file: string, text: string): Promise<void> {
+    const version = (this.versions.get(file) ?? 1) + 1;
+    this.versions.set(file, version);
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  async pull(file: string): Promise<Diagnostic[]> {
+    const report: { kind: string; items?: Diagnostic[] } = await this.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri: uriOf(file) },
+    });
+    if (report.kind !== 'full' || report.items === undefined) throw new Error(`expected a full report, got ${report.kind}`);
+    return report.items;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // the server is already gone; nothing to shut down
+    }
+    this.connection.dispose();
+    if (this.child.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.child.kill('SIGKILL');
+          resolve();
+        }, 2000);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
