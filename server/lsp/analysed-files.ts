@@ -7,7 +7,12 @@ import type { FileSummary, FrontEndOptions, Language } from '../analysis/summary
 import type { WorkspaceAnalysis } from '../core/workspace-analysis';
 import { languageOfPath } from './languages';
 
-export type AnalyzeFile = (path: string, language: Language, text: string, options: FrontEndOptions) => FileSummary;
+export type AnalyzeFile = (
+  path: string,
+  language: Language,
+  text: string,
+  options: FrontEndOptions & { honourNoqa: boolean },
+) => FileSummary;
 
 export interface Truncation {
   analysedChars: number;
@@ -51,7 +56,8 @@ export class AnalysedFiles {
     const { bounded, truncation } = this.bound(text);
     let summary: FileSummary;
     try {
-      summary = this.analyze(path, language, bounded, { moduleLevelIsLoop: this.analysis.settings.moduleLevelIsLoop });
+      const { moduleLevelIsLoop, honourNoqa } = this.analysis.settings;
+      summary = this.analyze(path, language, bounded, { moduleLevelIsLoop, honourNoqa });
     } catch (error) {
       this.log(`front end failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       summary = { path, language, functions: [], exports: {}, suppressions: [], parseErrors: 1 };

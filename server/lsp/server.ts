@@ -151,7 +151,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
     const { settings, problems } = parseDiagnosticsSettings(raw);
     for (const p of problems) connection.window.showWarningMessage(`OpenRTC settings: ${p}`);
-    const reanalyse = settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop;
+    // Both are applied by the front ends, so a change means analysing every file again.
+    const reanalyse =
+      settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop || settings.honourNoqa !== analysis.settings.honourNoqa;
     analysis.settings = settings;
     if (reanalyse) {
       for (const p of files.paths()) {
