@@ -23,11 +23,11 @@ export interface TopSource {
 const TIMEOUT_MS = 2000;
 
 function fromConnectError(err: unknown, socketPath: string): TopError {
-  if (!(err instanceof ConnectError)) return new TopError(1, `cannot reach ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
+  if (!(err instanceof ConnectError)) return new TopError(2, `cannot reach ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
     case 'no_socket':
     case 'refused':
-      return new TopError(1, `${err.message}\nhint: start a runtime with \`openrtc run\` in the workspace, or pass --socket PATH`);
+      return new TopError(2, `${err.message}\nhint: start a runtime with \`openrtc run\` in the workspace, or pass --socket PATH`);
     case 'not_socket':
     case 'garbled':
     case 'timeout':
@@ -95,8 +95,9 @@ export async function openTopSource(socketPath: string): Promise<TopSource> {
       try {
         conn = await connectControl(socketPath, { timeoutMs: TIMEOUT_MS, clientName: 'openrtc-top' });
       } catch (err) {
-        const e = fromConnectError(err, socketPath);
-        throw e.exitCode === 1 ? new TopError(1, `the worker at ${socketPath} went away (${err instanceof Error ? err.message : String(err)})`) : e;
+        // The worker answered before, so a missing socket now means it went away mid-run.
+        const gone = err instanceof ConnectError && (err.kind === 'no_socket' || err.kind === 'refused');
+        throw gone ? new TopError(1, `the worker at ${socketPath} went away (${err.message})`) : fromConnectError(err, socketPath);
       }
       if (conn.kind !== 'python-top') {
         conn.client.close();

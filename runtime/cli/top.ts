@@ -1,38 +1,43 @@
-// `openrtc top`: a live table of sessions (or one print with --once). Exit codes: 0 done,
-// 1 no runtime / it went away, 2 bad usage or a socket that does not speak our protocols.
-import { defaultSocketPath } from '../control/socket-path';
+// `openrtc top`: a live table of sessions (or one print with --once). Exit codes as the rest of
+// the CLI: 0 done, 1 the runtime went away mid-run, 2 bad usage, no runtime, or a socket that
+// does not speak our protocols (garbled, silent, someone else's).
+import type { CliIo, Command } from './command';
+import { resolveSocket } from './runtime-link';
 import { parseTopArgs, TOP_USAGE, UsageError, type TopOptions } from './top-args';
 import { Screen, type Key } from './top-screen';
 import { openTopSource, TopError, type TopSource } from './top-source';
 import { cycleSort, cycleStatus, cycleTenant, renderLines, selectRows, type TopSnapshot, type ViewState } from './top-view';
 
-export interface TopIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WritableStream;
-  stdin: NodeJS.ReadStream;
-  cwd: string;
+export interface TopIo extends CliIo {
+  /** The terminal for live mode; null when stdout is not one. */
+  terminal: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } | null;
 }
 
-const defaultIo = (): TopIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() });
+export const topCommand: Command = {
+  name: 'top',
+  summary: 'live table of sessions: cpu, memory share, slow sessions and where they blocked',
+  run: (argv, io) => runTop(argv, { ...io, terminal: process.stdout.isTTY ? { stdout: process.stdout, stdin: process.stdin } : null }),
+};
 
-export async function runTop(argv: readonly string[], io: TopIo = defaultIo()): Promise<number> {
+export async function runTop(argv: readonly string[], io: TopIo): Promise<number> {
   let opts: TopOptions;
   try {
     opts = parseTopArgs(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`openrtc top: ${err.message}\n(see openrtc top --help)\n`);
+    io.err(`openrtc top: ${err.message}\n(see openrtc top --help)\n`);
     return err.exitCode;
   }
   if (opts.help) {
-    io.stdout.write(`${TOP_USAGE}\n`);
+    io.out(`${TOP_USAGE}\n`);
     return 0;
   }
-  if (!opts.once && !opts.json && !io.stdout.isTTY) {
-    io.stderr.write('openrtc top: stdout is not a terminal; use --once (or --json for a stream of JSON lines)\n');
+  const terminal = io.terminal;
+  if (!opts.once && !opts.json && !terminal) {
+    io.err('openrtc top: stdout is not a terminal; use --once (or --json for a stream of JSON lines)\n');
     return 2;
   }
-  const socketPath = opts.socket ?? defaultSocketPath(io.cwd);
+  const socketPath = resolveSocket(opts.socket ?? undefined, io);
   const view: ViewState = { sort: opts.sort, status: opts.status, tenant: opts.tenant, agent: opts.agent };
   let source: TopSource | null = null;
   try {
@@ -41,10 +46,11 @@ export async function runTop(argv: readonly string[], io: TopIo = defaultIo()): 
       printOnce(await source.fetch(), view, opts.json, io);
       return 0;
     }
-    return opts.json ? await streamJson(source, view, opts.refreshHz, io) : await live(source, view, opts.refreshHz, io);
+    if (opts.json || !terminal) return await streamJson(source, view, opts.refreshHz, io);
+    return await live(source, view, opts.refreshHz, io, terminal);
   } catch (err) {
     if (!(err instanceof TopError)) throw err;
-    io.stderr.write(`openrtc top: ${err.message}\n`);
+    io.err(`openrtc top: ${err.message}\n`);
     return err.exitCode;
   } finally {
     source?.close();
@@ -52,16 +58,16 @@ export async function runTop(argv: readonly string[], io: TopIo = defaultIo()): 
 }
 
 function printOnce(top: TopSnapshot, view: ViewState, json: boolean, io: TopIo): void {
-  if (json) io.stdout.write(`${JSON.stringify(selectRows(top.snapshot.sessions, view), null, 2)}\n`);
-  else io.stdout.write(`${renderLines(top, view, Number.MAX_SAFE_INTEGER, false).join('\n')}\n`);
+  if (json) io.out(`${JSON.stringify(selectRows(top.snapshot.sessions, view), null, 2)}\n`);
+  else io.out(`${renderLines(top, view, Number.MAX_SAFE_INTEGER, false).join('\n')}\n`);
 }
 
 /** --json without --once: one JSON line of rows per refresh, until interrupted. */
 function streamJson(source: TopSource, view: ViewState, hz: number, io: TopIo): Promise<number> {
-  return refreshLoop(source, hz, io, (top) => io.stdout.write(`${JSON.stringify(selectRows(top.snapshot.sessions, view))}\n`), () => {});
+  return refreshLoop(source, hz, io, (top) => io.out(`${JSON.stringify(selectRows(top.snapshot.sessions, view))}\n`), () => {});
 }
 
-function live(source: TopSource, view: ViewState, hz: number, io: TopIo): Promise<number> {
+function live(source: TopSource, view: ViewState, hz: number, io: TopIo, terminal: NonNullable<TopIo['terminal']>): Promise<number> {
   let last: TopSnapshot | null = null;
   let screen: Screen | null = null;
   const draw = (): void => {
@@ -76,7 +82,7 @@ function live(source: TopSource, view: ViewState, hz: number, io: TopIo): Promis
       draw();
     },
     (control) => {
-      screen = new Screen(io.stdout, io.stdin, (key: Key) => {
+      screen = new Screen(terminal.stdout, terminal.stdin, (key: Key) => {
         if (key.name === 'q' || (key.ctrl && key.name === 'c')) return control.finish(0);
         if (key.name === 's') view.sort = cycleSort(view.sort);
         else if (key.name === 'f') view.status = cycleStatus(view.status);
@@ -85,9 +91,9 @@ function live(source: TopSource, view: ViewState, hz: number, io: TopIo): Promis
         draw();
       });
       screen.enter();
-      io.stdout.on('resize', draw);
+      terminal.stdout.on('resize', draw);
       return () => {
-        io.stdout.off('resize', draw);
+        terminal.stdout.off('resize', draw);
         screen?.restore();
       };
     },
@@ -118,7 +124,7 @@ function refreshLoop(
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       teardown?.();
-      if (message) io.stderr.write(`openrtc top: ${message}\n`);
+      if (message) io.err(`openrtc top: ${message}\n`);
       resolve(code);
     };
     const refresh = (): void => {

@@ -5,7 +5,6 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { RuntimeSnapshot, SessionRow, StackFrame } from '../../protocol/control';
 import { startControlServer, type ControlServer } from '../../runtime/control/server';
 import { runTop } from '../../runtime/cli/top';
@@ -82,18 +81,14 @@ export const poolSnapshot: RuntimeSnapshot = {
 
 /** Runs `openrtc top` in this process with captured output (real sockets, no TTY). */
 export async function topOnce(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = await runTop(argv, {
-    // Only write() and isTTY (undefined: not a terminal) are used outside live mode.
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr,
-    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    env: {},
     cwd: tmpdir(),
+    terminal: null,
   });
   return { code, out, err };
 }

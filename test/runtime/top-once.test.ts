@@ -103,7 +103,7 @@ test('bad input: garbled or silent top.sock, a socket that is not ours, no socke
   assert.match(n.err, /not an OpenRTC control protocol/);
 
   const missing = await topOnce(['--once', '--socket', '/nonexistent/openrtc.sock']);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2);
   assert.match(missing.err, /no runtime at \/nonexistent\/openrtc.sock.*\nhint: start a runtime with `openrtc run`/);
   assert.doesNotMatch(missing.err, /\n\s+at /, 'no stack trace');
 
