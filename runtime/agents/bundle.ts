@@ -1,0 +1,124 @@
+// Turns one agent file (.ts/.js/.mjs) into a loaded AgentDefinition: bundled by esbuild's JS API
+// (cjs, inline source map whose `sources` are the original absolute paths, so loop-block stacks
+// map back to the user's lines), then evaluated with a `require` that serves `openrtc` from the
+// runtime's own API object (same AsyncLocalStorage, so currentSession() works) and resolves
+// anything else relative to the agent file.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import Module from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import * as api from '../api.js';
+import { isAgentDefinition } from './define.js';
+import { BundleMaps } from './stack-map.js';
+import type { AgentDefinition } from './types.js';
+
+type Esbuild = typeof import('esbuild');
+let esbuildModule: Promise<Esbuild> | undefined;
+
+/**
+ * The bundled runtime ships esbuild's native binary at dist/bin/esbuild (the vsix has no
+ * node_modules). esbuild reads ESBUILD_BINARY_PATH when its module is first evaluated, hence the
+ * lazy import after setting it.
+ */
+function loadEsbuild(): Promise<Esbuild> {
+  const shipped = join(__dirname, 'bin', 'esbuild');
+  if (process.env['ESBUILD_BINARY_PATH'] === undefined && existsSync(shipped)) process.env['ESBUILD_BINARY_PATH'] = shipped;
+  esbuildModule ??= import('esbuild');
+  return esbuildModule;
+}
+
+/** A load failure with a message of the form `<file>:<line>:<column>: <what>` where known. */
+export class AgentLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentLoadError';
+  }
+}
+
+export interface BundledAgent {
+  file: string;
+  /** The name the evaluated script runs under (shows in stack traces); unique per version. */
+  scriptName: string;
+  code: string;
+  definition: AgentDefinition;
+}
+
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+export async function bundleAgentFile(file: string, version: number): Promise<BundledAgent> {
+  const esbuild = await loadEsbuild();
+  let code: string;
+  try {
+    const result = await esbuild.build({
+      entryPoints: [file],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      external: ['openrtc'],
+      write: false,
+      outfile: join(dirname(file), '__openrtc_agent_bundle.js'),
+      logLevel: 'silent',
+    });
+    code = absolutiseSourceMap(result.outputFiles[0]!.text, dirname(file));
+  } catch (err) {
+    throw new AgentLoadError(describeBuildFailure(err, file));
+  }
+  const scriptName = `${file}?v=${version}`;
+  const maps = new BundleMaps();
+  maps.add(scriptName, code);
+  const exported = evaluate(code, file, scriptName, maps);
+  const candidate = (exported as { default?: unknown } | null)?.default ?? exported;
+  if (!isAgentDefinition(candidate)) {
+    throw new AgentLoadError(`${file}: the default export is not an agent; export default defineAgent({ name, entry })`);
+  }
+  return { file, scriptName, code, definition: candidate };
+}
+
+function evaluate(code: string, file: string, scriptName: string, maps: BundleMaps): unknown {
+  const fileRequire = createRequire(file);
+  const agentRequire = Object.assign((id: string): unknown => (id === 'openrtc' ? api : fileRequire(id)), {
+    resolve: fileRequire.resolve,
+    cache: fileRequire.cache,
+  });
+  const module = { exports: {} as unknown };
+  try {
+    const wrapper = runInThisContext(Module.wrap(code), { filename: scriptName }) as (...args: unknown[]) => void;
+    wrapper.call(module.exports, module.exports, agentRequire, module, file, dirname(file));
+  } catch (err) {
+    throw new AgentLoadError(`${firstOriginalFrame(err, scriptName, maps) ?? file}: ${errorText(err)}`);
+  }
+  return module.exports;
+}
+
+/** esbuild writes sources relative to the output dir; the attribution reader wants absolute paths. */
+function absolutiseSourceMap(code: string, outDir: string): string {
+  const m = INLINE_MAP.exec(code);
+  if (!m) return code;
+  const map = JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) as { sources: string[] };
+  map.sources = map.sources.map((s) => (isAbsolute(s) ? s : resolve(outDir, s)));
+  const encoded = Buffer.from(JSON.stringify(map)).toString('base64');
+  return code.slice(0, m.index) + `//# sourceMappingURL=data:application/json;base64,${encoded}\n`;
+}
+
+/** `file:line:column` of the error's first frame inside the bundle, mapped to the original source. */
+function firstOriginalFrame(err: unknown, scriptName: string, maps: BundleMaps): string | null {
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  const escaped = scriptName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
+  return frame ? maps.original(scriptName, Number(frame[1]), Number(frame[2])) : null;
+}
+
+function describeBuildFailure(err: unknown, file: string): string {
+  const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+  if (!Array.isArray(errors) || errors.length === 0) return `${file}: ${errorText(err)}`;
+  return errors
+    .map((e) => (e.location ? `${resolve(e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `${file}: ${e.text}`))
+    .join('; ');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,64 @@
+// The local call's two directions: caller turns flow to the agent through `ctx.userTurns()`,
+// agent replies flow back through `ctx.say()`. No LiveKit room here; this is the seam a room
+// transport would replace.
+
+export class CallChannel {
+  private readonly turns: string[] = [];
+  private turnWaiter: (() => void) | null = null;
+  private closed = false;
+  readonly replies: string[] = [];
+  private replyWaiters: ((text: string | null) => void)[] = [];
+
+  pushTurn(text: string): void {
+    if (this.closed) return;
+    this.turns.push(text);
+    this.wakeTurns();
+  }
+
+  /** Hang-up or session end: the agent's turn iterator finishes, reply waiters get null. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeTurns();
+    for (const w of this.replyWaiters.splice(0)) w(null);
+  }
+
+  reply(text: string): void {
+    this.replies.push(text);
+    for (const w of this.replyWaiters.splice(0)) w(text);
+  }
+
+  /** The agent's next reply, or null on close or after `timeoutMs`. */
+  nextReply(timeoutMs: number): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.replyWaiters = this.replyWaiters.filter((w) => w !== done);
+        resolve(null);
+      }, timeoutMs);
+      const done = (text: string | null): void => {
+        clearTimeout(timer);
+        resolve(text);
+      };
+      this.replyWaiters.push(done);
+    });
+  }
+
+  async *userTurns(): AsyncGenerator<string> {
+    for (;;) {
+      const next = this.turns.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.turnWaiter = resolve));
+    }
+  }
+
+  private wakeTurns(): void {
+    const w = this.turnWaiter;
+    this.turnWaiter = null;
+    w?.();
+  }
+}

@@ -1,0 +1,32 @@
+// A local caller: speaks scripted turns (with optional think-time), waits for the agent's reply
+// to each, then hangs up. It stands in for a LiveKit participant.
+import type { FinalStatus, Session } from '../session/session.js';
+
+export interface CallScript {
+  turns: string[];
+  thinkMs: number;
+  /** How long to wait for the agent's reply to a turn before speaking the next one. */
+  replyTimeoutMs: number;
+  /** After hang-up, how long an agent that ignores its signal may keep running. */
+  hangUpGraceMs: number;
+}
+
+export const DEFAULT_CALL_SCRIPT: CallScript = { turns: [], thinkMs: 0, replyTimeoutMs: 10_000, hangUpGraceMs: 5_000 };
+
+export async function driveCall(session: Session, script: CallScript): Promise<FinalStatus> {
+  const ended = session.ended.then(() => null);
+  for (const turn of script.turns) {
+    if (script.thinkMs > 0) await Promise.race([delay(script.thinkMs), ended]);
+    if (session.finished) return session.ended;
+    session.channel.pushTurn(turn);
+    await Promise.race([session.channel.nextReply(script.replyTimeoutMs), ended]);
+    if (session.finished) return session.ended;
+  }
+  if (script.thinkMs > 0) await Promise.race([delay(script.thinkMs), ended]);
+  session.hangUp(script.hangUpGraceMs);
+  return session.ended;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

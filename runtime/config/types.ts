@@ -1,0 +1,52 @@
+// The validated, defaulted shape of openrtc.json. Key names are OpenRTC's (snake_case) so the
+// file, the schema, the runbooks and this type all read the same.
+import type { IsolationMode } from '../../protocol/control.js';
+
+export interface OpenrtcConfig {
+  agents: string | string[];
+  max_concurrent_sessions: number;
+  max_sessions_per_tenant: Record<string, number>;
+  max_sessions_per_agent: Record<string, number>;
+  enable_tenant_circuit_breaker: boolean;
+  tenant_circuit_cooldown_s: number;
+  tenant_circuit_failure_ratio: number;
+  tenant_circuit_min_samples: number;
+  tenant_circuit_window_s: number;
+  tenant_circuit_max_cooldown_s: number;
+  tenant_circuit_half_open_probes: number;
+  tenant_circuit_success_after_s: number;
+  isolation: IsolationMode;
+  tenant_isolation: Record<string, IsolationMode>;
+  tenant_memory_limit_mb: number;
+  slow_session_threshold_ms: number;
+  /** Raw, as written: secrets appear only as `<name>_env` references, resolved per session. */
+  tenant_config: Record<string, Record<string, unknown>>;
+  log_file: string;
+  metrics_jsonl: string;
+  metrics_interval_s: number;
+  memory_warn_mb: number;
+  memory_limit_mb: number;
+}
+
+/** One problem in a config file: where (key path, line:column when known) and why. */
+export interface ConfigProblem {
+  keyPath: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(problems.map((p) => formatProblem(file, p)).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(file: string, p: ConfigProblem): string {
+  const where = p.line !== null ? `${file}:${p.line}:${p.column ?? 1}` : file;
+  return p.keyPath ? `${where}: ${p.keyPath}: ${p.message}` : `${where}: ${p.message}`;
+}

@@ -1,0 +1,192 @@
+// Places sessions through admission, runs them, and keeps the books: per-tenant counts, the
+// breaker's outcomes, start/end log records (exactly one of each per session) and events.
+import { randomBytes } from 'node:crypto';
+import type { RuntimeEvent, StartCallsParams } from '../../protocol/control.js';
+import type { AgentRegistry } from '../agents/registry.js';
+import { CallChannel } from '../caller/channel.js';
+import { driveCall, type CallScript } from '../caller/local-caller.js';
+import type { CallAttempt } from '../caller/load.js';
+import { resolveTenantConfig } from '../config/secrets.js';
+import type { OpenrtcConfig } from '../config/types.js';
+import type { EventBus } from '../events/event-bus.js';
+import { describeError, errorSummary, type RuntimeLog } from '../logging/log.js';
+import type { Admission } from '../policy/admission.js';
+import type { TenantBreakers } from '../policy/breaker.js';
+import type { Clock } from '../policy/clock.js';
+import { requestedTenant } from '../policy/tenant-id.js';
+import type { ErrorOrigin } from '../session/containment.js';
+import { Session, type FinalStatus } from '../session/session.js';
+
+export interface TenantCounters {
+  started: number;
+  failures: number;
+}
+
+export interface SessionManagerDeps {
+  admission: Admission;
+  breakers: TenantBreakers;
+  registry: AgentRegistry;
+  log: RuntimeLog;
+  bus: EventBus;
+  clock: Clock;
+  config: () => OpenrtcConfig;
+  env: NodeJS.ProcessEnv;
+  /** Called when a session ends, so loop attribution can drop its marks. */
+  onSessionGone?: (sessionId: string) => void;
+}
+
+const RUNTIME_LOGGER = 'openrtc';
+
+export class SessionManager {
+  readonly live = new Map<string, Session>();
+  /** Sessions this manager created (another Runtime in the same process has its own). */
+  private readonly owned = new WeakSet<Session>();
+  readonly tenants = new Map<string, TenantCounters>();
+  totalStarted = 0;
+  totalFailures = 0;
+  lastError: string | null = null;
+
+  constructor(private readonly deps: SessionManagerDeps) {}
+
+  /** One call: admission, then (if admitted) the session runs and the caller script drives it. */
+  place(agentName: string, metadata: Record<string, unknown>, script: CallScript): CallAttempt {
+    const { admission, log } = this.deps;
+    const decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
+    if (!decision.ok) {
+      log.write('info', null, RUNTIME_LOGGER, decision.message);
+      this.emit({ type: 'rejected', ts: iso(), tenant: decision.tenant ?? '', agent_name: agentName, reason: decision.reason, detail: decision.message });
+      return { admitted: false, reason: decision.reason };
+    }
+    const { slot } = decision;
+    const agent = this.deps.registry.get(agentName);
+    if (!agent) {
+      // Admission checked the name in the same tick; only a bug gets here.
+      admission.release(slot);
+      return { admitted: false, reason: 'unknown_agent' };
+    }
+    const sessionId = `SES_${randomBytes(6).toString('hex')}`;
+    let tenantConfig: Readonly<Record<string, unknown>> = {};
+    let configError: unknown;
+    try {
+      tenantConfig = resolveTenantConfig(slot.tenant, this.deps.config().tenant_config[slot.tenant], this.deps.env);
+    } catch (err) {
+      configError = err;
+    }
+    const scope = { sessionId, tenant: slot.tenant, agentName: agent.name };
+    const session = new Session({
+      sessionId,
+      tenant: slot.tenant,
+      agent,
+      metadata,
+      tenantConfig,
+      slot,
+      channel: new CallChannel(),
+      log: log.scoped(scope, `agent.${agent.name}`),
+      clock: this.deps.clock,
+      healthyAfterMs: this.deps.config().tenant_circuit_success_after_s * 1000,
+      hooks: { outcome: (s, ok, late) => this.outcome(s, ok, late), finished: (s, status, detail) => this.finished(s, status, detail) },
+    });
+    this.live.set(sessionId, session);
+    this.owned.add(session);
+    this.totalStarted++;
+    this.counters(slot.tenant).started++;
+    log.write('info', scope, RUNTIME_LOGGER, `session started (agent=${agent.name} tenant=${slot.tenant}${slot.probe ? ' probe' : ''})`);
+    this.emit({ type: 'session_started', ts: iso(), session_id: sessionId, tenant: slot.tenant, agent_name: agent.name });
+    if (configError !== undefined) session.fail(configError);
+    else session.start();
+    const ended = session.finished ? session.ended : driveCall(session, script);
+    return { admitted: true, sessionId, ended };
+  }
+
+  /** Containment: an error escaped code running in `session`'s scope. */
+  sessionError(session: Session, error: unknown, origin: ErrorOrigin): void {
+    if (!this.owned.has(session)) return;
+    if (session.finished) {
+      const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
+      this.deps.log.write('error', scope, RUNTIME_LOGGER, `${origin} after the session ended: ${errorSummary(error)}`, this.excInfo(error));
+    }
+    session.fail(error);
+  }
+
+  cancel(sessionId: string, graceMs: number): boolean {
+    const s = this.live.get(sessionId);
+    if (!s) return false;
+    s.cancel('cancelled', graceMs);
+    return true;
+  }
+
+  /** Waits for live sessions to end; after `timeoutMs` aborts the rest (reason drain). */
+  async drainAll(timeoutMs: number, graceMs: number): Promise<void> {
+    for (const s of this.live.values()) s.markDraining();
+    const all = (): Promise<unknown> => Promise.all([...this.live.values()].map((s) => s.ended));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const s of this.live.values()) s.cancel('drain', graceMs);
+    await all();
+  }
+
+  counters(tenant: string): TenantCounters {
+    let c = this.tenants.get(tenant);
+    if (!c) {
+      c = { started: 0, failures: 0 };
+      this.tenants.set(tenant, c);
+    }
+    return c;
+  }
+
+  private outcome(session: Session, ok: boolean, late: boolean): void {
+    this.deps.breakers.record(session.tenant, ok, session.slot.probe && !late);
+    // A late failure of a finished session is not counted by finished(); count it here.
+    if (late && session.finished) {
+      this.totalFailures++;
+      this.counters(session.tenant).failures++;
+    }
+  }
+
+  private finished(session: Session, status: FinalStatus, detail: { error?: unknown; reason?: string }): void {
+    this.deps.admission.release(session.slot);
+    if (!session.outcomeDecided) this.deps.breakers.releaseProbe(session.tenant);
+    this.live.delete(session.id);
+    this.deps.onSessionGone?.(session.id);
+    const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
+    const base = { ts: iso(), session_id: session.id, tenant: session.tenant, agent_name: session.agent.name };
+    const durationS = round3((this.deps.clock.now() - session.startedAtMs) / 1000);
+    if (status === 'failed') {
+      const summary = errorSummary(detail.error);
+      this.totalFailures++;
+      this.counters(session.tenant).failures++;
+      this.lastError = summary;
+      this.deps.log.write('error', scope, RUNTIME_LOGGER, `session failed after ${durationS}s: ${summary}`, this.excInfo(detail.error));
+      this.emit({ type: 'session_failed', ...base, error: summary });
+    } else if (status === 'cancelled') {
+      const reason = detail.reason ?? 'cancelled';
+      this.deps.log.write('info', scope, RUNTIME_LOGGER, `session cancelled after ${durationS}s (reason=${reason})`);
+      this.emit({ type: 'session_cancelled', ...base, reason });
+    } else {
+      this.deps.log.write('info', scope, RUNTIME_LOGGER, `session ended after ${durationS}s`);
+      this.emit({ type: 'session_ended', ...base, duration_s: durationS });
+    }
+  }
+
+  private excInfo(error: unknown): string {
+    return this.deps.registry.mapStack(describeError(error));
+  }
+
+  private emit(event: RuntimeEvent): void {
+    this.deps.bus.emit(event);
+  }
+}
+
+/** The caller script a StartCallsParams asks for. */
+export function scriptFromParams(p: StartCallsParams, base: CallScript): CallScript {
+  return { ...base, turns: p.say ?? [], thinkMs: p.think_ms ?? base.thinkMs };
+}
+
+function iso(): string {
+  return new Date().toISOString();
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

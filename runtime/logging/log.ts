@@ -1,0 +1,109 @@
+// Scoped JSONL logs through pino with OpenRTC's record fields (DESIGN §3.8):
+//   timestamp (ISO 8601), level (Python levelname), session_id, agent_name, tenant, logger,
+//   message, exc_info (only when present). Records outside a session carry nulls.
+// The destination is asynchronous for throughput; `flushSync()` runs on stop and on process exit so
+// a SIGTERM/SIGINT shutdown loses nothing the process has logged.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { format } from 'node:util';
+import pino, { type Logger } from 'pino';
+import type { SessionScope } from '../session/scope.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+const PYTHON_LEVEL_NAMES: Record<string, string> = {
+  trace: 'DEBUG',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARNING',
+  error: 'ERROR',
+  fatal: 'CRITICAL',
+};
+
+/** What agent code gets as ctx.log: printf-style like console; a trailing Error becomes exc_info. */
+export interface ScopedLogger {
+  debug(message: string, ...args: unknown[]): void;
+  info(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+  error(message: string, ...args: unknown[]): void;
+}
+
+export class RuntimeLog {
+  private readonly dest: ReturnType<typeof pino.destination>;
+  private readonly pino: Logger;
+  private closed = false;
+  private readonly flushOnExit = (): void => this.flushSync();
+
+  constructor(readonly file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.dest = pino.destination({ dest: file, sync: false, minLength: 4096 });
+    this.pino = pino(
+      {
+        level: 'debug',
+        base: null,
+        messageKey: 'message',
+        timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+        formatters: { level: (label) => ({ level: PYTHON_LEVEL_NAMES[label] ?? label.toUpperCase() }) },
+      },
+      this.dest,
+    );
+    process.on('exit', this.flushOnExit);
+  }
+
+  write(level: LogLevel, scope: SessionScope | null, logger: string, message: string, excInfo?: string): void {
+    if (this.closed) return;
+    const fields: Record<string, unknown> = {
+      session_id: scope?.sessionId ?? null,
+      agent_name: scope?.agentName ?? null,
+      tenant: scope?.tenant ?? null,
+      logger,
+    };
+    if (excInfo !== undefined) fields['exc_info'] = excInfo;
+    this.pino[level](fields, message);
+  }
+
+  /** printf-style entry used by ctx.log and console capture. */
+  writeArgs(level: LogLevel, scope: SessionScope | null, logger: string, args: unknown[]): void {
+    const last = args.at(-1);
+    const error = args.length > 1 && last instanceof Error ? last : undefined;
+    const parts = error ? args.slice(0, -1) : args;
+    this.write(level, scope, logger, format(...parts), error && describeError(error));
+  }
+
+  scoped(scope: SessionScope, logger: string): ScopedLogger {
+    const at = (level: LogLevel) => (message: string, ...args: unknown[]) => this.writeArgs(level, scope, logger, [message, ...args]);
+    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  }
+
+  flushSync(): void {
+    if (this.closed) return;
+    try {
+      this.dest.flushSync();
+    } catch {
+      // sonic-boom throws when the fd is not open yet; nothing has been written then.
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flushSync();
+    this.closed = true;
+    process.off('exit', this.flushOnExit);
+    this.dest.end();
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  try {
+    return `non-Error thrown: ${typeof error === 'string' ? error : JSON.stringify(error)}`;
+  } catch {
+    return `non-Error thrown: ${String(error)}`;
+  }
+}
+
+/** OpenRTC's last_error form: "<Class>: <message>". */
+export function errorSummary(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return describeError(error);
+}

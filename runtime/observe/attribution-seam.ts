@@ -1,0 +1,33 @@
+// The seam the loop-block/CPU attribution module (runtime/attribution/LoopAttribution, a
+// teammate's) plugs into; declared here structurally so the engine does not depend on its
+// internals. Without one, cpu_pct is 0, blocked_* are null, no session is ever 'slow', and loop
+// lag comes from perf_hooks: no figures are invented.
+import type { LoopLag, StackFrame } from '../../protocol/control.js';
+
+export interface LoopBlockReport {
+  session_id: string | null;
+  tenant: string | null;
+  agent_name: string | null;
+  blocked_ms: number;
+  frames: StackFrame[];
+}
+
+export interface SessionLoopView {
+  slow: boolean;
+  blocked_ms_last: number | null;
+  blocked_frames: StackFrame[] | null;
+  cpu_pct: number;
+}
+
+export interface SessionAttribution {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  setThreshold(ms: number): void;
+  onBlock(listener: (r: LoopBlockReport) => void): () => void;
+  loopLag(): LoopLag;
+  sessionState(sessionId: string): SessionLoopView;
+  forgetSession(sessionId: string): void;
+}
+
+/** Built by the runtime once its log exists; `log` takes the `[slow-session]` lines. */
+export type AttributionFactory = (opts: { thresholdMs: number; log: (line: string) => void }) => SessionAttribution;

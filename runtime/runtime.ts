@@ -1,0 +1,417 @@
+// The Runtime: ties config, agents, admission, the breaker, sessions, logs and metrics together
+// and implements the ControlApi the control socket serves. Lifecycle: Runtime.start() →
+// drain() → stop(). Signals are not handled here: whether SIGTERM drains or exits is the
+// embedding program's (the CLI's) decision.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  ControlError,
+  ErrorCodes,
+  Methods,
+  PROTOCOL_VERSION,
+  type BreakerSnapshot,
+  type CancelSessionParams,
+  type DrainParams,
+  type HelloParams,
+  type HelloResult,
+  type LogsParams,
+  type LogsResult,
+  type MethodName,
+  type ReloadConfigResult,
+  type RuntimeEvent,
+  type RuntimeSnapshot,
+  type SessionRow,
+  type SetBreakerParams,
+  type SetSlowThresholdParams,
+  type SetTenantCapParams,
+  type StartCallsParams,
+  type StartCallsResult,
+  type TenantParams,
+  type TenantSnapshot,
+  type ControlApi,
+} from '../protocol/control.js';
+import { AgentRegistry, type AgentLoadReport } from './agents/registry.js';
+import { DEFAULT_CALL_SCRIPT, type CallScript } from './caller/local-caller.js';
+import { runLoad } from './caller/load.js';
+import { breakerDefaultsFromConfig, capsFromConfig } from './config/apply.js';
+import { defaultConfig, loadConfigFile } from './config/load.js';
+import type { OpenrtcConfig } from './config/types.js';
+import { watchConfigFile } from './config/watch.js';
+import { validateParams } from './control/params.js';
+import { SessionManager, scriptFromParams } from './engine/session-manager.js';
+import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot.js';
+import { EventBus } from './events/event-bus.js';
+import { MetricsFile } from './events/metrics-file.js';
+import { captureConsole } from './logging/console-capture.js';
+import { describeError, errorSummary, RuntimeLog, type LogLevel } from './logging/log.js';
+import { queryLogFile } from './logs/reader.js';
+import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam.js';
+import { LoopLagMonitor } from './observe/loop-lag.js';
+import { MemoryWatermark } from './observe/memory-watermark.js';
+import { Admission } from './policy/admission.js';
+import { TenantBreakers, type BreakerTransition } from './policy/breaker.js';
+import { systemClock, type Clock } from './policy/clock.js';
+import { installContainment } from './session/containment.js';
+import { installScopeProbe } from './session/scope.js';
+
+export const RUNTIME_VERSION = '0.1.0';
+const LOGGER = 'openrtc';
+/** How long an aborted session may take to return before it is ended for it. */
+const ABORT_GRACE_MS = 2_000;
+const DEFAULT_DRAIN_TIMEOUT_S = 30;
+
+export interface RuntimeStartOptions {
+  workspaceDir: string;
+  /** Default: `<workspaceDir>/openrtc.json` when it exists, else built-in defaults. */
+  configPath?: string;
+  /** Loop-block/CPU attribution (runtime/attribution); without it cpu/blocked figures stay 0/null. */
+  attribution?: AttributionFactory;
+  /** Watch openrtc.json and agent files for changes (default true). */
+  watch?: boolean;
+  /** Where `<key>_env` secrets are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Caller defaults (reply timeout, hang-up grace); tests shorten them. */
+  callScript?: Partial<CallScript>;
+  clock?: Clock;
+}
+
+export class Runtime implements ControlApi {
+  private readonly bus = new EventBus();
+  private readonly breakers: TenantBreakers;
+  private readonly admission: Admission;
+  private readonly registry: AgentRegistry;
+  private readonly manager: SessionManager;
+  private readonly metrics: MetricsFile;
+  private readonly lag = new LoopLagMonitor();
+  private readonly memory: MemoryWatermark;
+  private readonly startedAtMs: number;
+  private readonly callScript: CallScript;
+  private attribution: SessionAttribution | null = null;
+  private slowThresholdOverride: number | null = null;
+  private readonly cleanups: (() => void)[] = [];
+  private stopped = false;
+
+  private constructor(
+    readonly workspaceDir: string,
+    readonly configPath: string | null,
+    private config: OpenrtcConfig,
+    private readonly log: RuntimeLog,
+    private readonly clock: Clock,
+    private readonly opts: RuntimeStartOptions,
+  ) {
+    this.startedAtMs = clock.now();
+    this.callScript = { ...DEFAULT_CALL_SCRIPT, ...opts.callScript };
+    this.breakers = new TenantBreakers(breakerDefaultsFromConfig(config), clock, (t) => this.onBreaker(t));
+    this.registry = new AgentRegistry(workspaceDir, config.agents, (r) => this.onAgentLoad(r));
+    this.admission = new Admission(capsFromConfig(config), this.breakers, (name) => this.registry.get(name) !== undefined);
+    this.manager = new SessionManager({
+      admission: this.admission,
+      breakers: this.breakers,
+      registry: this.registry,
+      log,
+      bus: this.bus,
+      clock,
+      config: () => this.config,
+      env: opts.env ?? process.env,
+      onSessionGone: (id) => this.attribution?.forgetSession(id),
+    });
+    this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
+    this.bus.on((e) => this.metrics.write('event', e));
+    this.memory = new MemoryWatermark((level, message) => this.log.write(level, null, LOGGER, message), () => void this.drain({}));
+  }
+
+  /** Loads and validates the config (a bad one throws ConfigError and starts nothing), then agents. */
+  static async start(opts: RuntimeStartOptions): Promise<Runtime> {
+    const workspaceDir = resolve(opts.workspaceDir);
+    const defaultPath = join(workspaceDir, 'openrtc.json');
+    const configPath = opts.configPath ? resolve(opts.configPath) : existsSync(defaultPath) ? defaultPath : null;
+    const config = configPath ? await loadConfigFile(configPath) : defaultConfig();
+    const log = new RuntimeLog(resolve(workspaceDir, config.log_file));
+    const rt = new Runtime(workspaceDir, configPath, config, log, opts.clock ?? systemClock, opts);
+    await rt.boot();
+    return rt;
+  }
+
+  private async boot(): Promise<void> {
+    installScopeProbe();
+    this.cleanups.push(captureConsole(this.log));
+    this.cleanups.push(
+      installContainment(
+        (session, error, origin) => this.manager.sessionError(session, error, origin),
+        (error, origin) => this.log.write('error', null, LOGGER, `${origin} outside any session: ${errorSummary(error)}`, describeError(error)),
+      ),
+    );
+    this.log.write('info', null, LOGGER, `runtime ${RUNTIME_VERSION} starting in ${this.workspaceDir} (config: ${this.configPath ?? 'defaults'})`);
+    this.warnUnsupported(this.config);
+    await this.registry.loadAll();
+    if (this.opts.attribution) {
+      const attribution = this.opts.attribution({ thresholdMs: this.config.slow_session_threshold_ms, log: (line) => this.log.write('warn', null, LOGGER, line) });
+      await attribution.start();
+      this.cleanups.push(attribution.onBlock((r) => this.onLoopBlock(r)));
+      this.attribution = attribution;
+    }
+    if (this.opts.watch !== false) {
+      this.registry.watch();
+      if (this.configPath) {
+        const w = watchConfigFile(this.configPath, () => void this.reloadConfig());
+        this.cleanups.push(() => w.close());
+      }
+    }
+    const tick = setInterval(() => this.metricsTick(), this.config.metrics_interval_s * 1000);
+    tick.unref();
+    this.cleanups.push(() => clearInterval(tick));
+    this.log.write('info', null, LOGGER, `runtime ready: ${this.registry.names().length} agent(s): ${this.registry.names().join(', ') || '(none)'}`);
+  }
+
+  get logFile(): string {
+    return this.log.file;
+  }
+
+  get metricsFile(): string {
+    return this.metrics.path;
+  }
+
+  /** The bundled code of an agent version by the script name in its stack frames (source maps). */
+  agentBundle(scriptName: string): string | undefined {
+    return this.registry.bundleFor(scriptName);
+  }
+
+  /** Waits until pending agent hot reloads have been applied. */
+  agentsSettled(): Promise<void> {
+    return this.registry.settled();
+  }
+
+  // ---- ControlApi -------------------------------------------------------------------------
+
+  hello(params: HelloParams): HelloResult {
+    validateParams(Methods.hello, params);
+    const unsupported: MethodName[] = [Methods.isolateTenant, Methods.restoreTenant];
+    return {
+      protocol_version: PROTOCOL_VERSION,
+      runtime_version: RUNTIME_VERSION,
+      pid: process.pid,
+      node_version: process.version,
+      workspace: this.workspaceDir,
+      config_path: this.configPath,
+      log_file: this.log.file,
+      capabilities: Object.values(Methods).filter((m) => !unsupported.includes(m)),
+    };
+  }
+
+  snapshot(): RuntimeSnapshot {
+    return buildSnapshot(this.sources(), this.admission.isDraining());
+  }
+
+  sessions(): SessionRow[] {
+    return sessionRows(this.sources());
+  }
+
+  async startCalls(params: StartCallsParams): Promise<StartCallsResult> {
+    validateParams(Methods.startCalls, params);
+    if (!this.registry.get(params.agent)) {
+      throw new ControlError(ErrorCodes.UnknownAgent, `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`);
+    }
+    const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
+    const script = scriptFromParams(params, this.callScript);
+    const count = params.count ?? 1;
+    const run = runLoad(
+      { count, concurrency: params.concurrency ?? count, ...(params.rate !== undefined ? { rate: params.rate } : {}) },
+      () => this.manager.place(params.agent, metadata, script),
+    );
+    if (params.wait === false) {
+      await run.dispatched;
+      return structuredClone(run.result);
+    }
+    return run.done;
+  }
+
+  /** One call placed directly (tests, benchmarks, embedding); same path as startCalls. */
+  placeCall(agent: string, metadata: Record<string, unknown>, say: string[] = []) {
+    return this.manager.place(agent, metadata, { ...this.callScript, turns: say });
+  }
+
+  cancelSession(params: CancelSessionParams): void {
+    validateParams(Methods.cancelSession, params);
+    if (!this.manager.cancel(params.session_id, ABORT_GRACE_MS)) {
+      throw new ControlError(ErrorCodes.UnknownSession, `cancelSession: no live session ${JSON.stringify(params.session_id)}`);
+    }
+    this.log.write('info', null, LOGGER, `session ${params.session_id} cancelled by operator`);
+  }
+
+  setTenantCap(params: SetTenantCapParams): TenantSnapshot {
+    validateParams(Methods.setTenantCap, params);
+    const before = this.admission.tenantCap(params.tenant);
+    this.admission.setTenantCap(params.tenant, params.cap);
+    const after = this.admission.tenantCap(params.tenant);
+    this.log.write('info', null, LOGGER, `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`);
+    return tenantSnapshot(this.sources(), params.tenant, this.sessions());
+  }
+
+  setBreaker(params: SetBreakerParams): BreakerSnapshot {
+    validateParams(Methods.setBreaker, params);
+    const s = this.breakers.setTenantSettings(params.tenant, {
+      enabled: params.enabled,
+      cooldownS: params.cooldown_s,
+      failureRatio: params.failure_ratio,
+      minSamples: params.min_samples,
+      windowS: params.window_s,
+    });
+    this.log.write(
+      'info',
+      null,
+      LOGGER,
+      `[circuit-breaker] tenant '${params.tenant}' settings: enabled=${s.enabled} cooldown_s=${s.cooldownS} failure_ratio=${s.failureRatio} min_samples=${s.minSamples} window_s=${s.windowS}`,
+    );
+    return this.breakers.snapshot(params.tenant);
+  }
+
+  setSlowThreshold(params: SetSlowThresholdParams): void {
+    validateParams(Methods.setSlowThreshold, params);
+    this.attribution?.setThreshold(params.threshold_ms);
+    this.slowThresholdOverride = params.threshold_ms;
+    this.log.write('info', null, LOGGER, `slow_session_threshold_ms set to ${params.threshold_ms}`);
+  }
+
+  isolateTenant(params: TenantParams): Promise<TenantSnapshot> {
+    validateParams(Methods.isolateTenant, params);
+    return Promise.reject(new ControlError(ErrorCodes.Unsupported, 'isolateTenant: per-tenant process isolation is not available in this runtime yet'));
+  }
+
+  restoreTenant(params: TenantParams): Promise<TenantSnapshot> {
+    validateParams(Methods.restoreTenant, params);
+    return Promise.reject(new ControlError(ErrorCodes.Unsupported, 'restoreTenant: per-tenant process isolation is not available in this runtime yet'));
+  }
+
+  /** Refuses new sessions, lets live ones run to hang-up for `timeout_s`, then cancels the rest. */
+  async drain(params: DrainParams): Promise<void> {
+    validateParams(Methods.drain, params);
+    if (!this.admission.isDraining()) {
+      this.admission.setDraining(true);
+      this.log.write('info', null, LOGGER, `Pool draining: rejecting new sessions; ${this.admission.activeTotal()} in-flight call(s) run to hang-up.`);
+      this.emit({ type: 'draining', ts: new Date().toISOString() });
+    }
+    await this.manager.drainAll((params.timeout_s ?? DEFAULT_DRAIN_TIMEOUT_S) * 1000, ABORT_GRACE_MS);
+  }
+
+  async reloadConfig(): Promise<ReloadConfigResult> {
+    if (!this.configPath) return { ok: false, error: `no openrtc.json in ${this.workspaceDir}; running on defaults` };
+    let next: OpenrtcConfig;
+    try {
+      next = await loadConfigFile(this.configPath);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.log.write('error', null, LOGGER, `[config] reload failed; keeping the running config:\n${error}`);
+      this.emit({ type: 'config_reloaded', ts: new Date().toISOString(), ok: false, error });
+      return { ok: false, error };
+    }
+    const previous = this.config;
+    this.config = next;
+    this.admission.setCaps(capsFromConfig(next));
+    this.breakers.setDefaults(breakerDefaultsFromConfig(next));
+    if (this.slowThresholdOverride === null && next.slow_session_threshold_ms !== previous.slow_session_threshold_ms) {
+      this.attribution?.setThreshold(next.slow_session_threshold_ms);
+    }
+    if (JSON.stringify(next.agents) !== JSON.stringify(previous.agents)) await this.registry.setSpec(next.agents);
+    for (const key of ['log_file', 'metrics_jsonl', 'metrics_interval_s'] as const) {
+      if (next[key] !== previous[key]) this.log.write('warn', null, LOGGER, `[config] ${key} changed; takes effect on restart`);
+    }
+    this.warnUnsupported(next);
+    this.log.write('info', null, LOGGER, '[config] reloaded; caps and breaker settings applied');
+    this.emit({ type: 'config_reloaded', ts: new Date().toISOString(), ok: true, error: null });
+    return { ok: true, error: null };
+  }
+
+  async logs(params: LogsParams): Promise<LogsResult> {
+    validateParams(Methods.logs, params);
+    this.log.flushSync();
+    return queryLogFile(this.log.file, params);
+  }
+
+  onEvent(listener: (event: RuntimeEvent) => void): () => void {
+    return this.bus.on(listener);
+  }
+
+  /** Stops timers, watchers and attribution and flushes logs synchronously. Live sessions are
+   *  cancelled (drain first for a graceful stop). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.admission.setDraining(true);
+    for (const s of this.manager.live.values()) s.cancel('drain', 0);
+    this.registry.close();
+    for (const c of this.cleanups.splice(0).reverse()) c();
+    await this.attribution?.stop();
+    this.lag.stop();
+    this.breakers.dispose();
+    this.log.write('info', null, LOGGER, `runtime stopped: ${this.manager.totalStarted} session(s) started, ${this.manager.totalFailures} failure(s)`);
+    this.metrics.write('snapshot', buildSnapshot(this.sources(), true, false));
+    this.metrics.close();
+    this.log.close();
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private sources(): SnapshotSources {
+    return {
+      clock: this.clock,
+      startedAtMs: this.startedAtMs,
+      manager: this.manager,
+      admission: this.admission,
+      breakers: this.breakers,
+      registry: this.registry,
+      attribution: this.attribution,
+      loopLag: () => this.attribution?.loopLag() ?? this.lag.read(),
+    };
+  }
+
+  private metricsTick(): void {
+    // Session rows are left out of the periodic line: with thousands of sessions it would dominate the file.
+    this.metrics.write('snapshot', buildSnapshot(this.sources(), this.admission.isDraining(), false));
+    this.memory.check(process.memoryUsage.rss() / (1024 * 1024), this.config.memory_warn_mb, this.config.memory_limit_mb);
+  }
+
+  private emit(event: RuntimeEvent): void {
+    this.bus.emit(event);
+  }
+
+  private logLine(level: LogLevel, message: string): void {
+    this.log.write(level, null, LOGGER, message);
+  }
+
+  private onBreaker(t: BreakerTransition): void {
+    const ts = new Date().toISOString();
+    if (t.kind === 'opened') {
+      this.logLine('warn', `[circuit-breaker] tenant '${t.tenant}' opened after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`);
+      this.emit({ type: 'breaker_opened', ts, tenant: t.tenant, failures: t.failures, samples: t.samples, cooldown_s: t.cooldownS });
+    } else if (t.kind === 'half_open') {
+      this.logLine('info', `[circuit-breaker] tenant '${t.tenant}' half-open; admitting up to ${this.breakers.settings(t.tenant).halfOpenProbes} probe session(s)`);
+      this.emit({ type: 'breaker_half_open', ts, tenant: t.tenant });
+    } else {
+      this.logLine('info', `[circuit-breaker] tenant '${t.tenant}' recovered`);
+      this.emit({ type: 'breaker_closed', ts, tenant: t.tenant });
+    }
+  }
+
+  private onAgentLoad(r: AgentLoadReport): void {
+    if (r.ok) {
+      const live = [...this.manager.live.values()].filter((s) => s.agent.name === r.agentName).length;
+      this.logLine('info', r.reload ? `[reload] ${r.file} changed -> agent '${r.agentName}' updated for new sessions; ${live} live session(s) finish on the old code` : `[agents] loaded '${r.agentName}' from ${r.file}`);
+    } else {
+      this.logLine('error', `${r.reload ? '[reload]' : '[agents]'} ${r.file} failed: ${r.error}`);
+    }
+    if (r.reload || !r.ok) {
+      this.emit({ type: 'agent_reloaded', ts: new Date().toISOString(), agent_name: r.agentName, file: r.file, ok: r.ok, error: r.error });
+    }
+  }
+
+  private onLoopBlock(r: LoopBlockReport): void {
+    this.emit({ type: 'slow_session', ts: new Date().toISOString(), session_id: r.session_id, tenant: r.tenant, agent_name: r.agent_name, blocked_ms: r.blocked_ms, frames: r.frames });
+  }
+
+  private warnUnsupported(c: OpenrtcConfig): void {
+    const isolated = Object.entries(c.tenant_isolation).filter(([, m]) => m === 'process').map(([t]) => t);
+    if (c.isolation === 'process' || isolated.length > 0) {
+      this.logLine('warn', `[config] process isolation is not available in this runtime yet; ${c.isolation === 'process' ? 'all tenants' : isolated.join(', ')} run on the shared loop`);
+    }
+  }
+}
