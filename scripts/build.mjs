@@ -49,11 +49,17 @@ const options = {
   target: 'node20',
   sourcemap: 'linked',
   minify: production,
-  external: ['vscode'],
+  // esbuild's JS API drives its native binary and refuses to be bundled (the runtime uses it to
+  // load agent files), so it stays a package resolved from node_modules at run time.
+  external: ['vscode', 'esbuild'],
   logLevel: 'warning',
   loader: { '.wasm': 'file' },
   // The ESM build of web-tree-sitter needs import.meta.url, which a cjs bundle lacks (research §4.2).
-  alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') },
+  alias: {
+    'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
+    // jsonc-parser's UMD build requires './impl/*' dynamically, which a bundle cannot resolve.
+    'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
+  },
 };
 
 for (const [from, to] of assets) {

@@ -1,0 +1,74 @@
+// `openrtc call AGENT --tenant T [--say TEXT]... [--count N] [--concurrency C] [--metadata JSON]
+//  [--socket PATH] [--json]`: places local test calls and waits for them to end.
+import type { StartCallsParams, StartCallsResult } from '../../protocol/control.js';
+import { TENANT_ID_PATTERN } from '../control/params.js';
+import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command.js';
+import { resolveSocket, withClient } from './runtime-link.js';
+
+const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... [--count N] [--concurrency C]
+                    [--metadata JSON] [--socket PATH] [--json]
+
+Places N local test calls to AGENT for tenant T on a running runtime and waits for them to end.
+Each --say is one caller turn, in order; the caller hangs up after the last one is answered.
+  --count N          calls to place (default 1)
+  --concurrency C    calls at once (default: all of them)
+  --metadata JSON    extra dispatch metadata (a JSON object); --tenant wins over its "tenant"
+  --json             print {started, succeeded, failed, cancelled, rejected, sessions}
+Exit code: 0 all calls succeeded, 1 any failed or was rejected, 2 bad usage or no runtime.`;
+
+function parseMetadata(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw usageError(`--metadata is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError('--metadata must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+export function summarizeCalls(result: StartCallsResult): string {
+  const rejected = Object.entries(result.rejected);
+  const total = rejected.reduce((sum, [, n]) => sum + (n ?? 0), 0);
+  const reasons = rejected.map(([reason, n]) => `${reason} ${n}`).join(', ');
+  return `started ${result.started}, succeeded ${result.succeeded}, failed ${result.failed}, cancelled ${result.cancelled}, rejected ${total}${total ? ` (${reasons})` : ''}`;
+}
+
+export const callCommand: Command = {
+  name: 'call',
+  summary: 'place local test calls on a running runtime and wait for them',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      tenant: { type: 'string' },
+      say: { type: 'string', multiple: true },
+      count: { type: 'string' },
+      concurrency: { type: 'string' },
+      metadata: { type: 'string' },
+      socket: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(USAGE);
+      return EXIT_OK;
+    }
+    const [agent, ...extra] = positionals;
+    if (!agent) throw usageError('call needs an AGENT name');
+    if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    if (values.tenant === undefined) throw usageError('call needs --tenant T');
+    if (!TENANT_ID_PATTERN.test(values.tenant)) throw usageError(`--tenant ${JSON.stringify(values.tenant)} is not a tenant id (1-128 letters, digits, '-' or '_')`);
+    const params: StartCallsParams = { agent, tenant: values.tenant, wait: true };
+    const count = intArg('--count', values.count, 1, 100_000);
+    const concurrency = intArg('--concurrency', values.concurrency, 1, 10_000);
+    const metadata = parseMetadata(values.metadata);
+    if (count !== undefined) params.count = count;
+    if (concurrency !== undefined) params.concurrency = concurrency;
+    if (metadata !== undefined) params.metadata = metadata;
+    if (values.say) params.say = values.say;
+
+    const result = await withClient(resolveSocket(values.socket, io), (client) => client.request('startCalls', params));
+    io.out(values.json ? JSON.stringify(result) : summarizeCalls(result));
+    const rejected = Object.values(result.rejected).some((n) => (n ?? 0) > 0);
+    return result.failed > 0 || rejected ? EXIT_FAILED : EXIT_OK;
+  },
+};

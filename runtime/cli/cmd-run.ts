@@ -1,0 +1,94 @@
+// `openrtc run [DIR] [--socket PATH]`: a runtime for the workspace in DIR, in the foreground.
+// Prints one line with the socket path once it listens; SIGINT/SIGTERM drain it and exit 0
+// (a second signal stops at once, cancelling live sessions, and exits 1).
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError } from '../config/types.js';
+import { startControlServer } from '../control/server.js';
+import { defaultSocketPath, SocketPathError } from '../control/socket-path.js';
+import { Runtime } from '../runtime.js';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, numberArg, parseCommandArgs, usageError, type Command } from './command.js';
+
+const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S]
+
+Starts a runtime for the workspace in DIR (default .): reads DIR/openrtc.json, loads its agents,
+writes scoped JSONL logs, and serves the control socket until SIGINT or SIGTERM, then drains
+(live calls run to hang-up, at most S seconds, default 30) and exits 0.
+The socket defaults to $OPENRTC_SOCKET, else a per-workspace path under
+$XDG_RUNTIME_DIR/openrtc-<uid>/ (or the temp dir); the path is printed once listening.`;
+
+function workspaceDir(arg: string | undefined, cwd: string): string {
+  const dir = resolve(cwd, arg ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw usageError(`workspace ${dir} does not exist`);
+  }
+  if (!isDir) throw usageError(`workspace ${dir} is not a directory`);
+  return dir;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'start a runtime for a workspace (foreground; Ctrl-C drains and exits)',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, 'drain-timeout': { type: 'string' } });
+    if (values.help) {
+      io.out(USAGE);
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) throw usageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+    const dir = workspaceDir(positionals[0], io.cwd);
+    const drainTimeout = numberArg('--drain-timeout', values['drain-timeout'], 0, 3600) ?? 30;
+    const explicit = values.socket ?? (io.env.OPENRTC_SOCKET || undefined);
+    const socketPath = explicit ? resolve(io.cwd, explicit) : defaultSocketPath(dir, io.env);
+
+    let runtime: Runtime;
+    try {
+      runtime = await Runtime.start({ workspaceDir: dir });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(EXIT_FAILED, `refusing to start: ${error.message}`);
+      throw error;
+    }
+    let server;
+    try {
+      server = await startControlServer({
+        api: runtime,
+        socketPath,
+        privateDir: !explicit,
+        onConnectionDropped: (reason) => io.err(`openrtc run: closed a control connection: ${reason}`),
+      });
+    } catch (error) {
+      await runtime.stop();
+      if (error instanceof SocketPathError) throw new CliError(EXIT_USAGE, error.message);
+      throw error;
+    }
+    io.out(`openrtc: runtime for ${dir} listening on ${server.socketPath} (log ${runtime.logFile})`);
+
+    return new Promise<number>((done) => {
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          io.err(`openrtc run: ${signal} again: stopping now, cancelling live sessions`);
+          void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
+          return;
+        }
+        stopping = true;
+        io.err(`openrtc run: ${signal}: draining (live calls run to hang-up, at most ${drainTimeout}s)`);
+        void (async () => {
+          try {
+            await runtime.drain({ timeout_s: drainTimeout });
+          } finally {
+            await server.close();
+            await runtime.stop();
+          }
+          io.err('openrtc run: drained and stopped');
+          done(EXIT_OK);
+        })();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  },
+};

@@ -1,0 +1,111 @@
+// `openrtc tenant <action> T ...`: the runbook's step-4 actions against a running runtime.
+// Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
+import type { SetBreakerParams } from '../../protocol/control.js';
+import { TENANT_ID_PATTERN } from '../control/params.js';
+import { EXIT_OK, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
+import { resolveSocket, withClient } from './runtime-link.js';
+
+export interface TenantAction {
+  name: string;
+  usage: string;
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+function tenantArg(value: string | undefined): string {
+  if (value === undefined) throw usageError('missing tenant id T');
+  if (!TENANT_ID_PATTERN.test(value)) throw usageError(`${JSON.stringify(value)} is not a tenant id (1-128 letters, digits, '-' or '_')`);
+  return value;
+}
+
+const capAction: TenantAction = {
+  name: 'cap',
+  usage: `usage: openrtc tenant cap T N [--socket PATH] [--json]
+
+Sets tenant T's session cap to N at run time (exact: new sessions over N are rejected).
+N = none removes T's own cap (the "*" default applies again).`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, json: { type: 'boolean' } });
+    if (values.help) {
+      io.out(this.usage);
+      return EXIT_OK;
+    }
+    const [rawTenant, rawCap, ...extra] = positionals;
+    const tenant = tenantArg(rawTenant);
+    if (rawCap === undefined) throw usageError('tenant cap needs N (a whole number, or none)');
+    if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const cap = rawCap === 'none' ? null : (intArg('N', rawCap, 0, 1_000_000) as number);
+    const result = await withClient(resolveSocket(values.socket, io), (client) => client.request('setTenantCap', { tenant, cap }));
+    io.out(values.json ? JSON.stringify(result) : `tenant ${tenant}: cap ${result.cap ?? 'none'} (active ${result.active})`);
+    return EXIT_OK;
+  },
+};
+
+const breakerAction: TenantAction = {
+  name: 'breaker',
+  usage: `usage: openrtc tenant breaker T [--cooldown S] [--ratio R] [--min-samples N] [--window S]
+                              [--enable | --disable] [--socket PATH] [--json]
+
+Tunes tenant T's circuit breaker at run time.
+  --cooldown S      seconds an open breaker rejects new sessions before probing
+  --ratio R         opens when failures/total in the window exceeds R (0..1)
+  --min-samples N   outcomes needed in the window before it may open
+  --window S        seconds of outcomes counted`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      cooldown: { type: 'string' },
+      ratio: { type: 'string' },
+      'min-samples': { type: 'string' },
+      window: { type: 'string' },
+      enable: { type: 'boolean' },
+      disable: { type: 'boolean' },
+      socket: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(this.usage);
+      return EXIT_OK;
+    }
+    const [rawTenant, ...extra] = positionals;
+    const tenant = tenantArg(rawTenant);
+    if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    if (values.enable && values.disable) throw usageError('--enable and --disable contradict each other');
+    const params: SetBreakerParams = { tenant };
+    const cooldown = numberArg('--cooldown', values.cooldown, 0, 86_400, true);
+    const ratio = numberArg('--ratio', values.ratio, 0, 1);
+    const minSamples = intArg('--min-samples', values['min-samples'], 1, 100_000);
+    const window = numberArg('--window', values.window, 0, 86_400, true);
+    if (cooldown !== undefined) params.cooldown_s = cooldown;
+    if (ratio !== undefined) params.failure_ratio = ratio;
+    if (minSamples !== undefined) params.min_samples = minSamples;
+    if (window !== undefined) params.window_s = window;
+    if (values.enable || values.disable) params.enabled = Boolean(values.enable);
+    if (Object.keys(params).length === 1) throw usageError('tenant breaker needs at least one setting (see --help)');
+    const b = await withClient(resolveSocket(values.socket, io), (client) => client.request('setBreaker', params));
+    io.out(values.json ? JSON.stringify(b) : `tenant ${tenant}: breaker ${b.enabled ? b.state : 'off'}, cooldown ${b.cooldown_s}s, ${b.failures}/${b.samples} failures in window`);
+    return EXIT_OK;
+  },
+};
+
+/** Add isolate/restore here when they land. */
+export const tenantActions: TenantAction[] = [capAction, breakerAction];
+
+function usage(): string {
+  return `usage: openrtc tenant <${tenantActions.map((a) => a.name).join('|')}> T ... (see openrtc tenant <action> --help)
+
+Runbook actions on one tenant of a running runtime.`;
+}
+
+export const tenantCommand: Command = {
+  name: 'tenant',
+  summary: `act on one tenant: ${tenantActions.map((a) => a.name).join(', ')}`,
+  async run(argv, io) {
+    const [actionName, ...rest] = argv;
+    if (actionName === undefined || actionName === '--help' || actionName === '-h') {
+      io.out(usage());
+      return actionName === undefined ? 2 : EXIT_OK;
+    }
+    const action = tenantActions.find((a) => a.name === actionName);
+    if (!action) throw usageError(`unknown tenant action ${JSON.stringify(actionName)}; one of ${tenantActions.map((a) => a.name).join(', ')}`);
+    return action.run(rest, io);
+  },
+};
