@@ -1,8 +1,8 @@
-// A real LSP client for the server tests: builds the server bundle once per test process
-// (into a private folder, so a teammate's concurrent `npm run build` cannot pull dist/
-// from under us), spawns `node server.js --stdio`, and speaks LSP over the pipes.
+// A real LSP client for the server tests: spawns the bundled server with `--stdio` and
+// speaks LSP over the pipes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,20 +17,48 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 const repoRoot = path.join(__dirname, '..', '..');
-let bundleDir: string | undefined;
+let bundlePath: string | undefined;
 
-/** Builds dist-like output (server.js + wasm files) into a temp folder, once. */
+/** A key that changes whenever a file the server bundle is built from changes. */
+function sourcesKey(): string {
+  const hash = createHash('sha1');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|mjs|json)$/.test(entry.name)) hash.update(`${full}:${statSync(full).mtimeMs}:${statSync(full).size}\n`);
+    }
+  };
+  for (const dir of ['server', 'protocol']) walk(path.join(repoRoot, dir));
+  hash.update(String(statSync(path.join(repoRoot, 'scripts/build.mjs')).mtimeMs));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The server bundle (server.js + wasm files). OPENRTC_SERVER_BUNDLE names a ready one
+ * (e.g. dist/server.js); otherwise it is built into a temp folder keyed by the sources, so
+ * test files running in parallel share one build and a teammate's `npm run build` (which
+ * empties dist/) cannot pull it from under a running test.
+ */
 export function serverBundle(): string {
-  if (bundleDir !== undefined) return path.join(bundleDir, 'server.js');
-  const dir = mkdtempSync(path.join(tmpdir(), 'openrtc-lsp-bundle-'));
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', dir, '--only', 'server'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`building the server bundle failed:\n${r.stdout}\n${r.stderr}`);
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  bundleDir = dir;
-  return path.join(dir, 'server.js');
+  if (bundlePath !== undefined) return bundlePath;
+  const given = process.env['OPENRTC_SERVER_BUNDLE'];
+  if (given !== undefined && given !== '') return (bundlePath = path.resolve(given));
+  const cached = path.join(tmpdir(), `openrtc-lsp-bundle-${sourcesKey()}`);
+  if (!existsSync(path.join(cached, 'server.js'))) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'openrtc-lsp-build-'));
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', dir, '--only', 'server'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`building the server bundle failed:\n${r.stdout}\n${r.stderr}`);
+    try {
+      renameSync(dir, cached);
+    } catch {
+      rmSync(dir, { recursive: true, force: true }); // a parallel test file won the race; use its build
+    }
+  }
+  return (bundlePath = path.join(cached, 'server.js'));
 }
 
 /** Diagnostic messages may be MarkupContent since LSP 3.18; these tests compare the text. */

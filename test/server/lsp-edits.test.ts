@@ -1,0 +1,53 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { eventually, TestClient, uriOf } from './lsp-client';
+import { makeWorkspace } from './lsp-workspace';
+
+const blocking = `import { execSync } from 'node:child_process';
+export async function run() {
+  execSync('ls');
+}
+`;
+const clean = `export async function run() {
+  return 1;
+}
+`;
+const ws = makeWorkspace({ 'a.ts': clean, 'b.ts': blocking });
+const clients: TestClient[] = [];
+after(async () => {
+  await Promise.all(clients.map((c) => c.stop()));
+  ws.remove();
+});
+
+const codes = (ds: Diagnostic[] | undefined) => (ds ?? []).map((d) => String(d.code));
+
+test('a newer edit cancels the pull for the older version (ServerCancelled, retrigger), the next pull sees the newest text', async () => {
+  const client = await TestClient.start({ root: ws.root, initializationOptions: { settleMs: 150 } });
+  clients.push(client);
+  const file = ws.file('a.ts');
+  await client.open(file, clean, 'typescript');
+  await client.change(file, blocking);
+  const stale = client.pull(file).then(
+    () => null,
+    (e: { code?: number; data?: unknown }) => e,
+  );
+  await client.change(file, clean);
+  const error = await stale;
+  assert.equal(error?.code, -32802); // LSPErrorCodes.ServerCancelled
+  assert.deepEqual(error?.data, { retriggerRequest: true });
+  assert.deepEqual(codes(await client.pull(file)), []);
+});
+
+test('push fallback: a client without pull support gets publishDiagnostics for workspace files and after edits', async () => {
+  const client = await TestClient.start({ root: ws.root, pull: false });
+  clients.push(client);
+  const onDisk = await eventually(() => client.published.get(uriOf(ws.file('b.ts'))));
+  assert.deepEqual(codes(onDisk), ['ORJ110']);
+  const file = ws.file('a.ts');
+  await client.open(file, clean, 'typescript');
+  await client.change(file, blocking);
+  await eventually(() => (codes(client.published.get(uriOf(file))).includes('ORJ110') ? true : undefined));
+  await client.change(file, clean);
+  await eventually(() => (codes(client.published.get(uriOf(file))).length === 0 ? true : undefined));
+});
