@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { RuntimeEvent, RuntimeSnapshot } from '../protocol/control';
 import { TreeModel } from './model/tree-model';
 import type { WorkerKind } from './model/worker-state';
-import type { ControlLink } from './runtime/control-link';
+import type { ControlClient } from '../protocol/connect';
 import { WorkerConnection, type WorkerSink } from './runtime/worker-connection';
 
 export const BATCH_MS = 100;
@@ -47,7 +47,7 @@ export class Controller implements vscode.Disposable, WorkerSink {
   }
 
   /** The control link of the given worker, or of the only/first connected runtime. */
-  control(workerId?: string): ControlLink | null {
+  control(workerId?: string): ControlClient | null {
     if (workerId) return this.connections.get(workerId)?.control ?? null;
     for (const c of this.connections.values()) if (c.control) return c.control;
     return null;

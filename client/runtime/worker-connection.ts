@@ -1,10 +1,9 @@
-// Keeps one worker's view fresh: connect (JSON-RPC runtime or Python top.sock), subscribe,
-// refresh the snapshot periodically (durations and CPU move without events), and reconnect
-// with backoff after the runtime dies or restarts. Everything observed goes to the sink.
-import { Methods, type RuntimeEvent, type RuntimeSnapshot } from '../../protocol/control';
-import { parsePythonTop } from '../model/python-top';
-import { ControlLink, ControlLinkError } from './control-link';
-import { detectSocketKind, readPythonTop } from './socket-kind';
+// Keeps one worker's view fresh: connect (our runtime or a Python top.sock, told apart by
+// protocol/connect.ts), subscribe, refresh the snapshot periodically (durations and CPU move
+// without events), and reconnect with backoff after the runtime dies or restarts.
+import { connectControl, type ControlClient } from '../../protocol/connect';
+import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
+import { explainConnectError } from './connect-errors';
 
 export interface WorkerSink {
   connected(workerId: string, kind: 'control' | 'python', label: string | null): void;
@@ -23,13 +22,12 @@ export interface WorkerConnectionOptions {
 const defaults: WorkerConnectionOptions = { snapshotEveryMs: 2000, pythonPollMs: 1000, reconnectMinMs: 250, reconnectMaxMs: 5000 };
 
 export class WorkerConnection {
-  private link: ControlLink | null = null;
+  private client: ControlClient | null = null;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private backoffMs: number;
   private readonly options: WorkerConnectionOptions;
-  /** Resolvers waiting for the next successful connection. */
-  private waiters: Array<(link: ControlLink | null) => void> = [];
+  private waiters: Array<(client: ControlClient | null) => void> = [];
 
   constructor(
     readonly socketPath: string,
@@ -44,42 +42,43 @@ export class WorkerConnection {
     void this.connectOnce();
   }
 
-  /** The live control link, or null when disconnected or when this is a Python worker. */
-  get control(): ControlLink | null {
-    return this.link && !this.link.isClosed ? this.link : null;
+  /** The live control client, or null when disconnected or when this is a Python worker. */
+  get control(): ControlClient | null {
+    return this.client && !this.client.isClosed ? this.client : null;
   }
 
-  /** Resolves with the link once connected (or null after `timeoutMs`). */
-  waitForControl(timeoutMs: number): Promise<ControlLink | null> {
+  /** Resolves with the client once connected (null after `timeoutMs`). */
+  waitForControl(timeoutMs: number): Promise<ControlClient | null> {
     if (this.control) return Promise.resolve(this.control);
     return new Promise((resolve) => {
+      const done = (client: ControlClient | null): void => {
+        clearTimeout(timer);
+        resolve(client);
+      };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== done);
         resolve(null);
       }, timeoutMs);
-      const done = (link: ControlLink | null): void => {
-        clearTimeout(timer);
-        resolve(link);
-      };
       this.waiters.push(done);
     });
   }
 
-  /** Forces a reconnect now (after a restart) instead of waiting for the backoff. */
+  /** Reconnects now (after a restart) instead of waiting for the backoff. */
   reconnectNow(): void {
     if (this.stopped) return;
     this.clearTimer();
     this.backoffMs = this.options.reconnectMinMs;
-    this.link?.dispose();
-    this.link = null;
+    const old = this.client;
+    this.client = null;
+    old?.close();
     void this.connectOnce();
   }
 
   stop(): void {
     this.stopped = true;
     this.clearTimer();
-    this.link?.dispose();
-    this.link = null;
+    this.client?.close();
+    this.client = null;
     for (const w of this.waiters) w(null);
     this.waiters = [];
   }
@@ -104,56 +103,44 @@ export class WorkerConnection {
   private async connectOnce(): Promise<void> {
     if (this.stopped) return;
     try {
-      const kind = await detectSocketKind(this.socketPath);
-      if (this.stopped) return;
-      if (kind.kind === 'python') return this.showPython(kind.line);
-      const link = await ControlLink.connect(this.socketPath);
-      if (this.stopped) return link.dispose();
-      this.link = link;
+      const connection = await connectControl(this.socketPath, { clientName: 'openrtc-vscode', timeoutMs: 2000 });
+      if (this.stopped) {
+        if (connection.kind === 'openrtc') connection.client.close();
+        return;
+      }
       this.backoffMs = this.options.reconnectMinMs;
-      link.onClose((why) => {
-        if (this.link === link) {
-          this.link = null;
-          this.retryLater(why);
-        }
+      if (connection.kind === 'python-top') {
+        this.sink.connected(this.socketPath, 'python', connection.top.worker.name || null);
+        this.sink.snapshot(this.socketPath, connection.top.snapshot);
+        this.schedule(() => void this.connectOnce(), this.options.pythonPollMs);
+        return;
+      }
+      const client = connection.client;
+      this.client = client;
+      client.onClose(() => {
+        if (this.client !== client) return;
+        this.client = null;
+        this.retryLater('the runtime closed the connection (stopped or restarting)');
       });
-      link.onEvent((event) => this.sink.event(this.socketPath, event));
       this.sink.connected(this.socketPath, 'control', null);
-      await link.request(Methods.subscribe, {});
-      await this.refreshSnapshot(link);
-      for (const w of this.waiters) w(link);
+      await client.subscribe({}, (event) => this.sink.event(this.socketPath, event));
+      await this.refreshSnapshot(client);
+      for (const w of this.waiters) w(client);
       this.waiters = [];
     } catch (err) {
-      this.retryLater(err instanceof ControlLinkError ? err.message : String((err as Error).message ?? err));
+      this.retryLater(explainConnectError(err));
     }
   }
 
-  private async refreshSnapshot(link: ControlLink): Promise<void> {
+  private async refreshSnapshot(client: ControlClient): Promise<void> {
     try {
-      this.sink.snapshot(this.socketPath, await link.request<RuntimeSnapshot>(Methods.snapshot));
+      this.sink.snapshot(this.socketPath, await client.request('snapshot'));
     } catch (err) {
-      if (link.isClosed) return; // the close handler reconnects
+      if (client.isClosed) return; // the close handler reconnects
       this.sink.disconnected(this.socketPath, `snapshot failed: ${(err as Error).message}`);
     }
     this.schedule(() => {
-      if (this.link === link && !link.isClosed) void this.refreshSnapshot(link);
+      if (this.client === client && !client.isClosed) void this.refreshSnapshot(client);
     }, this.options.snapshotEveryMs);
-  }
-
-  private showPython(line: string): void {
-    const parsed = parsePythonTop(line, Date.now(), this.socketPath);
-    if (!parsed.ok) return this.retryLater(parsed.error);
-    this.backoffMs = this.options.reconnectMinMs;
-    this.sink.connected(this.socketPath, 'python', parsed.workerName);
-    this.sink.snapshot(this.socketPath, parsed.snapshot);
-    this.schedule(() => void this.pollPython(), this.options.pythonPollMs);
-  }
-
-  private async pollPython(): Promise<void> {
-    try {
-      this.showPython(await readPythonTop(this.socketPath));
-    } catch (err) {
-      this.retryLater(err instanceof ControlLinkError ? err.message : (err as Error).message);
-    }
   }
 }
