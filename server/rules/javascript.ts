@@ -179,14 +179,14 @@ export const clockApis: ReadonlySet<string> = new Set(javascriptRules.find((rule
  * mechanical quick fix. Left out on purpose: existsSync (no promise twin), stat/lstat
  * (`throwIfNoEntry` has no promise form), the fd-based calls (promises take a FileHandle).
  */
-export const fsPromiseTwins: Readonly<Record<string, string>> = {
-  readFileSync: 'readFile',
-  writeFileSync: 'writeFile',
-  appendFileSync: 'appendFile',
-  copyFileSync: 'copyFile',
-  readdirSync: 'readdir',
-  mkdirSync: 'mkdir',
-  rmSync: 'rm',
-  unlinkSync: 'unlink',
-  renameSync: 'rename',
-};
+export const fsPromiseTwins: ReadonlyMap<string, string> = new Map([
+  ['readFileSync', 'readFile'],
+  ['writeFileSync', 'writeFile'],
+  ['appendFileSync', 'appendFile'],
+  ['copyFileSync', 'copyFile'],
+  ['readdirSync', 'readdir'],
+  ['mkdirSync', 'mkdir'],
+  ['rmSync', 'rm'],
+  ['unlinkSync', 'unlink'],
+  ['renameSync', 'rename'],
+]);

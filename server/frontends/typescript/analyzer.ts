@@ -3,15 +3,17 @@
 // go to an imported name. Callbacks handed to an ordinary call (`items.map(x => …)`,
 // `new Promise(executor)`, an IIFE) run as part of their caller, so their calls are the
 // caller's; callbacks handed to the loop (listeners, timers, `.then`) are loop roots of their own.
-import ts from 'typescript';
+// `import =` keeps the compiler's own exports object: a default import goes through the
+// bundler's CommonJS interop, which turns every `ts.X` (run per node) into a getter call.
+import ts = require('typescript');
 import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootKind } from '../../analysis/summary';
 import { blockingCallRule, clockApis } from '../../rules/javascript';
 import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, isFunctionValue, objectMethods, staticMethods } from './bindings';
-import { findBusyWait, isLoopStatement } from './busy-wait';
+import { type LoopStatement, findBusyWait } from './busy-wait';
 import { type Target, accessChain, resolveTarget, unwrapExpression } from './callee';
 import { ExportCollector } from './exports';
-import { fsPromiseFixes } from './fs-promise-fix';
-import { type FunctionLike, FunctionIds, displayName, isFunctionLike } from './function-ids';
+import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
+import { type FunctionLike, FunctionIds, displayName } from './function-ids';
 import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, scheduledArguments } from './loop-roots';
 import { isNodeBuiltin, literalText, nodeRange, rangeOf } from './source-text';
 import { findSuppressions } from './suppressions';
@@ -34,6 +36,7 @@ interface Frame {
 }
 
 const moduleId = '<module>';
+const { SyntaxKind, forEachChild } = ts;
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
@@ -71,6 +74,7 @@ export class FileAnalyzer {
   private readonly staticTables = new Map<ts.Node, ReadonlyMap<string, string>>();
   private readonly importInsertAt: number | undefined;
   private frame: Frame;
+  private promiseApi: PromiseApiNames = { named: new Map(), prefixes: [] };
 
   constructor(
     private readonly file: ts.SourceFile,
@@ -97,6 +101,7 @@ export class FileAnalyzer {
     const moduleScope = new Map<string, Binding>();
     this.scopes.push(moduleScope);
     this.declarations.statements(this.file.statements, moduleScope);
+    this.promiseApi = promiseApiNames(moduleScope);
     for (const statement of this.file.statements) this.visit(statement);
     const exports = new ExportCollector(this.ids, moduleScope);
     for (const statement of this.file.statements) exports.statement(statement);
@@ -116,27 +121,63 @@ export class FileAnalyzer {
     return resolveTarget(expression, this.scopes, this.frame.thisMethods);
   }
 
-  private visit(node: ts.Node): void {
-    if (isFunctionLike(node)) {
-      this.visitFunction(node);
-      return;
+  // A switch on kind rather than a chain of ts.isX calls: this runs for every node of the file.
+  private readonly visit = (node: ts.Node): void => {
+    let opensScope = false;
+    switch (node.kind) {
+      case SyntaxKind.FunctionDeclaration:
+      case SyntaxKind.FunctionExpression:
+      case SyntaxKind.ArrowFunction:
+      case SyntaxKind.MethodDeclaration:
+      case SyntaxKind.Constructor:
+      case SyntaxKind.GetAccessor:
+      case SyntaxKind.SetAccessor:
+        this.visitFunction(node as FunctionLike);
+        return;
+      case SyntaxKind.ClassDeclaration:
+      case SyntaxKind.ClassExpression:
+        this.visitClass(node as ts.ClassLikeDeclaration);
+        return;
+      // Nothing to find in types and import/export declarations.
+      case SyntaxKind.InterfaceDeclaration:
+      case SyntaxKind.TypeAliasDeclaration:
+      case SyntaxKind.ImportDeclaration:
+      case SyntaxKind.ImportEqualsDeclaration:
+      case SyntaxKind.TypeReference:
+      case SyntaxKind.TypeLiteral:
+      case SyntaxKind.UnionType:
+        return;
+      case SyntaxKind.CallExpression:
+        this.onCall(node as ts.CallExpression);
+        break;
+      case SyntaxKind.NewExpression:
+        this.onNew(node as ts.NewExpression);
+        break;
+      case SyntaxKind.WhileStatement:
+      case SyntaxKind.DoStatement:
+        this.onLoop(node as LoopStatement);
+        break;
+      case SyntaxKind.ForStatement:
+        this.onLoop(node as LoopStatement);
+        opensScope = true;
+        break;
+      case SyntaxKind.Block:
+      case SyntaxKind.ModuleBlock:
+      case SyntaxKind.CaseBlock:
+      case SyntaxKind.ForInStatement:
+      case SyntaxKind.ForOfStatement:
+      case SyntaxKind.CatchClause:
+        opensScope = true;
+        break;
     }
-    if (ts.isClassLike(node)) {
-      this.visitClass(node);
-      return;
-    }
-    if (ts.isCallExpression(node)) this.onCall(node);
-    else if (ts.isNewExpression(node)) this.onNew(node);
-    else if (isLoopStatement(node)) this.onLoop(node);
-    const opensScope = ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseBlock(node) || ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node) || ts.isCatchClause(node);
     if (opensScope) {
       const scope = new Map<string, Binding>();
       this.scopes.push(scope);
       this.declareIn(node, scope);
     }
-    ts.forEachChild(node, (child) => this.visit(child));
+    forEachChild(node, this.visit);
     if (opensScope) this.scopes.pop();
-  }
+  };
 
   /** Names a block-like node declares for its own extent. */
   private declareIn(node: ts.Node, scope: Map<string, Binding>): void {
@@ -293,6 +334,7 @@ export class FileAnalyzer {
       form,
       inAsyncFunction: lexical !== undefined && hasModifier(lexical, ts.SyntaxKind.AsyncKeyword),
       scopes: this.scopes,
+      promiseApi: this.promiseApi,
       importInsertAt: this.importInsertAt,
     });
   }
@@ -307,7 +349,7 @@ export class FileAnalyzer {
     this.passedToCall(expression.arguments);
   }
 
-  private onLoop(loop: Parameters<typeof findBusyWait>[0]): void {
+  private onLoop(loop: LoopStatement): void {
     const busy = findBusyWait(loop, (call) => {
       const target = this.resolve(call.expression);
       return target?.kind === 'api' && clockApis.has(target.api) ? target.api : undefined;

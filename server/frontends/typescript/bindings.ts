@@ -3,7 +3,7 @@
 // everything else as an opaque local that shadows outer meanings. Declarations are
 // collected per scope when the walker enters it, so hoisted functions resolve before
 // their text. Known gap: a `var` declared inside a nested block is only seen in that block.
-import ts from 'typescript';
+import ts = require('typescript');
 import { isNodeBuiltin, literalText } from './source-text';
 import type { FunctionIds } from './function-ids';
 

@@ -1,13 +1,9 @@
 // A loop that spins on the clock: `while (Date.now() < until) {}`, or `for (;;)`/`while (true)`
 // whose body leaves through `if (<clock check>) break|return`. A loop that awaits or yields
 // anywhere gives the loop a turn each round, so it is not a busy-wait.
-import ts from 'typescript';
+import ts = require('typescript');
 
 export type LoopStatement = ts.WhileStatement | ts.DoStatement | ts.ForStatement;
-
-export function isLoopStatement(node: ts.Node): node is LoopStatement {
-  return ts.isWhileStatement(node) || ts.isDoStatement(node) || ts.isForStatement(node);
-}
 
 export interface BusyWait {
   /** The expression that reads the clock (where the finding points). */

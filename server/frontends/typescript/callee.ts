@@ -2,7 +2,7 @@
 // ('fs.readFileSync', 'Atomics.wait'), a function in this file, or an imported name for the
 // core to resolve. Anything that would need a guess (a property of an unknown value, a
 // shadowed global) resolves to nothing.
-import ts from 'typescript';
+import ts = require('typescript');
 import { type Binding, type ScopeStack, requiredModule } from './bindings';
 import { canonicalModule, isNodeBuiltin, literalText } from './source-text';
 

@@ -3,7 +3,7 @@
 // and CommonJS (`module.exports = f`, `module.exports = { f, g: h }`, `exports.f = …`,
 // `module.exports.f = …`). Re-exports from other modules are not followed (the contract maps
 // names to functions of this file).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Binding } from './bindings';
 import { unwrapExpression } from './callee';
 import type { FunctionIds } from './function-ids';
@@ -14,7 +14,8 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 }
 
 export class ExportCollector {
-  readonly exports: Record<string, string> = {};
+  /** No prototype: an export named `constructor` or `toString` must not collide with Object's. */
+  readonly exports: Record<string, string> = Object.create(null) as Record<string, string>;
 
   constructor(
     private readonly ids: FunctionIds,

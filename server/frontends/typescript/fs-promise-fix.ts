@@ -3,10 +3,10 @@
 // nowhere in a sync callback), with a promise twin of the same signature, not on a numeric
 // file descriptor (promises want a FileHandle), and with a name for the twin that is free or
 // already imported. `fs.readFileSync(p)` becomes `await fs.promises.readFile(p)` (no import).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { FixSuggestion, TextEdit } from '../../analysis/summary';
 import { fsPromiseTwins } from '../../rules/javascript';
-import type { ScopeStack } from './bindings';
+import type { Binding, ScopeStack } from './bindings';
 import { canonicalModule, rangeOf } from './source-text';
 
 export interface FsFixInput {
@@ -18,6 +18,7 @@ export interface FsFixInput {
   form: 'named' | 'member';
   inAsyncFunction: boolean;
   scopes: ScopeStack;
+  promiseApi: PromiseApiNames;
   /** Offset just after the last top-level `import` declaration; undefined when the file has none (CommonJS). */
   importInsertAt: number | undefined;
 }
@@ -31,21 +32,40 @@ function needsParentheses(call: ts.CallExpression): boolean {
   );
 }
 
-/** How the twin can be named at module level without a new import, if it can. */
-function existingTwinName(scopes: ScopeStack, twin: string): string | undefined {
-  for (const [local, binding] of scopes.moduleScope() ?? []) {
-    // A local of the same name at the call site would capture the rewritten reference.
-    if (scopes.lookup(local) !== binding) continue;
-    if (binding.kind === 'named' && canonicalModule(binding.module) === 'fs/promises' && binding.name === twin) return local;
-    if (binding.kind === 'namespace' && canonicalModule(binding.module) === 'fs/promises') return `${local}.${twin}`;
-    if (binding.kind === 'namespace' && canonicalModule(binding.module) === 'fs') return `${local}.promises.${twin}`;
+/** Module-level names through which the promise API is already reachable; computed once per file. */
+export interface PromiseApiNames {
+  /** local name → imported name, for `import { readFile as rf } from 'node:fs/promises'`. */
+  named: ReadonlyMap<string, string>;
+  /** Prefixes: `fsp.` for a namespace of fs/promises, `fs.promises.` for a namespace of fs. */
+  prefixes: readonly { local: string; prefix: string }[];
+}
+
+export function promiseApiNames(moduleScope: ReadonlyMap<string, Binding>): PromiseApiNames {
+  const named = new Map<string, string>();
+  const prefixes: { local: string; prefix: string }[] = [];
+  for (const [local, binding] of moduleScope) {
+    if (binding.kind !== 'named' && binding.kind !== 'namespace') continue;
+    const module = canonicalModule(binding.module);
+    if (binding.kind === 'named' && module === 'fs/promises') named.set(local, binding.name);
+    else if (binding.kind === 'namespace' && module === 'fs/promises') prefixes.push({ local, prefix: `${local}.` });
+    else if (binding.kind === 'namespace' && module === 'fs') prefixes.push({ local, prefix: `${local}.promises.` });
   }
-  return undefined;
+  return { named, prefixes };
+}
+
+/** How the twin can be named at the call without a new import, if it can. */
+function existingTwinName(input: FsFixInput, twin: string): string | undefined {
+  const moduleScope = input.scopes.moduleScope();
+  // A local of the same name at the call site would capture the rewritten reference.
+  const visible = (local: string): boolean => moduleScope !== undefined && input.scopes.lookup(local) === moduleScope.get(local);
+  for (const [local, imported] of input.promiseApi.named) if (imported === twin && visible(local)) return local;
+  const via = input.promiseApi.prefixes.find(({ local }) => visible(local));
+  return via === undefined ? undefined : `${via.prefix}${twin}`;
 }
 
 export function fsPromiseFixes(input: FsFixInput): FixSuggestion[] {
   const { file, call } = input;
-  const twin = fsPromiseTwins[input.syncName];
+  const twin = fsPromiseTwins.get(input.syncName);
   if (twin === undefined || !input.inAsyncFunction) return [];
   const first = call.arguments[0];
   if (first !== undefined && ts.isNumericLiteral(first)) return [];
@@ -60,7 +80,7 @@ export function fsPromiseFixes(input: FsFixInput): FixSuggestion[] {
     edits.push({ range: rangeOf(file, callee.name.getStart(file), callee.name.getEnd()), newText: `promises.${twin}` });
   } else {
     if (!ts.isIdentifier(callee)) return [];
-    let name = existingTwinName(input.scopes, twin);
+    let name = existingTwinName(input, twin);
     if (name === undefined) {
       if (input.importInsertAt === undefined || input.scopes.isDeclared(twin)) return [];
       name = twin;

@@ -1,7 +1,7 @@
 // Ids and display names of function-like nodes. Both depend only on the node and its
 // parents, so a declaration seen before its body (hoisting, `obj.m` tables) gets the same id
 // the walker gives the function when it reaches it.
-import ts from 'typescript';
+import ts = require('typescript');
 import { literalText } from './source-text';
 
 export type FunctionLike =
@@ -12,18 +12,6 @@ export type FunctionLike =
   | ts.ConstructorDeclaration
   | ts.GetAccessorDeclaration
   | ts.SetAccessorDeclaration;
-
-export function isFunctionLike(node: ts.Node): node is FunctionLike {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
-}
 
 function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (name === undefined) return undefined;

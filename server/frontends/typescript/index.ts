@@ -1,6 +1,6 @@
 // The TypeScript/JavaScript front end: one file's text in, its FileSummary out. Parsing uses
 // the TypeScript compiler API without a type checker (per file, fast, tolerant of errors).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { FileSummary, FrontEndOptions } from '../../analysis/summary';
 import { FileAnalyzer } from './analyzer';
 import { languageFor, scriptKindFor } from './source-text';

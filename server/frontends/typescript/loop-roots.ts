@@ -1,28 +1,32 @@
 // Which calls hand a function to the event loop to run later (the function becomes loop
 // code whatever the caller is), which hand it elsewhere (a worker: not loop code), and
 // where an agent's `entry` and `prewarm` are. Declarative tables; the walker applies them.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { LoopRootKind } from '../../analysis/summary';
 import type { Target } from './callee';
 import { literalText } from './source-text';
 
 /** Globals and `timers` exports whose first argument the loop runs. */
-const scheduledByApi: Readonly<Record<string, LoopRootKind>> = {
-  setTimeout: 'timer',
-  setInterval: 'timer',
-  setImmediate: 'timer',
-  'timers.setTimeout': 'timer',
-  'timers.setInterval': 'timer',
-  'timers.setImmediate': 'timer',
-  queueMicrotask: 'microtask',
-  'process.nextTick': 'microtask',
-};
+const scheduledByApi: ReadonlyMap<string, LoopRootKind> = new Map([
+  ['setTimeout', 'timer'],
+  ['setInterval', 'timer'],
+  ['setImmediate', 'timer'],
+  ['timers.setTimeout', 'timer'],
+  ['timers.setInterval', 'timer'],
+  ['timers.setImmediate', 'timer'],
+  ['queueMicrotask', 'microtask'],
+  ['process.nextTick', 'microtask'],
+]);
 
 /** Listener registration: the handler is the second argument (`room.on(RoomEvent.X, fn)`). */
 const listenerMethods = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener', 'prependOnceListener']);
 
-/** Promise reactions: argument positions that are callbacks. */
-const reactionArguments: Readonly<Record<string, readonly number[]>> = { then: [0, 1], catch: [0], finally: [0] };
+/** Promise reactions: argument positions that are callbacks. Maps, not object literals: keys come from user code ('toString'). */
+const reactionArguments: ReadonlyMap<string, readonly number[]> = new Map([
+  ['then', [0, 1]],
+  ['catch', [0]],
+  ['finally', [0]],
+]);
 
 /** Where `defineAgent` comes from: LiveKit's agents-js and the OpenRTC runtime's own API. */
 const agentModules = new Set(['@livekit/agents', 'openrtc']);
@@ -41,14 +45,14 @@ export function scheduledArguments(call: ts.CallExpression, target: Target | und
       return argument === undefined ? [] : [{ argument, kind }];
     });
   if (target?.kind === 'api') {
-    const kind = scheduledByApi[target.api];
+    const kind = scheduledByApi.get(target.api);
     if (kind !== undefined) return at([0], kind);
   }
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return [];
   const method = callee.name.text;
   if (listenerMethods.has(method) && args.length >= 2) return at([1], 'event-handler');
-  const reaction = reactionArguments[method];
+  const reaction = reactionArguments.get(method);
   return reaction === undefined ? [] : at(reaction, 'then');
 }
 

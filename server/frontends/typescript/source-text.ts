@@ -1,23 +1,23 @@
 // Positions, file kinds and module names: the small conversions every other part needs.
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Language, SourceRange } from '../../analysis/summary';
 
-const scriptKinds: Readonly<Record<string, ts.ScriptKind>> = {
-  '.ts': ts.ScriptKind.TS,
-  '.mts': ts.ScriptKind.TS,
-  '.cts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
-  '.js': ts.ScriptKind.JS,
-  '.mjs': ts.ScriptKind.JS,
-  '.cjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
-};
+const scriptKinds: ReadonlyMap<string, ts.ScriptKind> = new Map([
+  ['.ts', ts.ScriptKind.TS],
+  ['.mts', ts.ScriptKind.TS],
+  ['.cts', ts.ScriptKind.TS],
+  ['.tsx', ts.ScriptKind.TSX],
+  ['.js', ts.ScriptKind.JS],
+  ['.mjs', ts.ScriptKind.JS],
+  ['.cjs', ts.ScriptKind.JS],
+  ['.jsx', ts.ScriptKind.JSX],
+]);
 
 /** The parser mode for a file name; unknown extensions parse as TypeScript (a superset). */
 export function scriptKindFor(filePath: string): ts.ScriptKind {
-  return scriptKinds[path.extname(filePath).toLowerCase()] ?? ts.ScriptKind.TS;
+  return scriptKinds.get(path.extname(filePath).toLowerCase()) ?? ts.ScriptKind.TS;
 }
 
 export function languageFor(kind: ts.ScriptKind): Language {

@@ -3,7 +3,7 @@
 // Only real line comments count (not the same text inside a string or template): each
 // candidate is checked against the comment trivia of the token that follows it.
 // A directive whose codes are all malformed suppresses nothing (a typo must not widen it).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Suppression } from '../../analysis/summary';
 
 const marker = 'openrtc-ignore-';
