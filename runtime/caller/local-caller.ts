@@ -27,6 +27,7 @@ export async function driveCall(session: Session, script: CallScript): Promise<F
   return session.ended;
 }
 
+/** Referenced on purpose: a call in progress is work that keeps the process alive. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,7 +2,8 @@
 // reach process 'uncaughtException'/'unhandledRejection' (node:test installs its own handlers in
 // a test process), and signals. Prints one JSON line with its results on stdout.
 //   engine-child.ts containment <workspace>
-//   engine-child.ts serve <workspace>      runs load until SIGTERM/SIGINT, then drains and reports
+//   engine-child.ts serve <workspace>      runs load until SIGTERM/SIGINT, then stops and reports
+import { writeSync } from 'node:fs';
 import { Runtime } from '../../runtime/runtime.js';
 
 async function containment(dir: string): Promise<void> {
@@ -26,18 +27,19 @@ async function containment(dir: string): Promise<void> {
 async function serve(dir: string): Promise<void> {
   const rt = await Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 2000 } });
   for (const tenant of ['acme', 'beta']) {
-    void rt.startCalls({ agent: 'chatty', tenant, count: 1_000_000, concurrency: 25, rate: 300, say: ['one', 'two', 'three'] });
+    void rt.startCalls({ agent: 'chatty', tenant, count: 100_000, concurrency: 25, rate: 300, think_ms: 60, say: ['one', 'two', 'three'] });
   }
-  // What the CLI does on a signal: drain (bounded), take the final snapshot, stop (flushes logs).
+  // On a signal: stop at once. Sessions still live are cancelled inside stop(), so their end
+  // records are the last lines written before exit: they must reach the file.
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     const liveAtSignal = rt.snapshot().active_sessions;
-    await rt.drain({ timeout_s: 1 });
-    const snap = rt.snapshot();
     await rt.stop();
-    process.stdout.write(JSON.stringify({ signal, live_at_signal: liveAtSignal, total_sessions_started: snap.total_sessions_started, log_file: rt.logFile }) + '\n');
+    const snap = rt.snapshot();
+    // Synchronous: stdout to a pipe is asynchronous and process.exit would drop the line.
+    writeSync(1, JSON.stringify({ signal, live_at_signal: liveAtSignal, total_sessions_started: snap.total_sessions_started, log_file: rt.logFile }) + '\n');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
