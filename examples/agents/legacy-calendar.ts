@@ -18,6 +18,8 @@ export default defineAgent({
     ctx.say(String(ctx.tenantConfig.greeting ?? 'Hello!'));
     for await (const turn of ctx.userTurns()) {
       ctx.say(lookUpCalendarSync(turn));
+      // Speaking the reply is async (it does not block); the call stays live meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 700));
     }
   },
 });

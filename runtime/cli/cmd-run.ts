@@ -3,10 +3,9 @@
 // (a second signal stops at once, cancelling live sessions, and exits 1).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/types.js';
 import { startControlServer } from '../control/server.js';
 import { defaultSocketPath, SocketPathError } from '../control/socket-path.js';
-import { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, numberArg, parseCommandArgs, usageError, type Command } from './command.js';
 
 const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S]
@@ -44,9 +43,16 @@ export const runCommand: Command = {
     const explicit = values.socket ?? (io.env.OPENRTC_SOCKET || undefined);
     const socketPath = explicit ? resolve(io.cwd, explicit) : defaultSocketPath(dir, io.env);
 
-    let runtime: Runtime;
+    // Loaded on demand: the engine is most of the bundle, and the other commands do not need it.
+    const [{ Runtime }, { attributionFor }, { ConfigError }] = await Promise.all([
+      import('../runtime.js'),
+      import('../attribution/index.js'),
+      import('../config/types.js'),
+    ]);
+    let runtime: Runtime | undefined;
     try {
-      runtime = await Runtime.start({ workspaceDir: dir });
+      // The getter lets loop-block frames in agent bundles map back to the agent's source.
+      runtime = await Runtime.start({ workspaceDir: dir, attribution: attributionFor(() => runtime) });
     } catch (error) {
       if (error instanceof ConfigError) throw new CliError(EXIT_FAILED, `refusing to start: ${error.message}`);
       throw error;

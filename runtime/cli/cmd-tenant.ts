@@ -2,7 +2,7 @@
 // Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
 import type { SetBreakerParams } from '../../protocol/control.js';
 import { TENANT_ID_PATTERN } from '../control/params.js';
-import { EXIT_OK, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
+import { EXIT_OK, EXIT_USAGE, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
 import { resolveSocket, withClient } from './runtime-link.js';
 
 export interface TenantAction {
@@ -100,9 +100,13 @@ export const tenantCommand: Command = {
   summary: `act on one tenant: ${tenantActions.map((a) => a.name).join(', ')}`,
   async run(argv, io) {
     const [actionName, ...rest] = argv;
-    if (actionName === undefined || actionName === '--help' || actionName === '-h') {
+    if (actionName === '--help' || actionName === '-h') {
       io.out(usage());
-      return actionName === undefined ? 2 : EXIT_OK;
+      return EXIT_OK;
+    }
+    if (actionName === undefined) {
+      io.err(usage());
+      return EXIT_USAGE;
     }
     const action = tenantActions.find((a) => a.name === actionName);
     if (!action) throw usageError(`unknown tenant action ${JSON.stringify(actionName)}; one of ${tenantActions.map((a) => a.name).join(', ')}`);

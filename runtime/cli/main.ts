@@ -1,6 +1,5 @@
 // `openrtc`: the CLI entry (bundled to dist/cli.js). Dispatches to the command table and turns
 // every failure into a one-line message and an exit code: never a stack trace.
-import { RUNTIME_VERSION } from '../runtime.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
 import { commands } from './commands.js';
 
@@ -27,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   }
   if (name === '--version') {
-    io.out(RUNTIME_VERSION);
+    io.out((await import('../runtime.js')).RUNTIME_VERSION);
     return EXIT_OK;
   }
   const helpFor = name === 'help' ? rest[0] : undefined;
