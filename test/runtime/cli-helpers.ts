@@ -47,8 +47,13 @@ export class BuiltCli {
   }
 
   /** Starts a long-running command (`run`) and resolves once a stdout line matches `ready`. */
-  async start(args: string[], ready: RegExp, timeoutMs = 20_000): Promise<{ child: ChildProcessWithoutNullStreams; line: string; output: () => string }> {
-    const child = spawn(process.execPath, [this.entry, ...args], { cwd: root, env: { ...process.env, OPENRTC_SOCKET: '' } });
+  async start(
+    args: string[],
+    ready: RegExp,
+    env: NodeJS.ProcessEnv = {},
+    timeoutMs = 20_000,
+  ): Promise<{ child: ChildProcessWithoutNullStreams; line: string; output: () => string }> {
+    const child = spawn(process.execPath, [this.entry, ...args], { cwd: root, env: { ...process.env, OPENRTC_SOCKET: '', ...env } });
     let out = '';
     child.stderr.on('data', (d) => (out += d));
     const line = await new Promise<string>((resolve, reject) => {
