@@ -53,7 +53,7 @@ export function parseConfigText(file: string, text: string): OpenrtcConfig {
     // A bad property name yields a `pattern` error inside propertyNames plus the propertyNames
     // error that names the key; only the latter says which key.
     const errors = (validate.errors ?? []).filter((e) => !e.schemaPath.includes('/propertyNames/'));
-    throw new ConfigError(file, dedupe(errors.map((e) => schemaProblem(e, locate))));
+    throw new ConfigError(file, inFileOrder(dedupe(errors.map((e) => schemaProblem(e, locate)))));
   }
   const config = { ...defaultConfig(), ...(value as Partial<OpenrtcConfig>) };
   const problems: ConfigProblem[] = [];
@@ -62,7 +62,7 @@ export function parseConfigText(file: string, text: string): OpenrtcConfig {
       problems.push({ ...p, ...locate(p.keyPath.split('.'), true) });
     }
   }
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  if (problems.length > 0) throw new ConfigError(file, inFileOrder(problems));
   return config;
 }
 
@@ -102,6 +102,11 @@ function schemaProblem(
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => (seen.has(p.keyPath) ? false : (seen.add(p.keyPath), true)));
+}
+
+function inFileOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  const key = (p: ConfigProblem): number => (p.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (p.column ?? 0);
+  return [...problems].sort((a, b) => key(a) - key(b));
 }
 
 function describeParseError(code: string): string {
