@@ -10,7 +10,7 @@ import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootK
 import { blockingCallRule, clockApis } from '../../rules/javascript';
 import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, isFunctionValue, objectMethods, staticMethods } from './bindings';
 import { type LoopStatement, findBusyWait } from './busy-wait';
-import { type Target, accessChain, resolveTarget, unwrapExpression } from './callee';
+import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind, unwrapExpression } from './callee';
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName } from './function-ids';
@@ -259,7 +259,7 @@ export class FileAnalyzer {
 
   /** `value` is a function expression or method (gets the role when visited) or a reference to a local function. */
   private assignRole(value: ts.Node, role: Role): void {
-    if (ts.isExpression(value)) value = unwrapExpression(value);
+    if (ts.isExpression(value)) value = unwrapBind(value);
     if (isFunctionValue(value) || ts.isMethodDeclaration(value)) {
       this.roles.set(value, role);
       return;
@@ -276,7 +276,7 @@ export class FileAnalyzer {
   /** Arguments of an ordinary call: function values run inline, local function references are called. */
   private passedToCall(args: readonly ts.Expression[] | undefined): void {
     for (const argument of args ?? []) {
-      const value = unwrapExpression(argument);
+      const value = unwrapBind(argument);
       if (isFunctionValue(value)) this.roles.set(value, { kind: 'inline' });
       else if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) {
         const target = this.resolve(value);
@@ -347,6 +347,8 @@ export class FileAnalyzer {
     }
     // `new Promise(executor)` runs the executor now; other constructors are treated the same way.
     this.passedToCall(expression.arguments);
+    const constructorId = resolveConstructor(expression.expression, this.scopes);
+    if (constructorId !== undefined) this.addCall(expression.expression, { kind: 'local', functionId: constructorId });
   }
 
   private onLoop(loop: LoopStatement): void {

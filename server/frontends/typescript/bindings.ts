@@ -15,8 +15,8 @@ export type Binding =
   /** `import { name as local }`, `const { name: local } = require('m')`, `const local = require('m').name`. */
   | { kind: 'named'; module: string; name: string }
   | { kind: 'function'; id: string }
-  /** A const object literal or a class: methods callable as `local.m()`. */
-  | { kind: 'methods'; methods: ReadonlyMap<string, string> }
+  /** A const object literal or a class: methods callable as `local.m()`; a class's constructor runs on `new`. */
+  | { kind: 'methods'; methods: ReadonlyMap<string, string>; constructorId?: string }
   /** `const pool = new Piscina(...)`: functions handed to `pool.run` run on a worker. */
   | { kind: 'offload-pool' }
   /** Any other local (parameter, let, computed value): hides outer meanings, means nothing itself. */
@@ -99,6 +99,13 @@ export function instanceMethods(cls: ts.ClassLikeDeclaration, ids: FunctionIds):
 export function staticMethods(cls: ts.ClassLikeDeclaration, ids: FunctionIds): Map<string, string> {
   return methodTable(cls.members, ids, true);
 }
+/** A class as a value: its static methods, and its own constructor (run by `new`). */
+export function classBinding(cls: ts.ClassLikeDeclaration, ids: FunctionIds): Binding {
+  const constructor = cls.members.find(ts.isConstructorDeclaration);
+  const binding: Binding = { kind: 'methods', methods: staticMethods(cls, ids) };
+  if (constructor?.body !== undefined) binding.constructorId = ids.idOf(constructor);
+  return binding;
+}
 export function objectMethods(object: ts.ObjectLiteralExpression, ids: FunctionIds): Map<string, string> {
   return methodTable(object.properties, ids, undefined);
 }
@@ -149,7 +156,7 @@ export class DeclarationCollector {
     else if (ts.isFunctionDeclaration(statement) && statement.name !== undefined) {
       scope.set(statement.name.text, { kind: 'function', id: this.ids.idOf(statement) });
     } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
-      scope.set(statement.name.text, { kind: 'methods', methods: staticMethods(statement, this.ids) });
+      scope.set(statement.name.text, classBinding(statement, this.ids));
     } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name)) {
       scope.set(statement.name.text, { kind: 'opaque' });
     }
@@ -207,7 +214,7 @@ export class DeclarationCollector {
     if (!isConst) return { kind: 'opaque' };
     if (isFunctionValue(init)) return { kind: 'function', id: this.ids.idOf(init) };
     if (ts.isObjectLiteralExpression(init)) return { kind: 'methods', methods: objectMethods(init, this.ids) };
-    if (ts.isClassExpression(init)) return { kind: 'methods', methods: staticMethods(init, this.ids) };
+    if (ts.isClassExpression(init)) return classBinding(init, this.ids);
     if (ts.isNewExpression(init) && this.isPiscinaConstructor(init.expression)) return { kind: 'offload-pool' };
     return { kind: 'opaque' };
   }

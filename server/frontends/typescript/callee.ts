@@ -90,3 +90,21 @@ export function resolveTarget(
   const module = requiredModule(base, scopes);
   return module === undefined ? undefined : fromModule(module, undefined, path);
 }
+
+/** The function `new X(...)` runs in this file: a local class's own constructor, or a constructor function. */
+export function resolveConstructor(expression: ts.Expression, scopes: ScopeStack): string | undefined {
+  const callee = unwrapExpression(expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const binding = scopes.lookup(callee.text);
+  if (binding?.kind === 'function') return binding.id;
+  return binding?.kind === 'methods' ? binding.constructorId : undefined;
+}
+
+/** `f.bind(thisArg, ...)` hands over `f` itself. */
+export function unwrapBind(expression: ts.Expression): ts.Expression {
+  const value = unwrapExpression(expression);
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'bind') {
+    return unwrapExpression(value.expression.expression);
+  }
+  return value;
+}
