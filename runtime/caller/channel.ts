@@ -2,7 +2,12 @@
 // agent replies flow back through `ctx.say()`. No LiveKit room here; this is the seam a room
 // transport would replace.
 
+/** Sees each line of the dialogue as it happens (the runtime logs them, scoped to the session). */
+export type DialogueListener = (speaker: 'caller' | 'agent', text: string) => void;
+
 export class CallChannel {
+  constructor(private readonly onDialogue: DialogueListener = () => undefined) {}
+
   private readonly turns: string[] = [];
   private turnWaiter: (() => void) | null = null;
   private closed = false;
@@ -11,6 +16,7 @@ export class CallChannel {
 
   pushTurn(text: string): void {
     if (this.closed) return;
+    this.onDialogue('caller', text);
     this.turns.push(text);
     this.wakeTurns();
   }
@@ -24,6 +30,7 @@ export class CallChannel {
   }
 
   reply(text: string): void {
+    this.onDialogue('agent', text);
     this.replies.push(text);
     for (const w of this.replyWaiters.splice(0)) w(text);
   }

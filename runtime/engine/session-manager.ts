@@ -2,7 +2,7 @@
 // breaker's outcomes, start/end log records (exactly one of each per session) and events.
 import { randomBytes } from 'node:crypto';
 import type { RuntimeEvent, StartCallsParams } from '../../protocol/control.js';
-import type { AgentRegistry } from '../agents/registry.js';
+import type { AgentRegistry, LoadedAgent } from '../agents/registry.js';
 import { CallChannel } from '../caller/channel.js';
 import { driveCall, type CallScript } from '../caller/local-caller.js';
 import type { CallAttempt } from '../caller/load.js';
@@ -33,6 +33,8 @@ export interface SessionManagerDeps {
   env: NodeJS.ProcessEnv;
   /** Called when a session ends, so loop attribution can drop its marks. */
   onSessionGone?: (sessionId: string) => void;
+  /** Process isolation (runtime/isolation): the agent an admitted session runs, e.g. a relay to its tenant's child. */
+  agentFor?: (tenant: string, agent: LoadedAgent) => LoadedAgent;
 }
 
 const RUNTIME_LOGGER = 'openrtc';
@@ -76,11 +78,11 @@ export class SessionManager {
     const session = new Session({
       sessionId,
       tenant: slot.tenant,
-      agent,
+      agent: this.deps.agentFor?.(slot.tenant, agent) ?? agent,
       metadata,
       tenantConfig,
       slot,
-      channel: new CallChannel(),
+      channel: new CallChannel((speaker, text) => log.write('info', scope, 'call', `${speaker}: ${text}`)),
       log: log.scoped(scope, `agent.${agent.name}`),
       clock: this.deps.clock,
       healthyAfterMs: this.deps.config().tenant_circuit_success_after_s * 1000,
