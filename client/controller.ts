@@ -5,10 +5,12 @@ import * as vscode from 'vscode';
 import type { RuntimeEvent, RuntimeSnapshot } from '../protocol/control';
 import { TreeModel } from './model/tree-model';
 import type { WorkerKind } from './model/worker-state';
+import type { MemorySample } from './runbooks/density';
 import type { ControlClient } from '../protocol/connect';
 import { WorkerConnection, type WorkerSink } from './runtime/worker-connection';
 
 export const BATCH_MS = 100;
+const MAX_RSS_SAMPLES = 300;
 
 export class Controller implements vscode.Disposable, WorkerSink {
   readonly model = new TreeModel();
@@ -20,6 +22,8 @@ export class Controller implements vscode.Disposable, WorkerSink {
   private pendingEvents = new Map<string, RuntimeEvent[]>();
   private pendingDirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Worker RSS over time, for the density runbook's memory trend (bounded). */
+  private readonly rss = new Map<string, MemorySample[]>();
 
   constructor(private readonly log: vscode.OutputChannel) {}
 
@@ -39,6 +43,7 @@ export class Controller implements vscode.Disposable, WorkerSink {
     this.connections.delete(socketPath);
     this.model.removeWorker(socketPath);
     this.pendingEvents.delete(socketPath);
+    this.rss.delete(socketPath);
     this.changed.fire(undefined);
   }
 
@@ -73,6 +78,14 @@ export class Controller implements vscode.Disposable, WorkerSink {
     // A snapshot supersedes any events still waiting for the batch.
     this.pendingEvents.delete(workerId);
     this.markDirty(this.model.applySnapshot(workerId, snapshot));
+    let samples = this.rss.get(workerId);
+    if (!samples) this.rss.set(workerId, (samples = []));
+    samples.push({ atMs: Date.now(), rssMb: snapshot.rss_mb });
+    if (samples.length > MAX_RSS_SAMPLES) samples.splice(0, samples.length - MAX_RSS_SAMPLES);
+  }
+
+  rssSamples(workerId: string): MemorySample[] {
+    return this.rss.get(workerId) ?? [];
   }
 
   event(workerId: string, event: RuntimeEvent): void {

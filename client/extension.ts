@@ -2,7 +2,13 @@
 // watched only when asked (or when openrtc.runtime.autoStart / .socket say so).
 import * as vscode from 'vscode';
 import { Controller } from './controller';
+import { registerRunbookCommands } from './commands/runbook-commands';
 import { registerRuntimeCommands } from './commands/runtime-commands';
+import { registerSessionCommands } from './commands/session-commands';
+import { registerTenantCommands } from './commands/tenant-commands';
+import { LOG_SCHEME, LogDocuments } from './logs/log-document';
+import { startLanguageClient } from './lsp/language-client';
+import { createObservedDiagnostics } from './lsp/observed-diagnostics';
 import { RuntimeManager } from './runtime/runtime-manager';
 import { createStatusBar } from './views/status-bar';
 import { TREE_VIEW_ID, WorkersTreeProvider } from './views/tree-view';
@@ -19,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   const controller = new Controller(output);
   const runtime = new RuntimeManager(controller, context.extensionPath, output);
   const tree = new WorkersTreeProvider(controller);
+  const logs = new LogDocuments(controller);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     output,
@@ -29,7 +36,18 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     createStatusBar(controller, 'openrtc.showView'),
     vscode.commands.registerCommand('openrtc.showView', () => vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`)),
     ...registerRuntimeCommands(controller, runtime),
+    ...registerTenantCommands(controller, context.extensionPath),
+    ...registerSessionCommands(controller),
+    ...registerRunbookCommands(controller),
+    vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
+    logs,
+    createObservedDiagnostics(controller),
   );
+
+  if (vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('enable', true)) {
+    // Not awaited: activation stays quick; the server comes up in the background.
+    startLanguageClient(context, output).catch((err: Error) => output.appendLine(`language server failed to start: ${err.message}`));
+  }
 
   const settings = vscode.workspace.getConfiguration('openrtc.runtime');
   const socket = settings.get<string>('socket', '');

@@ -1,5 +1,7 @@
 // Every spec group the extension-host run registers, in order.
 import { activationSpecs } from './activation.spec';
 import { attachSpecs } from './attach.spec';
+import { diagnosticsSpecs } from './diagnostics.spec';
+import { runtimeSpecs } from './runtime.spec';
 
-export const SPECS: Array<() => void> = [activationSpecs, attachSpecs];
+export const SPECS: Array<() => void> = [activationSpecs, attachSpecs, runtimeSpecs, diagnosticsSpecs];

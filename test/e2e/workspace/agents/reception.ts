@@ -1,9 +1,10 @@
 import { defineAgent } from 'openrtc';
 
-// A healthy agent: answers each caller turn.
+// Healthy: answers every caller turn.
 export default defineAgent({
   name: 'reception',
   async entry(ctx) {
-    for await (const turn of ctx.userTurns()) await ctx.say(`You said: ${turn}`);
+    ctx.log.info('reception call for %s', ctx.tenant);
+    for await (const turn of ctx.userTurns()) ctx.say(`You said: ${turn}`);
   },
 });

@@ -1,0 +1,155 @@
+// Runbook step 4 actions and test calls: set cap, tune breaker, isolate/restore, start calls,
+// top in a terminal. Each takes a tree node (context menu) or asks; tests pass values directly.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StartCallsParams, StartCallsResult, TenantSnapshot } from '../../protocol/control';
+import type { Controller } from '../controller';
+import type { TreeNode } from '../model/tree-model';
+import { validateCap, validateTenantId } from '../runbooks/onboarding';
+import { guarded, pickTenant, requireControl, UserError } from './targets';
+
+function parsePositive(text: string, what: string, max: number): number | string {
+  const v = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(v)) return `${what} is a number`;
+  const n = Number(v);
+  return n <= 0 || n > max ? `${what} must be more than 0 and at most ${max}` : n;
+}
+
+export function summariseCalls(r: StartCallsResult): string {
+  const rejected = Object.entries(r.rejected)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([why, n]) => `${n} ${why.replace(/_/g, ' ')}`);
+  return `${r.started} started${r.succeeded || r.failed ? `, ${r.succeeded} succeeded, ${r.failed} failed` : ''}${rejected.length ? `; rejected: ${rejected.join(', ')}` : ''}`;
+}
+
+export function registerTenantCommands(controller: Controller, extensionPath: string): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(
+      'openrtc.setTenantCap',
+      guarded(async (node?: TreeNode, capArg?: number | null) => {
+        const target = await pickTenant(controller, node, 'Set tenant cap');
+        if (!target) return undefined;
+        let cap: number | null | undefined = capArg;
+        if (cap === undefined) {
+          const current = controller.model.worker(target.workerId)?.tenants.get(target.tenant)?.cap;
+          const text = await vscode.window.showInputBox({
+            title: `Cap for tenant ${target.tenant}`,
+            prompt: 'Concurrent sessions allowed (empty: remove the tenant’s own cap)',
+            value: current === null || current === undefined ? '' : String(current),
+            validateInput: (v) => (v.trim() === '' ? null : validateCap(v).ok ? null : 'A whole number from 1 to 100000'),
+          });
+          if (text === undefined) return undefined;
+          const parsed = validateCap(text);
+          cap = text.trim() === '' ? null : parsed.ok ? parsed.cap : undefined;
+        }
+        if (cap === undefined) return undefined;
+        const result: TenantSnapshot = await target.client.request('setTenantCap', { tenant: target.tenant, cap });
+        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} cap is now ${result.cap ?? 'the default'} (${result.active} active).`);
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.tuneBreaker',
+      guarded(async (node?: TreeNode, cooldownArg?: number) => {
+        const target = await pickTenant(controller, node, 'Tune tenant breaker');
+        if (!target) return undefined;
+        let cooldown = cooldownArg;
+        if (cooldown === undefined) {
+          const b = controller.model.worker(target.workerId)?.tenants.get(target.tenant)?.breaker;
+          const text = await vscode.window.showInputBox({
+            title: `Breaker cooldown for tenant ${target.tenant}`,
+            prompt: `Seconds its new sessions are rejected after the breaker opens${b ? ` (now ${b.cooldown_s}s)` : ''}`,
+            value: b ? String(b.cooldown_s) : '30',
+            validateInput: (v) => {
+              const r = parsePositive(v, 'The cooldown', 3600);
+              return typeof r === 'string' ? r : null;
+            },
+          });
+          if (text === undefined) return undefined;
+          const r = parsePositive(text, 'The cooldown', 3600);
+          if (typeof r === 'string') return undefined;
+          cooldown = r;
+        }
+        const result = await target.client.request('setBreaker', { tenant: target.tenant, enabled: true, cooldown_s: cooldown });
+        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} breaker cooldown is now ${result.cooldown_s}s (${result.state}).`);
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.isolateTenant',
+      guarded(async (node?: TreeNode) => {
+        const target = await pickTenant(controller, node, 'Isolate tenant in its own process');
+        if (!target) return undefined;
+        const result = await target.client.request('isolateTenant', { tenant: target.tenant });
+        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant}'s new sessions now run in their own process; live ones finish where they are.`);
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.restoreTenant',
+      guarded(async (node?: TreeNode) => {
+        const target = await pickTenant(controller, node, 'Restore tenant to the shared loop');
+        if (!target) return undefined;
+        const result = await target.client.request('restoreTenant', { tenant: target.tenant });
+        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} is back on the shared loop for new sessions.`);
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.startTestCalls',
+      guarded(async (node?: TreeNode, paramsArg?: StartCallsParams) => {
+        const params = paramsArg ?? (await askCalls(controller, node));
+        if (!params) return undefined;
+        const problem = params.tenant === undefined ? null : validateTenantId(params.tenant);
+        if (problem) throw new UserError(problem);
+        const { client } = requireControl(controller, node?.workerId);
+        const result = await client.request('startCalls', params);
+        void vscode.window.showInformationMessage(`OpenRTC: test calls for ${params.tenant ?? 'default'}: ${summariseCalls(result)}.`);
+        return result;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.showTop',
+      guarded(async (node?: TreeNode) => {
+        const target = await pickTenant(controller, node, 'Show top for tenant');
+        if (!target) return undefined;
+        const terminal = vscode.window.createTerminal({
+          name: `openrtc top · ${target.tenant}`,
+          shellPath: process.execPath,
+          shellArgs: [join(extensionPath, 'dist', 'cli.js'), 'top', '--tenant', target.tenant, '--socket', target.workerId],
+          env: { ELECTRON_RUN_AS_NODE: '1' },
+        });
+        terminal.show();
+        return terminal.name;
+      }),
+    ),
+  ];
+}
+
+async function askCalls(controller: Controller, node: TreeNode | undefined): Promise<StartCallsParams | undefined> {
+  const target = await pickTenant(controller, node, 'Start test calls: tenant', true);
+  if (!target) return undefined;
+  const summary = controller.model.worker(target.workerId)?.summary;
+  const agents = Object.keys(summary?.sessions_by_agent ?? {});
+  const agent = await vscode.window.showInputBox({
+    title: `Test calls for ${target.tenant}: agent`,
+    prompt: 'Agent name (as in defineAgent({ name }))',
+    value: agents[0] ?? '',
+    validateInput: (v) => (v.trim() ? null : 'An agent name'),
+  });
+  if (!agent) return undefined;
+  const turns = await vscode.window.showInputBox({
+    title: `Test calls for ${target.tenant}: caller turns`,
+    prompt: 'What the caller says, turns separated by |',
+    value: 'Hello|I would like an appointment|Thanks, bye',
+  });
+  if (turns === undefined) return undefined;
+  const count = await vscode.window.showInputBox({
+    title: `Test calls for ${target.tenant}: how many`,
+    value: '1',
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? null : 'A whole number from 1 to 1000'),
+  });
+  if (!count) return undefined;
+  const say = turns.split('|').map((t) => t.trim()).filter(Boolean);
+  return { agent: agent.trim(), tenant: target.tenant, say, count: Number(count), concurrency: Math.min(10, Number(count)) };
+}
