@@ -55,6 +55,15 @@ function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRange {
   return { pos: start, end: Math.max(start, bodyStart) };
 }
 
+/**
+ * The file is parsed without parent pointers (that costs the parser a second full pass), and the
+ * walk links each node it visits to its parent. Only visited nodes are read through `parent`:
+ * function names, `this` owners and the quick fix's precedence check.
+ */
+function setParent(node: ts.Node, parent: ts.Node): void {
+  (node as { parent: ts.Node }).parent = parent;
+}
+
 function parseErrorCount(file: ts.SourceFile): number {
   // `parseDiagnostics` is internal to the compiler API but has been stable for years; the
   // public alternative (a Program) would re-parse the file. Guarded: absent means zero.
@@ -74,6 +83,8 @@ export class FileAnalyzer {
   private readonly staticTables = new Map<ts.Node, ReadonlyMap<string, string>>();
   private readonly importInsertAt: number | undefined;
   private frame: Frame;
+  /** The walk sets `parent` itself (see setParent), one pass instead of the parser's extra one. */
+  private parentForChildren: ts.Node;
   private promiseApi: PromiseApiNames = { named: new Map(), prefixes: [] };
 
   constructor(
@@ -92,6 +103,7 @@ export class FileAnalyzer {
     };
     this.functions.push(moduleSummary);
     this.frame = { summary: moduleSummary, lexical: undefined, thisMethods: undefined };
+    this.parentForChildren = file;
     const lastImport = [...file.statements].reverse().find(ts.isImportDeclaration);
     this.importInsertAt = lastImport?.getEnd();
   }
@@ -123,6 +135,7 @@ export class FileAnalyzer {
 
   // A switch on kind rather than a chain of ts.isX calls: this runs for every node of the file.
   private readonly visit = (node: ts.Node): void => {
+    setParent(node, this.parentForChildren);
     let opensScope = false;
     switch (node.kind) {
       case SyntaxKind.FunctionDeclaration:
@@ -175,9 +188,19 @@ export class FileAnalyzer {
       this.scopes.push(scope);
       this.declareIn(node, scope);
     }
+    const saved = this.parentForChildren;
+    this.parentForChildren = node;
     forEachChild(node, this.visit);
+    this.parentForChildren = saved;
     if (opensScope) this.scopes.pop();
   };
+
+  private visitUnder(parent: ts.Node, child: ts.Node): void {
+    const saved = this.parentForChildren;
+    this.parentForChildren = parent;
+    this.visit(child);
+    this.parentForChildren = saved;
+  }
 
   /** Names a block-like node declares for its own extent. */
   private declareIn(node: ts.Node, scope: Map<string, Binding>): void {
@@ -203,9 +226,11 @@ export class FileAnalyzer {
     const body = node.body;
     this.scopes.push(scope);
     if (body !== undefined && ts.isBlock(body)) this.declarations.statements(body.statements, scope);
-    for (const parameter of node.parameters) this.visit(parameter);
-    if (body !== undefined && ts.isBlock(body)) for (const statement of body.statements) this.visit(statement);
-    else if (body !== undefined) this.visit(body);
+    for (const parameter of node.parameters) this.visitUnder(node, parameter);
+    if (body !== undefined && ts.isBlock(body)) {
+      setParent(body, node);
+      for (const statement of body.statements) this.visitUnder(body, statement);
+    } else if (body !== undefined) this.visitUnder(node, body);
     this.scopes.pop();
     this.frame = saved;
   }
@@ -250,11 +275,12 @@ export class FileAnalyzer {
         // Field initializers (and arrow functions in them) see the instance, or the class if static.
         const saved = this.frame;
         this.frame = { ...saved, thisMethods: this.methodTable(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)) };
-        this.visit(member.initializer);
+        setParent(member, node);
+        this.visitUnder(member, member.initializer);
         this.frame = saved;
-      } else this.visit(member);
+      } else this.visitUnder(node, member);
     }
-    for (const clause of node.heritageClauses ?? []) this.visit(clause);
+    for (const clause of node.heritageClauses ?? []) this.visitUnder(node, clause);
   }
 
   /** `value` is a function expression or method (gets the role when visited) or a reference to a local function. */

@@ -1,6 +1,6 @@
-// Ids and display names of function-like nodes. Both depend only on the node and its
-// parents, so a declaration seen before its body (hoisting, `obj.m` tables) gets the same id
-// the walker gives the function when it reaches it.
+// Ids and display names of function-like nodes. An id depends only on the node's position, so
+// a declaration seen before the walk reaches it (hoisting, `obj.m` tables) gets the same id the
+// walker gives the function; a name reads the node's parents, which the walk has set by then.
 import ts = require('typescript');
 import { literalText } from './source-text';
 
@@ -59,7 +59,7 @@ export function displayName(node: FunctionLike): string {
   return '<anonymous>';
 }
 
-/** Ids are `name@offset`: unique in the file, readable in logs. */
+/** Ids are `fn@offset` (the function's first token): unique in the file. */
 export class FunctionIds {
   private readonly ids = new Map<ts.Node, string>();
 
@@ -68,7 +68,7 @@ export class FunctionIds {
   idOf(node: FunctionLike): string {
     let id = this.ids.get(node);
     if (id === undefined) {
-      id = `${displayName(node)}@${node.getStart(this.file)}`;
+      id = `fn@${node.getStart(this.file)}`;
       this.ids.set(node, id);
     }
     return id;

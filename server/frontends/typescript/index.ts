@@ -8,7 +8,7 @@ import { languageFor, scriptKindFor } from './source-text';
 /** The analysis without the safety net; tests use it so a bug cannot hide behind the fallback. */
 export function analyzeTypeScriptStrict(path: string, text: string, options: FrontEndOptions): FileSummary {
   const kind = scriptKindFor(path);
-  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, kind);
   return new FileAnalyzer(file, options).analyze(path, languageFor(kind));
 }
 
