@@ -28,6 +28,9 @@ const entries = {
 const assets = [
   ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
+  // esbuild's native binary: the runtime bundles agent files with esbuild's JS API, which is bundled
+  // too and pointed at this file through ESBUILD_BINARY_PATH (runtime/agents/bundle.ts).
+  ['node_modules/@esbuild/linux-x64/bin/esbuild', 'bin/esbuild'],
 ];
 
 const watch = process.argv.includes('--watch');
@@ -49,9 +52,9 @@ const options = {
   target: 'node20',
   sourcemap: 'linked',
   minify: production,
-  // esbuild's JS API drives its native binary and refuses to be bundled (the runtime uses it to
-  // load agent files), so it stays a package resolved from node_modules at run time.
-  external: ['vscode', 'esbuild'],
+  // esbuild's JS API is bundled: it refuses only when ESBUILD_BINARY_PATH is unset, and the runtime
+  // sets it to dist/bin/esbuild (copied below) before first loading it, so no node_modules is needed.
+  external: ['vscode'],
   logLevel: 'warning',
   loader: { '.wasm': 'file' },
   // The ESM build of web-tree-sitter needs import.meta.url, which a cjs bundle lacks (research §4.2).
@@ -65,6 +68,7 @@ const options = {
 for (const [from, to] of assets) {
   const src = join(root, from);
   if (!existsSync(src)) throw new Error(`build: asset missing: ${from} (run npm ci)`);
+  mkdirSync(dirname(join(dist, to)), { recursive: true });
   cpSync(src, join(dist, to));
 }
 
