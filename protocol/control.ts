@@ -41,6 +41,8 @@ export const ErrorCodes = {
   UnknownSession: 1006,
   UnknownAgent: 1007,
   Unsupported: 1008,
+  /** isolateTenant: the tenant's child process did not start (the tenant stays on the shared loop). */
+  IsolationFailed: 1009,
 } as const;
 
 export interface HelloParams {
@@ -116,6 +118,19 @@ export interface TenantSnapshot {
   breaker: BreakerSnapshot;
   isolation: IsolationMode;
   slow_sessions: number;
+  /** Present while the tenant runs in a child process of its own (isolation 'process'). */
+  process?: TenantProcessInfo;
+}
+
+export interface TenantProcessInfo {
+  /** null while the child is being (re)started. */
+  pid: number | null;
+  state: 'starting' | 'ready' | 'backoff' | 'stopped';
+  rss_mb: number | null;
+  /** The child's own event-loop lag, as it last reported it. */
+  loop_lag: LoopLag | null;
+  restarts: number;
+  live_sessions: number;
 }
 
 export interface LoopLag {

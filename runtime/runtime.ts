@@ -16,7 +16,6 @@ import {
   type HelloResult,
   type LogsParams,
   type LogsResult,
-  type MethodName,
   type ReloadConfigResult,
   type RuntimeEvent,
   type RuntimeSnapshot,
@@ -51,8 +50,10 @@ import { MemoryWatermark } from './observe/memory-watermark.js';
 import { Admission } from './policy/admission.js';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker.js';
 import { systemClock, type Clock } from './policy/clock.js';
+import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager.js';
 import { installContainment } from './session/containment.js';
 import { installScopeProbe } from './session/scope.js';
+import { sessionOfScope } from './session/session.js';
 
 export const RUNTIME_VERSION = '0.1.0';
 const LOGGER = 'openrtc';
@@ -73,6 +74,8 @@ export interface RuntimeStartOptions {
   /** Caller defaults (reply timeout, hang-up grace); tests shorten them. */
   callScript?: Partial<CallScript>;
   clock?: Clock;
+  /** Per-tenant child processes (runtime/isolation): child program, timeouts, restart backoff. */
+  isolation?: IsolationOptions;
 }
 
 export class Runtime implements ControlApi {
@@ -84,6 +87,7 @@ export class Runtime implements ControlApi {
   private readonly metrics: MetricsFile;
   private readonly lag = new LoopLagMonitor();
   private readonly memory: MemoryWatermark;
+  private readonly isolation: IsolationManager;
   private readonly startedAtMs: number;
   private readonly callScript: CallScript;
   private attribution: SessionAttribution | null = null;
@@ -113,7 +117,26 @@ export class Runtime implements ControlApi {
       clock,
       config: () => this.config,
       env: opts.env ?? process.env,
-      onSessionGone: (id) => this.attribution?.forgetSession(id),
+      onSessionGone: (id) => {
+        this.attribution?.forgetSession(id);
+        this.isolation.forgetSession(id);
+      },
+      agentFor: (tenant, agent) => this.isolation.agentFor(tenant, agent),
+    });
+    this.isolation = new IsolationManager({
+      workspaceDir,
+      config: () => this.config,
+      watch: opts.watch !== false,
+      graceMs: this.callScript.hangUpGraceMs,
+      slowThresholdMs: () => this.slowThresholdOverride ?? this.config.slow_session_threshold_ms,
+      log,
+      emit: (e) => this.emit(e),
+      knownTenant: (t) => this.knownTenant(t),
+      onLateError: (ctx, error, origin) => {
+        const session = sessionOfScope(ctx);
+        if (session) this.manager.sessionError(session, error, origin);
+      },
+      ...(opts.isolation ? { options: opts.isolation } : {}),
     });
     this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
     this.bus.on((e) => this.metrics.write('event', e));
@@ -142,8 +165,8 @@ export class Runtime implements ControlApi {
       ),
     );
     this.log.write('info', null, LOGGER, `runtime ${RUNTIME_VERSION} starting in ${this.workspaceDir} (config: ${this.configPath ?? 'defaults'})`);
-    this.warnUnsupported(this.config);
     await this.registry.loadAll();
+    await this.isolation.applyConfig(this.config);
     if (this.opts.attribution) {
       const attribution = this.opts.attribution({ thresholdMs: this.config.slow_session_threshold_ms, log: (line) => this.log.write('warn', null, LOGGER, line) });
       await attribution.start();
@@ -185,7 +208,6 @@ export class Runtime implements ControlApi {
 
   hello(params: HelloParams): HelloResult {
     validateParams(Methods.hello, params);
-    const unsupported: MethodName[] = [Methods.isolateTenant, Methods.restoreTenant];
     return {
       protocol_version: PROTOCOL_VERSION,
       runtime_version: RUNTIME_VERSION,
@@ -194,16 +216,16 @@ export class Runtime implements ControlApi {
       workspace: this.workspaceDir,
       config_path: this.configPath,
       log_file: this.log.file,
-      capabilities: Object.values(Methods).filter((m) => !unsupported.includes(m)),
+      capabilities: Object.values(Methods),
     };
   }
 
   snapshot(): RuntimeSnapshot {
-    return buildSnapshot(this.sources(), this.admission.isDraining());
+    return this.decoratedSnapshot(this.admission.isDraining());
   }
 
   sessions(): SessionRow[] {
-    return sessionRows(this.sources());
+    return this.isolation.decorateRows(sessionRows(this.sources()));
   }
 
   async startCalls(params: StartCallsParams): Promise<StartCallsResult> {
@@ -244,7 +266,7 @@ export class Runtime implements ControlApi {
     this.admission.setTenantCap(params.tenant, params.cap);
     const after = this.admission.tenantCap(params.tenant);
     this.log.write('info', null, LOGGER, `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`);
-    return tenantSnapshot(this.sources(), params.tenant, this.sessions());
+    return this.tenantView(params.tenant);
   }
 
   setBreaker(params: SetBreakerParams): BreakerSnapshot {
@@ -268,18 +290,23 @@ export class Runtime implements ControlApi {
   setSlowThreshold(params: SetSlowThresholdParams): void {
     validateParams(Methods.setSlowThreshold, params);
     this.attribution?.setThreshold(params.threshold_ms);
+    this.isolation.setThreshold(params.threshold_ms);
     this.slowThresholdOverride = params.threshold_ms;
     this.log.write('info', null, LOGGER, `slow_session_threshold_ms set to ${params.threshold_ms}`);
   }
 
-  isolateTenant(params: TenantParams): Promise<TenantSnapshot> {
+  /** New sessions of the tenant go to a child process of its own; live ones finish on the shared loop. */
+  async isolateTenant(params: TenantParams): Promise<TenantSnapshot> {
     validateParams(Methods.isolateTenant, params);
-    return Promise.reject(new ControlError(ErrorCodes.Unsupported, 'isolateTenant: per-tenant process isolation is not available in this runtime yet'));
+    await this.isolation.isolate(params.tenant);
+    return this.tenantView(params.tenant);
   }
 
-  restoreTenant(params: TenantParams): Promise<TenantSnapshot> {
+  /** New sessions go back to the shared loop; the child stops once its live sessions end. */
+  async restoreTenant(params: TenantParams): Promise<TenantSnapshot> {
     validateParams(Methods.restoreTenant, params);
-    return Promise.reject(new ControlError(ErrorCodes.Unsupported, 'restoreTenant: per-tenant process isolation is not available in this runtime yet'));
+    this.isolation.restore(params.tenant);
+    return this.tenantView(params.tenant);
   }
 
   /** Refuses new sessions, lets live ones run to hang-up for `timeout_s`, then cancels the rest. */
@@ -310,12 +337,13 @@ export class Runtime implements ControlApi {
     this.breakers.setDefaults(breakerDefaultsFromConfig(next));
     if (this.slowThresholdOverride === null && next.slow_session_threshold_ms !== previous.slow_session_threshold_ms) {
       this.attribution?.setThreshold(next.slow_session_threshold_ms);
+      this.isolation.setThreshold(next.slow_session_threshold_ms);
     }
     if (JSON.stringify(next.agents) !== JSON.stringify(previous.agents)) await this.registry.setSpec(next.agents);
     for (const key of ['log_file', 'metrics_jsonl', 'metrics_interval_s'] as const) {
       if (next[key] !== previous[key]) this.log.write('warn', null, LOGGER, `[config] ${key} changed; takes effect on restart`);
     }
-    this.warnUnsupported(next);
+    await this.isolation.applyConfig(next);
     this.log.write('info', null, LOGGER, '[config] reloaded; caps and breaker settings applied');
     this.emit({ type: 'config_reloaded', ts: new Date().toISOString(), ok: true, error: null });
     return { ok: true, error: null };
@@ -338,13 +366,14 @@ export class Runtime implements ControlApi {
     this.stopped = true;
     this.admission.setDraining(true);
     for (const s of this.manager.live.values()) s.cancel('drain', 0);
+    this.isolation.stopAll();
     this.registry.close();
     for (const c of this.cleanups.splice(0).reverse()) c();
     await this.attribution?.stop();
     this.lag.stop();
     this.breakers.dispose();
     this.log.write('info', null, LOGGER, `runtime stopped: ${this.manager.totalStarted} session(s) started, ${this.manager.totalFailures} failure(s)`);
-    this.metrics.write('snapshot', buildSnapshot(this.sources(), true, false));
+    this.metrics.write('snapshot', this.decoratedSnapshot(true, false));
     this.metrics.close();
     this.log.close();
   }
@@ -364,9 +393,38 @@ export class Runtime implements ControlApi {
     };
   }
 
+  /** The engine's snapshot with isolated tenants' sessions and children filled in (runtime/isolation). */
+  private decoratedSnapshot(draining: boolean, withSessions = true): RuntimeSnapshot {
+    const snap = buildSnapshot(this.sources(), draining, withSessions);
+    const rows = this.sessions();
+    const tenants: Record<string, TenantSnapshot> = {};
+    for (const t of new Set([...Object.keys(snap.tenants), ...this.isolation.isolatedTenants()])) {
+      tenants[t] = this.isolation.decorateTenant(t, snap.tenants[t] ?? tenantSnapshot(this.sources(), t, rows), rows);
+    }
+    return { ...snap, tenants, sessions: withSessions ? rows : [] };
+  }
+
+  private tenantView(tenant: string): TenantSnapshot {
+    const rows = this.sessions();
+    return this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows);
+  }
+
+  /** A tenant the runtime has seen (sessions, rejections, cap, breaker) or that openrtc.json names. */
+  private knownTenant(tenant: string): boolean {
+    const c = this.config;
+    return (
+      this.manager.tenants.has(tenant) ||
+      this.admission.knownTenants().includes(tenant) ||
+      this.breakers.trackedTenants().includes(tenant) ||
+      Object.hasOwn(c.tenant_config, tenant) ||
+      Object.hasOwn(c.tenant_isolation, tenant) ||
+      Object.hasOwn(c.max_sessions_per_tenant, tenant)
+    );
+  }
+
   private metricsTick(): void {
     // Session rows are left out of the periodic line: with thousands of sessions it would dominate the file.
-    this.metrics.write('snapshot', buildSnapshot(this.sources(), this.admission.isDraining(), false));
+    this.metrics.write('snapshot', this.decoratedSnapshot(this.admission.isDraining(), false));
     this.memory.check(process.memoryUsage.rss() / (1024 * 1024), this.config.memory_warn_mb, this.config.memory_limit_mb);
   }
 
@@ -408,10 +466,4 @@ export class Runtime implements ControlApi {
     this.emit({ type: 'slow_session', ts: new Date().toISOString(), session_id: r.session_id, tenant: r.tenant, agent_name: r.agent_name, blocked_ms: r.blocked_ms, frames: r.frames });
   }
 
-  private warnUnsupported(c: OpenrtcConfig): void {
-    const isolated = Object.entries(c.tenant_isolation).filter(([, m]) => m === 'process').map(([t]) => t);
-    if (c.isolation === 'process' || isolated.length > 0) {
-      this.logLine('warn', `[config] process isolation is not available in this runtime yet; ${c.isolation === 'process' ? 'all tenants' : isolated.join(', ')} run on the shared loop`);
-    }
-  }
 }

@@ -1,0 +1,18 @@
+// Which program an isolated tenant's child runs. Bundled (dist/): tenant-child.js beside the
+// bundle that imports this. From source (tests, tsx): child-main.ts through tsx's require hook.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ChildEntry {
+  file: string;
+  execArgv: string[];
+}
+
+export function defaultChildEntry(dir: string = __dirname): ChildEntry {
+  const bundled = join(dir, 'tenant-child.js');
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  const source = join(dir, 'child-main.ts');
+  if (!existsSync(source)) throw new Error(`isolation: tenant child program not found beside ${dir} (run npm run build)`);
+  // Only reachable when running from source, where tsx is a dev dependency.
+  return { file: source, execArgv: ['--require', require.resolve('tsx/cjs')] };
+}
