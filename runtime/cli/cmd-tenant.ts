@@ -86,8 +86,44 @@ Tunes tenant T's circuit breaker at run time.
   },
 };
 
-/** Add isolate/restore here when they land. */
-export const tenantActions: TenantAction[] = [capAction, breakerAction];
+/** isolate/restore: one request each, same argument rules (runtime/isolation). */
+function isolationAction(name: 'isolate' | 'restore', method: 'isolateTenant' | 'restoreTenant', what: string): TenantAction {
+  return {
+    name,
+    usage: `usage: openrtc tenant ${name} T [--socket PATH] [--json]
+
+${what}`,
+    async run(argv, io) {
+      const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, json: { type: 'boolean' } });
+      if (values.help) {
+        io.out(this.usage);
+        return EXIT_OK;
+      }
+      const [rawTenant, ...extra] = positionals;
+      const tenant = tenantArg(rawTenant);
+      if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+      const t = await withClient(resolveSocket(values.socket, io), (client) => client.request(method, { tenant }));
+      io.out(values.json ? JSON.stringify(t) : `tenant ${tenant}: isolation ${t.isolation}${t.process ? ` (pid ${t.process.pid})` : ''}, active ${t.active}`);
+      return EXIT_OK;
+    },
+  };
+}
+
+const isolateAction = isolationAction(
+  'isolate',
+  'isolateTenant',
+  `Moves tenant T's new sessions into a child process of its own; its live sessions finish where
+they are. Caps, the breaker, counts, top and the log keep working. Fails (and changes nothing)
+if the child does not start.`,
+);
+const restoreAction = isolationAction(
+  'restore',
+  'restoreTenant',
+  `Moves tenant T's new sessions back to the shared event loop; the child finishes its live
+sessions, then stops.`,
+);
+
+export const tenantActions: TenantAction[] = [capAction, breakerAction, isolateAction, restoreAction];
 
 function usage(): string {
   return `usage: openrtc tenant <${tenantActions.map((a) => a.name).join('|')}> T ... (see openrtc tenant <action> --help)
