@@ -15,6 +15,8 @@ export interface HeartbeatBlock {
 
 export interface BlockSample {
   stamp: number;
+  /** The watchdog was starved when it saw the stall, so it did not probe: nobody is blamed. */
+  host: boolean;
   scope: ProbeScope | null;
   frames: StackFrame[];
   detectedAfterMs: number;
@@ -27,7 +29,9 @@ export type Attribution =
   /** Sampled, and the loop was running code outside any session. */
   | 'outside'
   /** The block ended before the watchdog's sample arrived: nobody is blamed. */
-  | 'unsampled';
+  | 'unsampled'
+  /** The watchdog thread was starved too: the host was contended; nobody is blamed. */
+  | 'host';
 
 export interface BlockReport {
   session_id: string | null;
@@ -45,7 +49,7 @@ export class BlockMatcher {
   private readonly samples = new Map<number, { sample: BlockSample; at: number }>();
 
   /** `graceMs`: how long a block waits for its sample (and a sample for its block). */
-  constructor(private readonly graceMs = 250) {}
+  constructor(private readonly graceMs = 1000) {}
 
   addBlock(block: HeartbeatBlock): BlockReport[] {
     const pending = this.samples.get(block.stamp);
@@ -84,6 +88,7 @@ export class BlockMatcher {
 }
 
 function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport {
+  if (sample.host) return { ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) };
   return {
     session_id: sample.scope?.session_id ?? null,
     tenant: sample.scope?.tenant ?? null,

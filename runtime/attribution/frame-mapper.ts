@@ -2,7 +2,7 @@
 // source map (inline `data:` URL, as the runtime's esbuild step writes, or a linked .map
 // file). Runs in the watchdog worker so the main loop never parses a source map.
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '../../protocol/control';
@@ -22,34 +22,62 @@ function toPath(file: string): string | null {
   return file.startsWith('/') ? file : null;
 }
 
-function loadMap(path: string): TraceMap | null {
-  const size = statSync(path).size;
-  if (size > MAX_BUNDLE_BYTES) return null;
-  const code = readFileSync(path, 'utf8');
-  // The map comment is the bundle's last line; an inline map can be longer than the code.
+/** The source-map URL a bundle's last `sourceMappingURL` comment names (an inline map can be longer than the code). */
+export function sourceMapUrlOf(code: string): string | null {
   const at = Math.max(code.lastIndexOf('//# sourceMappingURL='), code.lastIndexOf('//@ sourceMappingURL='));
-  const url = at < 0 ? undefined : MAP_COMMENT.exec(code.slice(at).trimEnd())?.[1];
-  if (!url) return null;
+  return at < 0 ? null : (MAP_COMMENT.exec(code.slice(at).trimEnd())?.[1] ?? null);
+}
+
+/** A map from its URL: a `data:` URL, or a path relative to the script's directory. */
+function mapFromUrl(url: string, scriptPath: string): TraceMap {
   if (url.startsWith('data:')) {
     const comma = url.indexOf(',');
     const meta = url.slice(5, comma);
     const body = url.slice(comma + 1);
     const json = meta.endsWith(';base64') ? Buffer.from(body, 'base64').toString('utf8') : decodeURIComponent(body);
-    return new TraceMap(json, path);
+    return new TraceMap(json, scriptPath);
   }
-  const mapPath = resolve(dirname(path), url);
+  const mapPath = resolve(dirname(scriptPath), url);
   return new TraceMap(readFileSync(mapPath, 'utf8'), mapPath);
+}
+
+function loadMap(path: string): TraceMap | null {
+  if (statSync(path).size > MAX_BUNDLE_BYTES) return null;
+  const url = sourceMapUrlOf(readFileSync(path, 'utf8'));
+  return url ? mapFromUrl(url, path) : null;
 }
 
 export class FrameMapper {
   /** Keyed by path and mtime, so a hot-reloaded bundle at the same path is read again. */
   private readonly maps = new Map<string, { mtimeMs: number; map: TraceMap | null }>();
+  /** Scripts that exist only in memory (evaluated under a name like `/ws/a.ts?v=3`), by that name. */
+  private readonly registered = new Map<string, TraceMap | null>();
+
+  /** Adds the map of an in-memory script; `mapUrl` null records that it has none (so nobody asks again). */
+  register(scriptName: string, mapUrl: string | null): void {
+    let map: TraceMap | null = null;
+    try {
+      map = mapUrl ? mapFromUrl(mapUrl, toPath(scriptName) ?? scriptName) : null;
+    } catch {
+      map = null; // a malformed map leaves frames in bundle coordinates
+    }
+    this.registered.set(scriptName, map);
+  }
+
+  /** Scripts of these frames that exist only in memory (no file on disk) and are not registered. */
+  unknownScripts(frames: readonly RawFrame[]): string[] {
+    const names = frames.map((f) => f.file).filter((f) => !this.registered.has(f) && !f.startsWith('node:'));
+    return [...new Set(names)].filter((f) => {
+      const path = toPath(f);
+      return !path || !existsSync(path);
+    });
+  }
 
   map(frame: RawFrame): MappedFrame {
     const plain: MappedFrame = { ...frame, mapped: false };
+    if (frame.line < 1) return plain;
     const path = toPath(frame.file);
-    if (!path || frame.line < 1) return plain;
-    const map = this.mapFor(path);
+    const map = this.registered.get(frame.file) ?? (path ? this.mapFor(path) : null);
     if (!map) return plain;
     const pos = originalPositionFor(map, { line: frame.line, column: Math.max(0, frame.column - 1) });
     if (pos.source === null || pos.line === null || pos.column === null) return plain;

@@ -8,8 +8,9 @@ import type { LoopLag, StackFrame } from '../../protocol/control';
 import { BlockMatcher, type BlockReport } from './block-matcher';
 import { CpuWindow } from './cpu-window';
 import { LagWindow } from './lag-window';
-import { installProbes } from './main-probes';
-import { SLOT_COUNT, Slot, type WatchdogMessage, type WorkerInit } from './messages';
+import { cpuNowMs, installProbes } from './main-probes';
+import { sourceMapUrlOf } from './frame-mapper';
+import { SLOT_COUNT, Slot, type MainMessage, type WatchdogMessage, type WorkerInit } from './messages';
 import { SlowMarks } from './slow-marks';
 import { watchdogWorkerSource, type WorkerSource } from './worker-file';
 
@@ -26,6 +27,11 @@ export interface LoopAttributionOptions {
   worker?: WorkerSource;
   /** Where `[slow-session]` lines go (the runtime passes its logger's warn). */
   log?: (line: string) => void;
+  /**
+   * The code of a script evaluated from memory (an agent bundle run under a name such as
+   * `/ws/agents/a.ts?v=3`), so its frames map to the user's .ts through its inline source map.
+   */
+  scriptSource?: (scriptName: string) => string | undefined;
 }
 
 export interface SessionLoopState {
@@ -55,13 +61,12 @@ export function validateThreshold(ms: unknown, where: string): number {
 }
 
 export function formatSlowSessionLog(r: BlockReport): string {
-  const who = r.session_id ?? (r.attribution === 'unsampled' ? 'unknown' : 'none');
-  const why =
-    r.attribution === 'outside'
-      ? ' (runtime code, outside any session)'
-      : r.attribution === 'unsampled'
-        ? ' (ended before the watchdog sampled it; not attributed)'
-        : ` (tenant=${r.tenant} agent=${r.agent_name})`;
+  if (r.attribution === 'unsampled' || r.attribution === 'host') {
+    const why = r.attribution === 'host' ? 'the watchdog thread was starved too: host CPU contention' : 'the watchdog did not sample it in time: host contention, or a block that ended at the threshold';
+    return `[loop-lag] event loop stalled for ${r.blocked_ms}ms; not attributed (${why})`;
+  }
+  const who = r.session_id ?? 'none';
+  const why = r.attribution === 'outside' ? ' (runtime code, outside any session)' : ` (tenant=${r.tenant} agent=${r.agent_name})`;
   const frames = r.frames.map((f) => `\n    at ${f.function} (${f.file}:${f.line}:${f.column})`).join('');
   return `[slow-session] session_id=${who} blocked event loop for ${r.blocked_ms}ms${why}${frames}`;
 }
@@ -111,16 +116,17 @@ export class LoopAttribution {
     };
     const src = this.opts.worker ?? watchdogWorkerSource();
     const worker = new Worker(src.code, { eval: src.eval, workerData: init });
-    worker.on('message', (msg: WatchdogMessage) => this.onWorkerMessage(msg));
+    // 'ready' comes once the worker has loaded and armed its timers ('online' is before loading).
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (msg: WatchdogMessage) => (msg.type === 'ready' ? resolve() : this.onWorkerMessage(msg)));
+      worker.once('error', reject);
+    });
     worker.on('error', (err) => {
       this.workerError = `watchdog worker failed: ${err.message}`;
       this.opts.log?.(`[slow-session] ${this.workerError}; loop blocks are measured but not attributed`);
     });
     this.worker = worker;
-    await new Promise<void>((resolve, reject) => {
-      worker.once('online', resolve);
-      worker.once('error', reject);
-    });
+    await ready;
     // The process's lifetime is the runtime's business, never the watchdog's.
     worker.unref();
     this.debuggerCheck = setInterval(() => {
@@ -172,12 +178,14 @@ export class LoopAttribution {
     this.marks.forget(sessionId);
   }
 
+
   private applyThreshold(): void {
     const beatMs = heartbeatMsFor(this.threshold);
     this.shared[Slot.thresholdMs] = this.threshold;
     this.shared[Slot.heartbeatMs] = beatMs;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.lastBeat = wallNow();
+    this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
     this.shared[Slot.heartbeat] = this.lastBeat;
     this.heartbeat = setInterval(() => this.beat(beatMs), beatMs).unref();
   }
@@ -188,6 +196,7 @@ export class LoopAttribution {
     this.lag.record(lagMs, now);
     const stamp = this.lastBeat;
     this.lastBeat = now;
+    this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
     this.shared[Slot.heartbeat] = now;
     if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now }));
     this.emit(this.matcher.sweep(now));
@@ -195,11 +204,14 @@ export class LoopAttribution {
 
   private onWorkerMessage(msg: WatchdogMessage): void {
     switch (msg.type) {
+      case 'ready':
+        return;
       case 'block-sample':
         this.emit(
           this.matcher.addSample(
             {
               stamp: msg.stamp,
+              host: false,
               scope: msg.scope,
               frames: msg.frames,
               detectedAfterMs: msg.detected_after_ms,
@@ -212,6 +224,16 @@ export class LoopAttribution {
       case 'cpu':
         this.cpu.add(msg);
         return;
+      case 'host-stall':
+        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, scope: null, frames: [], detectedAfterMs: msg.watchdog_late_ms, sampledAfterMs: 0 }, wallNow()));
+        return;
+      case 'need-maps':
+        for (const name of msg.names) {
+          const code = this.opts.scriptSource?.(name);
+          const reply: MainMessage = { type: 'script', name, map_url: code ? sourceMapUrlOf(code) : null };
+          this.worker?.postMessage(reply);
+        }
+        return;
       case 'error':
         this.workerError = msg.message;
         this.opts.log?.(`[slow-session] ${msg.message}`);
@@ -223,6 +245,9 @@ export class LoopAttribution {
     for (const r of reports) {
       if (r.session_id) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
       this.opts.log?.(formatSlowSessionLog(r));
+      // A stall nobody sampled (the watchdog was starved too, or the block ended right at the
+      // threshold) counts in loop lag and the log, but is no slow_session: it names no one.
+      if (r.attribution === 'unsampled' || r.attribution === 'host') continue;
       for (const l of this.listeners) l(r);
     }
   }

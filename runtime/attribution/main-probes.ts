@@ -32,26 +32,41 @@ function callSites(above: Probe, limit: number): NodeJS.CallSite[] {
 function rawFrame(site: NodeJS.CallSite): RawFrame {
   return {
     function: site.getFunctionName() ?? site.getMethodName() ?? '<anonymous>',
-    file: site.getFileName() ?? site.getScriptNameOrSourceURL() ?? '<unknown>',
+    file: site.getFileName() ?? site.getScriptNameOrSourceURL() ?? '',
     line: site.getLineNumber() ?? 0,
     column: site.getColumnNumber() ?? 0,
   };
 }
 
+/** CPU ms of the main thread where Node can tell (22.15+), else of the whole process. */
+export const cpuNowMs: () => number =
+  typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function'
+    ? () => {
+        const u = (process as unknown as { threadCpuUsage(): NodeJS.CpuUsage }).threadCpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      };
+
 export function installProbes(heartbeat: Float64Array, maxFrames: number): () => void {
   function blockProbe(stamp: number): string {
     const inBlock = heartbeat[Slot.heartbeat] === stamp;
     const store = inBlock ? sessionStorage.getStore() : undefined;
+    const now = performance.timeOrigin + performance.now();
     const result: BlockProbeResult = {
       in_block: inBlock,
       scope: store ? { session_id: store.sessionId, tenant: store.tenant, agent_name: store.agentName } : null,
       frames: inBlock
         ? callSites(blockProbe, maxFrames * 2)
             .map(rawFrame)
-            .filter((f) => !f.file.startsWith('node:'))
+            // Node internals and V8 builtins (no file) say nothing about whose code it is.
+            .filter((f) => f.file !== '' && !f.file.startsWith('node:'))
             .slice(0, maxFrames)
         : [],
-      sampled_at: performance.timeOrigin + performance.now(),
+      sampled_at: now,
+      cpu_ratio: (cpuNowMs() - (heartbeat[Slot.heartbeatCpuMs] ?? 0)) / Math.max(1, now - stamp),
     };
     return JSON.stringify(result);
   }

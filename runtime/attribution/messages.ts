@@ -13,8 +13,10 @@ export const Slot = {
   heartbeatMs: 2,
   /** 1 while sampling is allowed; 0 while a debugger is attached or the engine is stopping. */
   enabled: 3,
+  /** CPU time (ms) the main thread had used at the last heartbeat (the process's on Node 20). */
+  heartbeatCpuMs: 4,
 } as const;
-export const SLOT_COUNT = 4;
+export const SLOT_COUNT = 5;
 
 /** Globals the main thread installs for the watchdog to evaluate inside its interrupt. */
 export const BLOCK_PROBE_GLOBAL = '__openrtcBlockProbe';
@@ -42,6 +44,8 @@ export interface BlockProbeResult {
   frames: RawFrame[];
   /** Main-thread wall clock at the sample. */
   sampled_at: number;
+  /** CPU time used since the stall's heartbeat over the wall time since then: near 1 = code ran. */
+  cpu_ratio: number;
 }
 
 export interface WorkerInit {
@@ -53,6 +57,7 @@ export interface WorkerInit {
 
 /** worker → main */
 export type WatchdogMessage =
+  | { type: 'ready' }
   | {
       type: 'block-sample';
       /** Heartbeat stamp the stall started after: pairs the sample with the heartbeat's own measurement. */
@@ -65,7 +70,14 @@ export type WatchdogMessage =
       frames: StackFrame[];
     }
   | ({ type: 'cpu' } & CpuBucket)
+  /** The watchdog was starved and the main thread barely ran during the stall: the host, not code, stalled it. */
+  | { type: 'host-stall'; stamp: number; watchdog_late_ms: number; cpu_ratio: number }
+  /** Frames came from scripts with no file on disk (agent bundles run from memory): send their maps. */
+  | { type: 'need-maps'; names: string[] }
   | { type: 'error'; message: string };
 
 /** main → worker */
-export type MainMessage = { type: 'stop' };
+export type MainMessage =
+  | { type: 'stop' }
+  /** Answer to need-maps: an in-memory script's source-map URL (usually `data:`), null if unknown. */
+  | { type: 'script'; name: string; map_url: string | null };

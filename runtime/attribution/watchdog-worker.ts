@@ -27,6 +27,37 @@ inspector.connectToMainThread();
 const send = (msg: WatchdogMessage): void => port.postMessage(msg);
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
+/** Scripts whose maps were asked of the main thread, with who waits for each. */
+const awaitedMaps = new Map<string, (() => void)[]>();
+const MAP_REPLY_TIMEOUT_MS = 1000;
+
+/**
+ * Agent bundles run from memory (no file to read): ask the main thread for their source maps.
+ * It answers once the block is over, which is fine: the sample has been taken already.
+ */
+function mapsFromMain(names: string[]): Promise<void> {
+  send({ type: 'need-maps', names });
+  const waits = names.map(
+    (name) =>
+      new Promise<void>((resolve) => {
+        awaitedMaps.set(name, [...(awaitedMaps.get(name) ?? []), resolve]);
+      }),
+  );
+  const timeout = new Promise<void>((resolve) =>
+    setTimeout(() => {
+      for (const name of names) if (awaitedMaps.has(name)) onScriptMap(name, null);
+      resolve();
+    }, MAP_REPLY_TIMEOUT_MS),
+  );
+  return Promise.race([Promise.all(waits).then(() => undefined), timeout]);
+}
+
+function onScriptMap(name: string, mapUrl: string | null): void {
+  mapper.register(name, mapUrl);
+  for (const resolve of awaitedMaps.get(name) ?? []) resolve();
+  awaitedMaps.delete(name);
+}
+
 function evaluate(expression: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     inspector.post('Runtime.evaluate', { expression, returnByValue: true, silent: true }, (err, res) => {
@@ -46,18 +77,34 @@ function reportError(where: string, err: unknown): void {
 
 // ---- block detection ----
 let sampledStamp = -1;
+let lastPollAt = wallNow();
 function pollHeartbeat(): void {
+  const now = wallNow();
+  // If this thread itself woke late, the host is contended: a stall seen now may be the
+  // scheduler's doing, not the code's (checked against the main thread's CPU use below).
+  const watchdogLateMs = now - lastPollAt - init.pollMs;
+  lastPollAt = now;
   if (shared[Slot.enabled] !== 1) return;
   const stamp = shared[Slot.heartbeat] ?? 0;
-  const ageMs = wallNow() - stamp;
-  const stallAfterMs = (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
+  const ageMs = now - stamp;
+  const thresholdMs = shared[Slot.thresholdMs] ?? 0;
+  const stallAfterMs = thresholdMs + (shared[Slot.heartbeatMs] ?? 0);
   if (ageMs <= stallAfterMs || stamp === sampledStamp) return;
   sampledStamp = stamp;
+  const watchdogStarved = watchdogLateMs > thresholdMs / 2;
   evaluate(`${BLOCK_PROBE_GLOBAL}(${stamp})`)
-    .then((json) => {
+    .then(async (json) => {
       const probe = JSON.parse(String(json)) as BlockProbeResult;
       // The loop moved on before the interrupt landed: whatever runs now did not cause the stall.
       if (!probe.in_block) return;
+      // Starved watchdog and a main thread that barely ran: the scheduler stalled the loop, not code.
+      // (A block in a sleeping call such as execSync also uses little CPU, but then the watchdog is on time.)
+      if (watchdogStarved && probe.cpu_ratio < 0.5) {
+        send({ type: 'host-stall', stamp, watchdog_late_ms: watchdogLateMs, cpu_ratio: probe.cpu_ratio });
+        return;
+      }
+      const unknown = mapper.unknownScripts(probe.frames);
+      if (unknown.length > 0) await mapsFromMain(unknown);
       send({
         type: 'block-sample',
         stamp,
@@ -113,8 +160,10 @@ const timers = [
   setInterval(flushCpu, init.cpuFlushMs),
 ];
 
+send({ type: 'ready' });
+
 port.on('message', (msg: MainMessage) => {
-  if (msg.type !== 'stop') return;
+  if (msg.type === 'script') return onScriptMap(msg.name, msg.map_url);
   for (const t of timers) clearInterval(t);
   inspector.disconnect();
   port.close();

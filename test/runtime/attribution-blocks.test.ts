@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { LoopAttribution } from '../../runtime/attribution/loop-attribution';
 import { sessionStorage } from '../../runtime/session/scope';
-import { bundleAgent, collectReports, FIXTURES, lineOf, sleep } from './attribution-harness';
+import { assertBlockedMs, bundleAgent, collectReports, FIXTURES, lineOf, sleep } from './attribution-harness';
 
 type Agent = typeof import('../fixtures/attribution/blocking-agent');
 const source = join(FIXTURES, 'blocking-agent.ts');
@@ -46,14 +46,16 @@ test('blocks of 80, 200 and 600 ms in one tenant are attributed to its session a
 
   const spinLine = lineOf(source, 'BLOCK-SPIN');
   const callLine = lineOf(source, 'BLOCK-CALL');
-  assert.equal(reports.length, 3, JSON.stringify(reports, null, 1));
+  // A contended host can add stalls in runtime code (session_id null); none may blame a session wrongly.
+  const blamed = reports.filter((r) => r.session_id !== null);
+  assert.equal(blamed.length, 3, JSON.stringify(reports, null, 1));
   for (const [i, expected] of [80, 200, 600].entries()) {
-    const r = reports[i]!;
+    const r = blamed[i]!;
     assert.equal(r.session_id, 's-acme-1');
     assert.equal(r.tenant, 'acme');
     assert.equal(r.agent_name, 'acme-agent');
     assert.equal(r.attribution, 'session');
-    assert.ok(Math.abs(r.blocked_ms - expected) <= 15, `blocked_ms ${r.blocked_ms} vs ${expected}`);
+    assertBlockedMs(r.blocked_ms, expected);
     const [top, caller] = r.frames;
     assert.equal(top?.file, source);
     assert.equal(top?.line, spinLine);
@@ -63,7 +65,7 @@ test('blocks of 80, 200 and 600 ms in one tenant are attributed to its session a
   }
   const state = engine.sessionState('s-acme-1');
   assert.equal(state.slow, true);
-  assert.ok(Math.abs((state.blocked_ms_last ?? 0) - 600) <= 15);
+  assertBlockedMs(state.blocked_ms_last ?? 0, 600);
   assert.equal(state.blocked_frames?.[0]?.line, spinLine);
   assert.equal(engine.sessionState('s-bravo-1').slow, false);
   const log = logs.find((l) => l.includes('blocked event loop for'));
@@ -83,12 +85,14 @@ test('a block in runtime code outside any session is reported with session_id nu
   quiet = false;
   await bystander;
   stop();
-  assert.equal(reports.length, 1, JSON.stringify(reports));
-  const r = reports[0]!;
+  assert.deepEqual(reports.filter((r) => r.session_id !== null), [], 'nothing blamed on a session');
+  const inline = lineOf(source, 'BLOCK-INLINE');
+  const r = reports.find((x) => x.frames[0]?.line === inline);
+  assert.ok(r, JSON.stringify({ reports, log: logs.slice(-3) }));
   assert.equal(r.session_id, null);
   assert.equal(r.tenant, null);
   assert.equal(r.attribution, 'outside');
-  assert.equal(r.frames[0]?.line, lineOf(source, 'BLOCK-INLINE'));
+  assertBlockedMs(r.blocked_ms, 150);
   assert.equal(engine.sessionState('s-bravo-2').slow, false);
 });
 
@@ -97,7 +101,7 @@ test('blocks just under the threshold are not reported', async () => {
   await inSession('s-acme-3', 'acme', () => agent.session([{ ms: 35 }, { ms: 40 }, { ms: 35 }, { ms: 40 }], 60));
   await sleep(300);
   stop();
-  assert.deepEqual(reports, []);
+  assert.deepEqual(reports.filter((r) => r.session_id !== null), [], JSON.stringify(reports));
   assert.equal(engine.sessionState('s-acme-3').slow, false);
 });
 
@@ -111,8 +115,7 @@ test('the threshold changes at run time and bad values are refused', async () =>
   await sleep(300);
   stop();
   engine.setThreshold(50);
-  assert.deepEqual(
-    reports.map((r) => [r.session_id, Math.round(r.blocked_ms / 50) * 50]),
-    [['s-acme-4', 350]],
-  );
+  const blamed = reports.filter((r) => r.session_id !== null);
+  assert.deepEqual(blamed.map((r) => r.session_id), ['s-acme-4'], 'the 100 ms block is under the new threshold');
+  assertBlockedMs(blamed[0]!.blocked_ms, 350);
 });

@@ -29,3 +29,13 @@ export function collectReports(engine: LoopAttribution): { reports: BlockReport[
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The heartbeat measures a block to within one heartbeat period below (5 ms at a 50 ms
+ * threshold); above, a contended host can stretch it, so that side is generous.
+ */
+export function assertBlockedMs(measured: number, expected: number): void {
+  if (measured < expected - 8 || measured > expected * 1.25 + 40) {
+    throw new Error(`blocked_ms ${measured} is not within [${expected - 8}, ${expected * 1.25 + 40}] of a ${expected} ms block`);
+  }
+}

@@ -1,0 +1,74 @@
+// Attribution plugged into the real Runtime: three tenants' calls on one loop, one agent
+// blocking at known lines. The slow_session events (what `subscribe` streams) and the session
+// rows (what `sessions`/`snapshot` serve) carry the session, the block and the .ts line.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RuntimeEvent, SessionRow } from '../../protocol/control';
+import { attributionFor } from '../../runtime/attribution';
+import { Runtime } from '../../runtime/runtime';
+import { assertBlockedMs, FIXTURES, lineOf, sleep } from './attribution-harness';
+import { HOLD_AGENT, makeWorkspace } from './engine-workspace';
+
+test('runtime: blocks reach slow_session events and session rows with the agent .ts line', async (t) => {
+  const ws = makeWorkspace(
+    { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8'), 'agents/hold.ts': HOLD_AGENT('hold', 2500) },
+    { slow_session_threshold_ms: 50 },
+  );
+  let runtime: Runtime | undefined;
+  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: attributionFor(() => runtime) }));
+  // The runtime's own timers are unref'd (its control socket keeps a real process alive).
+  const keepAlive = setInterval(() => {}, 1000);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(keepAlive);
+    await rt.stop();
+  };
+  t.after(async () => {
+    await stop();
+    ws.cleanup();
+  });
+  const agentFile = join(ws.dir, 'agents/blocker.ts');
+  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
+  const rowsAtBlock = new Map<Extract<RuntimeEvent, { type: 'slow_session' }>, SessionRow | undefined>();
+  rt.onEvent((e) => {
+    if (e.type !== 'slow_session') return;
+    events.push(e);
+    rowsAtBlock.set(e, rt.sessions().find((r) => r.session_id === e.session_id));
+  });
+  const quiet = ['bravo', 'charlie'].map((tenant) => rt.startCalls({ agent: 'hold', tenant, count: 1 }));
+  const call = await rt.startCalls({ agent: 'blocker', tenant: 'acme', say: ['80', '200', '600', '30'], think_ms: 150, wait: true });
+  await Promise.all(quiet);
+  await sleep(300);
+
+  assert.equal(call.succeeded, 1);
+  const sessionId = call.sessions[0];
+  // A contended host can add stalls outside sessions (session_id null); none may blame a session wrongly.
+  const blamed = events.filter((e) => e.session_id !== null);
+  assert.deepEqual(
+    blamed.map((e) => [e.session_id, e.tenant, e.agent_name]),
+    [0, 1, 2].map(() => [sessionId, 'acme', 'blocker']),
+    JSON.stringify(events, null, 1),
+  );
+  for (const [i, expected] of [80, 200, 600].entries()) {
+    const e = blamed[i]!;
+    assertBlockedMs(e.blocked_ms, expected);
+    assert.deepEqual(
+      e.frames.slice(0, 2).map((f) => [f.function, f.file, f.line]),
+      [
+        ['spin', agentFile, lineOf(agentFile, 'BLOCK-SPIN')],
+        ['entry', agentFile, lineOf(agentFile, 'BLOCK-CALL')],
+      ],
+    );
+    const row = rowsAtBlock.get(e);
+    assert.equal(row?.status, 'slow');
+    assert.equal(row?.blocked_ms_last, e.blocked_ms);
+    assert.equal(row?.blocked_frames?.[0]?.line, lineOf(agentFile, 'BLOCK-SPIN'));
+  }
+  await stop(); // flushes the JSONL log
+  const log = ws.readLog().find((r) => String(r.message).startsWith(`[slow-session] session_id=${sessionId} blocked event loop for`));
+  assert.ok(log, 'the [slow-session] line is in the JSONL log');
+});
