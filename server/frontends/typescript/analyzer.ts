@@ -8,14 +8,14 @@
 import ts = require('typescript');
 import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootKind } from '../../analysis/summary';
 import { blockingCallRule, clockApis } from '../../rules/javascript';
-import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, isFunctionValue, objectMethods, staticMethods } from './bindings';
+import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, objectMethods, staticMethods } from './bindings';
 import { type LoopStatement, findBusyWait } from './busy-wait';
-import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind, unwrapExpression } from './callee';
+import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind } from './callee';
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName } from './function-ids';
 import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, scheduledArguments } from './loop-roots';
-import { isNodeBuiltin, literalText, nodeRange, rangeOf } from './source-text';
+import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, rangeOf, unwrapExpression } from './source-text';
 import { findSuppressions } from './suppressions';
 
 /** What the code around a function expression says about who runs it. */
@@ -37,10 +37,6 @@ interface Frame {
 
 const moduleId = '<module>';
 const { SyntaxKind, forEachChild } = ts;
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
-}
 
 function isGenerator(node: FunctionLike): boolean {
   return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken !== undefined;
@@ -89,7 +85,7 @@ export class FileAnalyzer {
 
   constructor(
     private readonly file: ts.SourceFile,
-    private readonly options: FrontEndOptions,
+    options: FrontEndOptions,
   ) {
     this.ids = new FunctionIds(file);
     this.declarations = new DeclarationCollector(this.ids, this.scopes, (callee) => isPiscinaImport(this.resolve(callee)));

@@ -4,7 +4,7 @@
 // collected per scope when the walker enters it, so hoisted functions resolve before
 // their text. Known gap: a `var` declared inside a nested block is only seen in that block.
 import ts = require('typescript');
-import { isNodeBuiltin, literalText } from './source-text';
+import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, unwrapExpression } from './source-text';
 import type { FunctionIds } from './function-ids';
 
 export type Binding =
@@ -58,18 +58,6 @@ export function requiredModule(node: ts.Expression, scopes: ScopeStack): string 
   return literalText(node.arguments[0]);
 }
 
-function unwrap(node: ts.Expression): ts.Expression {
-  let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = current.expression;
-  }
-  return current;
-}
-
-export function isFunctionValue(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
-}
-
 /** Method name → function id for an object literal or class body; only plainly named members. */
 function methodTable(
   members: readonly (ts.ObjectLiteralElementLike | ts.ClassElement)[],
@@ -79,14 +67,14 @@ function methodTable(
   const table = new Map<string, string>();
   for (const member of members) {
     if (wantStatic !== undefined) {
-      const isStatic = ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
       if (isStatic !== wantStatic) continue;
     }
     const name = member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
     if (name === undefined) continue;
     if (ts.isMethodDeclaration(member)) table.set(name, ids.idOf(member));
     else if ((ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) && member.initializer !== undefined) {
-      const value = unwrap(member.initializer);
+      const value = unwrapExpression(member.initializer);
       if (isFunctionValue(value)) table.set(name, ids.idOf(value));
     }
   }
@@ -183,7 +171,7 @@ export class DeclarationCollector {
   }
 
   private variable(declaration: ts.VariableDeclaration, isConst: boolean, scope: Map<string, Binding>): void {
-    const init = declaration.initializer === undefined ? undefined : unwrap(declaration.initializer);
+    const init = declaration.initializer === undefined ? undefined : unwrapExpression(declaration.initializer);
     const name = declaration.name;
     if (ts.isObjectBindingPattern(name)) {
       const module = init === undefined ? undefined : requiredModule(init, this.scopes);
@@ -207,7 +195,7 @@ export class DeclarationCollector {
     const module = requiredModule(init, this.scopes);
     if (module !== undefined) return { kind: 'namespace', module: module };
     if (ts.isPropertyAccessExpression(init)) {
-      const base = requiredModule(unwrap(init.expression), this.scopes);
+      const base = requiredModule(unwrapExpression(init.expression), this.scopes);
       if (base !== undefined) return { kind: 'named', module: base, name: init.name.text };
     }
     // Only a const keeps pointing at the function or object it was given.

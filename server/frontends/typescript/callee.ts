@@ -4,7 +4,7 @@
 // shadowed global) resolves to nothing.
 import ts = require('typescript');
 import { type Binding, type ScopeStack, requiredModule } from './bindings';
-import { canonicalModule, isNodeBuiltin, literalText } from './source-text';
+import { canonicalModule, isNodeBuiltin, literalText, unwrapExpression } from './source-text';
 
 export type Target =
   | { kind: 'api'; api: string }
@@ -16,14 +16,6 @@ export interface AccessChain {
   base: ts.Expression;
   /** Property names after the base: `fs.promises.readFile` → ['promises', 'readFile']. */
   path: string[];
-}
-
-export function unwrapExpression(node: ts.Expression): ts.Expression {
-  let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = current.expression;
-  }
-  return current;
 }
 
 export function accessChain(expression: ts.Expression): AccessChain {

@@ -5,13 +5,8 @@
 // names to functions of this file).
 import ts = require('typescript');
 import type { Binding } from './bindings';
-import { unwrapExpression } from './callee';
 import type { FunctionIds } from './function-ids';
-import { isFunctionValue } from './bindings';
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
-}
+import { hasModifier, isFunctionValue, unwrapExpression } from './source-text';
 
 export class ExportCollector {
   /** No prototype: an export named `constructor` or `toString` must not collide with Object's. */

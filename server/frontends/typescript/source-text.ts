@@ -1,4 +1,4 @@
-// Positions, file kinds and module names: the small conversions every other part needs.
+// Positions, file kinds, module names and small syntax helpers every other part needs.
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import ts = require('typescript');
@@ -49,4 +49,21 @@ export function isNodeBuiltin(specifier: string): boolean {
 /** The string of a string literal or a template without substitutions, else undefined. */
 export function literalText(node: ts.Node | undefined): string | undefined {
   return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
+}
+
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+}
+
+/** Looks through `(x)`, `x!`, `x as T`, `x satisfies T`: none changes what is called. */
+export function unwrapExpression(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) {
+    current = current.expression;
+  }
+  return current;
+}
+
+export function isFunctionValue(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
