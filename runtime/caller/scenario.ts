@@ -1,0 +1,51 @@
+// Scenario files for local calls (`openrtc call --script F`): the caller's turns and pacing.
+//   { "turns": ["hi", "a table for two"], "think_ms": 300, "reply_timeout_ms": 5000 }
+// A turn may also be { "say": "..." }. Errors name the file, the key path and why.
+import { readFile } from 'node:fs/promises';
+import type { CallScript } from './local-caller.js';
+
+export class ScenarioError extends Error {
+  constructor(file: string, path: string, why: string) {
+    super(`${file}: ${path ? `${path}: ` : ''}${why}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+const KEYS = new Set(['turns', 'think_ms', 'reply_timeout_ms']);
+
+export function parseScenario(file: string, text: string): Pick<CallScript, 'turns'> & Partial<CallScript> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ScenarioError(file, '', `not valid JSON: ${(err as Error).message}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ScenarioError(file, '', 'must be an object with "turns"');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (!KEYS.has(key)) throw new ScenarioError(file, key, `unknown key (allowed: ${[...KEYS].join(', ')})`);
+  if (!Array.isArray(obj['turns'])) throw new ScenarioError(file, 'turns', 'must be a list of strings or {"say": "..."} objects');
+  const turns = obj['turns'].map((t: unknown, i) => {
+    const text = typeof t === 'string' ? t : t !== null && typeof t === 'object' ? (t as Record<string, unknown>)['say'] : undefined;
+    if (typeof text !== 'string') throw new ScenarioError(file, `turns[${i}]`, 'must be a string or {"say": "..."}');
+    return text;
+  });
+  const ms = (key: string): number | undefined => {
+    const v = obj[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 600_000) throw new ScenarioError(file, key, 'must be a number of milliseconds from 0 to 600000');
+    return v;
+  };
+  const thinkMs = ms('think_ms');
+  const replyTimeoutMs = ms('reply_timeout_ms');
+  return { turns, ...(thinkMs !== undefined ? { thinkMs } : {}), ...(replyTimeoutMs !== undefined ? { replyTimeoutMs } : {}) };
+}
+
+export async function loadScenarioFile(file: string): Promise<ReturnType<typeof parseScenario>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
+  }
+  return parseScenario(file, text);
+}
