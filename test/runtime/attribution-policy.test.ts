@@ -1,0 +1,101 @@
+// The pure parts of attribution, in virtual time: pairing heartbeat blocks with watchdog
+// samples, slow marks, CPU windows, lag windows, frame mapping through a real esbuild map.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BlockMatcher, type BlockSample } from '../../runtime/attribution/block-matcher';
+import { CpuWindow } from '../../runtime/attribution/cpu-window';
+import { FrameMapper } from '../../runtime/attribution/frame-mapper';
+import { LagWindow, percentile } from '../../runtime/attribution/lag-window';
+import { SlowMarks } from '../../runtime/attribution/slow-marks';
+import { bundleAgent, FIXTURES, lineOf } from './attribution-harness';
+
+const sample = (stamp: number, session: string | null, host = false): BlockSample => ({
+  stamp,
+  host,
+  scope: session ? { session_id: session, tenant: 't', agent_name: 'a' } : null,
+  frames: [],
+  detectedAfterMs: 55,
+  sampledAfterMs: 56,
+});
+
+test('matcher pairs a block with its sample in either order, by stamp', () => {
+  const m = new BlockMatcher(1000);
+  assert.deepEqual(m.addBlock({ stamp: 10, blockedMs: 80.4, endedAt: 100 }), []);
+  const [r1] = m.addSample(sample(10, 's1'), 101);
+  assert.equal(r1?.session_id, 's1');
+  assert.equal(r1?.blocked_ms, 80);
+  assert.equal(r1?.attribution, 'session');
+  assert.deepEqual(m.addSample(sample(20, null), 150), []);
+  const [r2] = m.addBlock({ stamp: 20, blockedMs: 200, endedAt: 160 });
+  assert.equal(r2?.attribution, 'outside');
+  assert.equal(r2?.session_id, null);
+});
+
+test('matcher: a block without a sample is reported unattributed after the grace; a lone sample is dropped', () => {
+  const m = new BlockMatcher(1000);
+  m.addBlock({ stamp: 1, blockedMs: 70, endedAt: 100 });
+  m.addSample(sample(2, 's-x'), 100);
+  assert.deepEqual(m.sweep(1099), []);
+  const out = m.sweep(1100);
+  assert.deepEqual(out.map((r) => [r.attribution, r.session_id]), [['unsampled', null]]);
+  assert.deepEqual(m.addBlock({ stamp: 2, blockedMs: 60, endedAt: 1200 }), [], 'the stale sample for stamp 2 was dropped');
+});
+
+test('matcher: a host stall blames nobody', () => {
+  const m = new BlockMatcher();
+  m.addSample(sample(5, null, true), 10);
+  const [r] = m.addBlock({ stamp: 5, blockedMs: 90, endedAt: 20 });
+  assert.equal(r?.attribution, 'host');
+  assert.equal(r?.session_id, null);
+});
+
+test('slow marks last 5 s after the last block and are forgotten with the session', () => {
+  const marks = new SlowMarks();
+  marks.record('s1', { blockedMs: 120, frames: [], at: 1000 });
+  assert.deepEqual(marks.get('s1', 5999), { slow: true, blocked_ms_last: 120, blocked_frames: [] });
+  assert.equal(marks.get('s1', 6000).slow, false);
+  assert.equal(marks.get('s1', 6000).blocked_ms_last, 120, 'the last block stays on the row');
+  assert.deepEqual(marks.slowSessions(2000), ['s1']);
+  marks.forget('s1');
+  assert.equal(marks.get('s1', 2000).blocked_ms_last, null);
+});
+
+test('cpu window: shares over the recent window only, summing to at most 100', () => {
+  const w = new CpuWindow(10_000);
+  w.add({ from: 0, to: 1000, counts: { a: 90 }, outside: 0, idle: 10 });
+  w.add({ from: 10_000, to: 11_000, counts: { a: 20, b: 60 }, outside: 10, idle: 10 });
+  assert.deepEqual([...w.shares(11_000)], [['a', 20], ['b', 60]], 'the first bucket fell out of the window');
+  assert.equal(w.busyPct(11_000), 90);
+  assert.deepEqual([...w.shares(30_000)], []);
+});
+
+test('lag window: percentiles over the current and previous window', () => {
+  assert.equal(percentile([1, 2, 3, 4], 0.5), 2);
+  assert.equal(percentile([], 0.99), 0);
+  const lag = new LagWindow(1000, 0);
+  for (let i = 0; i < 99; i++) lag.record(1, i);
+  lag.record(600, 500);
+  assert.deepEqual(lag.read(900), { p50_ms: 1, p99_ms: 1, max_ms: 600 });
+  assert.equal(lag.read(1500).max_ms, 600, 'the previous window still counts');
+  assert.equal(lag.read(3500).max_ms, 0, 'nothing recent');
+});
+
+test('frame mapper maps a bundle frame to the .ts line through the inline map, and passes others through', async () => {
+  const source = join(FIXTURES, 'blocking-agent.ts');
+  const bundle = await bundleAgent(source);
+  const { readFileSync } = await import('node:fs');
+  const code = readFileSync(bundle, 'utf8').split('\n');
+  const bundleLine = code.findIndex((l) => l.includes('while (performance.now() < until)')) + 1;
+  const mapper = new FrameMapper();
+  const f = mapper.map({ function: 'spin', file: bundle, line: bundleLine, column: 3 });
+  assert.deepEqual(f, { function: 'spin', file: source, line: lineOf(source, 'BLOCK-SPIN'), column: 3, mapped: true });
+  assert.equal(mapper.map({ function: 'x', file: '/no/such/file.js', line: 3, column: 1 }).mapped, false);
+  const memory = '/ws/agents/a.ts?v=7';
+  assert.deepEqual(mapper.unknownScripts([{ function: 'spin', file: memory, line: bundleLine, column: 3 }]), [memory]);
+  const tail = code.find((l) => l.startsWith('//# sourceMappingURL='))!.slice('//# sourceMappingURL='.length);
+  mapper.register(memory, tail);
+  assert.equal(mapper.map({ function: 'spin', file: memory, line: bundleLine, column: 3 }).line, lineOf(source, 'BLOCK-SPIN'));
+  mapper.register('/ws/bad.ts?v=1', 'data:application/json;base64,bm90IGpzb24=');
+  assert.equal(mapper.map({ function: 'y', file: '/ws/bad.ts?v=1', line: 1, column: 1 }).mapped, false, 'a malformed map is ignored');
+});

@@ -1,0 +1,27 @@
+// The pure side of `openrtc top`: key cycles, uptime text, width limits.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseTopArgs } from '../../runtime/cli/top-args';
+import { cycleSort, cycleStatus, cycleTenant, formatUptime, renderLines } from '../../runtime/cli/top-view';
+import { poolSnapshot } from './top-fixtures';
+
+test('s and f cycle through every sort key and status filter and wrap around', () => {
+  const sorts = ['cpu_pct'] as ReturnType<typeof cycleSort>[];
+  for (let i = 0; i < 6; i++) sorts.push(cycleSort(sorts[sorts.length - 1]!));
+  assert.deepEqual(sorts, ['cpu_pct', 'duration_s', 'mem_mb', 'agent_name', 'session_id', 'tenant', 'cpu_pct']);
+  assert.deepEqual([cycleStatus('all'), cycleStatus('active'), cycleStatus('slow'), cycleStatus('failed')], ['active', 'slow', 'failed', 'all']);
+});
+
+test('t cycles all → each tenant → all, and restarts when the tenant vanished', () => {
+  let t: string | null = null;
+  const seen: (string | null)[] = [];
+  for (let i = 0; i < 4; i++) seen.push((t = cycleTenant(t, poolSnapshot)));
+  assert.deepEqual(seen, ['acme', 'bistro', 'clinic', null]);
+  assert.equal(cycleTenant('gone', poolSnapshot), 'acme');
+});
+
+test('uptime and width', () => {
+  assert.deepEqual([formatUptime(59), formatUptime(3725), formatUptime(90061)], ['0m59s', '1h02m', '1d1h']);
+  const lines = renderLines({ source: 'openrtc', label: 'x', snapshot: poolSnapshot, unknown: [] }, parseTopArgs([]), 40, true);
+  assert.ok(lines.every((l) => l.length <= 40), lines.join('\n'));
+});
