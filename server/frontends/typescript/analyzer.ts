@@ -14,7 +14,7 @@ import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName } from './function-ids';
-import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, scheduledArguments } from './loop-roots';
+import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
 import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, rangeOf, unwrapExpression } from './source-text';
 import { findSuppressions } from './suppressions';
 
@@ -319,7 +319,7 @@ export class FileAnalyzer {
       if (parts.prewarm !== undefined) this.assignRole(parts.prewarm, { kind: 'off-loop' });
     } else if (isPoolOffload(target)) {
       for (const argument of call.arguments) this.assignRole(argument, { kind: 'off-loop' });
-    } else if (scheduled.length === 0) this.passedToCall(call.arguments);
+    } else if (scheduled.length === 0 && !leavesArgumentsUncalled(call, target)) this.passedToCall(call.arguments);
     if (target !== undefined) this.classifyCall(call, target);
   }
 

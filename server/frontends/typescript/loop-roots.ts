@@ -31,6 +31,15 @@ const reactionArguments: ReadonlyMap<string, readonly number[]> = new Map([
 /** Where `defineAgent` comes from: LiveKit's agents-js and the OpenRTC runtime's own API. */
 const agentModules = new Set(['@livekit/agents', 'openrtc']);
 
+/** Calls that take a function without running it (unregistering, wrapping): no call edge. */
+const keepsFunctionUncalled = new Set(['off', 'removeListener', 'removeEventListener']);
+const wrapsFunction = new Set(['util.promisify', 'util.callbackify']);
+
+export function leavesArgumentsUncalled(call: ts.CallExpression, target: Target | undefined): boolean {
+  if (target?.kind === 'api' && wrapsFunction.has(target.api)) return true;
+  return ts.isPropertyAccessExpression(call.expression) && keepsFunctionUncalled.has(call.expression.name.text);
+}
+
 export interface ScheduledArgument {
   argument: ts.Expression;
   kind: LoopRootKind;
