@@ -16,6 +16,7 @@ import {
   type PythonRule,
 } from '../../rules/python';
 import { offloadFix, sleepFix, type FixContext } from './fixes';
+import type { Resolved } from './resolve';
 import type { FunctionInfo, Pending, Scope } from './scopes';
 import { argumentAt, callArguments, namedChildren, rangeOf, unparenthesize, type CallArguments } from './syntax';
 
@@ -84,7 +85,8 @@ export class CallPass {
     return resolved?.kind === 'function' ? this.byId.get(resolved.functionId) : undefined;
   }
 
-  private visitCall({ node, scope, fn }: Pending): void {
+  private visitCall(item: Pending): void {
+    const { node, scope, fn } = item;
     const calleeNode = node.childForFieldName('function');
     if (!calleeNode) return;
     const args = callArguments(node);
@@ -99,14 +101,12 @@ export class CallPass {
 
     const resolved = this.ctx.resolver.resolve(calleeNode, scope);
     if (!resolved) return;
-    const callee = this.calleeOf(node, calleeNode, resolved, args, scope, fn);
+    const callee = this.calleeOf(item, calleeNode, resolved, args);
     if (callee) fn.calls.push({ range: rangeOf(calleeNode), callee });
   }
 
-  private calleeOf(
-    call: Node, calleeNode: Node, resolved: NonNullable<ReturnType<FixContext['resolver']['resolve']>>,
-    args: CallArguments, scope: Scope, fn: FunctionInfo,
-  ): Callee | null {
+  private calleeOf(call: Pending, calleeNode: Node, resolved: Resolved, args: CallArguments): Callee | null {
+    const { scope, fn } = call;
     const qname = this.ctx.resolver.qualifiedName(resolved);
     if (qname !== null && pythonRulesByApi.has(qname)) {
       const rule = this.matchRule(qname, args, scope);
@@ -139,9 +139,9 @@ export class CallPass {
     return null;
   }
 
-  private fixesFor(rule: PythonRule, call: Node, calleeNode: Node, fn: FunctionInfo): FixSuggestion[] {
+  private fixesFor(rule: PythonRule, call: Pending, calleeNode: Node, fn: FunctionInfo): FixSuggestion[] {
     const fix = rule.code === PYTHON_SLEEP_CODE ? sleepFix(call, calleeNode, fn, this.ctx)
-      : rule.offloadFix ? offloadFix(call, calleeNode, fn, this.ctx)
+      : rule.offloadFix ? offloadFix(call.node, call, calleeNode, fn, this.ctx)
       : null;
     return fix ? [fix] : [];
   }
@@ -176,13 +176,24 @@ export class CallPass {
     fn.calls.push({ range: rangeOf(clockCallee), callee: { kind: 'blocking', code: PYTHON_BUSY_WAIT_CODE, api, fixes: [] } });
   }
 
-  /** An `await`, `async for` or `async with` of this function inside the loop body. */
+  /** An `await`, `async for` or `async with` of this function inside the loop body (nested
+   *  defs and lambdas are skipped: their awaits do not yield for this loop). */
   private yieldsToLoop(body: Node): boolean {
-    const candidates = body.descendantsOfType(['await', 'for_statement', 'with_statement']);
-    return candidates.some((n) => {
-      if (!n || (n.type !== 'await' && !n.children.some((c) => c?.type === 'async'))) return false;
-      for (let p = n.parent; p && p.id !== body.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return false;
-      return true;
-    });
+    const cursor = body.walk();
+    try {
+      const search = (): boolean => {
+        if (!cursor.gotoFirstChild()) return false;
+        do {
+          const type = cursor.nodeType;
+          if (type === 'await' || type === 'async') return true;
+          if (type !== 'function_definition' && type !== 'lambda' && search()) return true;
+        } while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+        return false;
+      };
+      return search();
+    } finally {
+      cursor.delete();
+    }
   }
 }

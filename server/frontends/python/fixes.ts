@@ -9,7 +9,7 @@
 // `import asyncio` is added when the file has none, respecting an existing alias.
 import type { Node } from 'web-tree-sitter';
 import type { FixSuggestion, TextEdit } from '../../analysis/summary';
-import type { FileScopes, FunctionInfo } from './scopes';
+import type { FileScopes, FunctionInfo, Pending } from './scopes';
 import type { Resolver } from './resolve';
 import { namedChildren, rangeOf, unparenthesize } from './syntax';
 
@@ -18,15 +18,18 @@ export interface FixContext {
   text: string;
   file: FileScopes;
   resolver: Resolver;
+  /** Computed on first use: module-level names bound to asyncio, and where to add the import. */
+  asyncioNames?: string[];
+  importLine?: number;
 }
+
+/** Where the call sits (see Pending). */
+export type CallPlace = Pick<Pending, 'parentType' | 'field'>;
 
 const AWAITABLE_POSITIONS = new Set(['expression_statement', 'return_statement']);
 
-function standsAlone(call: Node): boolean {
-  const parent = call.parent;
-  if (!parent) return false;
-  if (AWAITABLE_POSITIONS.has(parent.type)) return true;
-  return parent.type === 'assignment' && parent.childForFieldName('right')?.id === call.id;
+function standsAlone(place: CallPlace): boolean {
+  return AWAITABLE_POSITIONS.has(place.parentType) || (place.parentType === 'assignment' && place.field === 'right');
 }
 
 function isNameChain(node: Node): boolean {
@@ -39,25 +42,27 @@ function isNameChain(node: Node): boolean {
 
 /** How loop code refers to asyncio here, and the edit that imports it when nothing does. */
 function asyncioAccess(fn: FunctionInfo, ctx: FixContext): { name: string; importEdit: TextEdit | null } | null {
-  for (const [name, binding] of ctx.file.moduleScope.bindings) {
-    if (binding.kind === 'module' && binding.module === 'asyncio' && ctx.resolver.lookup(name, fn.scope)?.binding === binding) {
-      return { name, importEdit: null };
-    }
+  ctx.asyncioNames ??= [...ctx.file.moduleScope.bindings]
+    .filter(([, binding]) => binding.kind === 'module' && binding.module === 'asyncio')
+    .map(([name]) => name);
+  for (const name of ctx.asyncioNames) {
+    if (ctx.resolver.lookup(name, fn.scope)?.binding === ctx.file.moduleScope.bindings.get(name)) return { name, importEdit: null };
   }
   if (ctx.resolver.lookup('asyncio', fn.scope)) return null; // the name means something else here
-  const line = importLine(ctx);
+  const line = (ctx.importLine ??= importLine(ctx));
   return { name: 'asyncio', importEdit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import asyncio\n' } };
 }
 
 /** Before the first ordinary top-level import; else after the docstring and `__future__` imports. */
 function importLine(ctx: FixContext): number {
-  const isFuture = (n: Node): boolean => n.childForFieldName('module_name')?.text === '__future__';
+  // tree-sitter-python gives `from __future__ import x` its own node type, which must stay first.
+  const isFuture = (n: Node): boolean => n.type === 'future_import_statement';
   const first = ctx.file.topLevelImports.find((n) => !isFuture(n));
   if (first) return first.startPosition.row;
   let line = 0;
   for (const statement of namedChildren(ctx.root)) {
     const isDocstring = statement.type === 'expression_statement' && statement.namedChild(0)?.type === 'string' && line === 0;
-    const isFutureImport = statement.type === 'import_from_statement' && isFuture(statement);
+    const isFutureImport = isFuture(statement);
     if (statement.type === 'comment') continue;
     if (!isDocstring && !isFutureImport) break;
     line = statement.endPosition.row + 1;
@@ -65,12 +70,12 @@ function importLine(ctx: FixContext): number {
   return line;
 }
 
-function canRewrite(call: Node, fn: FunctionInfo): boolean {
-  return fn.isAsync && !fn.isLambda && standsAlone(call);
+function canRewrite(place: CallPlace, fn: FunctionInfo): boolean {
+  return fn.isAsync && !fn.isLambda && standsAlone(place);
 }
 
-export function sleepFix(call: Node, callee: Node, fn: FunctionInfo, ctx: FixContext): FixSuggestion | null {
-  if (!canRewrite(call, fn)) return null;
+export function sleepFix(place: CallPlace, callee: Node, fn: FunctionInfo, ctx: FixContext): FixSuggestion | null {
+  if (!canRewrite(place, fn)) return null;
   const asyncio = asyncioAccess(fn, ctx);
   if (!asyncio) return null;
   const edits: TextEdit[] = [{ range: rangeOf(callee), newText: `await ${asyncio.name}.sleep` }];
@@ -78,8 +83,8 @@ export function sleepFix(call: Node, callee: Node, fn: FunctionInfo, ctx: FixCon
   return { title: `Replace with \`await ${asyncio.name}.sleep(...)\``, edits, preferred: true };
 }
 
-export function offloadFix(call: Node, callee: Node, fn: FunctionInfo, ctx: FixContext): FixSuggestion | null {
-  if (!canRewrite(call, fn) || !isNameChain(callee)) return null;
+export function offloadFix(call: Node, place: CallPlace, callee: Node, fn: FunctionInfo, ctx: FixContext): FixSuggestion | null {
+  if (!canRewrite(place, fn) || !isNameChain(callee)) return null;
   const args = call.childForFieldName('arguments');
   // `f(x for x in y)` would need new parentheses; a comment could swallow the closing one.
   if (!args || args.type !== 'argument_list' || namedChildren(args).some((a) => a.type === 'comment')) return null;

@@ -39,7 +39,8 @@ export function analyzePython(path: string, text: string, options: PythonFrontEn
 export function analyzePythonStrict(path: string, text: string, options: PythonFrontEndOptions): FileSummary {
   const truncated = text.length > MAX_ANALYZED_CHARS;
   const source = truncated ? text.slice(0, text.lastIndexOf('\n', MAX_ANALYZED_CHARS) + 1) : text;
-  const tree = pythonParser().parse(source);
+  // tree-sitter reads a NUL as the end of input; a space keeps every offset where it was.
+  const tree = pythonParser().parse(source.includes('\0') ? source.replaceAll('\0', ' ') : source);
   if (!tree) throw new Error('python front end: parser returned no tree');
   try {
     const root = tree.rootNode;

@@ -2,7 +2,7 @@
 // what each name is bound to in each scope (imports, defs, assignments, parameters).
 // Calls, `with` items and `while` loops are queued with their scope for pass 2, which
 // resolves them once every binding in the file is known.
-import type { Node } from 'web-tree-sitter';
+import type { Node, TreeCursor } from 'web-tree-sitter';
 import type { LoopRootKind, SourceRange } from '../../analysis/summary';
 import type { CallSite } from '../../analysis/summary';
 import { children, hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
@@ -56,6 +56,10 @@ export interface Pending {
   node: Node;
   scope: Scope;
   fn: FunctionInfo;
+  /** Where the node sits: its parent's type and its field there. Recorded during the walk because
+   *  Node.parent re-walks from the root (quadratic on long files). */
+  parentType: string;
+  field: string | null;
 }
 
 export interface FileScopes {
@@ -71,6 +75,15 @@ export interface FileScopes {
   topLevelImports: Node[];
   parseErrors: number;
 }
+
+type Place = Pick<Pending, 'parentType' | 'field'>;
+
+/** Node types pass 1 looks at; everything else is only walked through. */
+const HANDLED = new Set([
+  'decorated_definition', 'function_definition', 'class_definition', 'lambda', 'import_statement',
+  'import_from_statement', 'future_import_statement', 'assignment', 'augmented_assignment', 'for_statement',
+  'named_expression', 'as_pattern', 'global_statement', 'call', 'with_item', 'while_statement',
+]);
 
 /** Deeper nesting than this is not descended into (bounded work and stack on hostile input). */
 const MAX_DEPTH = 300;
@@ -196,7 +209,6 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
     const moduleNode = node.childForFieldName('module_name');
     if (!moduleNode) return;
     const module = moduleNode.text.replace(/\s+/g, '');
-    if (module === '__future__') return;
     file.importedModules.add(module);
     for (const item of node.childrenForFieldName('name')) {
       if (item.type === 'dotted_name') {
@@ -209,41 +221,67 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
     }
   };
 
-  // Iterative would be awkward with scope changes; depth is capped instead.
-  const visit = (node: Node, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    if (depth > MAX_DEPTH) return;
-    if (node.isError || node.isMissing) file.parseErrors++;
+  // Children are walked with a TreeCursor (materialising every node through the wasm boundary
+  // costs more than the rest of the analysis); only node types handled below become Nodes.
+  // Recursion is natural with scope changes, so depth is capped instead.
+  const walkChildren = (cursor: TreeCursor, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
+    const parentType = cursor.nodeType;
+    if (depth > MAX_DEPTH || !cursor.gotoFirstChild()) return;
+    do {
+      const type = cursor.nodeType;
+      if (type === 'ERROR' || cursor.nodeIsMissing) file.parseErrors++;
+      const place = { parentType, field: cursor.currentFieldName };
+      if (!HANDLED.has(type) || visit(cursor.currentNode, place, scope, fn, prefix, classId, depth)) {
+        walkChildren(cursor, scope, fn, prefix, classId, depth + 1);
+      }
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  };
+  const descend = (node: Node, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
+    const cursor = node.walk();
+    try {
+      walkChildren(cursor, scope, fn, prefix, classId, depth);
+    } finally {
+      cursor.delete();
+    }
+  };
+
+  /** Records what `node` binds or queues; true when its children belong to the same scope. */
+  const visit = (node: Node, place: Place, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): boolean => {
     const type = node.type;
-    const next = (child: Node, s = scope, f = fn, p = prefix, c = classId): void => visit(child, s, f, p, c, depth + 1);
+    const within = (child: Node, s = scope, f = fn, p = prefix, c = classId): void => {
+      if (HANDLED.has(child.type) && !visit(child, { parentType: type, field: null }, s, f, p, c, depth + 1)) return;
+      descend(child, s, f, p, c, depth + 1);
+    };
 
     if (type === 'decorated_definition') {
       const decorators = namedChildren(node).filter((c) => c.type === 'decorator');
-      for (const d of decorators) next(d);
+      for (const d of decorators) within(d);
       const definition = node.childForFieldName('definition');
       if (definition) visitDefinition(definition, decorators);
-      return;
+      return false;
     }
     if (type === 'function_definition' || type === 'class_definition' || type === 'lambda') {
       visitDefinition(node, []);
-      return;
+      return false;
     }
-    if (type === 'import_statement' || type === 'import_from_statement') {
-      bindImport(node, scope);
+    if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') {
+      if (type !== 'future_import_statement') bindImport(node, scope);
       if (scope === moduleScope) file.topLevelImports.push(node);
-      return;
+      return false;
     }
     if (type === 'assignment') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       if (left && right) {
         // `a = b = f()` nests assignments on the right; every target gets the innermost value.
-        let value: Node = right;
-        while (value.type === 'assignment') value = value.childForFieldName('right') ?? value;
-        bindTargets(left, scope, value.type === 'assignment' ? null : value);
+        let value: Node | null = right;
+        while (value?.type === 'assignment') value = value.childForFieldName('right');
+        bindTargets(left, scope, value);
       }
-    } else if (type === 'augmented_assignment' || type === 'for_statement' || type === 'for_in_clause') {
+    } else if (type === 'augmented_assignment' || type === 'for_statement') {
       const left = node.childForFieldName('left');
-      if (left && type !== 'for_in_clause') bindTargets(left, scope, null);
+      if (left) bindTargets(left, scope, null);
     } else if (type === 'named_expression') {
       const name = node.childForFieldName('name');
       const value = node.childForFieldName('value');
@@ -253,22 +291,22 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
       const target = alias ? namedChildren(alias)[0] : undefined;
       const value = namedChildren(node)[0];
       // `with X as v` gives v what X.__enter__ returns, taken as X's own type; `except E as e` gives nothing.
-      const inWith = node.parent?.type === 'with_item';
+      const inWith = place.parentType === 'with_item';
       if (target) bindTargets(target, scope, inWith && value ? value : null);
     } else if (type === 'global_statement') {
       for (const name of namedChildren(node)) if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
     } else if (type === 'call') {
-      file.pending.push({ kind: 'call', node, scope, fn });
+      file.pending.push({ kind: 'call', node, scope, fn, ...place });
       const callee = node.childForFieldName('function');
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout')) scope.nonBlocking.add(receiver.text);
     } else if (type === 'with_item') {
-      file.pending.push({ kind: 'with', node, scope, fn });
+      file.pending.push({ kind: 'with', node, scope, fn, ...place });
     } else if (type === 'while_statement') {
-      file.pending.push({ kind: 'while', node, scope, fn });
+      file.pending.push({ kind: 'while', node, scope, fn, ...place });
     }
-    for (const child of children(node)) next(child);
+    return true;
 
     function visitDefinition(definition: Node, decorators: Node[]): void {
       if (definition.type === 'class_definition') {
@@ -278,21 +316,21 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
         file.classes.set(id, { id, methods: new Map() });
         if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
         const superclasses = definition.childForFieldName('superclasses');
-        if (superclasses) next(superclasses);
+        if (superclasses) within(superclasses);
         const body = definition.childForFieldName('body');
-        if (body) next(body, newScope('class', scope), fn, `${id}.`, id);
+        if (body) within(body, newScope('class', scope), fn, `${id}.`, id);
         return;
       }
       const created = addFunction(definition, scope, prefix, classId, decorators);
       if (!created) return;
       // Defaults and annotations run where the def is, not inside it.
       const params = definition.childForFieldName('parameters');
-      if (params) for (const p of namedChildren(params)) for (const part of namedChildren(p)) if (part.type !== 'identifier') next(part);
+      if (params) for (const p of namedChildren(params)) for (const part of namedChildren(p)) if (part.type !== 'identifier') within(part);
       const body = definition.childForFieldName('body');
-      if (body) next(body, created.scope, created, `${created.id}.`, null);
+      if (body) within(body, created.scope, created, `${created.id}.`, null);
     }
   };
 
-  for (const child of children(root)) visit(child, moduleScope, module, '', null, 0);
+  descend(root, moduleScope, module, '', null, 0);
   return file;
 }
