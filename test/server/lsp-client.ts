@@ -2,7 +2,7 @@
 // speaks LSP over the pipes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,8 @@ export class TestClient {
   refreshes = 0;
   /** window/showMessage(Request) texts, in order. */
   readonly messages: string[] = [];
+  /** window/logMessage texts: the server logs failed handlers here. */
+  readonly logs: string[] = [];
   settings: unknown;
   private readonly child: ChildProcess;
   private readonly versions = new Map<string, number>();
@@ -106,6 +108,9 @@ export class TestClient {
     });
     this.connection.onNotification('window/showMessage', (m: { message: string }) => {
       this.messages.push(m.message);
+    });
+    this.connection.onNotification('window/logMessage', (m: { message: string }) => {
+      this.logs.push(m.message);
     });
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.published.set(p.uri, p.diagnostics);
@@ -163,6 +168,14 @@ export class TestClient {
     });
     if (report.kind !== 'full' || report.items === undefined) throw new Error(`expected a full report, got ${report.kind}`);
     return report.items;
+  }
+
+  /** CPU time the server process has used so far (Linux /proc; 10 ms resolution). */
+  serverCpuMs(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
   }
 
   async stop(): Promise<void> {
