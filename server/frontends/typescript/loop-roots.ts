@@ -45,24 +45,30 @@ export interface ScheduledArgument {
   kind: LoopRootKind;
 }
 
+function argumentsAt(call: ts.CallExpression, indexes: readonly number[], kind: LoopRootKind): ScheduledArgument[] {
+  const out: ScheduledArgument[] = [];
+  for (const i of indexes) {
+    const argument = call.arguments[i];
+    if (argument !== undefined) out.push({ argument, kind });
+  }
+  return out;
+}
+
+const firstArgument: readonly number[] = [0];
+const noneScheduled: readonly ScheduledArgument[] = [];
+
 /** The arguments of `call` that the loop will run later, with why. */
-export function scheduledArguments(call: ts.CallExpression, target: Target | undefined): ScheduledArgument[] {
-  const args = call.arguments;
-  const at = (indexes: readonly number[], kind: LoopRootKind): ScheduledArgument[] =>
-    indexes.flatMap((i) => {
-      const argument = args[i];
-      return argument === undefined ? [] : [{ argument, kind }];
-    });
+export function scheduledArguments(call: ts.CallExpression, target: Target | undefined): readonly ScheduledArgument[] {
   if (target?.kind === 'api') {
     const kind = scheduledByApi.get(target.api);
-    if (kind !== undefined) return at([0], kind);
+    if (kind !== undefined) return argumentsAt(call, firstArgument, kind);
   }
   const callee = call.expression;
-  if (!ts.isPropertyAccessExpression(callee)) return [];
-  const method = callee.name.text;
-  if (listenerMethods.has(method) && args.length >= 2) return at([1], 'event-handler');
+  if (callee.kind !== ts.SyntaxKind.PropertyAccessExpression) return noneScheduled;
+  const method = (callee as ts.PropertyAccessExpression).name.text;
+  if (listenerMethods.has(method) && call.arguments.length >= 2) return argumentsAt(call, [1], 'event-handler');
   const reaction = reactionArguments.get(method);
-  return reaction === undefined ? [] : at(reaction, 'then');
+  return reaction === undefined ? noneScheduled : argumentsAt(call, reaction, 'then');
 }
 
 export function isDefineAgent(target: Target | undefined): boolean {

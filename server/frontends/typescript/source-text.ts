@@ -58,11 +58,16 @@ export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 /** Looks through `(x)`, `x!`, `x as T`, `x satisfies T`: none changes what is called. */
 export function unwrapExpression(node: ts.Expression): ts.Expression {
   let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = current.expression;
-  }
+  // Kind checks, not ts.isX calls: this runs several times per call expression.
+  while (wrapperKinds.has(current.kind)) current = (current as ts.ParenthesizedExpression).expression;
   return current;
 }
+const wrapperKinds: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.ParenthesizedExpression,
+  ts.SyntaxKind.NonNullExpression,
+  ts.SyntaxKind.AsExpression,
+  ts.SyntaxKind.SatisfiesExpression,
+]);
 
 export function isFunctionValue(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
