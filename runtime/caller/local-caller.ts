@@ -15,19 +15,29 @@ export const DEFAULT_CALL_SCRIPT: CallScript = { turns: [], thinkMs: 0, replyTim
 
 export async function driveCall(session: Session, script: CallScript): Promise<FinalStatus> {
   const ended = session.ended.then(() => null);
+  const think = (): Promise<unknown> => thinkUnlessEnded(script.thinkMs, session);
   for (const turn of script.turns) {
-    if (script.thinkMs > 0) await Promise.race([delay(script.thinkMs), ended]);
+    if (script.thinkMs > 0) await think();
     if (session.finished) return session.ended;
     session.channel.pushTurn(turn);
     await Promise.race([session.channel.nextReply(script.replyTimeoutMs), ended]);
     if (session.finished) return session.ended;
   }
-  if (script.thinkMs > 0) await Promise.race([delay(script.thinkMs), ended]);
+  if (script.thinkMs > 0) await think();
   session.hangUp(script.hangUpGraceMs);
   return session.ended;
 }
 
-/** Referenced on purpose: a call in progress is work that keeps the process alive. */
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The caller's pause. Its timer is referenced on purpose (a call in progress is work that keeps the
+ * process alive) and cleared as soon as the session ends, so it never outlives the call.
+ */
+function thinkUnlessEnded(ms: number, session: Session): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void session.ended.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
