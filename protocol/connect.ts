@@ -81,9 +81,19 @@ export interface MethodSignatures {
 }
 export type ClientMethod = keyof MethodSignatures;
 
+/** The runtime went away while a request was pending (it died, or was stopped). */
+export class ConnectionClosedError extends Error {
+  constructor(socketPath: string) {
+    super(`the runtime at ${socketPath} closed the connection before answering`);
+    this.name = 'ConnectionClosedError';
+  }
+}
+
 /** A live JSON-RPC connection to one of our runtimes. Server errors reject as ControlError. */
 export class ControlClient {
   private closed = false;
+  /** Settles (rejects) when the connection closes: vscode-jsonrpc leaves pending requests hanging. */
+  private readonly closedPromise: Promise<never>;
 
   constructor(
     readonly socketPath: string,
@@ -91,9 +101,15 @@ export class ControlClient {
     private readonly socket: Socket,
     private readonly connection: MessageConnection,
   ) {
-    connection.onClose(() => {
-      this.closed = true;
+    this.closedPromise = new Promise<never>((_, reject) => {
+      const onClosed = (): void => {
+        this.closed = true;
+        reject(new ConnectionClosedError(socketPath));
+      };
+      connection.onClose(onClosed);
+      socket.once('close', onClosed);
     });
+    this.closedPromise.catch(() => {}); // only a failure for requests that race it
   }
 
   get isClosed(): boolean {
@@ -101,10 +117,11 @@ export class ControlClient {
   }
 
   async request<M extends ClientMethod>(method: M, ...params: MethodSignatures[M][0] extends undefined ? [] : [MethodSignatures[M][0]]): Promise<MethodSignatures[M][1]> {
+    if (this.closed) throw new ConnectionClosedError(this.socketPath);
     try {
-      return params.length === 0
-        ? await this.connection.sendRequest(method)
-        : await this.connection.sendRequest(method, ParameterStructures.byName, params[0]);
+      const pending: Promise<MethodSignatures[M][1]> =
+        params.length === 0 ? this.connection.sendRequest(method) : this.connection.sendRequest(method, ParameterStructures.byName, params[0]);
+      return await Promise.race([pending, this.closedPromise]);
     } catch (error) {
       if (error instanceof ResponseError) throw new ControlError(error.code, error.message);
       throw error;

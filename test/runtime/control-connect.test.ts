@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectError, connectControl } from '../../protocol/connect.js';
+import { ConnectError, ConnectionClosedError, connectControl } from '../../protocol/connect.js';
 import { encodeFrame, FrameDecoder } from '../../protocol/framing.js';
 import { startControlServer } from '../../runtime/control/server.js';
 import { RecordingApi } from './control-fake-api.js';
@@ -61,6 +61,21 @@ describe('connectControl', () => {
       c.client.close();
     }
     await server.close();
+  });
+
+  it('a request pending when the runtime goes away rejects instead of hanging', async () => {
+    const path = join(dir, 'dies.sock');
+    const api = new RecordingApi();
+    api.startCalls = () => new Promise(() => {}); // a call that never ends
+    const server = await startControlServer({ api, socketPath: path, privateDir: false });
+    const c = await connectControl(path);
+    assert.equal(c.kind, 'openrtc');
+    if (c.kind !== 'openrtc') return;
+    const pending = c.client.request('startCalls', { agent: 'a', wait: true });
+    await new Promise((r) => setTimeout(r, 100));
+    await server.close();
+    await assert.rejects(pending, (e: unknown) => e instanceof ConnectionClosedError && /closed the connection before answering/.test(e.message));
+    await assert.rejects(c.client.request('snapshot'), ConnectionClosedError);
   });
 
   for (const delayMs of [0, 150]) {
