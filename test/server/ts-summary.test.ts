@@ -80,6 +80,27 @@ describe('imports and exports for the core', () => {
     );
   });
 
+  it('stands in a loop root for a listener, timer or entry imported from another file', () => {
+    const text = [
+      "import { onTrack } from './handlers';",
+      "import * as jobs from './jobs';",
+      "import { defineAgent } from 'openrtc';",
+      "import { entry } from './entry';",
+      "room.on('track', onTrack);",
+      'setInterval(jobs.flush, 1000);',
+      'export default defineAgent({ entry });',
+    ].join('\n');
+    const roots = analyze('/w/agent.ts', text).functions.filter((f) => f.id.startsWith('ref@'));
+    assert.deepEqual(
+      roots.map((f) => [f.loopRoot, f.isAsync, f.calls.map((c) => [c.range.start.line, c.callee])]),
+      [
+        ['event-handler', false, [[4, { kind: 'import', module: './handlers', name: 'onTrack' }]]],
+        ['timer', false, [[5, { kind: 'import', module: './jobs', name: 'flush' }]]],
+        ['entry', false, [[6, { kind: 'import', module: './entry', name: 'entry' }]]],
+      ],
+    );
+  });
+
   it('maps ESM exports to function ids', () => {
     const summary = fixture('cross-file.ts');
     const id = (name: string) => fn(summary, name).id;

@@ -289,6 +289,24 @@ export class FileAnalyzer {
     if (!ts.isExpression(value)) return;
     const target = this.resolve(value);
     if (target?.kind === 'local' && !this.referencedRoots.has(target.id)) this.referencedRoots.set(target.id, role);
+    else if (target?.kind === 'import' && role.kind === 'root') this.importedRoot(value, target, role.root);
+  }
+
+  /**
+   * The loop will run a function of another file (`room.on('x', onTrack)` with `onTrack`
+   * imported). The summary has no way to mark another file's function as a root, so a small
+   * root stands in for the registration: it calls the import, and the core follows it from there.
+   */
+  private importedRoot(reference: ts.Expression, target: Extract<Target, { kind: 'import' }>, root: LoopRootKind): void {
+    const range = nodeRange(this.file, reference);
+    this.functions.push({
+      id: `ref@${reference.getStart(this.file)}`,
+      name: `${root} ${reference.getText(this.file)}`,
+      range,
+      loopRoot: root,
+      isAsync: false,
+      calls: [{ range, callee: { kind: 'import', module: target.module, name: target.name } }],
+    });
   }
 
   private addCall(range: ts.Node, callee: CallSite['callee']): void {
