@@ -43,6 +43,8 @@ export interface ControlServerOptions {
   maxMessageBytes?: number;
   /** Unsent event bytes on one subscriber's socket beyond which its events are dropped (counted). */
   maxEventBacklogBytes?: number;
+  /** Clients served at once; each may hold one partial frame (up to maxMessageBytes). Default 64. */
+  maxConnections?: number;
   /** Told why a connection was closed by the server (garbled/oversized input), for the runtime's log. */
   onConnectionDropped?: (reason: string) => void;
 }
@@ -55,6 +57,7 @@ export interface ControlServer {
 
 type Params = Record<string, unknown>;
 type Handler = (api: ControlApi, params: Params) => unknown;
+type ConnectionOptions = Required<Omit<ControlServerOptions, 'privateDir' | 'maxConnections'>>;
 
 // The casts are safe: validateParams has checked each field against paramSpecs[method].
 const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler> = {
@@ -100,7 +103,7 @@ function eventSink(socket: Socket, connection: MessageConnection, maxBacklogByte
 }
 
 /** Serves one accepted socket until it closes. */
-function serveConnection(socket: Socket, options: Required<Omit<ControlServerOptions, 'privateDir'>>): void {
+function serveConnection(socket: Socket, options: ConnectionOptions): void {
   const reader = new BoundedSocketReader(socket, options.maxMessageBytes);
   const connection: MessageConnection = createMessageConnection(reader, new SocketMessageWriter(socket));
   let unsubscribe: (() => void) | null = null;
@@ -159,6 +162,8 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socket.on('close', () => sockets.delete(socket));
     serveConnection(socket, resolved);
   });
+  // Bounds total buffered input: connections beyond this are closed on accept by node.
+  server.maxConnections = options.maxConnections ?? 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => {

@@ -138,6 +138,20 @@ describe('control server', () => {
     });
   }
 
+  it('connections beyond maxConnections are closed on accept', async () => {
+    const limitedPath = join(dir, 'limited.sock');
+    const limited = await startControlServer({ api, socketPath: limitedPath, privateDir: false, maxConnections: 2 });
+    const a = await client(limitedPath);
+    const b = await client(limitedPath);
+    const third = await rawExchange(limitedPath, encodeFrame({ jsonrpc: '2.0', id: 1, method: 'snapshot' }), 1000);
+    assert.equal(third.closed, true);
+    assert.equal(third.received, '', 'the third connection got no answer');
+    assert.equal((await a.request('snapshot')).max_concurrent_sessions, 50);
+    a.close();
+    b.close();
+    await limited.close();
+  });
+
   it('a partial frame is held (bounded) and completes when the rest arrives', async () => {
     const frame = encodeFrame({ jsonrpc: '2.0', id: 7, method: 'snapshot' });
     const reply = await new Promise<string>((resolve) => {
