@@ -38,6 +38,8 @@ export interface SessionManagerDeps {
 }
 
 const RUNTIME_LOGGER = 'openrtc';
+/** Random per process, then a counter: unique across runtimes without a syscall per session. */
+const SESSION_ID_PREFIX = randomBytes(4).toString('hex');
 
 export class SessionManager {
   readonly live = new Map<string, Session>();
@@ -47,6 +49,7 @@ export class SessionManager {
   totalStarted = 0;
   totalFailures = 0;
   lastError: string | null = null;
+  private idCounter = 0;
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -66,7 +69,7 @@ export class SessionManager {
       admission.release(slot);
       return { admitted: false, reason: 'unknown_agent' };
     }
-    const sessionId = `SES_${randomBytes(6).toString('hex')}`;
+    const sessionId = `SES_${SESSION_ID_PREFIX}${(++this.idCounter).toString(36)}`;
     let tenantConfig: Readonly<Record<string, unknown>> = {};
     let configError: unknown;
     try {

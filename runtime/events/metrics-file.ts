@@ -44,10 +44,14 @@ export class MetricsFile {
   }
 }
 
+/** JSON with object keys sorted at every level (Python's json.dumps(sort_keys=True)). */
 export function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : sortedJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(obj).sort()) {
+    if (obj[key] !== undefined) parts.push(`${JSON.stringify(key)}:${sortedJson(obj[key])}`);
+  }
+  return `{${parts.join(',')}}`;
 }

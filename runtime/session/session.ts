@@ -59,6 +59,8 @@ export class Session {
   private decided = false;
   private done = false;
   private healthyTimer: TimerHandle | null = null;
+  /** Ends a session whose agent ignores hang-up/cancel; cleared at the end so it never pins the session. */
+  private graceTimer: TimerHandle | null = null;
   private draining = false;
   private lateFailureCounted = false;
 
@@ -147,7 +149,8 @@ export class Session {
     if (this.done) return;
     this.channel.close();
     this.abort('hang-up');
-    this.init.clock.setTimer(graceMs, () => {
+    this.graceTimer?.cancel();
+    this.graceTimer = this.init.clock.setTimer(graceMs, () => {
       this.decide(true);
       this.finish('ended', { reason: 'hang-up' });
     });
@@ -159,7 +162,10 @@ export class Session {
     this.abort(reason);
     this.channel.close();
     if (graceMs <= 0) this.finish('cancelled', { reason });
-    else this.init.clock.setTimer(graceMs, () => this.finish('cancelled', { reason }));
+    else {
+      this.graceTimer?.cancel();
+      this.graceTimer = this.init.clock.setTimer(graceMs, () => this.finish('cancelled', { reason }));
+    }
   }
 
   markDraining(): void {
@@ -207,6 +213,7 @@ export class Session {
     this.done = true;
     this.currentStatus = status;
     this.healthyTimer?.cancel();
+    this.graceTimer?.cancel();
     this.abort(status === 'failed' ? 'failed' : ((detail.reason as EndReason | undefined) ?? 'hang-up'));
     this.channel.close();
     this.init.hooks.finished(this, status, detail);
