@@ -1,7 +1,7 @@
 // `openrtc call AGENT --tenant T [--say TEXT]... [--count N] [--concurrency C] [--metadata JSON]
 //  [--socket PATH] [--json]`: places local test calls and waits for them to end.
 import type { StartCallsParams, StartCallsResult } from '../../protocol/control.js';
-import { TENANT_ID_PATTERN } from '../control/params.js';
+import { tenantIdProblem } from '../policy/tenant-id.js';
 import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command.js';
 import { resolveSocket, withClient } from './runtime-link.js';
 
@@ -56,7 +56,8 @@ export const callCommand: Command = {
     if (!agent) throw usageError('call needs an AGENT name');
     if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     if (values.tenant === undefined) throw usageError('call needs --tenant T');
-    if (!TENANT_ID_PATTERN.test(values.tenant)) throw usageError(`--tenant ${JSON.stringify(values.tenant)} is not a tenant id (1-128 letters, digits, '-' or '_')`);
+    const problem = tenantIdProblem(values.tenant);
+    if (problem) throw usageError(`--tenant: ${problem}`);
     const params: StartCallsParams = { agent, tenant: values.tenant, wait: true };
     const count = intArg('--count', values.count, 1, 100_000);
     const concurrency = intArg('--concurrency', values.concurrency, 1, 10_000);

@@ -1,7 +1,7 @@
 // `openrtc tenant <action> T ...`: the runbook's step-4 actions against a running runtime.
 // Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
 import type { SetBreakerParams } from '../../protocol/control.js';
-import { TENANT_ID_PATTERN } from '../control/params.js';
+import { tenantIdProblem } from '../policy/tenant-id.js';
 import { EXIT_OK, EXIT_USAGE, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
 import { resolveSocket, withClient } from './runtime-link.js';
 
@@ -13,7 +13,8 @@ export interface TenantAction {
 
 function tenantArg(value: string | undefined): string {
   if (value === undefined) throw usageError('missing tenant id T');
-  if (!TENANT_ID_PATTERN.test(value)) throw usageError(`${JSON.stringify(value)} is not a tenant id (1-128 letters, digits, '-' or '_')`);
+  const problem = tenantIdProblem(value);
+  if (problem) throw usageError(problem);
   return value;
 }
 

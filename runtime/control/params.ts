@@ -2,9 +2,7 @@
 // the ControlApi is touched, so a bad request changes nothing. Errors name the method,
 // the field and the reason. Unknown fields are refused (a typo must not be ignored).
 import { ControlError, ErrorCodes, type RuntimeEventType } from '../../protocol/control.js';
-
-/** The runtime's tenant-id rule (DESIGN §3.3), checked here too so a bad id never reaches the API. */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+import { tenantIdProblem } from '../policy/tenant-id.js';
 
 export const EVENT_TYPES: readonly RuntimeEventType[] = [
   'session_started', 'session_ended', 'session_failed', 'session_cancelled', 'rejected',
@@ -93,15 +91,11 @@ function checkField(method: string, name: string, spec: FieldSpec, value: unknow
       if (typeof value !== 'string' || value.length === 0) throw bad('must be a non-empty string');
       if (value.length > spec.maxLength) throw bad(`must be at most ${spec.maxLength} characters`);
       return;
-    case 'tenant':
-      if (typeof value !== 'string' || !TENANT_ID_PATTERN.test(value)) {
-        throw invalid(
-          method,
-          `field '${name}' must be a tenant id of 1-128 letters, digits, '-' or '_'; got ${describe(value)}`,
-          ErrorCodes.InvalidTenantId,
-        );
-      }
+    case 'tenant': {
+      const problem = tenantIdProblem(value);
+      if (problem) throw invalid(method, `field '${name}': ${problem}`, ErrorCodes.InvalidTenantId);
       return;
+    }
     case 'int':
       if (value === null && spec.nullable) return;
       if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(`must be an integer${spec.nullable ? ' or null' : ''}`);

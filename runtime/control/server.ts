@@ -30,7 +30,7 @@ import {
 } from '../../protocol/control.js';
 import { EventsDroppedNotification } from '../../protocol/connect.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing.js';
-import { BoundedSocketReader } from './bounded-reader.js';
+import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader.js';
 import { EventStream, type EventSink } from './event-stream.js';
 import { validateParams } from './params.js';
 import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path.js';
@@ -43,6 +43,8 @@ export interface ControlServerOptions {
   maxMessageBytes?: number;
   /** Unsent event bytes on one subscriber's socket beyond which its events are dropped (counted). */
   maxEventBacklogBytes?: number;
+  /** A message started but not completed within this time closes its connection. */
+  partialFrameTimeoutMs?: number;
   /** Clients served at once; each may hold one partial frame (up to maxMessageBytes). Default 64. */
   maxConnections?: number;
   /** Told why a connection was closed by the server (garbled/oversized input), for the runtime's log. */
@@ -104,7 +106,7 @@ function eventSink(socket: Socket, connection: MessageConnection, maxBacklogByte
 
 /** Serves one accepted socket until it closes. */
 function serveConnection(socket: Socket, options: ConnectionOptions): void {
-  const reader = new BoundedSocketReader(socket, options.maxMessageBytes);
+  const reader = new BoundedSocketReader(socket, options.maxMessageBytes, options.partialFrameTimeoutMs);
   const connection: MessageConnection = createMessageConnection(reader, new SocketMessageWriter(socket));
   let unsubscribe: (() => void) | null = null;
   const stopEvents = (): void => {
@@ -154,6 +156,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     socketPath,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     maxEventBacklogBytes: options.maxEventBacklogBytes ?? DEFAULT_EVENT_BACKLOG_BYTES,
+    partialFrameTimeoutMs: options.partialFrameTimeoutMs ?? DEFAULT_PARTIAL_FRAME_TIMEOUT_MS,
     onConnectionDropped: options.onConnectionDropped ?? (() => {}),
   };
   const sockets = new Set<Socket>();

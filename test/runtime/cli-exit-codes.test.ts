@@ -69,7 +69,7 @@ describe('openrtc exit codes and messages', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['call'], /call needs an AGENT name/],
     [['call', 'echo'], /call needs --tenant T/],
-    [['call', 'echo', '--tenant', 'no spaces!'], /is not a tenant id/],
+    [['call', 'echo', '--tenant', 'no spaces!'], /--tenant: tenant "no spaces!" contains " "/],
     [['call', 'echo', '--tenant', 'a', '--count', '0'], /--count must be a whole number from 1/],
     [['call', 'echo', '--tenant', 'a', '--metadata', '[1]'], /--metadata must be a JSON object/],
     [['call', 'echo', '--tenant', 'a', '--bogus'], /Unknown option '--bogus'/],

@@ -48,7 +48,14 @@ describe('control server', () => {
     dir = mkdtempSync(join(tmpdir(), 'orc-ctl-'));
     path = join(dir, 'sock', 'rt.sock');
     api = new RecordingApi();
-    server = await startControlServer({ api, socketPath: path, maxMessageBytes: MAX, maxEventBacklogBytes: 4096, onConnectionDropped: (r) => dropped.push(r) });
+    server = await startControlServer({
+      api,
+      socketPath: path,
+      maxMessageBytes: MAX,
+      maxEventBacklogBytes: 4096,
+      partialFrameTimeoutMs: 1000,
+      onConnectionDropped: (r) => dropped.push(r),
+    });
   });
   after(async () => {
     await server.close();
@@ -73,8 +80,8 @@ describe('control server', () => {
 
   const badRequests: [string, Record<string, unknown> | unknown[], number, RegExp][] = [
     ['setTenantCap', { tenant: 'acme', cap: -1 }, ErrorCodes.InvalidParams, /field 'cap' must be between 0 and/],
-    ['setTenantCap', { tenant: 'bad tenant!', cap: 1 }, ErrorCodes.InvalidTenantId, /field 'tenant' must be a tenant id/],
-    ['setTenantCap', { tenant: 'x'.repeat(129), cap: 1 }, ErrorCodes.InvalidTenantId, /tenant id/],
+    ['setTenantCap', { tenant: 'bad tenant!', cap: 1 }, ErrorCodes.InvalidTenantId, /field 'tenant': tenant "bad tenant!" contains " "; only letters, digits/],
+    ['setTenantCap', { tenant: 'x'.repeat(129), cap: 1 }, ErrorCodes.InvalidTenantId, /field 'tenant': tenant is 129 characters long; at most 128/],
     ['setTenantCap', { tenant: 'acme' }, ErrorCodes.InvalidParams, /field 'cap' is required/],
     ['setTenantCap', { tenant: 'acme', cap: 1, extra: true }, ErrorCodes.InvalidParams, /unknown field 'extra'/],
     ['setBreaker', { tenant: 'acme', cooldown_s: 0 }, ErrorCodes.InvalidParams, /cooldown_s' must be greater than 0/],
@@ -170,6 +177,15 @@ describe('control server', () => {
       });
     });
     assert.match(reply, /"max_concurrent_sessions":50/);
+  });
+
+  it('a frame left incomplete past the deadline closes that connection', async () => {
+    const droppedBefore = dropped.length;
+    const started = Date.now();
+    const result = await rawExchange(path, 'Content-Length: 50\r\n\r\n{"jsonrpc"', 4000);
+    assert.equal(result.closed, true);
+    assert.ok(Date.now() - started >= 900, 'not before the deadline');
+    assert.match(dropped[droppedBefore] ?? '', /stayed incomplete for 1000 ms/);
   });
 
   it('subscribe streams filtered events and stops on close', async () => {
