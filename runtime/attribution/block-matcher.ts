@@ -1,9 +1,11 @@
 // Pairs the two halves of a loop block. The heartbeat on the main loop measures how long
-// the loop was blocked (it sees the gap once the loop runs again); the watchdog's sample,
-// taken while the loop was still blocked, says who held it and where. Both carry the
-// heartbeat stamp the stall started after, and arrive in either order. Pure; time injected.
+// the loop was blocked (it sees the gap once the loop runs again); the watchdog's samples,
+// taken while the loop was still blocked, say who held it and where. Both carry the
+// heartbeat stamp the stall started after, and arrive in either order. One stall can be
+// several sessions' blocks back to back (timers due together run in one go): the samples
+// split it into one segment per session. Pure; time injected.
 import type { StackFrame } from '../../protocol/control';
-import type { ProbeScope } from './messages';
+import type { BlockSampleWire } from './messages';
 
 export interface HeartbeatBlock {
   /** The heartbeat stamp before the gap. */
@@ -11,16 +13,16 @@ export interface HeartbeatBlock {
   blockedMs: number;
   /** When the heartbeat saw the block end. */
   endedAt: number;
+  /** The slow threshold when it was measured: a segment of a shared stall must pass it too. */
+  thresholdMs: number;
 }
 
 export interface BlockSample {
   stamp: number;
-  /** The watchdog was starved when it saw the stall, so it did not probe: nobody is blamed. */
+  /** The watchdog was starved and the main thread barely ran: the host stalled it; nobody is blamed. */
   host: boolean;
-  scope: ProbeScope | null;
-  frames: StackFrame[];
   detectedAfterMs: number;
-  sampledAfterMs: number;
+  samples: BlockSampleWire[];
 }
 
 export type Attribution =
@@ -55,7 +57,7 @@ export class BlockMatcher {
     const pending = this.samples.get(block.stamp);
     if (pending) {
       this.samples.delete(block.stamp);
-      return [joined(block, pending.sample)];
+      return joined(block, pending.sample);
     }
     this.blocks.set(block.stamp, block);
     return [];
@@ -65,7 +67,7 @@ export class BlockMatcher {
     const block = this.blocks.get(sample.stamp);
     if (block) {
       this.blocks.delete(sample.stamp);
-      return [joined(block, sample)];
+      return joined(block, sample);
     }
     this.samples.set(sample.stamp, { sample, at: now });
     return [];
@@ -87,18 +89,69 @@ export class BlockMatcher {
   }
 }
 
-function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport {
-  if (sample.host) return { ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) };
-  return {
-    session_id: sample.scope?.session_id ?? null,
-    tenant: sample.scope?.tenant ?? null,
-    agent_name: sample.scope?.agent_name ?? null,
-    blocked_ms: Math.round(block.blockedMs),
-    frames: sample.frames,
-    attribution: sample.scope ? 'session' : 'outside',
-    detected_after_ms: Math.round(sample.detectedAfterMs),
+interface Segment {
+  sessionId: string | null;
+  first: BlockSampleWire;
+  samples: BlockSampleWire[];
+  lastAt: number;
+  start: number;
+  end: number;
+}
+
+const topKey = (s: BlockSampleWire): string => {
+  const f = s.frames[0];
+  return f ? `${f.file}:${f.line}` : '';
+};
+
+/** The stack most samples of a segment saw: one sample can land on the block's first or last line. */
+function typicalFrames(samples: readonly BlockSampleWire[]): BlockSampleWire['frames'] {
+  const counts = new Map<string, number>();
+  for (const s of samples) counts.set(topKey(s), (counts.get(topKey(s)) ?? 0) + 1);
+  let best = samples[0];
+  for (const s of samples) if ((counts.get(topKey(s)) ?? 0) > (counts.get(best ? topKey(best) : '') ?? 0)) best = s;
+  return best?.frames ?? [];
+}
+
+/** Consecutive samples of the same session form a segment; a switch is placed halfway between samples. */
+function segmentsOf(block: HeartbeatBlock, samples: readonly BlockSampleWire[]): Segment[] {
+  const segments: Segment[] = [];
+  for (const s of samples) {
+    const id = s.scope?.session_id ?? null;
+    const last = segments[segments.length - 1];
+    if (last && last.sessionId === id) {
+      last.lastAt = s.at;
+      last.samples.push(s);
+    } else segments.push({ sessionId: id, first: s, samples: [s], lastAt: s.at, start: 0, end: 0 });
+  }
+  const stallStart = block.endedAt - block.blockedMs;
+  segments.forEach((seg, i) => {
+    const prev = segments[i - 1];
+    const next = segments[i + 1];
+    seg.start = prev ? (prev.lastAt + seg.first.at) / 2 : stallStart;
+    seg.end = next ? (seg.lastAt + next.first.at) / 2 : block.endedAt;
+  });
+  return segments;
+}
+
+function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
+  if (sample.host) return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
+  const segments = segmentsOf(block, sample.samples);
+  const report = (seg: Segment, blockedMs: number, detectedAfterMs: number): BlockReport => ({
+    session_id: seg.first.scope?.session_id ?? null,
+    tenant: seg.first.scope?.tenant ?? null,
+    agent_name: seg.first.scope?.agent_name ?? null,
+    blocked_ms: Math.round(blockedMs),
+    frames: typicalFrames(seg.samples),
+    attribution: seg.first.scope ? 'session' : 'outside',
+    detected_after_ms: Math.round(detectedAfterMs),
     ended_at: block.endedAt,
-  };
+  });
+  const [only] = segments;
+  if (segments.length === 1 && only) return [report(only, block.blockedMs, sample.detectedAfterMs)];
+  // Several owners in one stall: each is reported only if its own share passes the threshold.
+  return segments
+    .filter((seg) => seg.end - seg.start > block.thresholdMs)
+    .map((seg) => report(seg, seg.end - seg.start, seg.first.at - (block.endedAt - block.blockedMs)));
 }
 
 function unsampled(block: HeartbeatBlock): BlockReport {

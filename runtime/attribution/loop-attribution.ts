@@ -198,7 +198,7 @@ export class LoopAttribution {
     this.lastBeat = now;
     this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
     this.shared[Slot.heartbeat] = now;
-    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now }));
+    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now, thresholdMs: this.threshold }));
     this.emit(this.matcher.sweep(now));
   }
 
@@ -206,26 +206,14 @@ export class LoopAttribution {
     switch (msg.type) {
       case 'ready':
         return;
-      case 'block-sample':
-        this.emit(
-          this.matcher.addSample(
-            {
-              stamp: msg.stamp,
-              host: false,
-              scope: msg.scope,
-              frames: msg.frames,
-              detectedAfterMs: msg.detected_after_ms,
-              sampledAfterMs: msg.sampled_after_ms,
-            },
-            wallNow(),
-          ),
-        );
+      case 'block-samples':
+        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: false, detectedAfterMs: msg.detected_after_ms, samples: msg.samples }, wallNow()));
         return;
       case 'cpu':
         this.cpu.add(msg);
         return;
       case 'host-stall':
-        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, scope: null, frames: [], detectedAfterMs: msg.watchdog_late_ms, sampledAfterMs: 0 }, wallNow()));
+        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, detectedAfterMs: msg.watchdog_late_ms, samples: [] }, wallNow()));
         return;
       case 'need-maps':
         for (const name of msg.names) {

@@ -36,6 +36,13 @@ export interface ProbeScope {
   agent_name: string;
 }
 
+/** One look at the stalled main thread: when, whose code, where (mapped to the agent's source). */
+export interface BlockSampleWire {
+  at: number;
+  scope: ProbeScope | null;
+  frames: StackFrame[];
+}
+
 /** What the block probe returns (as JSON) when evaluated during a stall. */
 export interface BlockProbeResult {
   /** false when the heartbeat moved since the stall was seen: the block ended, the sample is stale. */
@@ -59,15 +66,13 @@ export interface WorkerInit {
 export type WatchdogMessage =
   | { type: 'ready' }
   | {
-      type: 'block-sample';
-      /** Heartbeat stamp the stall started after: pairs the sample with the heartbeat's own measurement. */
+      type: 'block-samples';
+      /** Heartbeat stamp the stall started after: pairs the samples with the heartbeat's own measurement. */
       stamp: number;
       /** Stall age when the watchdog noticed it, ms. */
       detected_after_ms: number;
-      /** Stall age when the main thread answered the probe, ms. */
-      sampled_after_ms: number;
-      scope: ProbeScope | null;
-      frames: StackFrame[];
+      /** In time order, taken while the loop was stalled. */
+      samples: BlockSampleWire[];
     }
   | ({ type: 'cpu' } & CpuBucket)
   /** The watchdog was starved and the main thread barely ran during the stall: the host, not code, stalled it. */

@@ -11,6 +11,7 @@ import {
   SESSION_ID_PROBE_GLOBAL,
   Slot,
   type BlockProbeResult,
+  type BlockSampleWire,
   type MainMessage,
   type WatchdogMessage,
   type WorkerInit,
@@ -76,8 +77,26 @@ function reportError(where: string, err: unknown): void {
 }
 
 // ---- block detection ----
-let sampledStamp = -1;
+// While the loop stays stalled the watchdog keeps probing (one probe in flight at a time), so a
+// stall made of several sessions' blocks back to back (timers due together run in one go)
+// shows each of them; the samples go to the main thread when the stall is over.
+interface Stall {
+  stamp: number;
+  detectedAfterMs: number;
+  watchdogLateMs: number;
+  samples: BlockSampleWire[];
+  probing: boolean;
+  host: { cpu_ratio: number } | null;
+}
+let stall: Stall | null = null;
+/**
+ * Below this share of CPU during a stall, with the watchdog itself late, the main thread was
+ * mostly not running: a host stall. A CPU-bound block on a host shared five ways still gets more.
+ */
+const HOST_STALL_CPU_RATIO = 0.2;
+let lastStamp = -1;
 let lastPollAt = wallNow();
+
 function pollHeartbeat(): void {
   const now = wallNow();
   // If this thread itself woke late, the host is contended: a stall seen now may be the
@@ -86,35 +105,45 @@ function pollHeartbeat(): void {
   lastPollAt = now;
   if (shared[Slot.enabled] !== 1) return;
   const stamp = shared[Slot.heartbeat] ?? 0;
-  const ageMs = now - stamp;
-  const thresholdMs = shared[Slot.thresholdMs] ?? 0;
-  const stallAfterMs = thresholdMs + (shared[Slot.heartbeatMs] ?? 0);
-  if (ageMs <= stallAfterMs || stamp === sampledStamp) return;
-  sampledStamp = stamp;
-  const watchdogStarved = watchdogLateMs > thresholdMs / 2;
-  evaluate(`${BLOCK_PROBE_GLOBAL}(${stamp})`)
+  const stallAfterMs = (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
+  if (stall && stall.stamp !== stamp && !stall.probing) finishStall(stall);
+  if (now - stamp <= stallAfterMs) return;
+  if (!stall && stamp !== lastStamp) {
+    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false, host: null };
+    lastStamp = stamp;
+  }
+  if (stall && stall.stamp === stamp && !stall.probing) probe(stall);
+}
+
+function probe(current: Stall): void {
+  current.probing = true;
+  evaluate(`${BLOCK_PROBE_GLOBAL}(${current.stamp})`)
     .then(async (json) => {
-      const probe = JSON.parse(String(json)) as BlockProbeResult;
+      const result = JSON.parse(String(json)) as BlockProbeResult;
       // The loop moved on before the interrupt landed: whatever runs now did not cause the stall.
-      if (!probe.in_block) return;
+      if (!result.in_block) return;
       // Starved watchdog and a main thread that barely ran: the scheduler stalled the loop, not code.
       // (A block in a sleeping call such as execSync also uses little CPU, but then the watchdog is on time.)
-      if (watchdogStarved && probe.cpu_ratio < 0.5) {
-        send({ type: 'host-stall', stamp, watchdog_late_ms: watchdogLateMs, cpu_ratio: probe.cpu_ratio });
-        return;
+      if (current.samples.length === 0 && current.watchdogLateMs > (shared[Slot.thresholdMs] ?? 0) / 2 && result.cpu_ratio < HOST_STALL_CPU_RATIO) {
+        current.host = { cpu_ratio: result.cpu_ratio };
       }
-      const unknown = mapper.unknownScripts(probe.frames);
+      const unknown = mapper.unknownScripts(result.frames);
       if (unknown.length > 0) await mapsFromMain(unknown);
-      send({
-        type: 'block-sample',
-        stamp,
-        detected_after_ms: ageMs,
-        sampled_after_ms: probe.sampled_at - stamp,
-        scope: probe.scope,
-        frames: mapper.mapAll(probe.frames),
-      });
+      current.samples.push({ at: result.sampled_at, scope: result.scope, frames: mapper.mapAll(result.frames) });
     })
-    .catch((err: unknown) => reportError('block probe', err));
+    .catch((err: unknown) => reportError('block probe', err))
+    .finally(() => {
+      current.probing = false;
+    });
+}
+
+function finishStall(done: Stall): void {
+  stall = null;
+  if (done.host) {
+    send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs, cpu_ratio: done.host.cpu_ratio });
+  } else if (done.samples.length > 0) {
+    send({ type: 'block-samples', stamp: done.stamp, detected_after_ms: done.detectedAfterMs, samples: done.samples });
+  }
 }
 
 // ---- CPU sampling ----
