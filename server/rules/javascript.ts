@@ -6,13 +6,15 @@ import type { Rule } from './rule';
 
 const both: Rule['languages'] = ['typescript', 'javascript'];
 const fsApis = (names: readonly string[]): string[] => names.map((name) => `fs.${name}`);
+/** fs-extra's own sync helpers (it also re-exports every `fs` function; see blockingCallRule). */
+const fsExtraApis = (names: readonly string[]): string[] => names.map((name) => `fs-extra.${name}`);
 
 export const javascriptRules: readonly Rule[] = [
   {
     code: 'ORJ101',
     name: 'sync-fs-read',
     languages: both,
-    apis: fsApis(['readFileSync', 'readSync', 'readvSync']),
+    apis: [...fsApis(['readFileSync', 'readSync', 'readvSync']), ...fsExtraApis(['readJsonSync', 'readJSONSync'])],
     message: 'Synchronous file read blocks the shared event loop; use `await readFile(...)` from `node:fs/promises`',
     replacement: 'readFile / FileHandle.read from node:fs/promises',
     severity: 'warning',
@@ -21,18 +23,21 @@ export const javascriptRules: readonly Rule[] = [
     code: 'ORJ102',
     name: 'sync-fs-write',
     languages: both,
-    apis: fsApis([
-      'writeFileSync',
-      'appendFileSync',
-      'writeSync',
-      'writevSync',
-      'copyFileSync',
-      'cpSync',
-      'truncateSync',
-      'ftruncateSync',
-      'fsyncSync',
-      'fdatasyncSync',
-    ]),
+    apis: [
+      ...fsApis([
+        'writeFileSync',
+        'appendFileSync',
+        'writeSync',
+        'writevSync',
+        'copyFileSync',
+        'cpSync',
+        'truncateSync',
+        'ftruncateSync',
+        'fsyncSync',
+        'fdatasyncSync',
+      ]),
+      ...fsExtraApis(['outputFileSync', 'outputJsonSync', 'outputJSONSync', 'writeJsonSync', 'writeJSONSync', 'copySync']),
+    ],
     message:
       'Synchronous file write blocks the shared event loop; use `await writeFile(...)`/`appendFile`/`copyFile` from `node:fs/promises`',
     replacement: 'writeFile / appendFile / copyFile / cp from node:fs/promises',
@@ -74,7 +79,9 @@ export const javascriptRules: readonly Rule[] = [
       'utimesSync',
       'futimesSync',
       'lutimesSync',
-    ]),
+    ]).concat(
+      fsExtraApis(['ensureDirSync', 'ensureFileSync', 'mkdirsSync', 'mkdirpSync', 'removeSync', 'emptyDirSync', 'emptydirSync', 'moveSync', 'pathExistsSync']),
+    ),
     message:
       'Synchronous file-system call (metadata, directory or handle) blocks the shared event loop; use the `node:fs/promises` form (`stat`, `access`, `readdir`, `mkdir`, `rm`, ...) with await',
     replacement: 'stat / access / readdir / mkdir / rm / rename / open from node:fs/promises',
@@ -163,12 +170,13 @@ export const javascriptRules: readonly Rule[] = [
 const ruleByApi = new Map<string, Rule>(javascriptRules.flatMap((rule) => rule.apis.map((api) => [api, rule] as const)));
 
 /**
- * The rule for a call to `api`, except for ORJ150 whose APIs are clock reads (only a
+ * The rule for a call to `api` (a `fs-extra.`/`graceful-fs.` call falls back to the `fs` API it
+ * re-exports), except for ORJ150 whose APIs are clock reads (only a
  * busy-wait loop around them blocks) and ORJ160 (only in function bodies): the front end
  * decides those two from the shape of the code, not from the call alone.
  */
 export function blockingCallRule(api: string): Rule | undefined {
-  const rule = ruleByApi.get(api);
+  const rule = ruleByApi.get(api) ?? ruleByApi.get(api.replace(/^(fs-extra|graceful-fs)\./, 'fs.'));
   return rule === undefined || rule.code === 'ORJ150' || rule.code === 'ORJ160' ? undefined : rule;
 }
 

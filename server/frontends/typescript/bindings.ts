@@ -4,7 +4,7 @@
 // collected per scope when the walker enters it, so hoisted functions resolve before
 // their text. Known gap: a `var` declared inside a nested block is only seen in that block.
 import ts = require('typescript');
-import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, unwrapExpression } from './source-text';
+import { hasModifier, isFunctionValue, isNamedByApi, literalText, unwrapExpression } from './source-text';
 import type { FunctionIds } from './function-ids';
 
 export type Binding =
@@ -155,8 +155,8 @@ export class DeclarationCollector {
     const clause = statement.importClause;
     if (module === undefined || clause === undefined) return;
     if (clause.name !== undefined) {
-      // A Node module's default export is its namespace object (`import fs from 'fs'`).
-      scope.set(clause.name.text, isNodeBuiltin(module) ? { kind: 'namespace', module } : { kind: 'default', module });
+      // A Node module's default export is its namespace object (`import fs from 'fs'`), and so is fs-extra's.
+      scope.set(clause.name.text, isNamedByApi(module) ? { kind: 'namespace', module } : { kind: 'default', module });
     }
     const named = clause.namedBindings;
     if (named === undefined) return;

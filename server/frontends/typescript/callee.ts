@@ -4,7 +4,7 @@
 // shadowed global) resolves to nothing.
 import ts = require('typescript');
 import { type Binding, type ScopeStack, requiredModule } from './bindings';
-import { canonicalModule, isNodeBuiltin, literalText, unwrapExpression } from './source-text';
+import { canonicalModule, isNamedByApi, literalText, unwrapExpression } from './source-text';
 
 export type Target =
   | { kind: 'api'; api: string }
@@ -33,7 +33,7 @@ export function accessChain(expression: ts.Expression): AccessChain {
 }
 
 function fromModule(module: string, imported: string | undefined, path: readonly string[]): Target | undefined {
-  if (isNodeBuiltin(module)) {
+  if (isNamedByApi(module)) {
     const parts = [canonicalModule(module), ...(imported === undefined ? [] : [imported]), ...path];
     return { kind: 'api', api: parts.join('.') };
   }

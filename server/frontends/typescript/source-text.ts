@@ -41,9 +41,19 @@ export function canonicalModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
 }
 
-/** Node's own modules are named by API ('fs.readFileSync'); everything else is an import for the core to resolve. */
 export function isNodeBuiltin(specifier: string): boolean {
   return specifier.startsWith('node:') || builtins.has(specifier);
+}
+
+/** Packages that re-export `fs` with extras; their sync calls are catalogued like Node's own. */
+const fsDropIns = new Set(['fs-extra', 'graceful-fs']);
+
+/**
+ * Node's own modules and the fs drop-ins are named by API ('fs.readFileSync',
+ * 'fs-extra.copySync'); everything else is an import for the core to resolve.
+ */
+export function isNamedByApi(specifier: string): boolean {
+  return isNodeBuiltin(specifier) || fsDropIns.has(specifier);
 }
 
 /** The string of a string literal or a template without substitutions, else undefined. */
