@@ -38,8 +38,9 @@ export interface SessionManagerDeps {
 }
 
 const RUNTIME_LOGGER = 'openrtc';
-/** Random per process, then a counter: unique across runtimes without a syscall per session. */
+/** Random per process, then a process-wide counter: unique without a syscall per session. */
 const SESSION_ID_PREFIX = randomBytes(4).toString('hex');
+let sessionCounter = 0;
 
 export class SessionManager {
   readonly live = new Map<string, Session>();
@@ -49,7 +50,6 @@ export class SessionManager {
   totalStarted = 0;
   totalFailures = 0;
   lastError: string | null = null;
-  private idCounter = 0;
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -69,7 +69,7 @@ export class SessionManager {
       admission.release(slot);
       return { admitted: false, reason: 'unknown_agent' };
     }
-    const sessionId = `SES_${SESSION_ID_PREFIX}${(++this.idCounter).toString(36)}`;
+    const sessionId = `SES_${SESSION_ID_PREFIX}${(++sessionCounter).toString(36)}`;
     let tenantConfig: Readonly<Record<string, unknown>> = {};
     let configError: unknown;
     try {
