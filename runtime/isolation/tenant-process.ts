@@ -65,6 +65,8 @@ export class TenantProcess {
   private pending = 0;
   private drainWaiters: (() => void)[] = [];
   restarts = 0;
+  /** Children never outlive the runtime: on exit (also after an error), kill is synchronous. */
+  private readonly killOnExit = (): void => void this.child?.kill('SIGKILL');
 
   constructor(private readonly opts: TenantProcessOptions) {
     this.backoff = new RestartBackoff(opts.backoff);
@@ -177,10 +179,14 @@ export class TenantProcess {
     this.restartTimer = this.checkTimer = null;
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
-      this.send({ tag: IPC_TAG, type: 'shutdown' });
-      // A child stuck in a loop cannot hear 'shutdown'.
-      setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+      // A child stuck in a loop cannot hear 'shutdown': one that has been silent is killed at once.
+      if (Date.now() - this.lastHeardAt > 2 * this.opts.init.statsIntervalMs + 100) child.kill('SIGKILL');
+      else {
+        this.send({ tag: IPC_TAG, type: 'shutdown' });
+        setTimeout(() => child.kill('SIGKILL'), 1000).unref();
+      }
     }
+    process.off('exit', this.killOnExit);
     this.rejectWaiters(new TenantProcessError(`tenant '${this.tenant}' process was stopped`));
     this.failCalls(`tenant '${this.tenant}' process was stopped`);
   }
@@ -210,6 +216,8 @@ export class TenantProcess {
       return;
     }
     this.child = child;
+    process.off('exit', this.killOnExit);
+    process.on('exit', this.killOnExit);
     this.upSince = Date.now();
     this.lastHeardAt = Date.now();
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,0 +1,46 @@
+// Shared by the isolation tests: a private build of the tenant child bundle (dist/ is rebuilt
+// and wiped by teammates' runs; a bundled child starts in about a second, through tsx in several),
+// and a runtime whose isolated tenants use it with short timeouts.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IsolationOptions } from '../../runtime/isolation/isolation-manager';
+import { Runtime, type RuntimeStartOptions } from '../../runtime/runtime';
+
+const root = join(__dirname, '..', '..');
+
+export interface ChildBuild {
+  dir: string;
+  childFile: string;
+  remove(): void;
+}
+
+/** Builds tenant-child.js (and the watchdog it starts) into .tools/ (gitignored, inside the repo so esbuild resolves). */
+export function buildTenantChild(name: string, extra: string[] = []): ChildBuild {
+  const dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const only = ['tenant-child', 'watchdog', ...extra].join(',');
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', only], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  return { dir, childFile: join(dir, 'tenant-child.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function isolationOptions(build: ChildBuild, over: IsolationOptions = {}): IsolationOptions {
+  return { childEntry: { file: build.childFile, execArgv: [] }, startTimeoutMs: 20_000, statsIntervalMs: 100, backoff: { initialMs: 100, maxMs: 1000 }, ...over };
+}
+
+export async function startIsolatedRuntime(dir: string, build: ChildBuild, over: Partial<RuntimeStartOptions> = {}, iso: IsolationOptions = {}): Promise<Runtime> {
+  return Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 1000 }, isolation: isolationOptions(build, iso), ...over });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
