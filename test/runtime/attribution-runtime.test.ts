@@ -13,7 +13,7 @@ import { HOLD_AGENT, makeWorkspace } from './engine-workspace';
 
 test('runtime: blocks reach slow_session events and session rows with the agent .ts line', async (t) => {
   const ws = makeWorkspace(
-    { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8'), 'agents/hold.ts': HOLD_AGENT('hold', 2500) },
+    { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8'), 'agents/hold.ts': HOLD_AGENT('hold', 2000) },
     { slow_session_threshold_ms: 50 },
   );
   let runtime: Runtime | undefined;
@@ -31,6 +31,11 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
     await stop();
     ws.cleanup();
   });
+  // Warm-up: first use of timers, AbortSignal and the session path loads code lazily, which on a
+  // busy host is itself a block inside the first session. Measure after it.
+  await rt.startCalls({ agent: 'hold', tenant: 'warmup', count: 1, wait: true });
+  await rt.startCalls({ agent: 'blocker', tenant: 'warmup', say: ['1'], wait: true });
+  await sleep(200);
   const agentFile = join(ws.dir, 'agents/blocker.ts');
   const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
   const rowsAtBlock = new Map<Extract<RuntimeEvent, { type: 'slow_session' }>, SessionRow | undefined>();
