@@ -149,7 +149,8 @@ export const javascriptRules: readonly Rule[] = [
     code: 'ORJ150',
     name: 'clock-busy-wait',
     languages: both,
-    apis: ['Date.now', 'performance.now', 'perf_hooks.performance.now', 'process.hrtime', 'process.hrtime.bigint'],
+    // 'Date' is `new Date()` (or `Date()`) read in the loop condition.
+    apis: ['Date.now', 'Date', 'performance.now', 'perf_hooks.performance.now', 'process.hrtime', 'process.hrtime.bigint'],
     message:
       'Busy-wait on the clock spins the shared event loop; use `await setTimeout(ms)` from `node:timers/promises`',
     replacement: 'setTimeout from node:timers/promises',

@@ -396,7 +396,10 @@ export class FileAnalyzer {
       const target = this.resolve(call.expression);
       return target?.kind === 'api' && clockApis.has(target.api) ? target.api : undefined;
     });
-    if (busy !== undefined) this.addCall(busy.check, { kind: 'blocking', code: 'ORJ150', api: `busy-wait on ${busy.api}()`, fixes: [] });
+    if (busy !== undefined) {
+      const read = busy.api === 'Date' ? 'new Date()' : `${busy.api}()`;
+      this.addCall(busy.check, { kind: 'blocking', code: 'ORJ150', api: `busy-wait on ${read}`, fixes: [] });
+    }
   }
 
   private applyReferencedRoots(): void {

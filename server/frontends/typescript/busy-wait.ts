@@ -38,12 +38,12 @@ function loopCondition(loop: LoopStatement): ts.Expression | undefined {
   return ts.isForStatement(loop) ? loop.condition : loop.expression;
 }
 
-/** `clockApiOf(call)` names the clock API a call reads (after import resolution), else undefined. */
-export function findBusyWait(loop: LoopStatement, clockApiOf: (call: ts.CallExpression) => string | undefined): BusyWait | undefined {
+/** `clockApiOf(call)` names the clock API a call or `new` reads (after import resolution), else undefined. */
+export function findBusyWait(loop: LoopStatement, clockApiOf: (call: ts.CallExpression | ts.NewExpression) => string | undefined): BusyWait | undefined {
   const clockIn = (expression: ts.Expression): string | undefined => {
     let api: string | undefined;
     someInFunction(expression, (n) => {
-      api = ts.isCallExpression(n) ? clockApiOf(n) : undefined;
+      api = ts.isCallExpression(n) || ts.isNewExpression(n) ? clockApiOf(n) : undefined;
       return api !== undefined;
     });
     return api;
