@@ -135,11 +135,11 @@ export class Session {
       // once per session (a session that already failed is not counted again).
       if (this.currentStatus !== 'failed' && !this.lateFailureCounted) {
         this.lateFailureCounted = true;
-        this.init.hooks.outcome(this, false, true);
+        this.report(() => this.init.hooks.outcome(this, false, true));
       }
       return;
     }
-    if (this.decided) this.init.hooks.outcome(this, false, true);
+    if (this.decided) this.report(() => this.init.hooks.outcome(this, false, true));
     else this.decide(false);
     this.finish('failed', { error });
   }
@@ -201,11 +201,19 @@ export class Session {
     } else this.fail(error);
   }
 
+  /**
+   * Runtime bookkeeping runs outside the session's scope even when triggered from inside it, so
+   * its logs, events and any error it raised are never billed to (or fail) this session.
+   */
+  private report(fn: () => void): void {
+    sessionStorage.exit(fn);
+  }
+
   private decide(ok: boolean): void {
     if (this.decided || this.done) return;
     this.decided = true;
     this.healthyTimer?.cancel();
-    this.init.hooks.outcome(this, ok, false);
+    this.report(() => this.init.hooks.outcome(this, ok, false));
   }
 
   private finish(status: FinalStatus, detail: { error?: unknown; reason?: string }): void {
@@ -216,7 +224,7 @@ export class Session {
     this.graceTimer?.cancel();
     this.abort(status === 'failed' ? 'failed' : ((detail.reason as EndReason | undefined) ?? 'hang-up'));
     this.channel.close();
-    this.init.hooks.finished(this, status, detail);
+    this.report(() => this.init.hooks.finished(this, status, detail));
     this.resolveEnded(status);
   }
 }
