@@ -14,7 +14,7 @@ import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName } from './function-ids';
-import { agentParts, isDefineAgent, isPiscinaImport, isPoolOffload, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
+import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
 import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, rangeOf, unwrapExpression } from './source-text';
 import { findSuppressions } from './suppressions';
 
@@ -88,7 +88,7 @@ export class FileAnalyzer {
     options: FrontEndOptions,
   ) {
     this.ids = new FunctionIds(file);
-    this.declarations = new DeclarationCollector(this.ids, this.scopes, (callee) => isPiscinaImport(this.resolve(callee)));
+    this.declarations = new DeclarationCollector(this.ids, this.scopes, (init) => constructedBinding(init, this.resolve(init.expression)));
     const moduleSummary: FunctionSummary = {
       id: moduleId,
       name: moduleId,

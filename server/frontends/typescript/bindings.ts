@@ -19,6 +19,8 @@ export type Binding =
   | { kind: 'methods'; methods: ReadonlyMap<string, string>; constructorId?: string }
   /** `const pool = new Piscina(...)`: functions handed to `pool.run` run on a worker. */
   | { kind: 'offload-pool' }
+  /** `const require = createRequire(import.meta.url)` (from node:module): a real `require`. */
+  | { kind: 'require' }
   /** Any other local (parameter, let, computed value): hides outer meanings, means nothing itself. */
   | { kind: 'opaque' };
 
@@ -51,10 +53,16 @@ export class ScopeStack {
   }
 }
 
-/** `require('m')` with the global require: the specifier, else undefined. */
+/** The global `require`, or a name bound to `createRequire(...)`. */
+export function isRequire(callee: ts.Expression, scopes: ScopeStack): boolean {
+  if (!ts.isIdentifier(callee)) return false;
+  const binding = scopes.lookup(callee.text);
+  return binding === undefined ? callee.text === 'require' : binding.kind === 'require';
+}
+
+/** `require('m')`: the specifier, else undefined. */
 export function requiredModule(node: ts.Expression, scopes: ScopeStack): string | undefined {
-  if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== 'require') return undefined;
-  if (scopes.lookup('require') !== undefined || node.arguments.length !== 1) return undefined;
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1 || !isRequire(node.expression, scopes)) return undefined;
   return literalText(node.arguments[0]);
 }
 
@@ -112,8 +120,8 @@ export class DeclarationCollector {
   constructor(
     private readonly ids: FunctionIds,
     private readonly scopes: ScopeStack,
-    /** Resolves `new X(...)` to decide whether X is piscina's pool. */
-    private readonly isPiscinaConstructor: (callee: ts.Expression) => boolean,
+    /** What a value built by `new X(...)` or `f(...)` is, when that matters (a worker pool, a require). */
+    private readonly constructedBinding: (init: ts.CallExpression | ts.NewExpression) => Binding | undefined,
   ) {}
 
   /** Adds the bindings these statements declare (hoisted function declarations included) to `scope`. */
@@ -203,7 +211,7 @@ export class DeclarationCollector {
     if (isFunctionValue(init)) return { kind: 'function', id: this.ids.idOf(init) };
     if (ts.isObjectLiteralExpression(init)) return { kind: 'methods', methods: objectMethods(init, this.ids) };
     if (ts.isClassExpression(init)) return classBinding(init, this.ids);
-    if (ts.isNewExpression(init) && this.isPiscinaConstructor(init.expression)) return { kind: 'offload-pool' };
+    if (ts.isNewExpression(init) || ts.isCallExpression(init)) return this.constructedBinding(init) ?? { kind: 'opaque' };
     return { kind: 'opaque' };
   }
 }

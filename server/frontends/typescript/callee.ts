@@ -59,6 +59,8 @@ function fromBinding(binding: Binding, path: readonly string[]): Target | undefi
     }
     case 'offload-pool':
       return path.length === 1 && path[0] !== undefined ? { kind: 'offload-pool-method', method: path[0] } : undefined;
+    case 'require':
+      return path.length === 0 ? { kind: 'api', api: 'require' } : undefined;
     case 'opaque':
       return undefined;
   }

@@ -3,6 +3,7 @@
 // where an agent's `entry` and `prewarm` are. Declarative tables; the walker applies them.
 import ts = require('typescript');
 import type { LoopRootKind } from '../../analysis/summary';
+import type { Binding } from './bindings';
 import type { Target } from './callee';
 import { literalText } from './source-text';
 
@@ -85,8 +86,15 @@ export function isPoolOffload(target: Target | undefined): boolean {
   return target?.kind === 'offload-pool-method' && (target.method === 'run' || target.method === 'runTask');
 }
 
-export function isPiscinaImport(target: Target | undefined): boolean {
+function isPiscinaImport(target: Target | undefined): boolean {
   return target?.kind === 'import' && target.module === 'piscina' && (target.name === 'default' || target.name === 'Piscina');
+}
+
+/** `new Piscina(...)` is a worker pool; `createRequire(...)` from node:module is a require. */
+export function constructedBinding(init: ts.CallExpression | ts.NewExpression, callee: Target | undefined): Binding | undefined {
+  if (ts.isNewExpression(init) && isPiscinaImport(callee)) return { kind: 'offload-pool' };
+  if (ts.isCallExpression(init) && callee?.kind === 'api' && callee.api === 'module.createRequire') return { kind: 'require' };
+  return undefined;
 }
 
 export interface AgentParts {
