@@ -39,9 +39,11 @@ const BUSY_WAIT_CLOCKS = new Set(pythonRulesByCode.get(PYTHON_BUSY_WAIT_CODE)?.a
 
 export class CallPass {
   private readonly byId: Map<string, FunctionInfo>;
+  private readonly mentionsEntryKeyword: boolean;
 
   constructor(private readonly ctx: FixContext) {
     this.byId = new Map(ctx.file.functions.map((f) => [f.id, f]));
+    this.mentionsEntryKeyword = ctx.text.includes(ENTRY_KEYWORD);
   }
 
   run(): void {
@@ -89,15 +91,20 @@ export class CallPass {
     const { node, scope, fn } = item;
     const calleeNode = node.childForFieldName('function');
     if (!calleeNode) return;
-    const args = callArguments(node);
+    // Arguments are read only when something needs them: marshalling every call's arguments
+    // out of the wasm tree is a large share of the cost on long files.
+    let parsedArgs: CallArguments | undefined;
+    const args = (): CallArguments => (parsedArgs ??= callArguments(node));
     const method = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute')?.text : undefined;
     const registration = method === undefined ? undefined : CALLBACK_REGISTRATIONS[method];
     if (registration) {
-      const target = this.functionArgument(args.positional[registration.index], scope);
+      const target = this.functionArgument(args().positional[registration.index], scope);
       if (target) this.markRoot(target, registration.kind);
     }
-    const entry = this.functionArgument(args.keywords.get(ENTRY_KEYWORD), scope);
-    if (entry) this.markRoot(entry, 'entry');
+    if (this.mentionsEntryKeyword) {
+      const entry = this.functionArgument(args().keywords.get(ENTRY_KEYWORD), scope);
+      if (entry) this.markRoot(entry, 'entry');
+    }
 
     const resolved = this.ctx.resolver.resolve(calleeNode, scope);
     if (!resolved) return;
@@ -105,7 +112,7 @@ export class CallPass {
     if (callee) fn.calls.push({ range: rangeOf(calleeNode), callee });
   }
 
-  private calleeOf(call: Pending, calleeNode: Node, resolved: Resolved, args: CallArguments): Callee | null {
+  private calleeOf(call: Pending, calleeNode: Node, resolved: Resolved, args: () => CallArguments): Callee | null {
     const { scope, fn } = call;
     const qname = this.ctx.resolver.qualifiedName(resolved);
     if (qname !== null && pythonRulesByApi.has(qname)) {
@@ -123,14 +130,14 @@ export class CallPass {
     return { kind: 'import', module: target.module, name: target.name };
   }
 
-  private argumentMatches(condition: ArgCondition, args: CallArguments, scope: Scope): boolean {
-    const value = argumentAt(args, condition.position, condition.keyword);
+  private argumentMatches(condition: ArgCondition, args: () => CallArguments, scope: Scope): boolean {
+    const value = argumentAt(args(), condition.position, condition.keyword);
     if (!value) return false;
     const qname = this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(value, scope));
     return condition.equals.includes(qname ?? value.text);
   }
 
-  private matchRule(qname: string, args: CallArguments, scope: Scope): PythonRule | null {
+  private matchRule(qname: string, args: () => CallArguments, scope: Scope): PythonRule | null {
     for (const rule of pythonRulesByApi.get(qname) ?? []) {
       if (rule.onlyWhen?.apis.includes(qname) && !this.argumentMatches(rule.onlyWhen.arg, args, scope)) continue;
       if (rule.skipWhen?.some((c) => this.argumentMatches(c, args, scope))) return null;

@@ -9,7 +9,7 @@ import { CallPass } from './calls';
 import { pythonParser } from './parser';
 import { Resolver } from './resolve';
 import { collectScopes, type FileScopes } from './scopes';
-import { collectSuppressions } from './suppressions';
+import { collectSuppressions, mayHoldSuppressions } from './suppressions';
 
 export { initPython, nodeModulesWasmLocation, type PythonWasmLocation } from './parser';
 
@@ -44,7 +44,7 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
   if (!tree) throw new Error('python front end: parser returned no tree');
   try {
     const root = tree.rootNode;
-    const file = collectScopes(root, ORIGIN);
+    const file = collectScopes(root, ORIGIN, mayHoldSuppressions(source));
     const resolver = new Resolver(file);
     new CallPass({ root, text: source, file, resolver }).run();
     for (const fn of file.functions) if (fn.isAsync && fn.loopRoot === null) fn.loopRoot = 'async';
@@ -56,7 +56,7 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
         (f): FunctionSummary => ({ id: f.id, name: f.name, range: f.range, loopRoot: f.loopRoot, isAsync: f.isAsync, calls: f.calls }),
       ),
       exports: moduleExports(file),
-      suppressions: collectSuppressions(root, source, options.honourNoqa ?? true),
+      suppressions: collectSuppressions(file.comments, source, options.honourNoqa ?? true),
       parseErrors: file.parseErrors + (truncated ? 1 : 0) + (root.hasError && file.parseErrors === 0 ? 1 : 0),
     };
   } finally {

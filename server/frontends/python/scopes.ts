@@ -73,6 +73,7 @@ export interface FileScopes {
   pending: Pending[];
   /** Top-level import statements, for placing an added `import asyncio`. */
   topLevelImports: Node[];
+  comments: SourceComment[];
   parseErrors: number;
 }
 
@@ -110,7 +111,19 @@ function bind(scope: Scope, name: string, binding: Binding): void {
   }
 }
 
-export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes {
+export interface SourceComment {
+  line: number;
+  column: number;
+  text: string;
+}
+
+/**
+ * @param wantComments collect comments (callers pass false when the text cannot hold a
+ *   suppression, which saves reading every comment through the wasm boundary)
+ */
+export function collectScopes(root: Node, moduleRange: SourceRange, wantComments: boolean): FileScopes {
+  const countErrors = root.hasError;
+  const mayTouchSockets = /\.set(?:blocking|timeout)\b/.test(root.text);
   const moduleScope = newScope('module', null);
   const module: FunctionInfo = {
     id: '<module>', name: '<module>', node: null, range: moduleRange, isAsync: false, isLambda: false,
@@ -118,7 +131,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
   };
   const file: FileScopes = {
     module, moduleScope, functions: [module], functionsByNode: new Map(), classes: new Map(),
-    importedModules: new Set(), pending: [], topLevelImports: [], parseErrors: 0,
+    importedModules: new Set(), pending: [], topLevelImports: [], comments: [], parseErrors: 0,
   };
   const usedIds = new Set(['<module>']);
   const uniqueId = (wanted: string, node: Node): string => {
@@ -229,9 +242,12 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
     if (depth > MAX_DEPTH || !cursor.gotoFirstChild()) return;
     do {
       const type = cursor.nodeType;
-      if (type === 'ERROR' || cursor.nodeIsMissing) file.parseErrors++;
-      const place = { parentType, field: cursor.currentFieldName };
-      if (!HANDLED.has(type) || visit(cursor.currentNode, place, scope, fn, prefix, classId, depth)) {
+      if (countErrors && (type === 'ERROR' || cursor.nodeIsMissing)) file.parseErrors++;
+      if (type === 'comment') {
+        if (wantComments) file.comments.push({ line: cursor.startPosition.row, column: cursor.startPosition.column, text: cursor.nodeText });
+        continue;
+      }
+      if (!HANDLED.has(type) || visit(cursor.currentNode, { parentType, field: cursor.currentFieldName }, scope, fn, prefix, classId, depth)) {
         walkChildren(cursor, scope, fn, prefix, classId, depth + 1);
       }
     } while (cursor.gotoNextSibling());
@@ -297,7 +313,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange): FileScopes 
       for (const name of namedChildren(node)) if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
     } else if (type === 'call') {
       file.pending.push({ kind: 'call', node, scope, fn, ...place });
-      const callee = node.childForFieldName('function');
+      const callee = mayTouchSockets ? node.childForFieldName('function') : null;
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout')) scope.nonBlocking.add(receiver.text);

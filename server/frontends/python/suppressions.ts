@@ -1,9 +1,9 @@
 // Suppression comments: `# openrtc: ignore[ORP101]` / `# openrtc: ignore` (on the line, or on
 // its own line for the next code line) and ruff/flake8 `# noqa: ASYNC251` / bare `# noqa`
 // (same line, as ruff reads them), mapped to our codes through each rule's ruffCodes.
-import type { Node } from 'web-tree-sitter';
 import type { Suppression } from '../../analysis/summary';
 import { codesForRuffCode } from '../../rules/python';
+import type { SourceComment } from './scopes';
 
 const OPENRTC_IGNORE = /#\s*openrtc:\s*ignore(?:\[([^\]]*)\])?/i;
 const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?/i;
@@ -22,17 +22,20 @@ function nextCodeLine(lines: string[], line: number): number {
   return line + 1;
 }
 
-export function collectSuppressions(root: Node, text: string, honourNoqa: boolean): Suppression[] {
-  const comments = root.descendantsOfType('comment');
+/** Cheap pre-check: without these words no comment can suppress anything. */
+export function mayHoldSuppressions(text: string): boolean {
+  return /noqa|openrtc/i.test(text);
+}
+
+export function collectSuppressions(comments: SourceComment[], text: string, honourNoqa: boolean): Suppression[] {
   if (comments.length === 0) return [];
   const lines = text.split(/\r\n|\r|\n/);
   const result: Suppression[] = [];
   for (const comment of comments) {
-    const line = comment.startPosition.row;
-    const body = comment.text;
+    const { line, text: body } = comment;
     const ignore = OPENRTC_IGNORE.exec(body);
     if (ignore) {
-      const standalone = (lines[line] ?? '').slice(0, comment.startPosition.column).trim() === '';
+      const standalone = (lines[line] ?? '').slice(0, comment.column).trim() === '';
       const codes = ignore[1] === undefined ? [] : splitCodes(ignore[1]);
       // `ignore[]` names no code: suppress nothing rather than everything.
       if (ignore[1] === undefined || codes.length > 0) result.push({ line: standalone ? nextCodeLine(lines, line) : line, codes });
