@@ -50,7 +50,7 @@ export const PYTHON_SLEEP_CODE = 'ORP101';
 export const pythonRules: PythonRule[] = [
   {
     code: PYTHON_HELPER_CODE,
-    name: 'blocking-call-through-helper',
+    name: 'blocking-helper-call',
     languages: ['python'],
     apis: [],
     message: 'This call reaches a blocking call through sync helpers and stalls the shared event loop; make the helper async or run it with `await asyncio.to_thread(...)`.',
