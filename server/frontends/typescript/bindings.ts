@@ -1,8 +1,8 @@
-// What a name means at a point in the file, without a type checker: imports, `require`s,
-// local functions, local const objects and classes (for `obj.m()`, `Class.m()`), and
-// everything else as an opaque local that shadows outer meanings. Declarations are
-// collected per scope when the walker enters it, so hoisted functions resolve before
-// their text. Known gap: a `var` declared inside a nested block is only seen in that block.
+// What a name means at a point in the file, without a type checker: imports, `require`s and
+// `await import()`s, local functions, local const objects and classes (for `obj.m()`,
+// `Class.m()`), and everything else as an opaque local that shadows outer meanings.
+// Declarations are collected per scope when the walker enters it, so hoisted functions resolve
+// before their text. Known gap: a `var` declared inside a nested block is only seen in that block.
 import ts = require('typescript');
 import { hasModifier, isFunctionValue, isNamedByApi, literalText, unwrapExpression } from './source-text';
 import type { FunctionIds } from './function-ids';
@@ -64,6 +64,16 @@ export function isRequire(callee: ts.Expression, scopes: ScopeStack): boolean {
 export function requiredModule(node: ts.Expression, scopes: ScopeStack): string | undefined {
   if (!ts.isCallExpression(node) || node.arguments.length !== 1 || !isRequire(node.expression, scopes)) return undefined;
   return literalText(node.arguments[0]);
+}
+
+/** `require('m')` or `await import('m')`: the module a declaration's value is, else undefined. */
+function loadedModule(init: ts.Expression, scopes: ScopeStack): string | undefined {
+  if (ts.isAwaitExpression(init)) {
+    const call = unwrapExpression(init.expression);
+    const isImport = ts.isCallExpression(call) && call.expression.kind === ts.SyntaxKind.ImportKeyword;
+    return isImport ? literalText(call.arguments[0]) : undefined;
+  }
+  return requiredModule(init, scopes);
 }
 
 /** Method name → function id for an object literal or class body; only plainly named members. */
@@ -182,7 +192,7 @@ export class DeclarationCollector {
     const init = declaration.initializer === undefined ? undefined : unwrapExpression(declaration.initializer);
     const name = declaration.name;
     if (ts.isObjectBindingPattern(name)) {
-      const module = init === undefined ? undefined : requiredModule(init, this.scopes);
+      const module = init === undefined ? undefined : loadedModule(init, this.scopes);
       for (const element of name.elements) {
         const property = element.propertyName ?? element.name;
         const propertyName = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
@@ -200,8 +210,8 @@ export class DeclarationCollector {
   }
 
   private valueBinding(init: ts.Expression, isConst: boolean): Binding {
-    const module = requiredModule(init, this.scopes);
-    if (module !== undefined) return { kind: 'namespace', module: module };
+    const module = loadedModule(init, this.scopes);
+    if (module !== undefined) return { kind: 'namespace', module };
     if (ts.isPropertyAccessExpression(init)) {
       const base = requiredModule(unwrapExpression(init.expression), this.scopes);
       if (base !== undefined) return { kind: 'named', module: base, name: init.name.text };
