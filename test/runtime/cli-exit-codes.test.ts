@@ -2,11 +2,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltCli } from './cli-helpers.js';
+import { BuiltCli, exitOf } from './cli-helpers.js';
 
 const cli = new BuiltCli('exit-codes');
 const NO_STACK = /^\s+at /m;
@@ -133,5 +133,20 @@ describe('openrtc exit codes and messages', () => {
     assert.equal(r.code, 0);
     assert.equal(r.stdout.trim(), '2026-01-01T10:00:00.000 INFO     a/-/s1 x: one');
     assert.match(r.stderr, /skipped 1 line that are not JSON records/);
+  });
+
+  it('logs --follow prints records as they are appended and stops cleanly on SIGINT', async () => {
+    const file = join(dir, 'live.jsonl');
+    const line = (m: string, tenant = 'a'): string => `${JSON.stringify({ level: 'INFO', session_id: 's', tenant, logger: 'x', message: m })}\n`;
+    writeFileSync(file, line('first'));
+    const { child, output } = await cli.start(['logs', file, '--tenant', 'a', '--follow'], /first/);
+    appendFileSync(file, `not json\n${line('other tenant', 'b')}${line('second')}`);
+    const deadline = Date.now() + 10_000;
+    while (!/second/.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.match(output(), /s x: second/);
+    assert.doesNotMatch(output(), /other tenant/);
+    child.kill('SIGINT');
+    assert.equal(await exitOf(child), 0);
+    assert.match(output(), /skipped 1 line that are not JSON records/);
   });
 });
