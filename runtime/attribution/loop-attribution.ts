@@ -112,7 +112,8 @@ export class LoopAttribution {
       // 0 = off: an interval far beyond any window means no samples are taken.
       cpuSampleMs: cpuSampleMs > 0 ? cpuSampleMs : 2 ** 31 - 1,
       cpuFlushMs: 1000,
-      pollMs: Math.max(1, heartbeatMsFor(this.threshold) / 2),
+      // Polling as often as the heartbeat beats: a stall is seen within one period of passing the threshold.
+      pollMs: heartbeatMsFor(this.threshold),
     };
     const src = this.opts.worker ?? watchdogWorkerSource();
     const worker = new Worker(src.code, { eval: src.eval, workerData: init });
