@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import * as api from '../api.js';
 import { isAgentDefinition } from './define.js';
@@ -42,6 +42,8 @@ export interface BundledAgent {
   scriptName: string;
   code: string;
   definition: AgentDefinition;
+  /** Absolute paths of the workspace source files bundled in (the agent file and its helpers). */
+  inputs: string[];
 }
 
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
@@ -49,6 +51,7 @@ const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-
 export async function bundleAgentFile(file: string, version: number): Promise<BundledAgent> {
   const esbuild = await loadEsbuild();
   let code: string;
+  let inputs: string[];
   try {
     const result = await esbuild.build({
       entryPoints: [file],
@@ -61,8 +64,14 @@ export async function bundleAgentFile(file: string, version: number): Promise<Bu
       write: false,
       outfile: join(dirname(file), '__openrtc_agent_bundle.js'),
       logLevel: 'silent',
+      metafile: true,
+      absWorkingDir: dirname(file),
     });
     code = absolutiseSourceMap(result.outputFiles[0]!.text, dirname(file));
+    // Helpers edited later must reload this agent too; packages under node_modules are not watched.
+    inputs = Object.keys(result.metafile.inputs)
+      .map((p) => resolve(dirname(file), p))
+      .filter((p) => !p.split(sep).includes('node_modules'));
   } catch (err) {
     throw new AgentLoadError(describeBuildFailure(err, file));
   }
@@ -74,7 +83,7 @@ export async function bundleAgentFile(file: string, version: number): Promise<Bu
   if (!isAgentDefinition(candidate)) {
     throw new AgentLoadError(`${file}: the default export is not an agent; export default defineAgent({ name, entry })`);
   }
-  return { file, scriptName, code, definition: candidate };
+  return { file, scriptName, code, definition: candidate, inputs };
 }
 
 function evaluate(code: string, file: string, scriptName: string, maps: BundleMaps): unknown {
@@ -115,7 +124,7 @@ function describeBuildFailure(err: unknown, file: string): string {
   const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return `${file}: ${errorText(err)}`;
   return errors
-    .map((e) => (e.location ? `${resolve(e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `${file}: ${e.text}`))
+    .map((e) => (e.location ? `${resolve(dirname(file), e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `${file}: ${e.text}`))
     .join('; ');
 }
 

@@ -41,6 +41,9 @@ export class AgentRegistry {
   private readonly maps = new BundleMaps();
   private version = 0;
   private watcher: DebouncedWatch | null = null;
+  private watchedKey = '';
+  /** Agent file → the source files its current bundle was built from (itself included). */
+  private readonly inputsByAgentFile = new Map<string, string[]>();
   private reloading: Promise<void> = Promise.resolve();
 
   constructor(
@@ -78,6 +81,7 @@ export class AgentRegistry {
     for (const [file, agent] of this.byFile) {
       if (!files.has(file)) {
         this.byFile.delete(file);
+        this.inputsByAgentFile.delete(file);
         if (this.byName.get(agent.name) === agent) this.byName.delete(agent.name);
       }
     }
@@ -87,7 +91,9 @@ export class AgentRegistry {
 
   watch(): void {
     this.watcher?.close();
-    this.watcher = watchDebounced(this.watchedDirs(), isAgentFile, RELOAD_DEBOUNCE_MS, (paths) => {
+    const dirs = this.watchedDirs();
+    this.watchedKey = dirs.join('\n');
+    this.watcher = watchDebounced(dirs, isAgentFile, RELOAD_DEBOUNCE_MS, (paths) => {
       // Serialise reloads so two quick saves apply in order.
       this.reloading = this.reloading.then(() => this.reloadChanged(paths));
     });
@@ -103,12 +109,13 @@ export class AgentRegistry {
     this.watcher = null;
   }
 
+  /** Reloads agent files that changed, and agents whose helpers changed. */
   private async reloadChanged(paths: Set<string>): Promise<void> {
-    const wanted = new Set(this.agentFiles());
-    for (const path of paths) {
-      if (!wanted.has(path)) continue;
-      await this.loadFile(path, true);
-    }
+    const wanted = this.agentFiles();
+    const toReload = wanted.filter((file) => paths.has(file) || (this.inputsByAgentFile.get(file) ?? []).some((input) => paths.has(input)));
+    for (const file of toReload) await this.loadFile(file, true);
+    // A reload may have pulled in helpers from a directory not watched yet.
+    if (this.watcher && this.watchedDirs().join('\n') !== this.watchedKey) this.watch();
   }
 
   private async loadFile(file: string, reload: boolean): Promise<void> {
@@ -129,6 +136,7 @@ export class AgentRegistry {
       if (previous && previous.name !== name && this.byName.get(previous.name) === previous) this.byName.delete(previous.name);
       this.byFile.set(file, loaded);
       this.byName.set(name, loaded);
+      this.inputsByAgentFile.set(file, bundled.inputs);
       this.maps.add(bundled.scriptName, bundled.code);
       this.report({ agentName: name, file, ok: true, error: null, reload });
     } catch (err) {
@@ -162,13 +170,18 @@ export class AgentRegistry {
     return [...new Set(files)];
   }
 
+  /** The agent folders, plus the folders of every source file the current bundles came from. */
   private watchedDirs(): string[] {
-    return this.entries().map((e) => {
-      try {
-        return statSync(e).isDirectory() ? e : dirname(e);
-      } catch {
-        return dirname(e);
-      }
-    });
+    const dirs = new Set(
+      this.entries().map((e) => {
+        try {
+          return statSync(e).isDirectory() ? e : dirname(e);
+        } catch {
+          return dirname(e);
+        }
+      }),
+    );
+    for (const inputs of this.inputsByAgentFile.values()) for (const input of inputs) dirs.add(dirname(input));
+    return [...dirs].sort();
   }
 }

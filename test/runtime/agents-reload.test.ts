@@ -116,13 +116,20 @@ describe('agent hot reload', () => {
       const old = await live;
       assert.deepEqual(await agentLines(rt, old.sessions[0]!), ['v1 one', 'v1 two'], 'the live session stayed on v1');
 
+      // Editing a helper the agent imports reloads the agent too.
+      const helperReload = waitFor(rt, 'agent_reloaded');
+      ws.write('agents/lib/suffix.ts', "export const suffix = '?';");
+      assert.equal((await helperReload).ok, true);
+      const helped = await rt.startCalls({ agent: 'greeter', tenant: 'acme', say: ['hm'] });
+      assert.deepEqual(await agentLines(rt, helped.sessions[0]!), ['v2 hm?']);
+
       const failed = waitFor(rt, 'agent_reloaded');
       ws.write('agents/greeter.ts', "import { defineAgent } from 'openrtc';\nexport default defineAgent({\n  entry(ctx) {\n    ctx.say(;\n  },\n});\n");
       const bad = await failed;
       assert.equal(bad.ok, false);
       assert.match(bad.error ?? '', /greeter\.ts:4:\d+: /);
       const after = await rt.startCalls({ agent: 'greeter', tenant: 'acme', say: ['still'] });
-      assert.deepEqual(await agentLines(rt, after.sessions[0]!), ['v2 still'], 'the last good code keeps serving');
+      assert.deepEqual(await agentLines(rt, after.sessions[0]!), ['v2 still?'], 'the last good code keeps serving');
       const errors = (await rt.logs({ level: 'error' })).records.map((r) => r.message);
       assert.ok(errors.some((m) => /^\[reload\] \S+greeter\.ts failed: \S+greeter\.ts:4:\d+: /.test(m)), errors.join('\n'));
     } finally {
