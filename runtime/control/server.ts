@@ -125,6 +125,9 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
   });
 
   connection.onRequest(async (method: string, rawParams: unknown) => {
+    const isStream = method === Methods.subscribe || method === Methods.unsubscribe;
+    // hasOwn: a method named "toString" must not reach Object.prototype.
+    if (!isStream && !Object.hasOwn(handlers, method)) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
     try {
       const params = validateParams(method, rawParams);
       if (method === Methods.subscribe) {
@@ -139,7 +142,6 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
         return null;
       }
       const handler = handlers[method as keyof typeof handlers];
-      if (!handler) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
       return (await handler(options.api, params)) ?? null;
     } catch (error) {
       return toResponseError(method, error);

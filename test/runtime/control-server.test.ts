@@ -118,7 +118,10 @@ describe('control server', () => {
 
   it('unknown methods get MethodNotFound', async () => {
     const c = await client(path);
-    await assert.rejects((c as unknown as { request(m: string): Promise<unknown> }).request('launchMissiles'), (e: unknown) => e instanceof ControlError && e.code === -32601);
+    const raw = c as unknown as { request(m: string, p?: unknown): Promise<unknown> };
+    for (const [method, params] of [['launchMissiles', undefined], ['toString', undefined], ['constructor', { x: 1 }]] as const) {
+      await assert.rejects(params ? raw.request(method, params) : raw.request(method), (e: unknown) => e instanceof ControlError && e.code === -32601 && e.message.includes(`unknown method '${method}'`));
+    }
     c.close();
   });
 
