@@ -19,17 +19,19 @@ export class WorkspaceAnalysis {
     this.rules = new RuleBook(catalogue);
   }
 
-  /** Stores a file's summary and returns the other files whose findings may have changed. */
-  update(summary: FileSummary): Set<string> {
+  /** Stores a file's summary (cheap: what depends on it is worked out only when asked). */
+  update(summary: FileSummary): void {
     this.index.set(summary);
-    return this.index.dependentsOf(summary.path);
   }
 
-  /** Forgets a file and returns the files that imported it. */
-  remove(path: string): Set<string> {
-    const dependents = this.index.dependentsOf(path);
+  /** Forgets a file; ask dependentsOf first if its importers need re-diagnosing. */
+  remove(path: string): void {
     this.index.delete(path);
-    return dependents;
+  }
+
+  /** The other files whose findings may change when `path` changes: its importers, transitively. */
+  dependentsOf(path: string): Set<string> {
+    return this.index.dependentsOf(path);
   }
 
   findings(path: string): Finding[] {

@@ -1,7 +1,8 @@
 // The workspace index: one FileSummary per file, import resolution between them, and the
 // reverse import graph (who must be re-diagnosed when a file changes). Resolution results
 // are cached per file and dropped when the set of files changes, since a new file can make
-// a previously dangling import resolve.
+// a previously dangling import resolve. The reverse graph is updated in place when a known
+// file changes (the editing path) and rebuilt lazily, once, after files come or go.
 import type { FileSummary, FunctionSummary } from '../analysis/summary';
 import { resolveModule } from './resolve';
 
@@ -15,7 +16,8 @@ export class WorkspaceIndex {
   private readonly functionsById = new WeakMap<FileSummary, Map<string, FunctionSummary>>();
   /** importing file → specifier → resolved path (null: not a workspace file). */
   private readonly resolutions = new Map<string, Map<string, string | null>>();
-  private importers: Map<string, Set<string>> | null = null;
+  /** Reverse import graph (target → importers), with each file's own targets to undo them. */
+  private graph: { importers: Map<string, Set<string>>; targets: Map<string, Set<string>> } | null = null;
   /** Bumped on every change; derived analyses compare it to know when to rebuild. */
   private revision = 0;
 
@@ -33,16 +35,20 @@ export class WorkspaceIndex {
   set(summary: FileSummary): void {
     const isNew = !this.files.has(summary.path);
     this.files.set(summary.path, summary);
-    if (isNew) this.resolutions.clear();
-    else this.resolutions.delete(summary.path);
-    this.importers = null;
     this.revision++;
+    if (isNew) {
+      this.resolutions.clear();
+      this.graph = null;
+      return;
+    }
+    this.resolutions.delete(summary.path);
+    if (this.graph !== null) this.linkImports(this.graph, summary);
   }
 
   delete(path: string): boolean {
     if (!this.files.delete(path)) return false;
     this.resolutions.clear();
-    this.importers = null;
+    this.graph = null;
     this.revision++;
     return true;
   }
@@ -102,7 +108,7 @@ export class WorkspaceIndex {
 
   /** Files whose findings can change when `path` changes: its importers, transitively (not itself). */
   dependentsOf(path: string): Set<string> {
-    const importers = this.importerGraph();
+    const importers = this.importerGraph().importers;
     const out = new Set<string>();
     const stack = [path];
     while (stack.length > 0) {
@@ -117,22 +123,31 @@ export class WorkspaceIndex {
     return out;
   }
 
-  private importerGraph(): Map<string, Set<string>> {
-    if (this.importers !== null) return this.importers;
-    const graph = new Map<string, Set<string>>();
-    for (const summary of this.files.values()) {
-      for (const fn of summary.functions) {
-        for (const call of fn.calls) {
-          if (call.callee.kind !== 'import') continue;
-          const target = this.resolveFile(summary.path, call.callee.module);
-          if (target === null || target === summary.path) continue;
-          let set = graph.get(target);
-          if (set === undefined) graph.set(target, (set = new Set()));
-          set.add(summary.path);
-        }
+  private importerGraph(): NonNullable<WorkspaceIndex['graph']> {
+    if (this.graph === null) {
+      const graph = { importers: new Map<string, Set<string>>(), targets: new Map<string, Set<string>>() };
+      for (const summary of this.files.values()) this.linkImports(graph, summary);
+      this.graph = graph;
+    }
+    return this.graph;
+  }
+
+  /** Replaces one file's edges in the reverse graph with those of its current summary. */
+  private linkImports(graph: NonNullable<WorkspaceIndex['graph']>, summary: FileSummary): void {
+    for (const old of graph.targets.get(summary.path) ?? []) graph.importers.get(old)?.delete(summary.path);
+    const targets = new Set<string>();
+    for (const fn of summary.functions) {
+      for (const call of fn.calls) {
+        if (call.callee.kind !== 'import') continue;
+        const target = this.resolveFile(summary.path, call.callee.module);
+        if (target !== null && target !== summary.path) targets.add(target);
       }
     }
-    this.importers = graph;
-    return graph;
+    graph.targets.set(summary.path, targets);
+    for (const target of targets) {
+      let set = graph.importers.get(target);
+      if (set === undefined) graph.importers.set(target, (set = new Set()));
+      set.add(summary.path);
+    }
   }
 }

@@ -49,10 +49,9 @@ export class AnalysedFiles {
     return this.state.get(path)?.truncation ?? null;
   }
 
-  /** Analyses `text` and returns the other files whose findings may have changed. */
-  analyseText(path: string, text: string, version: number | null): Set<string> {
+  analyseText(path: string, text: string, version: number | null): void {
     const language = languageOfPath(path);
-    if (language === null) return new Set();
+    if (language === null) return;
     const { bounded, truncation } = this.bound(text);
     let summary: FileSummary;
     try {
@@ -63,26 +62,27 @@ export class AnalysedFiles {
       summary = { path, language, functions: [], exports: {}, suppressions: [], parseErrors: 1 };
     }
     this.state.set(path, { version, truncation });
-    return this.analysis.update(summary);
+    this.analysis.update(summary);
   }
 
   /** Reads and analyses a file from disk; a missing or unreadable file is forgotten. */
-  async analyseFromDisk(path: string): Promise<Set<string>> {
+  async analyseFromDisk(path: string): Promise<void> {
     try {
       const stat = await fs.stat(path);
       if (!stat.isFile() || stat.size > maxDiskBytes) {
         if (stat.size > maxDiskBytes) this.log(`skipped ${path}: ${stat.size} bytes is over the ${maxDiskBytes}-byte read limit`);
-        return this.forget(path);
+        this.forget(path);
+        return;
       }
-      return this.analyseText(path, await fs.readFile(path, 'utf8'), null);
+      this.analyseText(path, await fs.readFile(path, 'utf8'), null);
     } catch {
-      return this.forget(path);
+      this.forget(path);
     }
   }
 
-  forget(path: string): Set<string> {
+  forget(path: string): void {
     this.state.delete(path);
-    return this.analysis.index.has(path) ? this.analysis.remove(path) : new Set();
+    this.analysis.remove(path);
   }
 
   paths(): string[] {

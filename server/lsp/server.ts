@@ -97,11 +97,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     frontEndsReady = true;
   }
 
-  /** Brings a file's summary up to date with its open document (or keeps the disk version). */
+  /** Brings a file's summary up to date with its open document; returns the files that depend on it if it changed. */
   function ensureCurrent(filePath: string, uri: string): Set<string> {
     const doc = documents.get(uri);
     if (doc === undefined || files.isCurrent(filePath, doc.version)) return new Set();
-    return files.analyseText(filePath, doc.getText(), doc.version);
+    files.analyseText(filePath, doc.getText(), doc.version);
+    return analysis.dependentsOf(filePath);
   }
 
   function diagnosticsOf(filePath: string): Diagnostic[] {
@@ -215,10 +216,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const filePath = pathOfUri(change.uri);
         if (filePath === null || languageOfPath(filePath) === null) continue;
         if (documents.get(change.uri) !== undefined) continue; // the open buffer is the truth
-        const dependents =
-          change.type === FileChangeType.Deleted ? files.forget(filePath) : await files.analyseFromDisk(filePath);
+        if (change.type === FileChangeType.Deleted) {
+          for (const d of analysis.dependentsOf(filePath)) affected.add(d);
+          files.forget(filePath);
+        } else {
+          await files.analyseFromDisk(filePath);
+          for (const d of analysis.dependentsOf(filePath)) affected.add(d);
+        }
         affected.add(filePath);
-        for (const d of dependents) affected.add(d);
       }
       if (affected.size > 0) announce(affected);
     }),
@@ -249,7 +254,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     guard('didClose', undefined, async (event) => {
       const filePath = pathOfUri(event.document.uri);
       if (filePath === null || languageOfPath(filePath) === null) return;
-      announce([filePath, ...(await files.analyseFromDisk(filePath))]);
+      await files.analyseFromDisk(filePath);
+      announce([filePath, ...analysis.dependentsOf(filePath)]);
     }),
   );
 

@@ -43,9 +43,13 @@ test('dependents: importers transitively; a new file makes a dangling import res
   a.update(file('/ws/top.py', 'python', [fn('entry', 1, [imported(2, '.mid', 'go')], { isAsync: true })]));
   a.update(file('/ws/other.py', 'python', []));
   assert.deepEqual(a.findings('/ws/top.py'), []);
-  const affected = a.update(leaf);
-  assert.deepEqual([...affected].sort(), ['/ws/mid.py', '/ws/top.py']);
+  a.update(leaf);
+  assert.deepEqual([...a.dependentsOf('/ws/leaf.py')].sort(), ['/ws/mid.py', '/ws/top.py']);
   assert.deepEqual(a.findings('/ws/top.py').map((f) => f.chainText), ['entry → go() → slow() → time.sleep']);
-  assert.deepEqual([...a.remove('/ws/leaf.py')].sort(), ['/ws/mid.py', '/ws/top.py']);
+  a.update(file('/ws/mid.py', 'python', [fn('go', 1, [])], { exports: { go: 'go' } }));
+  assert.deepEqual([...a.dependentsOf('/ws/leaf.py')], [], 'an edit that drops the import drops the edge');
+  a.update(file('/ws/mid.py', 'python', [fn('go', 1, [imported(2, 'leaf', 'slow')])], { exports: { go: 'go' } }));
+  assert.deepEqual([...a.dependentsOf('/ws/leaf.py')].sort(), ['/ws/mid.py', '/ws/top.py']);
+  a.remove('/ws/leaf.py');
   assert.deepEqual(a.findings('/ws/top.py'), []);
 });

@@ -162,6 +162,16 @@ export class TestClient {
     });
   }
 
+  /** Replaces one line's text with an incremental change, as an editor sends a keystroke. */
+  async replaceLine(file: string, line: number, oldLength: number, text: string): Promise<void> {
+    const version = (this.versions.get(file) ?? 1) + 1;
+    this.versions.set(file, version);
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: oldLength } }, text }],
+    });
+  }
+
   async pull(file: string): Promise<Diagnostic[]> {
     const report: { kind: string; items?: Diagnostic[] } = await this.connection.sendRequest('textDocument/diagnostic', {
       textDocument: { uri: uriOf(file) },
@@ -176,6 +186,11 @@ export class TestClient {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the full line)
     return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  }
+
+  /** On-CPU time of the server's main thread in ms, nanosecond resolution (Linux /proc schedstat). */
+  serverMainThreadCpuMs(): number {
+    return Number(readFileSync(`/proc/${this.child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   }
 
   async stop(): Promise<void> {
