@@ -14,7 +14,7 @@ import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName } from './function-ids';
-import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
+import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isProcessExitListener, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
 import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, rangeOf, unwrapExpression } from './source-text';
 import { findSuppressions } from './suppressions';
 
@@ -329,16 +329,25 @@ export class FileAnalyzer {
     const callee = unwrapExpression(call.expression);
     if (isFunctionValue(callee)) this.roles.set(callee, { kind: 'inline' });
     const target = this.resolve(call.expression);
-    const scheduled = scheduledArguments(call, target);
-    for (const { argument, kind } of scheduled) this.assignRole(argument, { kind: 'root', root: kind });
+    this.assignArgumentRoles(call, target);
+    if (target !== undefined) this.classifyCall(call, target);
+  }
+
+  /** Who runs the functions handed to this call: the loop later, a worker, start-up, or the callee now. */
+  private assignArgumentRoles(call: ts.CallExpression, target: Target | undefined): void {
+    if (isProcessExitListener(call, target) || isPoolOffload(target)) {
+      for (const argument of call.arguments) this.assignRole(argument, { kind: 'off-loop' });
+      return;
+    }
     if (isDefineAgent(target)) {
       const parts = agentParts(call);
       if (parts.entry !== undefined) this.assignRole(parts.entry, { kind: 'root', root: 'entry' });
       if (parts.prewarm !== undefined) this.assignRole(parts.prewarm, { kind: 'off-loop' });
-    } else if (isPoolOffload(target)) {
-      for (const argument of call.arguments) this.assignRole(argument, { kind: 'off-loop' });
-    } else if (scheduled.length === 0 && !leavesArgumentsUncalled(call, target)) this.passedToCall(call.arguments);
-    if (target !== undefined) this.classifyCall(call, target);
+      return;
+    }
+    const scheduled = scheduledArguments(call, target);
+    for (const { argument, kind } of scheduled) this.assignRole(argument, { kind: 'root', root: kind });
+    if (scheduled.length === 0 && !leavesArgumentsUncalled(call, target)) this.passedToCall(call.arguments);
   }
 
   private classifyCall(call: ts.CallExpression, target: Target): void {

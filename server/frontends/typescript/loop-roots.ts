@@ -41,6 +41,15 @@ export function leavesArgumentsUncalled(call: ts.CallExpression, target: Target 
   return ts.isPropertyAccessExpression(call.expression) && keepsFunctionUncalled.has(call.expression.name.text);
 }
 
+/**
+ * `process.on('exit', fn)`: Node runs exit listeners after the loop has stopped, and they
+ * must be synchronous, so a sync write there is the right thing, not a stall.
+ */
+export function isProcessExitListener(call: ts.CallExpression, target: Target | undefined): boolean {
+  if (target?.kind !== 'api' || !target.api.startsWith('process.')) return false;
+  return listenerMethods.has(target.api.slice('process.'.length)) && literalText(call.arguments[0]) === 'exit';
+}
+
 export interface ScheduledArgument {
   argument: ts.Expression;
   kind: LoopRootKind;
