@@ -7,7 +7,8 @@ import { ObservedBlocks, observedMessage } from '../model/observed-blocks';
 
 export function createObservedDiagnostics(controller: Controller): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('openrtc-observed');
-  const blocks = new ObservedBlocks();
+  // Only lines in the workspace (agent code), never the runtime's own bundle.
+  const blocks = new ObservedBlocks((file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined);
   const enabled = (): boolean => vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('observedBlocking', true);
   const show = (file: string): void => {
     const uri = vscode.Uri.file(file);

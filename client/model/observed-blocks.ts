@@ -17,10 +17,16 @@ export interface ObservedBlock {
 export class ObservedBlocks {
   private readonly byLine = new Map<string, ObservedBlock>();
 
-  /** Returns the file whose blocks changed, or null when the event carries no source. */
+  /**
+   * @param isUserFile which frames are the user's code: the top frame can be inside the runtime's
+   *   own bundle (a block during agent loading), which is no line the user can fix.
+   */
+  constructor(private readonly isUserFile: (file: string) => boolean = () => true) {}
+
+  /** Returns the file whose blocks changed, or null when the event carries no user source. */
   add(event: RuntimeEvent): string | null {
     if (event.type !== 'slow_session') return null;
-    const frame = event.frames[0];
+    const frame = event.frames.find((f) => this.isUserFile(f.file));
     if (!frame || !frame.file || frame.line < 1) return null;
     const key = `${frame.file}:${frame.line}`;
     const seen = this.byLine.get(key);

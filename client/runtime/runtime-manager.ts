@@ -1,5 +1,5 @@
 // Start/stop/restart the bundled runtime for the workspace, and attach to other sockets.
-import { existsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
@@ -38,6 +38,7 @@ export class RuntimeManager implements vscode.Disposable {
     const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', '');
     const node = chooseNode(configured, process.env.PATH, process.execPath);
     const socketPath = bundledSocketPath(workspace);
+    this.ensureEsbuildExecutable();
     this.output.appendLine(`starting the runtime: ${node.describe} dist/cli.js run ${workspace} --socket ${socketPath}`);
     this.stopping = false;
     this.process = new RuntimeProcess({
@@ -59,6 +60,21 @@ export class RuntimeManager implements vscode.Disposable {
     const connection = this.controller.watch(socketPath, `${workspace.split('/').pop() ?? 'runtime'} (bundled)`, 'bundled');
     connection.reconnectNow();
     return socketPath;
+  }
+
+  /**
+   * The runtime transpiles agents with the esbuild binary shipped in dist/bin; a .vsix (a zip)
+   * does not always keep the executable bit, so restore it once.
+   */
+  private ensureEsbuildExecutable(): void {
+    const binary = join(this.extensionPath, 'dist', 'bin', 'esbuild');
+    if (!existsSync(binary)) return;
+    try {
+      accessSync(binary, constants.X_OK);
+    } catch {
+      chmodSync(binary, 0o755);
+      this.output.appendLine(`made ${binary} executable (the package lost its mode)`);
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,34 +1,99 @@
 // The UI test's steps, in order; each throws on failure. Selectors are the workbench's own
-// (checked on code-server 4.100.3).
+// (checked on code-server 4.100.3). The runtime starts by itself (openrtc.runtime.autoStart).
+
+const QUICK_INPUT = '.quick-input-widget';
+const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
 
 async function palette(page, command) {
-  await page.click('.monaco-workbench .part.editor');
+  await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator(`${QUICK_INPUT} input`);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
+  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: command }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
+async function answer(page, title, text) {
+  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
+  const input = page.locator(`${QUICK_INPUT} input`);
+  if (text !== undefined) await input.fill(text);
+  await page.waitForTimeout(150); // the list filters on input
+  await page.keyboard.press('Enter');
+}
+
+async function testCalls(page, tenant, agent, count) {
+  await palette(page, 'OpenRTC: Start Test Call(s)…');
+  await answer(page, 'Start test calls: tenant', tenant);
+  await answer(page, `Test calls for ${tenant}: agent`, agent);
+  await answer(page, `Test calls for ${tenant}: caller turns`);
+  await answer(page, `Test calls for ${tenant}: how many`, String(count));
+  await treeRow(page, tenant).waitFor({ timeout: 30_000 });
 }
 
 export const UI_CHECKS = [
   {
-    name: 'the OpenRTC view opens from the activity bar',
+    name: 'the OpenRTC view opens from the activity bar and shows the running runtime',
     async run({ page, shot }) {
-      const entry = page.locator('.activitybar [aria-label^="OpenRTC"]');
-      await entry.waitFor({ timeout: 20_000 });
+      const entry = page.locator('.activitybar [aria-label^="OpenRTC"]').first();
+      await entry.waitFor({ timeout: 30_000 });
       await entry.click();
-      await page.locator('.pane-header', { hasText: 'Workers' }).waitFor({ timeout: 10_000 });
+      await page.locator('.part.sidebar .title-label', { hasText: 'Workers' }).first().waitFor({ timeout: 10_000 });
+      await treeRow(page, '(bundled)').waitFor({ timeout: 45_000 });
+      await page.locator('.pane-body .monaco-list-row', { hasText: 'sessions · lag p99' }).first().waitFor({ timeout: 45_000 });
       await shot('01-openrtc-view');
     },
   },
   {
-    name: 'the Problems panel opens',
+    name: 'test calls from the palette: a healthy tenant and a failing one whose breaker opens',
     async run({ page, shot }) {
+      await testCalls(page, 'acme', 'reception', 2);
+      await testCalls(page, 'globex', 'flaky', 4);
+      await treeRow(page, 'acme').waitFor({ timeout: 20_000 });
+      await page.locator('.pane-body .monaco-list-row', { hasText: 'open · retry in' }).first().waitFor({ timeout: 20_000 });
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(400);
+      await shot('02-tree-breaker-open');
+    },
+  },
+  {
+    name: 'the Tenant Incident runbook runs from the palette to its escalate step',
+    async run({ page, shot }) {
+      await palette(page, 'OpenRTC: Runbook: Tenant Incident');
+      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '1/5' }).waitFor({ timeout: 20_000 });
+      await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: 'globex' }).first().waitFor({ timeout: 5_000 });
+      await shot('03-runbook-identify');
+      await answer(page, '1/5'); // globex ranks first: its breaker is open
+      await answer(page, '2/5 · Recognise the failure mode of globex');
+      await answer(page, '3/5 · Confirm the blast radius');
+      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '4/5 · Act on globex' }).waitFor({ timeout: 20_000 });
+      await shot('04-runbook-act');
+      await answer(page, '4/5'); // the recommended action first: tune the breaker
+      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '5/5 · Escalate' }).waitFor({ timeout: 20_000 });
+      await shot('05-runbook-escalate');
+      await answer(page, '5/5');
+      await page.locator('.monaco-editor .view-lines', { hasText: 'OpenRTC escalation bundle' }).first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(800); // the toast slides in
+      await shot('06-escalation-bundle');
+    },
+  },
+  {
+    name: 'the Problems panel lists the blocking call in the workspace',
+    async run({ page, shot }) {
+      await page.keyboard.press('Escape');
+      await palette(page, 'View: Show Explorer');
+      const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+      await row('src').click();
+      await page.mouse.move(900, 500); // let the folder's hover tooltip go away
+      await page.waitForTimeout(400);
+      await row('reader.ts').click();
+      await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
       await palette(page, 'View: Focus Problems');
-      await page.locator('.markers-panel').waitFor({ timeout: 10_000 });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
-      await shot('05-problems');
+      await shot('07-problems');
     },
   },
 ];

@@ -37,6 +37,9 @@ export async function runUiTest({ root, workspace, vsix, screenshots }) {
         failed += 1;
         console.log(`  ✗ ${check.name}: ${err.message.split('\n')[0]}`);
         await ctx.shot(`failed-${check.name.replace(/\W+/g, '-')}`).catch(() => {});
+        // What the extension said (errors arrive as notifications), for the log.
+        const messages = await page.locator('.notification-list-item-message').allTextContents().catch(() => []);
+        for (const m of messages) console.log(`    notification: ${m}`);
         break; // later checks build on earlier ones
       }
     }
