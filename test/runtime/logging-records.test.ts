@@ -29,7 +29,18 @@ describe('scoped JSONL records', () => {
     try {
       const a = await rt.startCalls({ agent: 'talker', tenant: 'acme', count: 3, concurrency: 3 });
       const b = await rt.startCalls({ agent: 'talker', tenant: 'beta', metadata: { explode: true } });
-      console.log('outside any session: reaches the terminal, not the log');
+      const written: string[] = [];
+      const realWrite = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        console.log('outside any session: reaches the terminal, not the log');
+      } finally {
+        process.stdout.write = realWrite;
+      }
+      assert.ok(written.join('').includes('outside any session: reaches the terminal'), 'console outside a session still prints');
       assert.equal(b.failed, 1);
 
       const all = (await rt.logs({ limit: 10_000 })).records;
