@@ -1,11 +1,11 @@
 import { defineAgent } from 'openrtc';
 
 // DELIBERATELY BAD: a synchronous "legacy calendar client". It busy-waits on the clock,
-// holding the shared event loop for ~300 ms per caller turn; every other tenant's calls
+// holding the shared event loop for ~500 ms per caller turn; every other tenant's calls
 // stutter meanwhile. The runtime marks these sessions slow and names the line below; the
 // language server flags it before it ships. The fix is an async client (await a promise).
 function lookUpCalendarSync(request: string): string {
-  const until = Date.now() + 300;
+  const until = Date.now() + 500;
   while (Date.now() < until) {
     // busy-wait: this is the loop block
   }
