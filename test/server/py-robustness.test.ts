@@ -86,6 +86,23 @@ describe('python front end robustness', () => {
     assert.ok(withErrors > CASES / 4, `mutations should mostly break the syntax (${withErrors}/${CASES})`);
   });
 
+  it('re-analysing a file after each edit gives what a fresh parse gives (incremental trees)', () => {
+    const next = random(0x5eed);
+    const strip = (summary: FileSummary): string => JSON.stringify({ ...summary, path: '' });
+    for (const [n, source] of corpus.entries()) {
+      let text = source;
+      analyzePythonStrict('/edited.py', text, { moduleLevelIsLoop: false });
+      for (let step = 0; step < 6; step++) {
+        // Small edits like typing (insert or delete a few characters), sometimes a bigger mutation.
+        const at = Math.floor(next() * (text.length + 1));
+        text = step === 5 ? mutate(text, next) : next() < 0.5 ? text.slice(0, at) + SNIPPETS[step % SNIPPETS.length] + text.slice(at) : text.slice(0, at) + text.slice(at + 3);
+        const incremental = analyzePythonStrict('/edited.py', text, { moduleLevelIsLoop: false });
+        const fresh = analyzePythonStrict(`/fresh/${n}-${step}.py`, text, { moduleLevelIsLoop: false });
+        assert.equal(strip(incremental), strip(fresh), `fixture ${n}, edit ${step}`);
+      }
+    }
+  });
+
   it('stays bounded on pathological nesting and odd text', () => {
     for (const text of ['('.repeat(20000), `x = ${'['.repeat(5000)}${']'.repeat(5000)}`, 'def f():\n' + '    if x:\n'.repeat(3000), '\r\n\r\n', '', '\uFEFFimport time', 'async def', 'lambda'.repeat(3000)]) {
       const started = performance.now();

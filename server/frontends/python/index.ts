@@ -10,6 +10,7 @@ import { pythonParser } from './parser';
 import { Resolver } from './resolve';
 import { collectScopes, type FileScopes } from './scopes';
 import { collectSuppressions, mayHoldSuppressions } from './suppressions';
+import { TreeCache } from './incremental';
 
 export { initPython, nodeModulesWasmLocation, type PythonWasmLocation } from './parser';
 
@@ -20,6 +21,9 @@ export interface PythonFrontEndOptions extends FrontEndOptions {
 
 /** Text past this many characters is not analysed (bounded work on huge or generated files). */
 export const MAX_ANALYZED_CHARS = 4_000_000;
+
+/** Last tree per file, so re-analysis after an edit re-parses only the changed region. */
+const trees = new TreeCache();
 
 const ORIGIN = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -40,28 +44,24 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
   const truncated = text.length > MAX_ANALYZED_CHARS;
   const source = truncated ? text.slice(0, text.lastIndexOf('\n', MAX_ANALYZED_CHARS) + 1) : text;
   // tree-sitter reads a NUL as the end of input; a space keeps every offset where it was.
-  const tree = pythonParser().parse(source.includes('\0') ? source.replaceAll('\0', ' ') : source);
+  const tree = trees.parse(pythonParser(), path, source.includes('\0') ? source.replaceAll('\0', ' ') : source);
   if (!tree) throw new Error('python front end: parser returned no tree');
-  try {
-    const root = tree.rootNode;
-    const file = collectScopes(root, ORIGIN, mayHoldSuppressions(source));
-    const resolver = new Resolver(file);
-    new CallPass({ root, text: source, file, resolver }).run();
-    for (const fn of file.functions) if (fn.isAsync && fn.loopRoot === null) fn.loopRoot = 'async';
-    if (options.moduleLevelIsLoop) file.module.loopRoot = 'module';
-    return {
-      path,
-      language: 'python',
-      functions: file.functions.map(
-        (f): FunctionSummary => ({ id: f.id, name: f.name, range: f.range, loopRoot: f.loopRoot, isAsync: f.isAsync, calls: f.calls }),
-      ),
-      exports: moduleExports(file),
-      suppressions: collectSuppressions(file.comments, source, options.honourNoqa ?? true),
-      parseErrors: file.parseErrors + (truncated ? 1 : 0) + (root.hasError && file.parseErrors === 0 ? 1 : 0),
-    };
-  } finally {
-    tree.delete();
-  }
+  const root = tree.rootNode;
+  const file = collectScopes(root, ORIGIN, mayHoldSuppressions(source));
+  const resolver = new Resolver(file);
+  new CallPass({ root, text: source, file, resolver }).run();
+  for (const fn of file.functions) if (fn.isAsync && fn.loopRoot === null) fn.loopRoot = 'async';
+  if (options.moduleLevelIsLoop) file.module.loopRoot = 'module';
+  return {
+    path,
+    language: 'python',
+    functions: file.functions.map(
+      (f): FunctionSummary => ({ id: f.id, name: f.name, range: f.range, loopRoot: f.loopRoot, isAsync: f.isAsync, calls: f.calls }),
+    ),
+    exports: moduleExports(file),
+    suppressions: collectSuppressions(file.comments, source, options.honourNoqa ?? true),
+    parseErrors: file.parseErrors + (truncated ? 1 : 0) + (root.hasError && file.parseErrors === 0 ? 1 : 0),
+  };
 }
 
 /** Top-level defs, methods of top-level classes as `Class.method`, and `Class` → its `__init__`. */
