@@ -108,7 +108,7 @@ export class FileAnalyzer {
     // Pushed before it is filled, so later declarations resolve against earlier ones (`new Piscina`).
     const moduleScope = new Map<string, Binding>();
     this.scopes.push(moduleScope);
-    this.declarations.statements(this.file.statements, moduleScope);
+    this.declarations.functionBody(this.file.statements, moduleScope);
     this.promiseApi = promiseApiNames(moduleScope);
     for (const statement of this.file.statements) this.visit(statement);
     const exports = new ExportCollector(this.ids, moduleScope);
@@ -221,7 +221,7 @@ export class FileAnalyzer {
     if (ts.isFunctionExpression(node) && node.name !== undefined) scope.set(node.name.text, { kind: 'function', id: this.ids.idOf(node) });
     const body = node.body;
     this.scopes.push(scope);
-    if (body !== undefined && ts.isBlock(body)) this.declarations.statements(body.statements, scope);
+    if (body !== undefined && ts.isBlock(body)) this.declarations.functionBody(body.statements, scope);
     for (const parameter of node.parameters) this.visitUnder(node, parameter);
     if (body !== undefined && ts.isBlock(body)) {
       setParent(body, node);

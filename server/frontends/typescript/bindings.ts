@@ -1,8 +1,8 @@
 // What a name means at a point in the file, without a type checker: imports, `require`s and
 // `await import()`s, local functions, local const objects and classes (for `obj.m()`,
 // `Class.m()`), and everything else as an opaque local that shadows outer meanings.
-// Declarations are collected per scope when the walker enters it, so hoisted functions resolve
-// before their text. Known gap: a `var` declared inside a nested block is only seen in that block.
+// Declarations are collected per scope when the walker enters it, so hoisted functions (and
+// `var`s from nested blocks) resolve before their text.
 import ts = require('typescript');
 import { hasModifier, isFunctionValue, isNamedByApi, literalText, unwrapExpression } from './source-text';
 import type { FunctionIds } from './function-ids';
@@ -116,6 +116,28 @@ export function objectMethods(object: ts.ObjectLiteralExpression, ids: FunctionI
   return methodTable(object.properties, ids, undefined);
 }
 
+/** Statements nested in `statement`'s blocks (if/loop/try/switch/label bodies), not in functions. */
+function forEachNestedStatement(statement: ts.Statement, visit: (nested: ts.Statement) => void): void {
+  const into = (child: ts.Statement | undefined): void => {
+    if (child === undefined) return;
+    visit(child);
+    forEachNestedStatement(child, visit);
+  };
+  if (ts.isBlock(statement)) statement.statements.forEach(into);
+  else if (ts.isIfStatement(statement)) {
+    into(statement.thenStatement);
+    into(statement.elseStatement);
+  } else if (ts.isIterationStatement(statement, false)) into(statement.statement);
+  else if (ts.isLabeledStatement(statement)) into(statement.statement);
+  else if (ts.isTryStatement(statement)) {
+    into(statement.tryBlock);
+    into(statement.catchClause?.block);
+    into(statement.finallyBlock);
+  } else if (ts.isSwitchStatement(statement)) {
+    for (const clause of statement.caseBlock.clauses) clause.statements.forEach(into);
+  }
+}
+
 function addPatternNames(name: ts.BindingName, scope: Map<string, Binding>): void {
   if (ts.isIdentifier(name)) {
     scope.set(name.text, { kind: 'opaque' });
@@ -137,6 +159,22 @@ export class DeclarationCollector {
   /** Adds the bindings these statements declare (hoisted function declarations included) to `scope`. */
   statements(statements: readonly ts.Statement[], scope: Map<string, Binding>): void {
     for (const statement of statements) this.statement(statement, scope);
+  }
+
+  /**
+   * A function's (or the module's) own statements, plus the `var`s declared in blocks nested in
+   * them: `var` belongs to the whole function, so it shadows outer names everywhere in it.
+   */
+  functionBody(statements: readonly ts.Statement[], scope: Map<string, Binding>): void {
+    for (const statement of statements) forEachNestedStatement(statement, (nested) => this.hoistedVar(nested, scope));
+    this.statements(statements, scope);
+  }
+
+  private hoistedVar(statement: ts.Statement, scope: Map<string, Binding>): void {
+    if (!ts.isVariableStatement(statement)) return;
+    const list = statement.declarationList;
+    if ((list.flags & ts.NodeFlags.BlockScoped) !== 0) return;
+    for (const declaration of list.declarations) this.variable(declaration, false, scope);
   }
 
   parameters(parameters: readonly ts.ParameterDeclaration[], scope: Map<string, Binding>): void {
