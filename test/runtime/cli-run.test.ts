@@ -7,7 +7,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
+import type { RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
+import { connectControl } from '../../protocol/connect.js';
 import { BuiltCli, exitOf } from './cli-helpers.js';
 
 const cli = new BuiltCli('run');
@@ -128,6 +129,23 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     const flaky = byTenant.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenant: string; message: string });
     assert.ok(flaky.some((r) => r.message === 'about to fail'));
     assert.ok(flaky.every((r) => r.tenant === 'flaky'));
+  });
+
+  it('subscribe streams the real runtime\'s events, filtered by type', async () => {
+    const c = await connectControl(sock);
+    assert.equal(c.kind, 'openrtc');
+    if (c.kind !== 'openrtc') return;
+    assert.ok(c.client.hello.capabilities.includes('subscribe'));
+    const events: RuntimeEvent[] = [];
+    await c.client.subscribe({ types: ['session_started', 'session_ended'] }, (e) => events.push(e));
+    const r = await ctl(['call', 'echo', '--tenant', 'events', '--say', 'hi', '--json']);
+    const [session] = (JSON.parse(r.stdout) as StartCallsResult).sessions;
+    const deadline = Date.now() + 5000;
+    while (!events.some((e) => e.type === 'session_ended') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    c.client.close();
+    const mine = events.filter((e) => 'session_id' in e && e.session_id === session);
+    assert.deepEqual(mine.map((e) => e.type), ['session_started', 'session_ended']);
+    assert.ok(events.every((e) => e.type === 'session_started' || e.type === 'session_ended'));
   });
 
   it('SIGTERM drains, exits 0 and removes the socket', async () => {
