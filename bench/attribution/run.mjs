@@ -46,6 +46,6 @@ for (const res of results) {
   }
   if (res.overhead) {
     const o = res.overhead;
-    console.log(`throughput, 50 sessions "frames" workload, ops per process CPU-second: monitor off ${o.ops_per_cpu_s_off}, on ${o.ops_per_cpu_s_on} → on/off ${o.on_over_off} (overhead ${o.overhead_pct} %)`);
+    console.log(`throughput, 50 sessions "frames" workload, ops per process CPU-second, off/on run side by side: ${o.pairs_off_on.map(([a, b]) => `${a}/${b}`).join(', ')} → median on/off ${o.on_over_off} (overhead ${o.overhead_pct} %)`);
   }
 }

@@ -1,6 +1,7 @@
 // One Node version's measurements for bench/attribution (run.mjs runs it on each Node and prints
 // the table). Prints one JSON object on stdout. Real parts: the watchdog worker, the inspector,
 // an esbuild bundle with an inline source map, AsyncLocalStorage sessions.
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { LoopAttribution } from '../../runtime/attribution/loop-attribution';
 import type { BlockReport } from '../../runtime/attribution/block-matcher';
@@ -164,22 +165,43 @@ async function framesOps(ms: number): Promise<number> {
   return ops / ((cpu.user + cpu.system) / 1e6);
 }
 
-/** 4. Throughput (ops per process CPU-second, the worker's CPU included) with the monitor on vs off. */
+/** One side of the A/B throughput run, in its own process: ops per process CPU-second. */
+async function framesSide(monitor: boolean): Promise<number> {
+  const run = () => framesOps(3000);
+  await framesOps(300); // warm-up
+  return monitor ? withEngine({ thresholdMs: THRESHOLD }, run) : run();
+}
+
+/**
+ * 4. Throughput with the monitor on vs off. The two sides run at the same time in two processes,
+ * so a shared, noisy host slows both alike; rounds swap start order; the median ratio is kept.
+ * Ops are per process CPU-second, so the watchdog thread's own CPU counts against "on".
+ */
 async function overhead() {
-  const off: number[] = [];
-  const on: number[] = [];
-  await framesOps(500); // warm-up
-  // Alternating short runs, medians: the host is shared, so drift hits both sides alike.
-  for (let i = 0; i < 9; i++) {
-    off.push(await framesOps(800));
-    on.push(await withEngine({ thresholdMs: THRESHOLD }, () => framesOps(800)));
+  const side = (mode: string) =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', __filename, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => (code === 0 ? resolve(Number(JSON.parse(out.trim().split('\n').pop() ?? '{}').ops_per_cpu_s)) : reject(new Error(`${mode} exited ${code}`))));
+    });
+  const ratios: number[] = [];
+  const pairs: [number, number][] = [];
+  for (let round = 0; round < 4; round++) {
+    const [off, on] = round % 2 === 0 ? await Promise.all([side('frames-off'), side('frames-on')]) : (await Promise.all([side('frames-on'), side('frames-off')])).reverse();
+    pairs.push([Math.round(off ?? 0), Math.round(on ?? 0)]);
+    ratios.push((on ?? 0) / (off ?? 1));
   }
-  const ratio = median(on) / median(off);
-  return { ops_per_cpu_s_off: Math.round(median(off)), ops_per_cpu_s_on: Math.round(median(on)), on_over_off: Math.round(ratio * 1000) / 1000, overhead_pct: Math.round((1 - ratio) * 1000) / 10 };
+  const ratio = median(ratios);
+  return { pairs_off_on: pairs, on_over_off: Math.round(ratio * 1000) / 1000, overhead_pct: Math.round((1 - ratio) * 1000) / 10 };
 }
 
 async function main(): Promise<void> {
   const only = process.argv[2];
+  if (only === 'frames-on' || only === 'frames-off') {
+    process.stdout.write(`${JSON.stringify({ ops_per_cpu_s: await framesSide(only === 'frames-on') })}\n`);
+    return;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time
   const agent = require(await bundleAgent(source)) as Agent;
   const result: Record<string, unknown> = { node: process.version, threadCpuUsage: typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' };
