@@ -40,9 +40,11 @@ export type Callee =
   /** A catalogue hit: this call blocks the loop by itself. */
   | { kind: 'blocking'; code: string; api: string; fixes: FixSuggestion[] }
   /** A function defined in the same file (see FunctionSummary.id). */
-  | { kind: 'local'; functionId: string }
+  | { kind: 'local'; functionId: string; offloadFixes?: FixSuggestion[] }
   /** A name imported from another module: specifier as written, exported name ('default' for a default export). */
-  | { kind: 'import'; module: string; name: string };
+  | { kind: 'import'; module: string; name: string; offloadFixes?: FixSuggestion[] };
+// offloadFixes (optional): rewrites that move the helper call off the loop (e.g. `await
+// asyncio.to_thread(helper, ...)`); the core offers them only when the helper turns out to block.
 
 export interface CallSite {
   range: SourceRange;

@@ -100,7 +100,7 @@ export function findingsForFile(
         blockingCode: leaf.code,
         chain,
         chainText,
-        fixes: [],
+        fixes: callee.offloadFixes ?? [],
       });
     }
   }

@@ -100,3 +100,16 @@ test('a sync event handler is loop code too', () => {
   );
   assert.equal(a.findings('/ws/a.ts').length, 1);
 });
+
+test("a helper call's offload fixes are offered only when the helper blocks", () => {
+  const fix = { title: 'Run in a thread', preferred: false, edits: [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } }, newText: 'x' }] };
+  const withFix = (line: number, functionId: string) => ({ ...local(line, functionId), callee: { kind: 'local' as const, functionId, offloadFixes: [fix] } });
+  const a = analysis(
+    file('/ws/a.py', 'python', [
+      fn('entry', 1, [withFix(2, 'slow'), withFix(3, 'quick')], { isAsync: true }),
+      fn('slow', 5, [blocking(6, 'ORP101', 'time.sleep')]),
+      fn('quick', 8, []),
+    ]),
+  );
+  assert.deepEqual(a.findings('/ws/a.py').map((f) => [f.range.start.line, f.fixes]), [[2, [fix]]]);
+});
