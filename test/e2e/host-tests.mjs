@@ -56,7 +56,7 @@ export async function runHostTests({ root, workspace, testsEntry, timeoutMs = 12
       ['extensionTestsPath', remote(testsEntry)],
     ]);
     const t0 = Date.now();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
     const outcome = await Promise.race([exited, timeout]);
     if (process.env.OPENRTC_E2E_VERBOSE) console.log(`(host exit ${outcome} after ${Date.now() - t0}ms)`);

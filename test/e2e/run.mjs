@@ -5,11 +5,11 @@
 //      under test/e2e/screenshots/.
 // Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui runs one part.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { runHostTests } from './host-tests.mjs';
+import { bundleSuite, freshWorkspace } from './lib/prepare.mjs';
 import { runUiTest } from './ui-test.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,14 +21,6 @@ function step(label, cmd, args) {
   console.log(`-- ${label}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status ?? r.signal})`);
-}
-
-/** A fresh copy of the fixture workspace, so runs never write into the repository. */
-function freshWorkspace() {
-  mkdirSync(join(root, '.tools/e2e-runs'), { recursive: true });
-  const dir = mkdtempSync(join(root, '.tools/e2e-runs/workspace-'));
-  cpSync(join(root, 'test/e2e/workspace'), dir, { recursive: true });
-  return dir;
 }
 
 let passed = 0;
@@ -48,20 +40,9 @@ try {
 
   if (only !== 'ui') {
     console.log('-- bundle the extension-host specs');
-    const testsEntry = join(root, 'out/e2e/suite.js');
-    await esbuild.build({
-      entryPoints: [join(root, 'test/e2e/suite/index.ts')],
-      outfile: testsEntry,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      sourcemap: 'inline',
-      external: ['vscode', 'mocha'],
-      logLevel: 'warning',
-    });
+    const testsEntry = await bundleSuite(root);
     console.log(`-- extension-host tests in code-server (${seconds()})`);
-    const workspace = freshWorkspace();
+    const workspace = freshWorkspace(root);
     workspaces.push(workspace);
     const host = await runHostTests({ root, workspace, testsEntry, timeoutMs: 150_000 });
     passed += host.passed;
@@ -72,7 +53,7 @@ try {
 
   if (only !== 'host') {
     console.log(`-- UI test with Chromium (${seconds()})`);
-    const workspace = freshWorkspace();
+    const workspace = freshWorkspace(root);
     workspaces.push(workspace);
     const ui = await runUiTest({ root, workspace, vsix, screenshots: join(root, 'test/e2e/screenshots') });
     passed += ui.passed;

@@ -23,9 +23,9 @@ export async function runUiTest({ root, workspace, vsix, screenshots }) {
     server = await startCodeServer(root, scratch);
     browser = await launchBrowser(scratch);
     const page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 30_000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30_000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
     const ctx = { page, workspace, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`) }) };
     for (const check of UI_CHECKS) {
       const t0 = Date.now();
