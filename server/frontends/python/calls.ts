@@ -30,6 +30,9 @@ const CALLBACK_REGISTRATIONS: Record<string, { index: number; kind: LoopRootKind
   call_later: { index: 1, kind: 'timer' },
   call_at: { index: 1, kind: 'timer' },
   add_done_callback: { index: 0, kind: 'then' },
+  add_reader: { index: 1, kind: 'event-handler' },
+  add_writer: { index: 1, kind: 'event-handler' },
+  add_signal_handler: { index: 1, kind: 'event-handler' },
 };
 /** Decorators that make a sync def a loop callback: `@room.on("evt")`, `@server.rtc_session()`. */
 const DECORATOR_ROOTS: Record<string, LoopRootKind> = { on: 'event-handler', once: 'event-handler', rtc_session: 'entry' };
