@@ -8,14 +8,14 @@
 import ts = require('typescript');
 import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootKind } from '../../analysis/summary';
 import { blockingCallRule, clockApis } from '../../rules/javascript';
-import { type Binding, DeclarationCollector, ScopeStack, instanceMethods, objectMethods, staticMethods } from './bindings';
+import { type Binding, DeclarationCollector, MethodTables, ScopeStack } from './bindings';
 import { type LoopStatement, findBusyWait } from './busy-wait';
 import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind } from './callee';
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
-import { type FunctionLike, FunctionIds, displayName } from './function-ids';
+import { type FunctionLike, FunctionIds, displayName, headerRange, isGenerator } from './function-ids';
 import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isProcessExitListener, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
-import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, rangeOf, unwrapExpression } from './source-text';
+import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, parseErrorCount, rangeOf, unwrapExpression } from './source-text';
 import { findSuppressions } from './suppressions';
 
 /** What the code around a function expression says about who runs it. */
@@ -38,19 +38,6 @@ interface Frame {
 const moduleId = '<module>';
 const { SyntaxKind, forEachChild } = ts;
 
-function isGenerator(node: FunctionLike): boolean {
-  return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken !== undefined;
-}
-
-/** The name if there is one, else the header up to the body: what relatedInformation points at. */
-function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRange {
-  const name = 'name' in node ? node.name : undefined;
-  if (name !== undefined) return { pos: name.getStart(file), end: name.getEnd() };
-  const start = node.getStart(file);
-  const bodyStart = node.body === undefined ? node.getEnd() : node.body.getStart(file);
-  return { pos: start, end: Math.max(start, bodyStart) };
-}
-
 /**
  * The file is parsed without parent pointers (that costs the parser a second full pass), and the
  * walk links each node it visits to its parent. Only visited nodes are read through `parent`:
@@ -58,13 +45,6 @@ function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRange {
  */
 function setParent(node: ts.Node, parent: ts.Node): void {
   (node as { parent: ts.Node }).parent = parent;
-}
-
-function parseErrorCount(file: ts.SourceFile): number {
-  // `parseDiagnostics` is internal to the compiler API but has been stable for years; the
-  // public alternative (a Program) would re-parse the file. Guarded: absent means zero.
-  const diagnostics = (file as unknown as { parseDiagnostics?: unknown }).parseDiagnostics;
-  return Array.isArray(diagnostics) ? diagnostics.length : 0;
 }
 
 export class FileAnalyzer {
@@ -75,8 +55,7 @@ export class FileAnalyzer {
   private readonly roles = new Map<ts.Node, Role>();
   /** Loop roots learnt from a reference (`room.on('x', handler)`), applied after the walk. */
   private readonly referencedRoots = new Map<string, Role>();
-  private readonly instanceTables = new Map<ts.Node, ReadonlyMap<string, string>>();
-  private readonly staticTables = new Map<ts.Node, ReadonlyMap<string, string>>();
+  private readonly methodTables: MethodTables;
   private readonly importInsertAt: number | undefined;
   private frame: Frame;
   /** The walk sets `parent` itself (see setParent), one pass instead of the parser's extra one. */
@@ -88,6 +67,7 @@ export class FileAnalyzer {
     options: FrontEndOptions,
   ) {
     this.ids = new FunctionIds(file);
+    this.methodTables = new MethodTables(this.ids);
     this.declarations = new DeclarationCollector(this.ids, this.scopes, (init) => constructedBinding(init, this.resolve(init.expression)));
     const moduleSummary: FunctionSummary = {
       id: moduleId,
@@ -250,19 +230,9 @@ export class FileAnalyzer {
   private thisMethodsOf(node: FunctionLike): ReadonlyMap<string, string> | undefined {
     let owner = node.parent;
     if (ts.isPropertyAssignment(owner)) owner = owner.parent;
-    if (ts.isObjectLiteralExpression(owner)) return this.methodTable(owner, false);
-    if (ts.isClassLike(owner)) return this.methodTable(owner, hasModifier(node, ts.SyntaxKind.StaticKeyword));
+    if (ts.isObjectLiteralExpression(owner)) return this.methodTables.of(owner, false);
+    if (ts.isClassLike(owner)) return this.methodTables.of(owner, hasModifier(node, ts.SyntaxKind.StaticKeyword));
     return undefined;
-  }
-
-  private methodTable(owner: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration, wantStatic: boolean): ReadonlyMap<string, string> {
-    const cache = wantStatic ? this.staticTables : this.instanceTables;
-    let table = cache.get(owner);
-    if (table === undefined) {
-      table = ts.isObjectLiteralExpression(owner) ? objectMethods(owner, this.ids) : wantStatic ? staticMethods(owner, this.ids) : instanceMethods(owner, this.ids);
-      cache.set(owner, table);
-    }
-    return table;
   }
 
   private visitClass(node: ts.ClassLikeDeclaration): void {
@@ -270,7 +240,7 @@ export class FileAnalyzer {
       if (ts.isPropertyDeclaration(member) && member.initializer !== undefined) {
         // Field initializers (and arrow functions in them) see the instance, or the class if static.
         const saved = this.frame;
-        this.frame = { ...saved, thisMethods: this.methodTable(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)) };
+        this.frame = { ...saved, thisMethods: this.methodTables.of(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)) };
         setParent(member, node);
         this.visitUnder(member, member.initializer);
         this.frame = saved;

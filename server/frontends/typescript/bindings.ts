@@ -138,6 +138,24 @@ function forEachNestedStatement(statement: ts.Statement, visit: (nested: ts.Stat
   }
 }
 
+/** Method tables of objects and classes, built once per owner (for `this.m()`). */
+export class MethodTables {
+  private readonly instance = new Map<ts.Node, ReadonlyMap<string, string>>();
+  private readonly statics = new Map<ts.Node, ReadonlyMap<string, string>>();
+
+  constructor(private readonly ids: FunctionIds) {}
+
+  of(owner: ts.ObjectLiteralExpression | ts.ClassLikeDeclaration, wantStatic: boolean): ReadonlyMap<string, string> {
+    const cache = wantStatic ? this.statics : this.instance;
+    let table = cache.get(owner);
+    if (table === undefined) {
+      table = ts.isObjectLiteralExpression(owner) ? objectMethods(owner, this.ids) : wantStatic ? staticMethods(owner, this.ids) : instanceMethods(owner, this.ids);
+      cache.set(owner, table);
+    }
+    return table;
+  }
+}
+
 function addPatternNames(name: ts.BindingName, scope: Map<string, Binding>): void {
   if (ts.isIdentifier(name)) {
     scope.set(name.text, { kind: 'opaque' });

@@ -59,6 +59,19 @@ export function displayName(node: FunctionLike): string {
   return '<anonymous>';
 }
 
+export function isGenerator(node: FunctionLike): boolean {
+  return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken !== undefined;
+}
+
+/** The name if there is one, else the header up to the body: what relatedInformation points at. */
+export function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRange {
+  const name = 'name' in node ? node.name : undefined;
+  if (name !== undefined) return { pos: name.getStart(file), end: name.getEnd() };
+  const start = node.getStart(file);
+  const bodyStart = node.body === undefined ? node.getEnd() : node.body.getStart(file);
+  return { pos: start, end: Math.max(start, bodyStart) };
+}
+
 /** Ids are `fn@offset` (the function's first token): unique in the file. */
 export class FunctionIds {
   private readonly ids = new Map<ts.Node, string>();

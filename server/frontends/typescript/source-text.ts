@@ -82,3 +82,10 @@ const wrapperKinds: ReadonlySet<ts.SyntaxKind> = new Set([
 export function isFunctionValue(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
+
+export function parseErrorCount(file: ts.SourceFile): number {
+  // `parseDiagnostics` is internal to the compiler API but has been stable for years; the
+  // public alternative (a Program) would re-parse the file. Guarded: absent means zero.
+  const diagnostics = (file as unknown as { parseDiagnostics?: unknown }).parseDiagnostics;
+  return Array.isArray(diagnostics) ? diagnostics.length : 0;
+}
