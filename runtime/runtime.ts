@@ -76,6 +76,8 @@ export interface RuntimeStartOptions {
   clock?: Clock;
   /** Per-tenant child processes (runtime/isolation): child program, timeouts, restart backoff. */
   isolation?: IsolationOptions;
+  /** Called once the drain that `memory_limit_mb` started has finished: the embedder exits non-zero. */
+  onMemoryLimitDrained?: () => void;
 }
 
 export class Runtime implements ControlApi {
@@ -140,7 +142,7 @@ export class Runtime implements ControlApi {
     });
     this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
     this.bus.on((e) => this.metrics.write('event', e));
-    this.memory = new MemoryWatermark((level, message) => this.log.write(level, null, LOGGER, message), () => void this.drain({}));
+    this.memory = new MemoryWatermark((level, message) => this.log.write(level, null, LOGGER, message), () => void this.drain({}).then(() => this.opts.onMemoryLimitDrained?.()));
   }
 
   /** Loads and validates the config (a bad one throws ConfigError and starts nothing), then agents. */

@@ -50,9 +50,11 @@ export const runCommand: Command = {
       import('../config/types.js'),
     ]);
     let runtime: Runtime | undefined;
+    // Set once the control server is up; until then a memory-limit drain has nothing more to close.
+    let onMemoryLimit = (): void => undefined;
     try {
       // The getter lets loop-block frames in agent bundles map back to the agent's source.
-      runtime = await Runtime.start({ workspaceDir: dir, attribution: attributionFor(() => runtime) });
+      runtime = await Runtime.start({ workspaceDir: dir, attribution: attributionFor(() => runtime), onMemoryLimitDrained: () => onMemoryLimit() });
     } catch (error) {
       if (error instanceof ConfigError) throw new CliError(EXIT_FAILED, `refusing to start: ${error.message}`);
       throw error;
@@ -74,6 +76,12 @@ export const runCommand: Command = {
 
     return new Promise<number>((done) => {
       let stopping = false;
+      // memory_limit_mb: the runtime has drained; exit non-zero so a supervisor restarts the worker.
+      onMemoryLimit = () => {
+        stopping = true;
+        io.err('openrtc run: memory_limit_mb exceeded; drained, exiting 1 so a supervisor restarts the worker');
+        void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
+      };
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
           io.err(`openrtc run: ${signal} again: stopping now, cancelling live sessions`);
