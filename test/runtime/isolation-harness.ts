@@ -16,8 +16,7 @@ export interface ChildBuild {
 }
 
 /** Builds tenant-child.js (and the watchdog it starts) into .tools/ (gitignored, inside the repo so esbuild resolves). */
-export function buildTenantChild(name: string, extra: string[] = []): ChildBuild {
-  const dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`);
+export function buildTenantChild(name: string, extra: string[] = [], dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`)): ChildBuild {
   mkdirSync(dir, { recursive: true });
   const only = ['tenant-child', 'watchdog', ...extra].join(',');
   const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', only], { encoding: 'utf8' });
