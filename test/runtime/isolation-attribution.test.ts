@@ -1,0 +1,61 @@
+// The child runs the same loop monitor and attribution as the parent: a block inside an isolated
+// tenant's session reaches the parent as a slow_session event with the agent's .ts line, a slow
+// session row (blocked ms, frames, CPU share) and a [slow-session] line in the one log file, and
+// the child's own loop lag shows on its tenant in the snapshot.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RuntimeEvent, SessionRow } from '../../protocol/control';
+import type { Runtime } from '../../runtime/runtime';
+import { lineOf } from './attribution-harness';
+import { makeWorkspace } from './engine-workspace';
+import { buildTenantChild, sleep, startIsolatedRuntime } from './isolation-harness';
+
+test('a loop block in an isolated tenant shows in the parent: event, slow row, log, child loop lag', { timeout: 60_000 }, async (t) => {
+  const build = buildTenantChild('attr');
+  const blocker = readFileSync(join(__dirname, '..', 'fixtures', 'attribution', 'blocker-agent.ts'), 'utf8');
+  const ws = makeWorkspace({ 'agents/blocker.ts': blocker }, { slow_session_threshold_ms: 50, tenant_isolation: { acme: 'process' } });
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  rt = await startIsolatedRuntime(ws.dir, build);
+  const runtime = rt;
+  const agentFile = join(ws.dir, 'agents', 'blocker.ts');
+  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
+  runtime.onEvent((e) => e.type === 'slow_session' && events.push(e));
+
+  // Block 300 ms, then keep the call open (think time) so the row can be read while it is live.
+  const call = runtime.startCalls({ agent: 'blocker', tenant: 'acme', say: ['300', '1', '1', '1'], think_ms: 400, wait: true });
+  let row: SessionRow | undefined;
+  for (const until = Date.now() + 10_000; Date.now() < until && !(row?.status === 'slow'); await sleep(20)) {
+    row = runtime.sessions().find((r) => r.tenant === 'acme');
+  }
+  const result = await call;
+  assert.equal(result.succeeded, 1);
+  assert.ok(row, 'the isolated session is in the parent rows');
+  assert.equal(row.session_id, result.sessions[0]);
+  assert.equal(row.isolation, 'process');
+  assert.equal(row.status, 'slow');
+  assert.ok(row.blocked_ms_last !== null && row.blocked_ms_last >= 250, `blocked_ms_last ${row.blocked_ms_last}`);
+  assert.equal(row.blocked_frames?.[0]?.file, agentFile);
+  assert.equal(row.blocked_frames?.[0]?.line, lineOf(agentFile, 'BLOCK-SPIN'));
+
+  const e = events.find((x) => x.session_id === result.sessions[0]);
+  assert.ok(e, 'slow_session event from the child');
+  assert.equal(e.tenant, 'acme');
+  assert.deepEqual(
+    e.frames.slice(0, 2).map((f) => [f.function, f.line]),
+    [
+      ['spin', lineOf(agentFile, 'BLOCK-SPIN')],
+      ['entry', lineOf(agentFile, 'BLOCK-CALL')],
+    ],
+  );
+  const lag = runtime.snapshot().tenants['acme']?.process?.loop_lag;
+  assert.ok(lag && lag.max_ms >= 250, `child loop lag ${JSON.stringify(lag)}`);
+  const { records } = await runtime.logs({});
+  assert.ok(records.some((r) => r.message.startsWith(`[slow-session] session_id=${result.sessions[0]} blocked event loop for`)), 'the [slow-session] line is in the log');
+});
