@@ -178,11 +178,13 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     const nameNode = isLambda ? null : node.childForFieldName('name');
     if (!isLambda && !nameNode) return null;
     const name = nameNode ? nameNode.text : '<lambda>';
+    // Methods show as `Store.load` in chains; the class id's last segment, without a `@line` suffix.
+    const className = classId?.split('.').pop()?.replace(/@.*$/, '');
     const fnScope = newScope('function', functionScopeParent(scope));
     const isStatic = decorators.some((d) => /^@\s*staticmethod\b/.test(d.text));
     const fn: FunctionInfo = {
       id: uniqueId(`${prefix}${name}`, node),
-      name,
+      name: className && scope.kind === 'class' ? `${className}.${name}` : name,
       node,
       range: rangeOf(nameNode ?? node.child(0) ?? node),
       isAsync: !isLambda && hasAsyncKeyword(node),
