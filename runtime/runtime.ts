@@ -38,6 +38,7 @@ import type { OpenrtcConfig } from './config/types.js';
 import { watchConfigFile } from './config/watch.js';
 import { validateParams } from './control/params.js';
 import { SessionManager, scriptFromParams } from './engine/session-manager.js';
+import { agentLoadNotice, breakerNotice, type Notice } from './engine/notices.js';
 import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot.js';
 import { EventBus } from './events/event-bus.js';
 import { MetricsFile } from './events/metrics-file.js';
@@ -439,29 +440,17 @@ export class Runtime implements ControlApi {
   }
 
   private onBreaker(t: BreakerTransition): void {
-    const ts = new Date().toISOString();
-    if (t.kind === 'opened') {
-      this.logLine('warn', `[circuit-breaker] tenant '${t.tenant}' opened after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`);
-      this.emit({ type: 'breaker_opened', ts, tenant: t.tenant, failures: t.failures, samples: t.samples, cooldown_s: t.cooldownS });
-    } else if (t.kind === 'half_open') {
-      this.logLine('info', `[circuit-breaker] tenant '${t.tenant}' half-open; admitting up to ${this.breakers.settings(t.tenant).halfOpenProbes} probe session(s)`);
-      this.emit({ type: 'breaker_half_open', ts, tenant: t.tenant });
-    } else {
-      this.logLine('info', `[circuit-breaker] tenant '${t.tenant}' recovered`);
-      this.emit({ type: 'breaker_closed', ts, tenant: t.tenant });
-    }
+    this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, new Date().toISOString()));
   }
 
   private onAgentLoad(r: AgentLoadReport): void {
-    if (r.ok) {
-      const live = [...this.manager.live.values()].filter((s) => s.agent.name === r.agentName).length;
-      this.logLine('info', r.reload ? `[reload] ${r.file} changed -> agent '${r.agentName}' updated for new sessions; ${live} live session(s) finish on the old code` : `[agents] loaded '${r.agentName}' from ${r.file}`);
-    } else {
-      this.logLine('error', `${r.reload ? '[reload]' : '[agents]'} ${r.file} failed: ${r.error}`);
-    }
-    if (r.reload || !r.ok) {
-      this.emit({ type: 'agent_reloaded', ts: new Date().toISOString(), agent_name: r.agentName, file: r.file, ok: r.ok, error: r.error });
-    }
+    const live = [...this.manager.live.values()].filter((s) => s.agent.name === r.agentName).length;
+    this.notify(agentLoadNotice(r, live, new Date().toISOString()));
+  }
+
+  private notify(n: Notice): void {
+    this.logLine(n.level, n.line);
+    if (n.event) this.emit(n.event);
   }
 
   private onLoopBlock(r: LoopBlockReport): void {
