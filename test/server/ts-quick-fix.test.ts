@@ -1,10 +1,11 @@
 // The fs → node:fs/promises quick fix: applied to the text, the result must be the expected
 // code, parse cleanly and no longer block; where the rewrite would not be safe, no fix.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { FixSuggestion, SourcePosition, TextEdit } from '../../server/analysis/summary';
 import { analyzeTypeScriptStrict } from '../../server/frontends/typescript/index';
-import { localFindings } from './ts-local-findings';
+import { fixtureDir, localFindings, readFixture } from './ts-local-findings';
 
 const options = { moduleLevelIsLoop: false };
 
@@ -80,6 +81,9 @@ describe('fs quick fix: withheld where unsafe', () => {
   it('not in a sync callback inside an async function (await is illegal there)', () => {
     none('/w/a.ts', "import { readFileSync } from 'fs';\nexport async function f(xs: string[]) { return xs.map((x) => readFileSync(x)); }\n");
   });
+  it('not in a parameter default, where await is illegal even in an async function', () => {
+    none('/w/a.ts', "import { readFileSync } from 'fs';\nexport async function f(text = readFileSync('x', 'utf8')) { return text; }\n");
+  });
   it('not in a sync event handler', () => {
     none('/w/a.ts', "import { readFileSync } from 'fs';\nexport function f(room: any) { room.on('track', () => readFileSync('x')); }\n");
   });
@@ -92,5 +96,29 @@ describe('fs quick fix: withheld where unsafe', () => {
   });
   it('not for a destructured require (adding an ESM import would break CommonJS)', () => {
     none('/w/a.cjs', "const { readFileSync } = require('fs');\nasync function f() { readFileSync('x'); }\nmodule.exports = f;\n");
+  });
+});
+
+describe('fs quick fix: every fix offered on the fixtures', () => {
+  it('leaves a file that parses and no longer blocks on that line', () => {
+    let applied = 0;
+    for (const name of readdirSync(fixtureDir)) {
+      const { path, text } = readFixture(name);
+      const before = analyzeTypeScriptStrict(path, text, options);
+      const sites = before.functions.flatMap((f) => f.calls).filter((c) => c.callee.kind === 'blocking' && c.callee.fixes.length > 0);
+      for (const site of sites) {
+        if (site.callee.kind !== 'blocking') continue;
+        const after = analyzeTypeScriptStrict(path, applyEdits(text, site.callee.fixes[0]?.edits ?? []), options);
+        assert.equal(after.parseErrors, 0, `${name}:${site.range.start.line + 1}`);
+        // An added import shifts later lines by one.
+        const shift = (site.callee.fixes[0]?.edits.length ?? 0) > 1 && site.callee.fixes[0]?.edits[0]?.newText.startsWith('\nimport') ? 1 : 0;
+        const blockingOn = (summary: typeof before, line: number) =>
+          summary.functions.flatMap((f) => f.calls).filter((c) => c.callee.kind === 'blocking' && c.range.start.line === line).length;
+        const line = site.range.start.line;
+        assert.equal(blockingOn(after, line + shift), blockingOn(before, line) - 1, `${name}:${line + 1} still blocks`);
+        applied++;
+      }
+    }
+    assert.ok(applied >= 8, `fixes applied: ${applied}`);
   });
 });

@@ -351,7 +351,9 @@ export class FileAnalyzer {
       call,
       syncName,
       form,
-      inAsyncFunction: lexical !== undefined && hasModifier(lexical, ts.SyntaxKind.AsyncKeyword),
+      // In the body only: `await` is not allowed in parameter defaults, even of an async function.
+      inAsyncFunction:
+        lexical?.body !== undefined && hasModifier(lexical, ts.SyntaxKind.AsyncKeyword) && call.getStart(this.file) >= lexical.body.getStart(this.file),
       scopes: this.scopes,
       promiseApi: this.promiseApi,
       importInsertAt: this.importInsertAt,
