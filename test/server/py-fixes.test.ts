@@ -63,6 +63,13 @@ describe('python quick fixes', () => {
     );
   });
 
+  it('uses an asyncio imported inside the function without adding another import', () => {
+    assert.equal(
+      fixed('import time\nasync def f():\n    import asyncio\n    time.sleep(1)\n'),
+      'import time\nasync def f():\n    import asyncio\n    await asyncio.sleep(1)\n',
+    );
+  });
+
   it('offers no sleep fix where await cannot go or would change meaning', () => {
     assert.equal(fixes('import time\ndef f():\n    time.sleep(1)\n').length, 0, 'sync def');
     assert.equal(fixes('import time\nasync def f():\n    return time.sleep(1).real\n').length, 0, 'attribute of the result');

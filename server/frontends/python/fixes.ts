@@ -48,7 +48,9 @@ function asyncioAccess(fn: FunctionInfo, ctx: FixContext): { name: string; impor
   for (const name of ctx.asyncioNames) {
     if (ctx.resolver.lookup(name, fn.scope)?.binding === ctx.file.moduleScope.bindings.get(name)) return { name, importEdit: null };
   }
-  if (ctx.resolver.lookup('asyncio', fn.scope)) return null; // the name means something else here
+  const local = ctx.resolver.lookup('asyncio', fn.scope);
+  if (local?.binding.kind === 'module' && local.binding.module === 'asyncio') return { name: 'asyncio', importEdit: null };
+  if (local) return null; // the name means something else here
   const line = (ctx.importLine ??= importLine(ctx));
   return { name: 'asyncio', importEdit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import asyncio\n' } };
 }

@@ -47,7 +47,7 @@ export class Resolver {
       const attribute = node.childForFieldName('attribute');
       if (!object || !attribute) return null;
       const base = this.resolve(object, scope, depth + 1);
-      return base ? this.member(base, attribute.text) : null;
+      return base ? this.member(base, attribute.text, depth) : null;
     }
     if (node.type === 'call') {
       const callee = node.childForFieldName('function');
@@ -92,8 +92,12 @@ export class Resolver {
 
   /** A variable has a type only when every value assigned to it in its scope agrees. */
   private valueType(values: Node[], scope: Scope, depth: number): Resolved | null {
+    return this.agreedType(values.map((value) => ({ value, scope })), depth);
+  }
+
+  private agreedType(assignments: { value: Node; scope: Scope }[], depth: number): Resolved | null {
     let agreed: Resolved | null = null;
-    for (const value of values) {
+    for (const { value, scope } of assignments) {
       const r = this.resolve(value, scope, depth + 1);
       if (!r || (r.kind !== 'typed' && r.kind !== 'instance')) return null;
       if (agreed && JSON.stringify(agreed) !== JSON.stringify(r)) return null;
@@ -102,7 +106,7 @@ export class Resolver {
     return agreed;
   }
 
-  private member(base: Resolved, name: string): Resolved | null {
+  private member(base: Resolved, name: string, depth: number): Resolved | null {
     switch (base.kind) {
       case 'external':
         return {
@@ -110,10 +114,17 @@ export class Resolver {
           qname: `${base.qname}.${name}`,
           ...(base.importRoot ? { importRoot: { ...base.importRoot, path: [...base.importRoot.path, name] } } : {}),
         };
-      case 'class':
-      case 'instance': {
+      case 'class': {
         const method = this.file.classes.get(base.classId)?.methods.get(name);
         return method ? { kind: 'function', functionId: method } : null;
+      }
+      case 'instance': {
+        const info = this.file.classes.get(base.classId);
+        const method = info?.methods.get(name);
+        if (method) return { kind: 'function', functionId: method };
+        // `self.client = httpx.Client()` in any method types `self.client` when every assignment agrees.
+        const assigned = info?.attributes.get(name);
+        return assigned ? this.agreedType(assigned, depth) : null;
       }
       case 'typed':
         return { kind: 'external', qname: `${base.type}.${name}` };

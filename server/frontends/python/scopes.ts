@@ -48,6 +48,8 @@ export interface FunctionInfo {
 export interface ClassInfo {
   id: string;
   methods: Map<string, string>;
+  /** `self.x = value` anywhere in the class's methods; null once x is assigned something unknown. */
+  attributes: Map<string, { value: Node; scope: Scope }[] | null>;
 }
 
 /** Work queued for pass 2, with the scope its names resolve in and the function it runs in. */
@@ -146,9 +148,28 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     return s;
   };
 
+  const selfClassOf = (name: string, scope: Scope): string | null => {
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      const binding = s.bindings.get(name);
+      if (binding) return binding.kind === 'self' ? binding.classId : null;
+    }
+    return null;
+  };
+
   const bindTargets = (target: Node, scope: Scope, value: Node | null): void => {
     if (target.type === 'identifier') {
       bind(scope, target.text, value ? { kind: 'value', values: [value] } : { kind: 'opaque' });
+      return;
+    }
+    if (target.type === 'attribute') {
+      const object = target.childForFieldName('object');
+      const attribute = target.childForFieldName('attribute');
+      const classId = object?.type === 'identifier' && attribute ? selfClassOf(object.text, scope) : null;
+      const attributes = classId ? file.classes.get(classId)?.attributes : undefined;
+      if (!attributes || !attribute) return;
+      const known = attributes.get(attribute.text);
+      if (known === null) return;
+      attributes.set(attribute.text, value ? [...(known ?? []), { value, scope }] : null);
       return;
     }
     if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'expression_list', 'tuple', 'list'].includes(target.type)) {
@@ -331,7 +352,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
         const nameNode = definition.childForFieldName('name');
         if (!nameNode) return;
         const id = uniqueId(`${prefix}${nameNode.text}`, definition);
-        file.classes.set(id, { id, methods: new Map() });
+        file.classes.set(id, { id, methods: new Map(), attributes: new Map() });
         if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
         const superclasses = definition.childForFieldName('superclasses');
         if (superclasses) within(superclasses);
