@@ -32,13 +32,13 @@ for (const res of results) {
   console.log(`\n=== ${res.label}: ${res.node} (process.threadCpuUsage: ${res.threadCpuUsage ? 'yes' : 'no'})`);
   if (res.detection) {
     console.log('detection (threshold 50 ms): block size → attributed to the right session+line, median ms from block start to watchdog detection, first block');
-    for (const [size, d] of Object.entries(res.detection)) console.log(`  ${size.padStart(6)}  ${d.attributed.padStart(5)}  detect ${d.median_detect_ms} ms  first block ${d.first_block_detect_ms ?? '-'} ms`);
+    for (const [size, d] of Object.entries(res.detection)) console.log(`  ${size.padStart(6)}  ${d.attributed.padStart(5)}  (unattributed stalls logged: ${d.unattributed_stalls})  detect ${d.median_detect_ms} ms  first block ${d.first_block_detect_ms ?? '-'} ms`);
   }
   if (res.accuracy) {
     const a = res.accuracy;
     console.log(`accuracy over ${a.blocks} random blocks (25-250 ms) from 5 concurrent sessions:`);
-    console.log(`  >= 2x threshold: ${a.over_2x_threshold} attributed (session and .ts line)   1x-2x: ${a.between_1x_2x}   under threshold reported: ${a.under_threshold_reported}`);
-    console.log(`  reports naming a wrong session or line: ${a.wrong_session_or_line}   stalls reported outside sessions: ${a.stalls_reported_outside_sessions}`);
+    console.log(`  >= 2x threshold: ${a.over_2x_threshold} attributed (right session and .ts line)   1x-2x: ${a.between_1x_2x}   under threshold reported: ${a.under_threshold_reported}`);
+    console.log(`  reports naming a wrong session: ${a.wrong_session}   right session, another line: ${a.right_session_other_line}   stalls reported outside sessions: ${a.stalls_reported_outside_sessions}   stalls logged unattributed: ${a.stalls_logged_unattributed}`);
   }
   if (res.cpu) {
     const c = res.cpu;

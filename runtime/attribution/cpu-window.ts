@@ -41,19 +41,6 @@ export class CpuWindow {
     return out;
   }
 
-  /** Percent of samples that found the loop running any JS (sessions or runtime), over the window. */
-  busyPct(now: number): number {
-    this.prune(now);
-    let busy = 0;
-    let total = 0;
-    for (const b of this.buckets) {
-      const inBucket = Object.values(b.counts).reduce((a, n) => a + n, 0);
-      busy += inBucket + b.outside;
-      total += inBucket + b.outside + b.idle;
-    }
-    return total === 0 ? 0 : Math.round((busy / total) * 1000) / 10;
-  }
-
   private prune(now: number): void {
     this.buckets = this.buckets.filter((b) => now - b.to < this.windowMs);
   }

@@ -85,7 +85,6 @@ export class LoopAttribution {
   private lastBeat = 0;
   private worker: Worker | null = null;
   private uninstall: (() => void) | null = null;
-  private workerError: string | null = null;
 
   constructor(private readonly opts: LoopAttributionOptions = {}) {
     this.threshold = validateThreshold(opts.thresholdMs ?? 50, 'LoopAttribution');
@@ -95,11 +94,6 @@ export class LoopAttribution {
 
   get thresholdMs(): number {
     return this.threshold;
-  }
-
-  /** Last error the watchdog reported (attribution degraded), or null. */
-  get degraded(): string | null {
-    return this.workerError;
   }
 
   async start(): Promise<void> {
@@ -124,11 +118,17 @@ export class LoopAttribution {
       worker.once('error', reject);
     });
     worker.on('error', (err) => {
-      this.workerError = `watchdog worker failed: ${err.message}`;
-      this.opts.log?.(`[slow-session] ${this.workerError}; loop blocks are measured but not attributed`);
+      if (this.worker === worker) this.opts.log?.(`[slow-session] watchdog worker failed: ${err.message}; loop blocks are measured but not attributed`);
     });
     this.worker = worker;
-    await ready;
+    try {
+      await ready;
+    } catch (err) {
+      // The runtime runs on without attribution: the heartbeat still measures loop lag and stalls.
+      this.worker = null;
+      this.opts.log?.(`[slow-session] watchdog worker did not start (${err instanceof Error ? err.message : String(err)}); loop blocks are measured but not attributed`);
+      return;
+    }
     // The process's lifetime is the runtime's business, never the watchdog's.
     worker.unref();
     this.debuggerCheck = setInterval(() => {
@@ -162,24 +162,14 @@ export class LoopAttribution {
     return this.lag.read(wallNow());
   }
 
-  /** Percent of the loop thread's time in the window, per session id. */
-  cpuShares(): Map<string, number> {
-    return this.cpu.shares(wallNow());
-  }
-
   sessionState(sessionId: string): SessionLoopState {
     const now = wallNow();
     return { ...this.marks.get(sessionId, now), cpu_pct: this.cpu.shares(now).get(sessionId) ?? 0 };
   }
 
-  slowSessions(): string[] {
-    return this.marks.slowSessions(wallNow());
-  }
-
   forgetSession(sessionId: string): void {
     this.marks.forget(sessionId);
   }
-
 
   private applyThreshold(): void {
     const beatMs = heartbeatMsFor(this.threshold);
@@ -225,7 +215,6 @@ export class LoopAttribution {
         }
         return;
       case 'error':
-        this.workerError = msg.message;
         this.opts.log?.(`[slow-session] ${msg.message}`);
         return;
     }

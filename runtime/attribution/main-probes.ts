@@ -66,7 +66,7 @@ export function installProbes(heartbeat: Float64Array, maxFrames: number): () =>
             .slice(0, maxFrames)
         : [],
       sampled_at: now,
-      cpu_ratio: (cpuNowMs() - (heartbeat[Slot.heartbeatCpuMs] ?? 0)) / Math.max(1, now - stamp),
+      cpu_ms: cpuNowMs() - (heartbeat[Slot.heartbeatCpuMs] ?? 0),
     };
     return JSON.stringify(result);
   }

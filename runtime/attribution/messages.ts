@@ -51,8 +51,8 @@ export interface BlockProbeResult {
   frames: RawFrame[];
   /** Main-thread wall clock at the sample. */
   sampled_at: number;
-  /** CPU time used since the stall's heartbeat over the wall time since then: near 1 = code ran. */
-  cpu_ratio: number;
+  /** CPU ms the main thread (the process, on Node 20) used since the stall's heartbeat. */
+  cpu_ms: number;
 }
 
 export interface WorkerInit {
@@ -75,8 +75,8 @@ export type WatchdogMessage =
       samples: BlockSampleWire[];
     }
   | ({ type: 'cpu' } & CpuBucket)
-  /** The watchdog was starved and the main thread barely ran during the stall: the host, not code, stalled it. */
-  | { type: 'host-stall'; stamp: number; watchdog_late_ms: number; cpu_ratio: number }
+  /** The watchdog was starved and the main thread used under the threshold in CPU: the host, not code, stalled it. */
+  | { type: 'host-stall'; stamp: number; watchdog_late_ms: number; cpu_ms: number }
   /** Frames came from scripts with no file on disk (agent bundles run from memory): send their maps. */
   | { type: 'need-maps'; names: string[] }
   | { type: 'error'; message: string };

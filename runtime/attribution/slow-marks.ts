@@ -31,11 +31,6 @@ export class SlowMarks {
     return { slow: now - mark.at < this.slowForMs, blocked_ms_last: mark.blockedMs, blocked_frames: mark.frames };
   }
 
-  /** Session ids slow at `now`. */
-  slowSessions(now: number): string[] {
-    return [...this.last].filter(([, m]) => now - m.at < this.slowForMs).map(([id]) => id);
-  }
-
   /** Ended sessions drop their mark so memory stays bounded by live sessions. */
   forget(sessionId: string): void {
     this.last.delete(sessionId);

@@ -86,14 +86,11 @@ interface Stall {
   watchdogLateMs: number;
   samples: BlockSampleWire[];
   probing: boolean;
-  host: { cpu_ratio: number } | null;
+  /** CPU ms the main thread had used since the stall began, at the latest sample. */
+  cpuMs: number;
 }
 let stall: Stall | null = null;
-/**
- * Below this share of CPU during a stall, with the watchdog itself late, the main thread was
- * mostly not running: a host stall. A CPU-bound block on a host shared five ways still gets more.
- */
-const HOST_STALL_CPU_RATIO = 0.2;
+
 let lastStamp = -1;
 let lastPollAt = wallNow();
 
@@ -109,7 +106,7 @@ function pollHeartbeat(): void {
   if (stall && stall.stamp !== stamp && !stall.probing) finishStall(stall);
   if (now - stamp <= stallAfterMs) return;
   if (!stall && stamp !== lastStamp) {
-    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false, host: null };
+    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false, cpuMs: 0 };
     lastStamp = stamp;
   }
   if (stall && stall.stamp === stamp && !stall.probing) probe(stall);
@@ -122,11 +119,7 @@ function probe(current: Stall): void {
       const result = JSON.parse(String(json)) as BlockProbeResult;
       // The loop moved on before the interrupt landed: whatever runs now did not cause the stall.
       if (!result.in_block) return;
-      // Starved watchdog and a main thread that barely ran: the scheduler stalled the loop, not code.
-      // (A block in a sleeping call such as execSync also uses little CPU, but then the watchdog is on time.)
-      if (current.samples.length === 0 && current.watchdogLateMs > (shared[Slot.thresholdMs] ?? 0) / 2 && result.cpu_ratio < HOST_STALL_CPU_RATIO) {
-        current.host = { cpu_ratio: result.cpu_ratio };
-      }
+      current.cpuMs = Math.max(current.cpuMs, result.cpu_ms);
       const unknown = mapper.unknownScripts(result.frames);
       if (unknown.length > 0) await mapsFromMain(unknown);
       current.samples.push({ at: result.sampled_at, scope: result.scope, frames: mapper.mapAll(result.frames) });
@@ -139,8 +132,13 @@ function probe(current: Stall): void {
 
 function finishStall(done: Stall): void {
   stall = null;
-  if (done.host) {
-    send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs, cpu_ratio: done.host.cpu_ratio });
+  const thresholdMs = shared[Slot.thresholdMs] ?? 0;
+  // The watchdog itself woke late (a contended host) and the main thread did not even use a
+  // threshold's worth of CPU: on a quiet host this would not have been a slow block, so the
+  // scheduler, not the code, stalled the loop. A CPU-bound block passes this on any host; a
+  // block sleeping in execSync/Atomics.wait does not, but only when the watchdog was late too.
+  if (done.watchdogLateMs > thresholdMs / 2 && done.cpuMs < thresholdMs) {
+    send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs, cpu_ms: done.cpuMs });
   } else if (done.samples.length > 0) {
     send({ type: 'block-samples', stamp: done.stamp, detected_after_ms: done.detectedAfterMs, samples: done.samples });
   }

@@ -74,7 +74,6 @@ test('slow marks last 5 s after the last block and are forgotten with the sessio
   assert.deepEqual(marks.get('s1', 5999), { slow: true, blocked_ms_last: 120, blocked_frames: [] });
   assert.equal(marks.get('s1', 6000).slow, false);
   assert.equal(marks.get('s1', 6000).blocked_ms_last, 120, 'the last block stays on the row');
-  assert.deepEqual(marks.slowSessions(2000), ['s1']);
   marks.forget('s1');
   assert.equal(marks.get('s1', 2000).blocked_ms_last, null);
 });
@@ -84,7 +83,6 @@ test('cpu window: shares over the recent window only, summing to at most 100', (
   w.add({ from: 0, to: 1000, counts: { a: 90 }, outside: 0, idle: 10 });
   w.add({ from: 10_000, to: 11_000, counts: { a: 20, b: 60 }, outside: 10, idle: 10 });
   assert.deepEqual([...w.shares(11_000)], [['a', 20], ['b', 60]], 'the first bucket fell out of the window');
-  assert.equal(w.busyPct(11_000), 90);
   assert.deepEqual([...w.shares(30_000)], []);
 });
 
