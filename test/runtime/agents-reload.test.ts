@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { RuntimeEvent } from '../../protocol/control.js';
+import { bundleAgentFile } from '../../runtime/agents/bundle.js';
+import { inlineSourceMap } from '../../runtime/agents/stack-map.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { makeWorkspace } from './engine-workspace.js';
 
@@ -93,6 +96,21 @@ describe('agent loading', () => {
       assert.ok(lines.some((l) => /not-agent\.ts: the default export is not an agent/.test(l)));
     } finally {
       await rt.stop();
+      ws.cleanup();
+    }
+  });
+});
+
+describe('agent bundles', () => {
+  it('carry an inline source map whose sources are the original absolute paths', async () => {
+    const ws = makeWorkspace({ 'agents/greeter.ts': versioned('v1'), 'agents/lib/suffix.ts': "export const suffix = '';" });
+    try {
+      const b = await bundleAgentFile(join(ws.dir, 'agents/greeter.ts'), 1);
+      const map = JSON.parse(inlineSourceMap(b.code) ?? '{}') as { sources?: string[] };
+      assert.deepEqual([...(map.sources ?? [])].sort(), [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort());
+      assert.deepEqual([...b.inputs].sort(), [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort());
+      assert.equal(b.scriptName, `${join(ws.dir, 'agents/greeter.ts')}?v=1`);
+    } finally {
       ws.cleanup();
     }
   });
