@@ -38,6 +38,8 @@ export class AnalysedFiles {
     private readonly analyze: AnalyzeFile,
     private readonly maxChars: number,
     private readonly log: (message: string) => void,
+    /** An open document's buffer is the truth: a disk read that finishes after it opened is dropped. */
+    private readonly isOpen: (path: string) => boolean,
   ) {}
 
   isCurrent(path: string, version: number | null): boolean {
@@ -74,7 +76,8 @@ export class AnalysedFiles {
         this.forget(path);
         return;
       }
-      this.analyseText(path, await fs.readFile(path, 'utf8'), null);
+      const text = await fs.readFile(path, 'utf8');
+      if (!this.isOpen(path)) this.analyseText(path, text, null);
     } catch {
       this.forget(path);
     }

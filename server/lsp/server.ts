@@ -2,7 +2,6 @@
 // workspace) with a push fallback, settings, watched files, code actions. Every handler is
 // guarded so one bad input answers empty instead of killing the server.
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -66,14 +65,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   let analysis = new WorkspaceAnalysis([], options.catalogue);
   const log = (message: string): void => connection.console.error(message);
-  let files = new AnalysedFiles(analysis, options.analyze, options.maxFileChars, log);
+  const isOpen = (filePath: string): boolean => documents.get(uriOfPath(filePath)) !== undefined;
+  let files = new AnalysedFiles(analysis, options.analyze, options.maxFileChars, log, isOpen);
+  /** Disk reads for watched-file events and closes, in order; answers wait for them so they never see a stale file. */
+  let diskWork: Promise<void> = Promise.resolve();
+  const queueDiskWork = (work: () => Promise<void>): Promise<void> => (diskWork = diskWork.then(work, work));
   let pull = false;
   let refreshSupport = false;
   let configurationSupport = false;
   let settleMs = 0;
   let scanned: Promise<void> = Promise.resolve();
   let frontEndsReady = false;
-  const resultIds = new Map<string, string>();
+  let settingsGeneration = 0;
 
   function guard<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>) {
     return async (...args: A): Promise<R> => {
@@ -112,10 +115,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return diagnostics;
   }
 
-  function resultIdOf(filePath: string, diagnostics: Diagnostic[]): string {
-    const id = createHash('sha1').update(JSON.stringify(diagnostics)).digest('base64url');
-    resultIds.set(filePath, id);
-    return id;
+  /** Any change to any file or to the settings can change a file's findings; nothing else can. */
+  function currentResultId(): string {
+    return `${analysis.index.version}.${settingsGeneration}`;
   }
 
   let refreshTimer: NodeJS.Timeout | undefined;
@@ -153,6 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const { settings, problems } = parseDiagnosticsSettings(raw);
     for (const p of problems) connection.window.showWarningMessage(`OpenRTC settings: ${p}`);
     // Both are applied by the front ends, so a change means analysing every file again.
+    settingsGeneration++;
     const reanalyse =
       settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop || settings.honourNoqa !== analysis.settings.honourNoqa;
     analysis.settings = settings;
@@ -176,7 +179,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       .concat(params.workspaceFolders ? [] : [params.rootUri ? pathOfUri(params.rootUri) : null])
       .filter((p): p is string => p !== null);
     analysis = new WorkspaceAnalysis(roots, options.catalogue);
-    files = new AnalysedFiles(analysis, options.analyze, options.maxFileChars, log);
+    files = new AnalysedFiles(analysis, options.analyze, options.maxFileChars, log, isOpen);
     scanned = scan(roots).catch((e: unknown) => log(`workspace scan failed: ${String(e)}`));
     return {
       capabilities: {
@@ -208,8 +211,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }),
   );
 
-  connection.onDidChangeWatchedFiles(
-    guard('didChangeWatchedFiles', undefined, async (params) => {
+  connection.onDidChangeWatchedFiles((params) =>
+    queueDiskWork(guard('didChangeWatchedFiles', undefined, async () => {
       await untilReady();
       const affected = new Set<string>();
       for (const change of params.changes) {
@@ -226,7 +229,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         affected.add(filePath);
       }
       if (affected.size > 0) announce(affected);
-    }),
+    })),
   );
 
   const pushTimers = new Map<string, NodeJS.Timeout>();
@@ -250,13 +253,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     );
   });
 
-  documents.onDidClose(
-    guard('didClose', undefined, async (event) => {
+  documents.onDidClose((event) =>
+    queueDiskWork(guard('didClose', undefined, async () => {
       const filePath = pathOfUri(event.document.uri);
       if (filePath === null || languageOfPath(filePath) === null) return;
       await files.analyseFromDisk(filePath);
       announce([filePath, ...analysis.dependentsOf(filePath)]);
-    }),
+    })),
   );
 
   connection.languages.diagnostics.on(
@@ -268,6 +271,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       await untilReady();
       // Cross-file chains need the scan; wait a bounded time (a refresh follows a longer scan).
       await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
+      await diskWork;
       await yieldToEvents(settleMs);
       if (token.isCancellationRequested || documents.get(uri)?.version !== versionAsked) {
         throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer edit superseded this request', { retriggerRequest: true });
@@ -275,29 +279,28 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (documents.get(uri) === undefined && !analysis.index.has(filePath)) await files.analyseFromDisk(filePath);
       const dependents = ensureCurrent(filePath, uri);
       if (dependents.size > 0) announce(dependents);
-      const items = diagnosticsOf(filePath);
-      const resultId = resultIdOf(filePath, items);
+      const resultId = currentResultId();
       if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: diagnosticsOf(filePath) };
     }),
   );
 
   connection.languages.diagnostics.onWorkspace(
     guard('workspace/diagnostic', { items: [] }, async (params, token: CancellationToken) => {
       await scanned;
+      await diskWork;
       const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
       const items: WorkspaceDocumentDiagnosticReport[] = [];
       for (const filePath of files.paths()) {
         if (token.isCancellationRequested) break;
         const uri = uriOfPath(filePath);
         ensureCurrent(filePath, uri);
-        const diagnostics = diagnosticsOf(filePath);
-        const resultId = resultIdOf(filePath, diagnostics);
+        const resultId = currentResultId();
         const version = documents.get(uri)?.version ?? null;
         items.push(
           previous.get(uri) === resultId
             ? { kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId }
-            : { kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: diagnostics },
+            : { kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: diagnosticsOf(filePath) },
         );
       }
       return { items };

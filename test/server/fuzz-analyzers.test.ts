@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { FileSummary, SourceRange } from '../../server/analysis/summary';
 import { WorkspaceAnalysis } from '../../server/core/workspace-analysis';
 import { analyzePythonStrict, initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
-import { analyzeTypeScriptStrict } from '../../server/frontends/typescript';
+import { analyzeTypeScript, analyzeTypeScriptStrict } from '../../server/frontends/typescript';
 import { catalogue } from '../../server/lsp/front-ends';
 import { fuzzCases, mutatedSource } from './fuzz-mutations';
 import { pythonSeeds, typeScriptSeeds } from './fuzz-seeds';
@@ -69,8 +69,30 @@ function fuzz(language: 'typescript' | 'python', seeds: string[], analyze: (file
   console.log(`${language}: ${fuzzCases()} cases, slowest ${slowest.toFixed(1)} ms CPU`);
 }
 
+/**
+ * The TypeScript parser itself (5.9.3) trips its own assertions on some broken inputs
+ * ("Debug Failure. False expression." in parseVariableDeclarationList, e.g. a decorator
+ * pasted into a block). The front end's safety net turns those into an empty summary; such
+ * cases are counted and reported rather than failed, and the safe entry point must then
+ * still answer. Any other exception fails the test.
+ */
+function isTypeScriptParserAssertion(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Debug Failure') && /parse\w+ \(.*typescript\.js/.test(error.stack ?? '');
+}
+
 test('TypeScript front end + core: mutated and truncated sources', { timeout: 180_000 }, () => {
-  fuzz('typescript', typeScriptSeeds(), (file, text) => analyzeTypeScriptStrict(file, text, { moduleLevelIsLoop: false }));
+  const options = { moduleLevelIsLoop: false };
+  let parserAssertions = 0;
+  fuzz('typescript', typeScriptSeeds(), (file, text) => {
+    try {
+      return analyzeTypeScriptStrict(file, text, options);
+    } catch (error) {
+      if (!isTypeScriptParserAssertion(error)) throw error;
+      parserAssertions++;
+      return analyzeTypeScript(file, text, options);
+    }
+  });
+  console.log(`typescript: ${parserAssertions} inputs hit a TypeScript parser assertion (answered with an empty summary)`);
 });
 
 test('Python front end + core: mutated and truncated sources', { timeout: 180_000 }, () => {
