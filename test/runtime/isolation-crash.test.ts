@@ -105,3 +105,24 @@ test('a child over tenant_memory_limit_mb is killed and reported with its tenant
   assert.match(String(failed?.['message']), /tenant_memory_limit_mb=250/);
   assert.equal(alive(pid), false);
 });
+
+test('a child whose loop is stuck is killed as unresponsive; its session fails and it comes back', { timeout: 60_000 }, async (t) => {
+  const build = buildTenantChild('stuck');
+  const ws = makeWorkspace({ 'agents/spin.ts': fixture('spin-agent.ts'), 'agents/chatty.ts': fixture('chatty-agent.ts') }, { tenant_isolation: { spinner: 'process' } });
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  rt = await startIsolatedRuntime(ws.dir, build, { callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 20_000 } }, { unresponsiveMs: 1500 });
+  const runtime = rt;
+  const pid = runtime.snapshot().tenants['spinner']!.process!.pid!;
+  const spin = await runtime.startCalls({ agent: 'spin', tenant: 'spinner', say: ['hello?'], wait: true });
+  assert.deepEqual([spin.started, spin.failed], [1, 1], JSON.stringify(spin));
+  const { records } = await runtime.logs({ session_id: spin.sessions[0]! });
+  assert.ok(records.some((r) => /session failed .*tenant 'spinner' process \(pid \d+\) was killed: unresponsive for \d+ ms/.test(r.message)), JSON.stringify(records));
+  assert.equal(alive(pid), false);
+  await waitFor('a new spinner child', () => runtime.snapshot().tenants['spinner']?.process?.state === 'ready');
+  assert.equal(runtime.snapshot().tenants['spinner']?.failures, 1);
+});

@@ -11,7 +11,7 @@ import { RestartBackoff } from '../../runtime/isolation/backoff';
 import { ChildMessageError, IPC_TAG, parseChildMessage } from '../../runtime/isolation/messages';
 import type { Runtime } from '../../runtime/runtime';
 import { ECHO_AGENT, makeWorkspace } from './engine-workspace';
-import { buildTenantChild, startIsolatedRuntime } from './isolation-harness';
+import { buildTenantChild, startIsolatedRuntime, waitFor } from './isolation-harness';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'isolation');
 
@@ -96,6 +96,46 @@ test('garbage and forged records from inside a child are dropped with a warning'
   assert.equal(records.filter((r) => r.message === 'forged record').length, 0);
   assert.ok(records.some((r) => /tenant 'acme' process sent a bad message, ignored: not an isolation message/.test(r.message)));
   assert.ok(records.some((r) => /tenant 'acme' process sent a log record for tenant 'someone-else', dropped/.test(r.message)));
+});
+
+test('an error a session leaves behind in its child counts as that tenant\'s late failure', { timeout: 60_000 }, async (t) => {
+  const build = buildTenantChild('late');
+  const ws = makeWorkspace({ 'agents/late.ts': readFileSync(join(FIXTURES, 'late-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  rt = await startIsolatedRuntime(ws.dir, build);
+  const runtime = rt;
+  const call = await runtime.startCalls({ agent: 'late', tenant: 'acme', wait: true });
+  assert.equal(call.succeeded, 1);
+  await waitFor('the late failure', () => runtime.snapshot().tenants['acme']?.failures === 1, 10_000);
+  const { records } = await runtime.logs({ session_id: call.sessions[0]! });
+  const late = records.find((r) => /uncaughtException after the session ended: Error: thrown after the session ended/.test(r.message));
+  assert.ok(late, JSON.stringify(records));
+  assert.match(late.exc_info ?? '', /late\.ts:\d+/, 'stack mapped to the agent source');
+  assert.equal(runtime.snapshot().tenants['acme']?.process?.state, 'ready', 'the child is unharmed');
+});
+
+test('pool-wide isolation: "process" gives each tenant its child on its first call; tenant_isolation pins one to the shared loop', { timeout: 60_000 }, async (t) => {
+  const build = buildTenantChild('pool');
+  const ws = makeWorkspace({ 'agents/echo.ts': ECHO_AGENT }, { isolation: 'process', tenant_isolation: { pinned: 'coroutine' } });
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  rt = await startIsolatedRuntime(ws.dir, build);
+  const [a, b, pinned] = await Promise.all(['a', 'b', 'pinned'].map((tenant) => rt!.startCalls({ agent: 'echo', tenant, say: ['hi'], wait: true })));
+  assert.deepEqual([a!.succeeded, b!.succeeded, pinned!.succeeded], [1, 1, 1]);
+  const tenants = rt.snapshot().tenants;
+  assert.equal(tenants['a']?.isolation, 'process');
+  assert.equal(tenants['b']?.isolation, 'process');
+  assert.notEqual(tenants['a']?.process?.pid, tenants['b']?.process?.pid);
+  assert.equal(tenants['pinned']?.isolation, 'coroutine');
 });
 
 test('parseChildMessage names the field and the reason', () => {
