@@ -14,7 +14,7 @@ class Pty {
   private readonly child: ChildProcess;
 
   constructor(args: string[]) {
-    const top = ['node', '--import', 'tsx', 'runtime/cli/top-main.ts', ...args].map((a) => `'${a}'`).join(' ');
+    const top = ['node', '--import', 'tsx', 'runtime/cli/main.ts', 'top', ...args].map((a) => `'${a}'`).join(' ');
     this.child = spawn('script', ['-qfec', `stty cols 160 rows 30; exec ${top}`, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
