@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
-import { addTenantCap, validateCap, validateTenantId, verifyOnboarding } from '../runbooks/onboarding';
+import { addTenantCap, validateCap, validateTenantId, verifyOnboarding, type VerifyCheck } from '../runbooks/onboarding';
 import { mark, step } from './runbook-ui';
 import { requireControl, UserError } from './targets';
 
@@ -18,18 +18,26 @@ function configUri(controller: Controller, workerId: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, 'openrtc.json');
 }
 
-export async function runOnboarding(controller: Controller): Promise<boolean> {
+/** Answers given up front (scripts and tests): no prompts, no step pickers. */
+export interface OnboardingAnswers {
+  tenant: string;
+  cap: string;
+  agent: string;
+}
+
+export async function runOnboarding(controller: Controller, preset?: OnboardingAnswers): Promise<VerifyCheck[] | undefined> {
   const { workerId, client } = requireControl(controller);
-  const tenant = await vscode.window.showInputBox({
+  const show: typeof step = (...args) => (preset ? Promise.resolve(args[4][0]?.value) : step(...args));
+  const tenant = preset ? preset.tenant : await vscode.window.showInputBox({
     title: `${R} · 1/5 · Tenant id`,
     prompt: "Letters, digits, '-' and '_', up to 128 characters",
     ignoreFocusOut: true,
     validateInput: (v) => validateTenantId(v),
   });
-  if (tenant === undefined) return false;
+  if (tenant === undefined) return undefined;
   const idProblem = validateTenantId(tenant);
   if (idProblem) throw new UserError(`${idProblem} Nothing was written.`);
-  const capText = await vscode.window.showInputBox({
+  const capText = preset ? preset.cap : await vscode.window.showInputBox({
     title: `${R} · 2/5 · Cap for ${tenant}`,
     prompt: 'Concurrent sessions this tenant may hold (max_sessions_per_tenant)',
     value: '5',
@@ -39,7 +47,7 @@ export async function runOnboarding(controller: Controller): Promise<boolean> {
       return r.ok ? null : r.error;
     },
   });
-  if (capText === undefined) return false;
+  if (capText === undefined) return undefined;
   const cap = validateCap(capText);
   if (!cap.ok) throw new UserError(`${cap.error} Nothing was written.`);
 
@@ -53,24 +61,24 @@ export async function runOnboarding(controller: Controller): Promise<boolean> {
   if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save())) throw new UserError(`Could not write ${uri.fsPath}.`);
   const reload = await client.request('reloadConfig');
   if (!reload.ok) throw new UserError(`The runtime refused the edited config and keeps the old one: ${reload.error ?? 'no reason given'}`);
-  const go = await step(R, 3, 5, `openrtc.json updated and reloaded`, [
+  const go = await show(R, 3, 5, `openrtc.json updated and reloaded`, [
     {
       label: `$(pass-filled) max_sessions_per_tenant.${tenant} = ${cap.cap}`,
       detail: edited.replaced === null ? 'added; comments kept' : `was ${edited.replaced}; comments kept`,
       value: true,
     },
   ]);
-  if (!go) return false;
+  if (!go) return undefined;
 
   // 4. A test call for the new tenant.
   const knownAgents = Object.keys((await client.request('snapshot')).sessions_by_agent);
-  const agent = await vscode.window.showInputBox({
+  const agent = preset ? preset.agent : await vscode.window.showInputBox({
     title: `${R} · 4/5 · Test call for ${tenant}: agent`,
     value: knownAgents[0] ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? null : 'An agent name'),
   });
-  if (!agent) return false;
+  if (!agent) return undefined;
   const calls = await client.request('startCalls', { agent: agent.trim(), tenant, say: ['Hello, this is an onboarding test call'], count: 1, wait: true });
 
   // 5. Verify.
@@ -78,12 +86,12 @@ export async function runOnboarding(controller: Controller): Promise<boolean> {
   const { records } = await client.request('logs', { tenant, limit: 500 });
   const checks = verifyOnboarding(snapshot, records, tenant, calls.sessions, cap.cap);
   const allOk = checks.every((c) => c.ok);
-  await step(
+  await show(
     R,
     5,
     5,
     allOk ? `${tenant} is onboarded` : `${tenant}: some checks failed`,
     checks.map((c) => ({ label: `${mark(c.ok)} ${c.name}`, detail: c.evidence, value: true })),
   );
-  return allOk;
+  return checks;
 }

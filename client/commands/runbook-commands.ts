@@ -7,7 +7,7 @@ import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../run
 import { escalate } from './session-commands';
 import { guarded, requireControl, UserError, type SessionTarget } from './targets';
 import { mark, step } from './runbook-ui';
-import { runOnboarding } from './onboarding-command';
+import { runOnboarding, type OnboardingAnswers } from './onboarding-command';
 
 const INCIDENT = 'Tenant Incident';
 
@@ -108,6 +108,6 @@ export function registerRunbookCommands(controller: Controller): vscode.Disposab
   return [
     vscode.commands.registerCommand('openrtc.runbook.tenantIncident', guarded((node?: { tenant?: string | null }) => tenantIncident(controller, node?.tenant ?? undefined))),
     vscode.commands.registerCommand('openrtc.runbook.debuggingDensity', guarded(() => debuggingDensity(controller))),
-    vscode.commands.registerCommand('openrtc.runbook.onboardTenant', guarded(() => runOnboarding(controller))),
+    vscode.commands.registerCommand('openrtc.runbook.onboardTenant', guarded((answers?: OnboardingAnswers) => runOnboarding(controller, answers))),
   ];
 }

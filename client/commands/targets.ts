@@ -107,6 +107,8 @@ export function guarded<A extends unknown[]>(body: (...args: A) => Promise<unkno
     try {
       return await body(...args);
     } catch (err) {
+      // Also in the extension host log, where scripted runs (and the e2e tests) can see it.
+      console.warn(`OpenRTC command failed: ${(err as Error).message}`);
       void vscode.window.showErrorMessage(`OpenRTC: ${(err as Error).message}`);
       return undefined;
     }
