@@ -306,9 +306,6 @@ export const pythonResultTypes: Record<string, string> = {
 /** Types whose objects are acquired by `with obj:` (a blocking acquire). */
 export const pythonWithAcquireTypes: string[] = [...LOCK_TYPES, 'threading.Condition'];
 
-/** Names the builtins module provides that the catalogue cares about (`open`, `input`). */
-export const pythonBuiltins = new Set(['open', 'input']);
-
 /** Rule rows by code, and by API (a row whose `onlyWhen` covers the API comes first, so the
  *  conditional row wins when its argument matches and the other row takes the rest). */
 export const pythonRulesByCode: ReadonlyMap<string, PythonRule> = new Map(pythonRules.map((r) => [r.code, r]));

@@ -3,9 +3,8 @@
 // Calls, `with` items and `while` loops are queued with their scope for pass 2, which
 // resolves them once every binding in the file is known.
 import type { Node, TreeCursor } from 'web-tree-sitter';
-import type { LoopRootKind, SourceRange } from '../../analysis/summary';
-import type { CallSite } from '../../analysis/summary';
-import { children, hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
+import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
+import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
 
 export type Binding =
   /** `import a.b as c` binds c to module a.b; `import a.b` binds a to module a. */

@@ -70,6 +70,3 @@ export function argumentAt(args: CallArguments, position: number | undefined, ke
   const byName = keyword === undefined ? undefined : args.keywords.get(keyword);
   return byName ?? (position === undefined ? undefined : args.positional[position]);
 }
-
-/** Node types that open a new function scope (their bodies are not the enclosing function's code). */
-export const FUNCTION_NODES = new Set(['function_definition', 'lambda']);
