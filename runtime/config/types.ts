@@ -48,5 +48,7 @@ export class ConfigError extends Error {
 
 export function formatProblem(file: string, p: ConfigProblem): string {
   const where = p.line !== null ? `${file}:${p.line}:${p.column ?? 1}` : file;
-  return p.keyPath ? `${where}: ${p.keyPath}: ${p.message}` : `${where}: ${p.message}`;
+  // Key names come from the file: a newline in one must not forge a second problem line.
+  const keyPath = p.keyPath.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return keyPath ? `${where}: ${keyPath}: ${p.message}` : `${where}: ${p.message}`;
 }
