@@ -1,8 +1,8 @@
-// Which documents and files this server analyses, and with which front end.
+// Which files this server analyses, and with which front end. Documents are matched by file
+// extension, whatever language id the client sent (typescript, typescriptreact, javascript,
+// javascriptreact, python all map here), so an open buffer and its file on disk agree.
 import * as path from 'node:path';
 import type { Language } from '../analysis/summary';
-
-export const documentLanguageIds = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python'] as const;
 
 const byExtension: Record<string, Language> = {
   '.ts': 'typescript',
