@@ -3,7 +3,6 @@
 // a new one with backoff. The parent never depends on the child behaving: every message is
 // validated, a child that stops talking is killed, and nothing a child does can throw here.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { LoopLag, TenantProcessInfo } from '../../protocol/control.js';
 import type { SessionContext } from '../agents/types.js';
 import type { LogLevel } from '../logging/log.js';
@@ -11,6 +10,7 @@ import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-se
 import type { ErrorOrigin } from '../session/containment.js';
 import { RestartBackoff, type BackoffSettings } from './backoff.js';
 import type { ChildEntry } from './child-entry.js';
+import { killOnExit, readRssMb } from './os-process.js';
 import { IPC_TAG, parseChildMessage, reviveError, type ChildInit, type ChildMessage, type EndReasonToChild, type ParentMessage } from './messages.js';
 
 const LOGGER = 'openrtc.isolation';
@@ -65,8 +65,6 @@ export class TenantProcess {
   private pending = 0;
   private drainWaiters: (() => void)[] = [];
   restarts = 0;
-  /** Children never outlive the runtime: on exit (also after an error), kill is synchronous. */
-  private readonly killOnExit = (): void => void this.child?.kill('SIGKILL');
 
   constructor(private readonly opts: TenantProcessOptions) {
     this.backoff = new RestartBackoff(opts.backoff);
@@ -186,7 +184,6 @@ export class TenantProcess {
         setTimeout(() => child.kill('SIGKILL'), 1000).unref();
       }
     }
-    process.off('exit', this.killOnExit);
     this.rejectWaiters(new TenantProcessError(`tenant '${this.tenant}' process was stopped`));
     this.failCalls(`tenant '${this.tenant}' process was stopped`);
   }
@@ -216,8 +213,7 @@ export class TenantProcess {
       return;
     }
     this.child = child;
-    process.off('exit', this.killOnExit);
-    process.on('exit', this.killOnExit);
+    killOnExit(child);
     this.upSince = Date.now();
     this.lastHeardAt = Date.now();
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -349,8 +345,7 @@ export class TenantProcess {
     if (wasStarting && this.restarts === 0) {
       // The first start failed: isolateTenant reports it and nothing else changes.
       this.rejectWaiters(new TenantProcessError(`${what} before it was ready${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`));
-      this.state = 'stopped';
-      if (this.checkTimer) clearInterval(this.checkTimer);
+      this.stop();
       return;
     }
     this.state = 'backoff';
@@ -401,15 +396,5 @@ export class TenantProcess {
     if (!child?.connected) return;
     // A child that died between the check and the write surfaces through 'exit'.
     child.send(msg, (err) => void err);
-  }
-}
-
-/** VmRSS of a process from /proc (Linux), MB; null where /proc is not available. */
-export function readRssMb(pid: number): number | null {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) / 1024) * 100) / 100 : null;
-  } catch {
-    return null;
   }
 }
