@@ -10,6 +10,10 @@ const maxFileChars = 2_000_000;
 const maxWorkspaceFiles = 5_000;
 
 const connection = createConnection(ProposedFeatures.all);
+// Every handler is guarded; this catches what escapes anyway (a timer in a library) so one
+// bad input costs a log line, not the editor's diagnostics for the rest of the session.
+process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`unhandled rejection: ${String(reason)}`));
 startServer(connection, {
   analyze: analyzeFile,
   ready: initFrontEnds(__dirname),
