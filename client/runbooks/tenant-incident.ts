@@ -36,6 +36,12 @@ function blockWords(row: SessionRow): string {
   return `session ${row.session_id} blocked the loop ${Math.round(row.blocked_ms_last ?? 0)}ms${frame ? ` at ${frame.function} (${frame.file}:${frame.line})` : ''}`;
 }
 
+/** The breaker's window restarts when it opens; quote it only while it holds samples. */
+function windowWords(t: TenantSnapshot): string {
+  const b = t.breaker;
+  return b.samples > 0 ? ` after ${b.failures}/${b.samples} failures in its window` : ` (opened ${b.times_opened}× so far)`;
+}
+
 /** Tenants with any sign of trouble, most suspicious first, each with the signs found. */
 export function rankSuspects(snapshot: RuntimeSnapshot, nowMs: number): Suspect[] {
   const suspects: Suspect[] = [];
@@ -45,7 +51,7 @@ export function rankSuspects(snapshot: RuntimeSnapshot, nowMs: number): Suspect[
     const evidence: string[] = [];
     if (t.breaker.enabled && t.breaker.state !== 'closed') {
       score += t.breaker.state === 'open' ? 100 : 60;
-      evidence.push(`breaker ${breakerWords(t.breaker, nowMs)} after ${t.breaker.failures}/${t.breaker.samples} failures in its window`);
+      evidence.push(`breaker ${breakerWords(t.breaker, nowMs)}${windowWords(t)}`);
     }
     if (t.failures > 0) {
       score += 10 * t.failures + 50 * (t.failures / Math.max(1, t.started));
