@@ -6,7 +6,7 @@
 // as on the shared loop; only its entry forwards to the child. So caps, the breaker, counts and
 // the snapshot behave the same in both modes, and switching mode drops nothing: live sessions
 // finish where they started, new ones go to the new place.
-import { ControlError, ErrorCodes, type IsolationMode, type RuntimeEvent, type SessionRow, type TenantSnapshot } from '../../protocol/control.js';
+import { ControlError, ErrorCodes, type RuntimeEvent, type SessionRow, type TenantSnapshot } from '../../protocol/control.js';
 import type { LoadedAgent } from '../agents/registry.js';
 import type { SessionContext } from '../agents/types.js';
 import type { OpenrtcConfig } from '../config/types.js';
@@ -54,10 +54,6 @@ export class IsolationManager {
   private configIsolated = new Set<string>();
 
   constructor(private readonly deps: IsolationDeps) {}
-
-  mode(tenant: string): IsolationMode {
-    return this.routes.has(tenant) ? 'process' : 'coroutine';
-  }
 
   isolatedTenants(): string[] {
     return [...this.routes.keys()].sort();
@@ -166,11 +162,6 @@ export class IsolationManager {
     for (const p of this.processes()) p.stop();
     this.routes.clear();
     this.retiring.clear();
-  }
-
-  /** For tests and benchmarks: the child serving `tenant`, if isolated. */
-  processOf(tenant: string): TenantProcess | undefined {
-    return this.routes.get(tenant);
   }
 
   // ---- internals ------------------------------------------------------------------------

@@ -64,7 +64,7 @@ export class TenantProcess {
   /** Sessions routed here that have not ended: drain waits for these. */
   private pending = 0;
   private drainWaiters: (() => void)[] = [];
-  restarts = 0;
+  private restarts = 0;
 
   constructor(private readonly opts: TenantProcessOptions) {
     this.backoff = new RestartBackoff(opts.backoff);
@@ -76,10 +76,6 @@ export class TenantProcess {
 
   get pid(): number | null {
     return this.child?.pid ?? null;
-  }
-
-  get isReady(): boolean {
-    return this.state === 'ready';
   }
 
   get liveSessions(): number {
@@ -186,11 +182,6 @@ export class TenantProcess {
     }
     this.rejectWaiters(new TenantProcessError(`tenant '${this.tenant}' process was stopped`));
     this.failCalls(`tenant '${this.tenant}' process was stopped`);
-  }
-
-  /** For tests and operators: kill the child as if it crashed (it is restarted). */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    this.child?.kill(signal);
   }
 
   // ---- internals ------------------------------------------------------------------------
