@@ -113,5 +113,23 @@ export function runtimeSpecs(): void {
     });
 
     onboardingTests();
+
+    test('a runtime that dies shows as disconnected, and the tree reconnects when it is started again', async () => {
+      const { controller, runtime } = await api();
+      const pid = controller.control(socket)?.hello.pid;
+      assert.ok(pid, 'hello carries the runtime pid');
+      process.kill(pid, 'SIGKILL');
+      const worker = await waitFor('the worker to show disconnected', () => {
+        const w = controller.model.worker(socket);
+        return w?.connection === 'disconnected' ? w : undefined;
+      });
+      assert.ok(worker.problem, 'the reason is shown');
+      await runtime.start();
+      await waitFor('a new runtime on the same socket', () => {
+        const hello = controller.control(socket)?.hello;
+        return hello && hello.pid !== pid && controller.model.worker(socket)?.connection === 'connected';
+      }, 45_000);
+      assert.match(controller.model.nodeById(workerNodeId(socket), Date.now())?.description ?? '', /sessions · lag p99/);
+    });
   });
 }
