@@ -57,14 +57,13 @@ test('kill -9 of a tenant child under load', { timeout: 90_000 }, async (t) => {
   assert.ok(victim.breaker.times_opened >= 1, `breaker saw the failures: ${JSON.stringify(victim.breaker)}`);
 
   // The log has one failed record per victim session, naming the kill; written by the parent.
-  runtime['log'].flushSync();
-  const records = ws.readLog();
+  const { records } = await runtime.logs({ tenant: 'victim' });
   for (const id of v.sessions) {
-    const ends = records.filter((r) => r['session_id'] === id && r['logger'] === 'openrtc' && /^session (ended|failed|cancelled)/.test(String(r['message'])));
+    const ends = records.filter((r) => r.session_id === id && r.logger === 'openrtc' && /^session (ended|failed|cancelled)/.test(r.message));
     assert.equal(ends.length, 1, `one end record for ${id}`);
-    assert.equal(ends[0]!['level'], 'ERROR');
-    assert.match(String(ends[0]!['message']), /session failed after .*TenantProcessError: tenant 'victim' process \(pid \d+\) was killed by SIGKILL/);
-    assert.equal(ends[0]!['tenant'], 'victim');
+    assert.equal(ends[0]!.level, 'ERROR');
+    assert.match(ends[0]!.message, /session failed after .*TenantProcessError: tenant 'victim' process \(pid \d+\) was killed by SIGKILL/);
+    assert.equal(ends[0]!.agent_name, 'chatty');
   }
 
   // A new child comes back (restart with backoff) and serves victim once its breaker lets it.
@@ -96,13 +95,12 @@ test('a child over tenant_memory_limit_mb is killed and reported with its tenant
   ]);
   assert.deepEqual([hog.started, hog.failed], [1, 1], JSON.stringify(hog));
   assert.deepEqual([other.succeeded, other.failed], [20, 0]);
-  rt['log'].flushSync();
-  const records = ws.readLog();
-  const killed = records.find((r) => /\[isolation\] tenant 'piggy' process \(pid \d+\) was killed: RSS \d+ MB exceeded tenant_memory_limit_mb=250/.test(String(r['message'])));
+  const { records } = await rt.logs({});
+  const killed = records.find((r) => /\[isolation\] tenant 'piggy' process \(pid \d+\) was killed: RSS \d+ MB exceeded tenant_memory_limit_mb=250/.test(r.message));
   assert.ok(killed, 'the kill is logged with the tenant and the limit');
-  assert.equal(killed['level'], 'ERROR');
-  const failed = records.find((r) => r['session_id'] === hog.sessions[0] && /session failed/.test(String(r['message'])));
-  assert.match(String(failed?.['message']), /tenant_memory_limit_mb=250/);
+  assert.equal(killed.level, 'ERROR');
+  const failed = records.find((r) => r.session_id === hog.sessions[0] && /session failed/.test(r.message));
+  assert.match(failed?.message ?? '', /tenant_memory_limit_mb=250/);
   assert.equal(alive(pid), false);
 });
 
