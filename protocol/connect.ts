@@ -165,14 +165,22 @@ const HELLO_ID = 'hello';
 
 function checkSocketFile(socketPath: string): void {
   let isSocket: boolean;
+  let owner: number;
   try {
-    isSocket = statSync(socketPath).isSocket();
+    const stat = statSync(socketPath);
+    isSocket = stat.isSocket();
+    owner = stat.uid;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConnectError('no_socket', socketPath, `no runtime at ${socketPath}: the socket does not exist`);
     throw new ConnectError('no_socket', socketPath, `cannot use ${socketPath}: ${(error as Error).message}`);
   }
   if (!isSocket) throw new ConnectError('not_socket', socketPath, `${socketPath} exists but is not a socket`);
+  // Another user's socket could be a planted impostor that would receive our requests.
+  const me = process.getuid?.();
+  if (me !== undefined && owner !== me) {
+    throw new ConnectError('refused', socketPath, `refusing ${socketPath}: the socket is owned by uid ${owner}, not by us (uid ${me})`);
+  }
 }
 
 function openSocket(socketPath: string, deadline: number): Promise<Socket> {
