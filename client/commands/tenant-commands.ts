@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { StartCallsParams, StartCallsResult, TenantSnapshot } from '../../protocol/control';
 import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
+import { chooseNode } from '../runtime/runtime-process';
 import { validateCap, validateTenantId } from '../runbooks/onboarding';
 import { guarded, pickTenant, requireControl, UserError } from './targets';
 
@@ -113,11 +114,12 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
       guarded(async (node?: TreeNode) => {
         const target = await pickTenant(controller, node, 'Show top for tenant');
         if (!target) return undefined;
+        const nodeBinary = chooseNode(vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', ''), process.env.PATH, process.execPath);
         const terminal = vscode.window.createTerminal({
           name: `openrtc top · ${target.tenant}`,
-          shellPath: process.execPath,
+          shellPath: nodeBinary.command,
           shellArgs: [join(extensionPath, 'dist', 'cli.js'), 'top', '--tenant', target.tenant, '--socket', target.workerId],
-          env: { ELECTRON_RUN_AS_NODE: '1' },
+          env: nodeBinary.env,
         });
         terminal.show();
         return terminal.name;
