@@ -1,6 +1,7 @@
 // Where the watchdog worker's code is. Bundled (dist/): `watchdog.js` beside the bundle that
 // imports this. From source (tests, tsx): the .ts entry, loaded through tsx in the worker.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 export interface WorkerSource {
@@ -14,7 +15,8 @@ export function watchdogWorkerSource(dir: string = __dirname): WorkerSource {
   if (existsSync(bundled)) return { code: bundled, eval: false };
   const source = join(dir, 'watchdog-worker.ts');
   if (!existsSync(source)) throw new Error(`attribution: watchdog worker not found beside ${dir} (run npm run build)`);
-  // Only reachable when running from source, where tsx is a dev dependency.
-  const tsx = require.resolve('tsx/cjs');
+  // Only reachable when running from source, where tsx is a dev dependency (createRequire keeps
+  // the bundler from trying to resolve it at build time).
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
   return { code: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
 }
