@@ -314,6 +314,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const language = filePath === null ? null : languageOfPath(filePath);
       if (doc === undefined || filePath === null || language === null) return [];
       await untilReady();
+      await diskWork;
       ensureCurrent(filePath, doc.uri);
       return codeActionsFor(doc, language, analysis.findings(filePath), params.range, params.context.only);
     }),
