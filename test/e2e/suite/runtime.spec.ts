@@ -70,6 +70,18 @@ export function runtimeSpecs(): void {
       await waitFor('the tree to show the new cap', () => controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.description.includes('0/2'));
     });
 
+    test('isolating a tenant moves it to its own process, restoring brings it back', async () => {
+      const { controller } = await api();
+      const node = controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now());
+      const isolated = await vscode.commands.executeCommand<TenantSnapshot>('openrtc.isolateTenant', node);
+      assert.equal(isolated?.isolation, 'process');
+      await waitFor('the tree to show acme isolated', () => controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.contextValue === 'openrtc.tenant.process');
+      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'acme', say: ['hi'], count: 1, wait: true });
+      assert.equal(calls?.succeeded, 1, 'an isolated tenant still takes calls');
+      const restored = await vscode.commands.executeCommand<TenantSnapshot>('openrtc.restoreTenant', node);
+      assert.equal(restored?.isolation, 'coroutine');
+    });
+
     test('an invalid tenant id in a test call is refused with nothing started', async () => {
       const { controller } = await api();
       const before = (await controller.control(socket)?.request('snapshot'))?.total_sessions_started;
