@@ -91,20 +91,21 @@ export function runtimeSpecs(): void {
       assert.equal(after, before);
     });
 
-    test('a slow session becomes a diagnostic on its source line', async () => {
+    test('a slow session becomes a diagnostic on its source line', async function () {
+      this.timeout(45_000);
       const { controller } = await api();
       const seen: string[] = [];
       const sub = controller.onEvent((_w, e) => {
         if (e.type === 'slow_session') seen.push(`${e.blocked_ms}ms ${e.frames.map((f) => `${f.file}:${f.line}`).join(' < ')}`);
       });
       try {
-        await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, { agent: 'slowpoke', tenant: 'initech', say: ['one', 'two'], count: 1, wait: true });
+        await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, { agent: 'slowpoke', tenant: 'initech', say: ['one', 'two', 'three'], count: 2, concurrency: 1, wait: true });
       const file = vscode.Uri.file(join(workspaceRoot(), 'agents', 'slowpoke.ts'));
       const diagnostic = await waitFor(`the observed-blocking diagnostic (slow events seen: ${seen.length})`, () => {
         const found = vscode.languages.getDiagnostics(file).find((d) => d.code === OBSERVED_BLOCKING_CODE);
         if (!found && seen.length) console.log(`slow events so far: ${seen.join(' | ')}`);
         return found;
-      });
+      }, 25_000);
       assert.match(diagnostic.message, /Observed blocking the event loop for \d+ ms/);
       const lineText = (await vscode.workspace.openTextDocument(file)).lineAt(diagnostic.range.start.line).text;
       assert.match(lineText, /crunch\(300\)|while \(Date\.now\(\) < until\)/);
@@ -126,7 +127,8 @@ export function runtimeSpecs(): void {
 
     onboardingTests();
 
-    test('a runtime that dies shows as disconnected, and the tree reconnects when it is started again', async () => {
+    test('a runtime that dies shows as disconnected, and the tree reconnects when it is started again', async function () {
+      this.timeout(60_000); // a fresh runtime process starts in seconds, slower on a busy machine
       const { controller, runtime } = await api();
       const pid = controller.control(socket)?.hello.pid;
       assert.ok(pid, 'hello carries the runtime pid');
