@@ -5,7 +5,7 @@
 //   alpha/bravo outcomes while spinner spins). In shared mode 'measured' never comes: the
 //   loop is gone; the harness sees it through its pings, which this process answers on its loop.
 //   node --import tsx bench/isolation/lag-runner.ts shared|isolated <workspace> [tenant-child.js]
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Runtime } from '../../runtime/runtime.js';
 
 export type RunnerMode = 'shared' | 'isolated';
@@ -34,16 +34,38 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function figures(h: IntervalHistogram): LagFigures {
-  const r = (ns: number): number => Math.round(ns / 1e4) / 100;
+/**
+ * Loop lag as a 1 ms heartbeat's lateness, recorded (in µs) into whichever histogram is current.
+ * Switching buckets drops the next beat, so a gap between slices never counts as lag.
+ */
+class LagSampler {
+  private current: RecordableHistogram | null = null;
+  private last = performance.now();
+  private skip = true;
+  private readonly timer = setInterval(() => {
+    const now = performance.now();
+    const lateMs = now - this.last - 1;
+    this.last = now;
+    if (this.skip) this.skip = false;
+    else this.current?.record(Math.max(1, Math.round(lateMs * 1000)));
+  }, 1);
+
+  into(h: RecordableHistogram | null): void {
+    this.current = h;
+    this.skip = true;
+  }
+}
+
+function figures(h: RecordableHistogram): LagFigures {
+  const r = (us: number): number => Math.round(us / 10) / 100;
   return { p50_ms: r(h.percentile(50)), p99_ms: r(h.percentile(99)), max_ms: r(h.max) };
 }
 
-async function measure(ms: number): Promise<LagFigures> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
+async function measure(sampler: LagSampler, ms: number): Promise<LagFigures> {
+  const h = createHistogram();
+  sampler.into(h);
   await sleep(ms);
-  h.disable();
+  sampler.into(null);
   return figures(h);
 }
 
@@ -51,26 +73,27 @@ async function measure(ms: number): Promise<LagFigures> {
  * Loop lag with the spinner's child running vs stopped (SIGSTOP), in alternating slices: the host
  * is shared and its load drifts, so an A/B in interleaved slices compares like with like.
  */
-async function interleaved(pid: number, ms: number): Promise<{ running: LagFigures; stopped: LagFigures }> {
-  const running = monitorEventLoopDelay({ resolution: 1 });
-  const stopped = monitorEventLoopDelay({ resolution: 1 });
+async function interleaved(sampler: LagSampler, pid: number, ms: number): Promise<{ running: LagFigures; stopped: LagFigures }> {
+  const running = createHistogram();
+  const stopped = createHistogram();
   const slices = 10;
   try {
     for (let i = 0; i < slices; i++) {
       for (const [h, signal] of [[stopped, 'SIGSTOP'], [running, 'SIGCONT']] as const) {
         process.kill(pid, signal);
-        h.enable();
+        sampler.into(h);
         await sleep(ms / slices);
-        h.disable();
       }
     }
   } finally {
+    sampler.into(null);
     process.kill(pid, 'SIGCONT');
   }
   return { running: figures(running), stopped: figures(stopped) };
 }
 
 async function main(mode: RunnerMode, dir: string, childFile: string | undefined): Promise<void> {
+  const sampler = new LagSampler();
   let rt: Runtime | undefined;
   process.on('message', (m: { type?: string; t?: number }) => {
     if (m.type === 'ping' && typeof m.t === 'number') send({ type: 'pong', t: m.t });
@@ -82,7 +105,7 @@ async function main(mode: RunnerMode, dir: string, childFile: string | undefined
   for (const tenant of OTHERS) void rt.startCalls({ agent: 'chatty', tenant, count: 100_000, concurrency: 10, rate: 100, say: ['hi', 'there'], think_ms: 10, wait: false });
   send({ type: 'ready' });
   await sleep(300);
-  const baseline = await measure(WINDOW_MS);
+  const baseline = await measure(sampler, WINDOW_MS);
   send({ type: 'baseline', lag: baseline, rss_mb: process.memoryUsage.rss() / 2 ** 20 });
   if (mode === 'isolated') await rt.isolateTenant({ tenant: 'spinner' });
   const before = outcomes(rt);
@@ -92,7 +115,7 @@ async function main(mode: RunnerMode, dir: string, childFile: string | undefined
   await sleep(100);
   const pid = rt.snapshot().tenants['spinner']?.process?.pid ?? null;
   // Shared: this never returns (the loop is gone). Isolated: the child's pid is known.
-  const ab = pid !== null ? await interleaved(pid, 2 * WINDOW_MS) : { running: await measure(WINDOW_MS), stopped: null };
+  const ab = pid !== null ? await interleaved(sampler, pid, 2 * WINDOW_MS) : { running: await measure(sampler, WINDOW_MS), stopped: null };
   const after = outcomes(rt);
   const proc = rt.snapshot().tenants['spinner']?.process;
   send({

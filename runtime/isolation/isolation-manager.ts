@@ -25,6 +25,8 @@ export interface IsolationOptions {
   unresponsiveMs?: number;
   statsIntervalMs?: number;
   backoff?: Partial<BackoffSettings>;
+  /** Niceness added to each child (default 5; 0 = same priority as the runtime). */
+  niceness?: number;
 }
 
 export interface IsolationDeps {
@@ -214,6 +216,7 @@ export class IsolationManager {
       unresponsiveMs: o.unresponsiveMs ?? 10_000,
       memoryLimitMb: () => this.deps.config().tenant_memory_limit_mb,
       backoff: { ...DEFAULT_BACKOFF, ...o.backoff },
+      niceness: o.niceness ?? 5,
       log: (level, message, excInfo) => this.deps.log.write(level, null, LOGGER, message, excInfo),
       writeRecord: (r) => {
         const scope = r.session_id !== null && r.tenant !== null && r.agent_name !== null ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;

@@ -2,6 +2,7 @@
 // child outlives the runtime.
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -21,5 +22,19 @@ export function readRssMb(pid: number): number | null {
     return m ? Math.round((Number(m[1]) / 1024) * 100) / 100 : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Runs the child at a lower CPU priority than the runtime. On a small host a tenant that spins in
+ * its child otherwise competes with the shared loop for the same cores; with a higher niceness the
+ * scheduler serves the runtime first. Best effort: a platform that refuses leaves the default.
+ */
+export function lowerPriority(child: ChildProcess, niceness: number): void {
+  if (child.pid === undefined || niceness <= 0) return;
+  try {
+    setPriority(child.pid, Math.min(19, getPriority() + niceness));
+  } catch {
+    // Not permitted here (some containers); isolation still works, only without the priority edge.
   }
 }

@@ -10,7 +10,7 @@ import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-se
 import type { ErrorOrigin } from '../session/containment.js';
 import { RestartBackoff, type BackoffSettings } from './backoff.js';
 import type { ChildEntry } from './child-entry.js';
-import { killOnExit, readRssMb } from './os-process.js';
+import { killOnExit, lowerPriority, readRssMb } from './os-process.js';
 import { IPC_TAG, parseChildMessage, reviveError, type ChildInit, type ChildMessage, type EndReasonToChild, type ParentMessage } from './messages.js';
 
 const LOGGER = 'openrtc.isolation';
@@ -28,6 +28,8 @@ export interface TenantProcessOptions {
   /** `tenant_memory_limit_mb`, read on every check so a config reload applies; 0 = none. */
   memoryLimitMb: () => number;
   backoff: BackoffSettings;
+  /** Scheduling niceness added to the child, so a tenant spinning in it yields the CPU to the shared loop. */
+  niceness: number;
   log: (level: LogLevel, message: string, excInfo?: string) => void;
   /** A record the child logged, written by the parent's logger. */
   writeRecord: (record: Extract<ChildMessage, { type: 'log' }>['record']) => void;
@@ -205,6 +207,7 @@ export class TenantProcess {
     }
     this.child = child;
     killOnExit(child);
+    lowerPriority(child, this.opts.niceness);
     this.upSince = Date.now();
     this.lastHeardAt = Date.now();
     child.stderr?.on('data', (chunk: Buffer) => {
