@@ -31,12 +31,14 @@ export function collectReports(engine: LoopAttribution): { reports: BlockReport[
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The heartbeat measures a block to within one heartbeat period below (5 ms at a 50 ms
- * threshold); above, a contended host can stretch it, so that side is generous.
+ * The fixtures burn a given CPU time. On a quiet host the loop is held that long (the heartbeat
+ * measures it within one beat); a contended host stretches it, so the upper side is generous.
+ * The lower side also allows for the process's other threads adding to the CPU clock.
  */
 export function assertBlockedMs(measured: number, expected: number): void {
-  const max = expected * 1.5 + 100;
-  if (measured < expected - 8 || measured > max) {
-    throw new Error(`blocked_ms ${measured} is not within [${expected - 8}, ${max}] of a ${expected} ms block`);
+  const min = expected * 0.85 - 8;
+  const max = expected * 4 + 200;
+  if (measured < min || measured > max) {
+    throw new Error(`blocked_ms ${measured} is not within [${min}, ${max}] for a block of ${expected} ms of CPU`);
   }
 }
