@@ -88,7 +88,7 @@ describe('control protocol fuzz over a real socket', () => {
   };
 
   const stillServes = async (): Promise<void> => {
-    const c = await connectControl(path, { timeoutMs: 3000 });
+    const c = await connectControl(path, { timeoutMs: 10_000 });
     assert.equal(c.kind, 'openrtc');
     if (c.kind === 'openrtc') c.client.close();
   };
@@ -155,8 +155,8 @@ describe('control protocol fuzz over a real socket', () => {
         const conn = await RawControlConnection.open(path);
         conn.write(bytes);
         if (hangUp) conn.destroy();
-        // The partial-frame timeout is 300 ms; allow a busy machine ten times that.
-        const reply = hangUp ? null : await conn.wait(() => false, 3000);
+        // The partial-frame timeout is 300 ms; allow a busy machine (tests run side by side) far more.
+        const reply = hangUp ? null : await conn.wait(() => false, 10_000);
         conn.destroy();
         if (reply) {
           const answered = reply.responses.length > 0;
