@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { buildBundle } from '../logs/escalation';
 import { logUri } from '../logs/log-document';
+import { sourcePath } from '../model/observed-blocks';
 import type { TreeNode } from '../model/tree-model';
 import { guarded, pickSession, pickTenant, UserError, type SessionTarget } from './targets';
 
@@ -53,7 +54,7 @@ export function registerSessionCommands(controller: Controller): vscode.Disposab
         const row = node?.sessionId ? controller.model.worker(node.workerId)?.sessions.get(node.sessionId) : undefined;
         const frame = row?.blocked_frames?.[0];
         if (!frame) throw new UserError('This session has no recorded loop block with a source line.');
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(frame.file));
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(sourcePath(frame.file)));
         const pos = new vscode.Position(Math.max(0, frame.line - 1), Math.max(0, frame.column - 1));
         return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
       }),

@@ -14,6 +14,14 @@ export interface ObservedBlock {
   functionName: string;
 }
 
+/**
+ * The file of a frame as a plain path: the runtime tags hot-reloaded agent modules with a
+ * version query (`agents/x.ts?v=3`), which is no file on disk.
+ */
+export function sourcePath(file: string): string {
+  return file.replace(/[?#].*$/, '');
+}
+
 export class ObservedBlocks {
   private readonly byLine = new Map<string, ObservedBlock>();
 
@@ -26,8 +34,9 @@ export class ObservedBlocks {
   /** Returns the file whose blocks changed, or null when the event carries no user source. */
   add(event: RuntimeEvent): string | null {
     if (event.type !== 'slow_session') return null;
-    const frame = event.frames.find((f) => this.isUserFile(f.file));
-    if (!frame || !frame.file || frame.line < 1) return null;
+    const found = event.frames.find((f) => this.isUserFile(sourcePath(f.file)));
+    if (!found || !found.file || found.line < 1) return null;
+    const frame = { ...found, file: sourcePath(found.file) };
     const key = `${frame.file}:${frame.line}`;
     const seen = this.byLine.get(key);
     this.byLine.set(key, {

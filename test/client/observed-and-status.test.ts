@@ -31,6 +31,12 @@ describe('runtime-observed blocking lines', () => {
     assert.deepEqual(blocks.forFile('/ext/dist/cli.js'), []);
   });
 
+  it('maps hot-reloaded module paths (agents/x.ts?v=3) back to the file', () => {
+    const blocks = new ObservedBlocks((f) => f.startsWith('/ws/'));
+    assert.equal(blocks.add(slow(90, '/ws/agents/a.ts?v=3', 7)), '/ws/agents/a.ts');
+    assert.deepEqual(blocks.forFile('/ws/agents/a.ts').map((b) => b.line), [7]);
+  });
+
   it('ignores events without a user frame and other event types', () => {
     const blocks = new ObservedBlocks((f) => f.startsWith('/ws/'));
     assert.equal(blocks.add(slow(100, '/elsewhere/x.ts', 1)), null);

@@ -17,7 +17,7 @@ export async function runHostTests({ root, workspace, testsEntry, timeoutMs = 12
   const scratch = makeScratch(root, 'host', settings);
   let server;
   let browser;
-  const result = { exitCode: 1, passed: 0, failed: 0, failures: [] };
+  const result = { exitCode: 1, passed: 0, failed: 0, skipped: 0, failures: [] };
   try {
     server = await startCodeServer(root, scratch, { extraEnv: env });
     browser = await launchBrowser(scratch);

@@ -25,6 +25,7 @@ function step(label, cmd, args) {
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const workspaces = [];
 try {
   if (!existsSync(join(root, '.tools/code-server/node_modules/code-server/out/node/entry.js'))) {
@@ -47,6 +48,7 @@ try {
     const host = await runHostTests({ root, workspace, testsEntry, timeoutMs: 150_000 });
     passed += host.passed;
     failed += host.failed;
+    skipped += host.skipped;
     for (const f of host.failures) console.log(`  ✗ ${f}`);
     if (host.exitCode !== 0 && host.failed === 0) failed += 1; // crashed or timed out before mocha could count
   }
@@ -65,6 +67,6 @@ try {
 } finally {
   for (const w of workspaces) rmSync(w, { recursive: true, force: true });
 }
-console.log(`\ne2e finished in ${seconds()}`);
+console.log(`\ne2e finished in ${seconds()}${skipped ? ` (${skipped} pending spec(s) skipped: OPENRTC_E2E_PENDING=1 runs them)` : ''}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
