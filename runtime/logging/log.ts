@@ -5,8 +5,9 @@
 // writeSync in batches, so flushSync() (on stop, on process exit, before logs() reads the file)
 // is complete and ordered. An async destination would need its fd opened before a shutdown can
 // flush, and a flush during an in-flight async write can reorder lines. Measured per record: the
-// same cost as async with the same batch (/tmp probe in the engine report). Only SIGKILL or a
-// native crash can lose the last unflushed batch (< 4 KB).
+// same cost as async with the same batch (/tmp probe in the engine report). A timer also flushes
+// every FLUSH_INTERVAL_MS, so `logs --follow` and the editor's log view see records promptly on a
+// quiet runtime, and SIGKILL or a native crash loses at most that long a batch (< 4 KB).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
@@ -14,6 +15,8 @@ import pino, { type Logger } from 'pino';
 import type { SessionScope } from '../session/scope.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+const FLUSH_INTERVAL_MS = 200;
 
 const PYTHON_LEVEL_NAMES: Record<string, string> = {
   trace: 'DEBUG',
@@ -37,6 +40,7 @@ export class RuntimeLog {
   private readonly pino: Logger;
   private closed = false;
   private readonly flushOnExit = (): void => this.flushSync();
+  private readonly flushTimer: NodeJS.Timeout;
 
   constructor(readonly file: string) {
     mkdirSync(dirname(file), { recursive: true });
@@ -52,6 +56,7 @@ export class RuntimeLog {
       this.dest,
     );
     process.on('exit', this.flushOnExit);
+    this.flushTimer = setInterval(this.flushOnExit, FLUSH_INTERVAL_MS).unref();
   }
 
   write(level: LogLevel, scope: SessionScope | null, logger: string, message: string, excInfo?: string): void {
@@ -88,6 +93,7 @@ export class RuntimeLog {
     if (this.closed) return;
     this.flushSync();
     this.closed = true;
+    clearInterval(this.flushTimer);
     process.off('exit', this.flushOnExit);
     this.dest.end();
   }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { RuntimeLog } from '../../runtime/logging/log.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { makeWorkspace } from './engine-workspace.js';
 
@@ -77,6 +81,23 @@ describe('scoped JSONL records', () => {
     } finally {
       await rt.stop();
       ws.cleanup();
+    }
+  });
+});
+
+describe('log latency', () => {
+  it('a record reaches the file within a second on a quiet runtime, without stop or a full batch', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'openrtc-log-')), 'worker.jsonl');
+    const log = new RuntimeLog(file);
+    try {
+      log.write('info', null, 'openrtc', 'one small record');
+      const deadline = Date.now() + 1_000;
+      while (!readFileSync(file, 'utf8').includes('one small record')) {
+        assert.ok(Date.now() < deadline, 'record not in the file after 1 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      log.close();
     }
   });
 });
