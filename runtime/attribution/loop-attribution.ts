@@ -13,6 +13,7 @@ import { sourceMapUrlOf } from './frame-mapper';
 import { SLOT_COUNT, Slot, type MainMessage, type WatchdogMessage, type WorkerInit } from './messages';
 import { SlowMarks } from './slow-marks';
 import { watchdogWorkerSource, type WorkerSource } from './worker-file';
+import type { SessionScope } from '../session/scope';
 
 export interface LoopAttributionOptions {
   /** `slow_session_threshold_ms`; default 50. */
@@ -25,8 +26,11 @@ export interface LoopAttributionOptions {
   lagWindowMs?: number;
   maxFrames?: number;
   worker?: WorkerSource;
-  /** Where `[slow-session]` lines go (the runtime passes its logger's warn). */
-  log?: (line: string) => void;
+  /**
+   * Where `[slow-session]` lines go (the runtime passes its logger's warn). A block blamed on a
+   * session comes with that session's scope, so `logs --session X` shows the line too.
+   */
+  log?: (line: string, scope: SessionScope | null) => void;
   /**
    * The code of a script evaluated from memory (an agent bundle run under a name such as
    * `/ws/agents/a.ts?v=3`), so its frames map to the user's .ts through its inline source map.
@@ -118,7 +122,7 @@ export class LoopAttribution {
       worker.once('error', reject);
     });
     worker.on('error', (err) => {
-      if (this.worker === worker) this.opts.log?.(`[slow-session] watchdog worker failed: ${err.message}; loop blocks are measured but not attributed`);
+      if (this.worker === worker) this.opts.log?.(`[slow-session] watchdog worker failed: ${err.message}; loop blocks are measured but not attributed`, null);
     });
     this.worker = worker;
     try {
@@ -126,7 +130,7 @@ export class LoopAttribution {
     } catch (err) {
       // The runtime runs on without attribution: the heartbeat still measures loop lag and stalls.
       this.worker = null;
-      this.opts.log?.(`[slow-session] watchdog worker did not start (${err instanceof Error ? err.message : String(err)}); loop blocks are measured but not attributed`);
+      this.opts.log?.(`[slow-session] watchdog worker did not start (${err instanceof Error ? err.message : String(err)}); loop blocks are measured but not attributed`, null);
       return;
     }
     // The process's lifetime is the runtime's business, never the watchdog's.
@@ -215,7 +219,7 @@ export class LoopAttribution {
         }
         return;
       case 'error':
-        this.opts.log?.(`[slow-session] ${msg.message}`);
+        this.opts.log?.(`[slow-session] ${msg.message}`, null);
         return;
     }
   }
@@ -223,7 +227,8 @@ export class LoopAttribution {
   private emit(reports: BlockReport[]): void {
     for (const r of reports) {
       if (r.session_id) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
-      this.opts.log?.(formatSlowSessionLog(r));
+      const scope = r.session_id && r.tenant && r.agent_name ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;
+      this.opts.log?.(formatSlowSessionLog(r), scope);
       // A stall nobody sampled (the watchdog was starved too, or the block ended right at the
       // threshold) counts in loop lag and the log, but is no slow_session: it names no one.
       if (r.attribution === 'unsampled' || r.attribution === 'host') continue;

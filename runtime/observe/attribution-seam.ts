@@ -3,6 +3,7 @@
 // internals. Without one, cpu_pct is 0, blocked_* are null, no session is ever 'slow', and loop
 // lag comes from perf_hooks: no figures are invented.
 import type { LoopLag, StackFrame } from '../../protocol/control.js';
+import type { SessionScope } from '../session/scope.js';
 
 export interface LoopBlockReport {
   session_id: string | null;
@@ -30,4 +31,4 @@ export interface SessionAttribution {
 }
 
 /** Built by the runtime once its log exists; `log` takes the `[slow-session]` lines. */
-export type AttributionFactory = (opts: { thresholdMs: number; log: (line: string) => void }) => SessionAttribution;
+export type AttributionFactory = (opts: { thresholdMs: number; log: (line: string, scope: SessionScope | null) => void }) => SessionAttribution;

@@ -78,4 +78,7 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
   await stop(); // flushes the JSONL log
   const log = ws.readLog().find((r) => String(r.message).startsWith(`[slow-session] session_id=${sessionId} blocked event loop for`));
   assert.ok(log, 'the [slow-session] line is in the JSONL log');
+  // Scoped to the blamed session, so `openrtc logs --session X` shows why X was slow.
+  assert.equal(log['session_id'], sessionId);
+  assert.ok(log['tenant'] && log['agent_name'], 'the line carries the tenant and agent');
 });
