@@ -51,6 +51,9 @@ interface TenantState {
   reopenCount: number;
   timesOpened: number;
   currentCooldownS: number;
+  /** When the current open period began (monotonic and wall), so a retuned cooldown can re-time it. */
+  openedAtMs: number;
+  openedAtWallMs: number;
   retryAtWallMs: number | null;
   timer: TimerHandle | null;
   probesInFlight: number;
@@ -182,6 +185,8 @@ export class TenantBreakers {
         reopenCount: 0,
         timesOpened: 0,
         currentCooldownS: 0,
+        openedAtMs: 0,
+        openedAtWallMs: 0,
         retryAtWallMs: null,
         timer: null,
         probesInFlight: 0,
@@ -229,13 +234,27 @@ export class TenantBreakers {
     t.timer?.cancel();
     t.state = 'open';
     t.timesOpened++;
-    t.currentCooldownS = Math.min(s.cooldownS * 2 ** t.reopenCount, Math.max(s.maxCooldownS, s.cooldownS));
-    t.retryAtWallMs = this.clock.wallTime() + t.currentCooldownS * 1000;
+    t.openedAtMs = this.clock.now();
+    t.openedAtWallMs = this.clock.wallTime();
     t.probesInFlight = 0;
     t.probeSuccesses = 0;
     this.clearWindow(t);
-    t.timer = this.clock.setTimer(t.currentCooldownS * 1000, () => this.halfOpen(tenant, t));
+    this.scheduleHalfOpen(tenant, t, s);
     this.onTransition({ kind: 'opened', tenant, failures, samples, cooldownS: t.currentCooldownS });
+  }
+
+  /** (Re)times the half-open transition of an open breaker from when it opened; past due = now. */
+  private scheduleHalfOpen(tenant: string, t: TenantState, s: BreakerSettings): void {
+    t.timer?.cancel();
+    t.currentCooldownS = Math.min(s.cooldownS * 2 ** t.reopenCount, Math.max(s.maxCooldownS, s.cooldownS));
+    t.retryAtWallMs = t.openedAtWallMs + t.currentCooldownS * 1000;
+    const remainingMs = t.openedAtMs + t.currentCooldownS * 1000 - this.clock.now();
+    if (remainingMs <= 0) {
+      t.timer = null;
+      this.halfOpen(tenant, t);
+      return;
+    }
+    t.timer = this.clock.setTimer(remainingMs, () => this.halfOpen(tenant, t));
   }
 
   private halfOpen(tenant: string, t: TenantState): void {
@@ -273,6 +292,10 @@ export class TenantBreakers {
     }
     // Buckets are sized by the window; a different window starts a fresh count.
     if (now.windowS !== old.windowS) this.clearWindow(t);
+    // An operator tuning the cooldown mid-incident means the open period in progress too.
+    if (t.state === 'open' && (now.cooldownS !== old.cooldownS || now.maxCooldownS !== old.maxCooldownS)) {
+      this.scheduleHalfOpen(tenant, t, now);
+    }
   }
 
   /** Forget closed, idle tenants with nothing in their window; bounds the map by active tenants. */

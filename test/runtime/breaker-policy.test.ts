@@ -131,6 +131,29 @@ describe('tenant circuit breaker (virtual time)', () => {
     assert.equal(b.snapshot('acme').enabled, false);
   });
 
+  it('a cooldown tuned while open re-times the open period in progress', () => {
+    const { b, clock, transitions } = setup();
+    for (let i = 0; i < 5; i++) session(b, 'acme', false);
+    const openedAt = clock.wallTime();
+    clock.advance(10_000);
+    b.setTenantSettings('acme', { cooldownS: 60 }); // too eager: hold it longer
+    assert.equal(b.snapshot('acme').cooldown_s, 60);
+    assert.equal(b.snapshot('acme').retry_at, new Date(openedAt + 60_000).toISOString());
+    clock.advance(49_999);
+    assert.equal(b.snapshot('acme').state, 'open');
+    clock.advance(1);
+    assert.equal(b.snapshot('acme').state, 'half_open');
+    session(b, 'acme', false); // the probe fails: reopens at 2 × 60
+    assert.equal(b.snapshot('acme').cooldown_s, 120);
+    clock.advance(5_000);
+    b.setTenantSettings('acme', { cooldownS: 1 }); // too slow: 2 × 1 s is already past
+    assert.equal(b.snapshot('acme').state, 'half_open');
+    assert.deepEqual(
+      transitions.map((t) => t.kind),
+      ['opened', 'half_open', 'opened', 'half_open'],
+    );
+  });
+
   it('disabled by default: never opens', () => {
     const { b } = setup(DEFAULT_BREAKER_SETTINGS);
     for (let i = 0; i < 50; i++) assert.equal(session(b, 'acme', false), true);
