@@ -30,7 +30,11 @@ const wallNow = (): number => performance.timeOrigin + performance.now();
 
 /** Scripts whose maps were asked of the main thread, with who waits for each. */
 const awaitedMaps = new Map<string, (() => void)[]>();
-const MAP_REPLY_TIMEOUT_MS = 1000;
+/**
+ * The main thread answers only once the block is over, so this bounds how long a report waits on
+ * a block that is still going; a timed-out script is asked again next time, never cached as map-less.
+ */
+const MAP_REPLY_TIMEOUT_MS = 10_000;
 
 /**
  * Agent bundles run from memory (no file to read): ask the main thread for their source maps.
@@ -44,13 +48,17 @@ function mapsFromMain(names: string[]): Promise<void> {
         awaitedMaps.set(name, [...(awaitedMaps.get(name) ?? []), resolve]);
       }),
   );
-  const timeout = new Promise<void>((resolve) =>
-    setTimeout(() => {
-      for (const name of names) if (awaitedMaps.has(name)) onScriptMap(name, null);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const name of names) {
+        for (const waiter of awaitedMaps.get(name) ?? []) waiter();
+        awaitedMaps.delete(name);
+      }
       resolve();
-    }, MAP_REPLY_TIMEOUT_MS),
-  );
-  return Promise.race([Promise.all(waits).then(() => undefined), timeout]);
+    }, MAP_REPLY_TIMEOUT_MS);
+  });
+  return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }
 
 function onScriptMap(name: string, mapUrl: string | null): void {

@@ -82,3 +82,29 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
   assert.equal(log['session_id'], sessionId);
   assert.ok(log['tenant'] && log['agent_name'], 'the line carries the tenant and agent');
 });
+
+test('runtime: the first block of a fresh agent bundle, longer than a second, still maps to the .ts line', async (t) => {
+  // The watchdog asks the main thread for a bundle's map, which it can only answer once the block
+  // is over; a long first block used to time out that request and leave the bundle map-less.
+  const ws = makeWorkspace({ 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8') }, { slow_session_threshold_ms: 50 });
+  let runtime: Runtime | undefined;
+  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: attributionFor(() => runtime) }));
+  const keepAlive = setInterval(() => {}, 1000);
+  t.after(async () => {
+    clearInterval(keepAlive);
+    await rt.stop();
+    ws.cleanup();
+  });
+  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
+  rt.onEvent((e) => {
+    if (e.type === 'slow_session' && e.session_id !== null) events.push(e);
+  });
+  const call = await rt.startCalls({ agent: 'blocker', tenant: 'acme', say: ['1500'], wait: true });
+  await sleep(300);
+  assert.equal(call.succeeded, 1);
+  const agentFile = join(ws.dir, 'agents/blocker.ts');
+  const long = events.find((e) => e.blocked_ms >= 1000);
+  assert.ok(long, `a block of ~1500 ms was reported: ${JSON.stringify(events.map((e) => e.blocked_ms))}`);
+  const spin = long.frames.find((f) => f.function === 'spin');
+  assert.deepEqual([spin?.file, spin?.line], [agentFile, lineOf(agentFile, 'BLOCK-SPIN')]);
+});
