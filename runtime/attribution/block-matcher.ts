@@ -15,12 +15,16 @@ export interface HeartbeatBlock {
   endedAt: number;
   /** The slow threshold when it was measured: a segment of a shared stall must pass it too. */
   thresholdMs: number;
+  /** CPU ms the main thread (the process, before Node 22.15) used over the whole gap. */
+  cpuMs: number;
 }
 
 export interface BlockSample {
   stamp: number;
-  /** The watchdog was starved and the main thread barely ran: the host stalled it; nobody is blamed. */
+  /** The watchdog took no sample inside the stall and woke late itself: the host stalled it; nobody is blamed. */
   host: boolean;
+  /** How late the watchdog woke when it saw the stall, ms. */
+  watchdogLateMs: number;
   detectedAfterMs: number;
   samples: BlockSampleWire[];
 }
@@ -133,8 +137,18 @@ function segmentsOf(block: HeartbeatBlock, samples: readonly BlockSampleWire[]):
   return segments;
 }
 
+/**
+ * A late watchdog with a main thread that used under a threshold of CPU over the whole gap: on a
+ * quiet host this would not have been a slow block, so the scheduler stalled the loop, not the code.
+ * A CPU-bound block passes on any host; one sleeping in execSync/Atomics.wait does not, but only
+ * when the watchdog was late too.
+ */
+function hostStalled(block: HeartbeatBlock, sample: BlockSample): boolean {
+  return sample.host || (sample.watchdogLateMs > block.thresholdMs / 2 && block.cpuMs < block.thresholdMs);
+}
+
 function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
-  if (sample.host) return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
+  if (hostStalled(block, sample)) return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
   const segments = segmentsOf(block, sample.samples);
   const report = (seg: Segment, blockedMs: number, detectedAfterMs: number): BlockReport => ({
     session_id: seg.first.scope?.session_id ?? null,

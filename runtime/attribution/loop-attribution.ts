@@ -191,10 +191,12 @@ export class LoopAttribution {
     const lagMs = Math.max(0, now - this.lastBeat - beatMs);
     this.lag.record(lagMs, now);
     const stamp = this.lastBeat;
+    const cpuNow = cpuNowMs();
+    const cpuMs = cpuNow - (this.shared[Slot.heartbeatCpuMs] ?? cpuNow);
     this.lastBeat = now;
-    this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
+    this.shared[Slot.heartbeatCpuMs] = cpuNow;
     this.shared[Slot.heartbeat] = now;
-    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now, thresholdMs: this.threshold }));
+    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now, thresholdMs: this.threshold, cpuMs }));
     this.emit(this.matcher.sweep(now));
   }
 
@@ -203,13 +205,13 @@ export class LoopAttribution {
       case 'ready':
         return;
       case 'block-samples':
-        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: false, detectedAfterMs: msg.detected_after_ms, samples: msg.samples }, wallNow()));
+        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: false, watchdogLateMs: msg.watchdog_late_ms, detectedAfterMs: msg.detected_after_ms, samples: msg.samples }, wallNow()));
         return;
       case 'cpu':
         this.cpu.add(msg);
         return;
       case 'host-stall':
-        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, detectedAfterMs: msg.watchdog_late_ms, samples: [] }, wallNow()));
+        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, watchdogLateMs: msg.watchdog_late_ms, detectedAfterMs: msg.watchdog_late_ms, samples: [] }, wallNow()));
         return;
       case 'need-maps':
         for (const name of msg.names) {

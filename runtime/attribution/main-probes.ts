@@ -66,7 +66,6 @@ export function installProbes(heartbeat: Float64Array, maxFrames: number): () =>
             .slice(0, maxFrames)
         : [],
       sampled_at: now,
-      cpu_ms: cpuNowMs() - (heartbeat[Slot.heartbeatCpuMs] ?? 0),
     };
     return JSON.stringify(result);
   }

@@ -51,8 +51,6 @@ export interface BlockProbeResult {
   frames: RawFrame[];
   /** Main-thread wall clock at the sample. */
   sampled_at: number;
-  /** CPU ms the main thread (the process, on Node 20) used since the stall's heartbeat. */
-  cpu_ms: number;
 }
 
 export interface WorkerInit {
@@ -73,10 +71,12 @@ export type WatchdogMessage =
       detected_after_ms: number;
       /** In time order, taken while the loop was stalled. */
       samples: BlockSampleWire[];
+      /** How late the watchdog itself woke when it saw the stall (a contended host), ms. */
+      watchdog_late_ms: number;
     }
   | ({ type: 'cpu' } & CpuBucket)
-  /** The watchdog was starved and the main thread used under the threshold in CPU: the host, not code, stalled it. */
-  | { type: 'host-stall'; stamp: number; watchdog_late_ms: number; cpu_ms: number }
+  /** The watchdog was starved too and took no sample inside the stall: the host, not code, stalled it. */
+  | { type: 'host-stall'; stamp: number; watchdog_late_ms: number }
   /** Frames came from scripts with no file on disk (agent bundles run from memory): send their maps. */
   | { type: 'need-maps'; names: string[] }
   | { type: 'error'; message: string };

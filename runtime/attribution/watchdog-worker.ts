@@ -94,8 +94,6 @@ interface Stall {
   watchdogLateMs: number;
   samples: BlockSampleWire[];
   probing: boolean;
-  /** CPU ms the main thread had used since the stall began, at the latest sample. */
-  cpuMs: number;
 }
 let stall: Stall | null = null;
 
@@ -114,7 +112,7 @@ function pollHeartbeat(): void {
   if (stall && stall.stamp !== stamp && !stall.probing) finishStall(stall);
   if (now - stamp <= stallAfterMs) return;
   if (!stall && stamp !== lastStamp) {
-    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false, cpuMs: 0 };
+    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false };
     lastStamp = stamp;
   }
   if (stall && stall.stamp === stamp && !stall.probing) probe(stall);
@@ -127,7 +125,6 @@ function probe(current: Stall): void {
       const result = JSON.parse(String(json)) as BlockProbeResult;
       // The loop moved on before the interrupt landed: whatever runs now did not cause the stall.
       if (!result.in_block) return;
-      current.cpuMs = Math.max(current.cpuMs, result.cpu_ms);
       const unknown = mapper.unknownScripts(result.frames);
       if (unknown.length > 0) await mapsFromMain(unknown);
       current.samples.push({ at: result.sampled_at, scope: result.scope, frames: mapper.mapAll(result.frames) });
@@ -140,15 +137,12 @@ function probe(current: Stall): void {
 
 function finishStall(done: Stall): void {
   stall = null;
-  const thresholdMs = shared[Slot.thresholdMs] ?? 0;
-  // The watchdog itself woke late (a contended host) and the main thread did not even use a
-  // threshold's worth of CPU: on a quiet host this would not have been a slow block, so the
-  // scheduler, not the code, stalled the loop. A CPU-bound block passes this on any host; a
-  // block sleeping in execSync/Atomics.wait does not, but only when the watchdog was late too.
-  if (done.watchdogLateMs > thresholdMs / 2 && done.cpuMs < thresholdMs) {
-    send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs, cpu_ms: done.cpuMs });
-  } else if (done.samples.length > 0) {
-    send({ type: 'block-samples', stamp: done.stamp, detected_after_ms: done.detectedAfterMs, samples: done.samples });
+  // Whether a late watchdog means the host, not the code, stalled the loop is decided on the
+  // main thread, which knows the CPU it used over the whole stall (an early sample cannot).
+  if (done.samples.length > 0) {
+    send({ type: 'block-samples', stamp: done.stamp, detected_after_ms: done.detectedAfterMs, samples: done.samples, watchdog_late_ms: done.watchdogLateMs });
+  } else if (done.watchdogLateMs > (shared[Slot.thresholdMs] ?? 0) / 2) {
+    send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs });
   }
 }
 
