@@ -67,6 +67,6 @@ try {
 } finally {
   for (const w of workspaces) rmSync(w, { recursive: true, force: true });
 }
-console.log(`\ne2e finished in ${seconds()}${skipped ? ` (${skipped} pending spec(s) skipped: OPENRTC_E2E_PENDING=1 runs them)` : ''}`);
+console.log(`\ne2e finished in ${seconds()}${skipped ? ` (${skipped} spec(s) skipped)` : ''}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

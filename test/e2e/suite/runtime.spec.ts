@@ -79,11 +79,7 @@ export function runtimeSpecs(): void {
       assert.equal(after, before);
     });
 
-    // Pending on the runtime: as of this commit its slow-session frames for agent modules carry
-    // a version query (agents/slowpoke.ts?v=N) and bundle line numbers (30/37 for a 20-line file),
-    // so the diagnostic lands beyond the end of the file. Run with OPENRTC_E2E_PENDING=1.
-    const pendingTest = process.env.OPENRTC_E2E_PENDING === '1' ? test : test.skip;
-    pendingTest('a slow session becomes a diagnostic on its source line', async function () {
+    test('a slow session becomes a diagnostic on its source line', async function () {
       this.timeout(45_000);
       const { controller } = await api();
       const seen: string[] = [];
@@ -108,8 +104,6 @@ export function runtimeSpecs(): void {
       }
     });
 
-    // After the slow-session spec: an isolated tenant's agents are loaded again, and frames of
-    // reloaded modules (agents/x.ts?v=N) do not map back to source lines yet (runtime side).
     test('isolating a tenant moves it to its own process, restoring brings it back', async () => {
       const { controller } = await api();
       const node = controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now());
