@@ -21,8 +21,8 @@ export interface Corpus {
   decoys: Map<string, Set<number>>;
 }
 
-/** Deterministic PRNG (mulberry32) so every run and every tool sees the same corpus. */
-function random(seed: number): () => number {
+/** Deterministic PRNG (mulberry32): every run and every tool sees the same corpus; fuzz failures reproduce. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -253,7 +253,7 @@ function buildFile(path: string, header: string[], blocks: Block[], rnd: () => n
 
 /** `count` files per language under `root`, with helpers.py / helpers.ts beside them. */
 export function generateCorpus(root: string, count: number, blocksPerFile: number, seed = 7): Corpus {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const corpus: Corpus = { files: [], plants: [], decoys: new Map() };
   const add = (built: ReturnType<typeof buildFile>): void => {
     corpus.files.push(built.file);
@@ -272,7 +272,7 @@ export function generateCorpus(root: string, count: number, blocksPerFile: numbe
 
 /** One file of about `lines` lines for the edit-latency measurement. */
 export function fileOfLines(language: 'python' | 'typescript', lines: number, seed = 11): string {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const b = buildFile('x', language === 'python' ? pyHeader : tsHeader, language === 'python' ? pyBlocks : tsBlocks, rnd, Math.ceil(lines / 5), language === 'python' ? '#' : '//', '');
   return b.file.text.split('\n').slice(0, lines).join('\n') + '\n';
 }

@@ -7,23 +7,13 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { FileSummary } from '../../server/analysis/summary';
 import { analyzePythonStrict, initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
+import { seededRandom } from '../../bench/lsp/corpus';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'py');
 const CASES = 300;
 const PER_FILE_MS = 1000;
 
-/** mulberry32: a small seeded generator so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['(', ')', ':', '\n', '    ', '"', "'''", '#', 'async ', 'def ', 'lambda: ', 'await ', 'with ', 'as ', 'import ', 'from . import ', '@', '\\', '\u0000', '😀', 'é', ',', '*', '**', '=', 'while ', 'class '];
 
@@ -70,7 +60,7 @@ describe('python front end robustness', () => {
   const corpus = readdirSync(fixtures).filter((f) => f.endsWith('.py')).sort().map((f) => readFileSync(join(fixtures, f), 'utf8'));
 
   it(`survives ${CASES} truncated and mutated fixtures, each under ${PER_FILE_MS} ms`, () => {
-    const next = random(0x0be7);
+    const next = seededRandom(0x0be7);
     let slowest = 0;
     let withErrors = 0;
     for (let i = 0; i < CASES; i++) {
@@ -87,7 +77,7 @@ describe('python front end robustness', () => {
   });
 
   it('re-analysing a file after each edit gives what a fresh parse gives (incremental trees)', () => {
-    const next = random(0x5eed);
+    const next = seededRandom(0x5eed);
     const strip = (summary: FileSummary): string => JSON.stringify({ ...summary, path: '' });
     for (const [n, source] of corpus.entries()) {
       let text = source;

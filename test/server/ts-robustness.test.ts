@@ -8,18 +8,8 @@ import ts = require('typescript');
 import type { FileSummary } from '../../server/analysis/summary';
 import { analyzeTypeScript, analyzeTypeScriptStrict } from '../../server/frontends/typescript/index';
 import { fixtureDir, readFixture } from './ts-local-findings';
+import { seededRandom } from '../../bench/lsp/corpus';
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fragments = ['{', '}', '(', ')', '`', '${', '"', "'", '/*', '//', '=>', 'async ', 'function ', 'class ', 'new ', '<div>', '</', '...', 'while (Date.now() < 1) {}', "require('x')", "readFileSync('a')", 'this.', '@dec ', '\n', '\u2028', '\uFEFF', 'yield ', 'await '];
 
@@ -62,7 +52,7 @@ function assertConsistent(summary: FileSummary, text: string): void {
 
 describe('TS/JS front end robustness', () => {
   const sources = readdirSync(fixtureDir).map((name) => readFixture(name));
-  const next = random(20261129);
+  const next = seededRandom(20261129);
   const cases = 600;
 
   it(`never throws on ${cases} truncated/mutated sources, each well under 1 s`, () => {
