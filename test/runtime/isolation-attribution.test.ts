@@ -7,23 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RuntimeEvent, SessionRow } from '../../protocol/control';
-import type { Runtime } from '../../runtime/runtime';
 import { lineOf } from './attribution-harness';
-import { makeWorkspace } from './engine-workspace';
-import { buildTenantChild, sleep, startIsolatedRuntime } from './isolation-harness';
+import { isolatedRuntimeFor, sleep } from './isolation-harness';
 
 test('a loop block in an isolated tenant shows in the parent: event, slow row, log, child loop lag', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('attr');
   const blocker = readFileSync(join(__dirname, '..', 'fixtures', 'isolation', 'block-agent.ts'), 'utf8');
-  const ws = makeWorkspace({ 'agents/blocker.ts': blocker }, { slow_session_threshold_ms: 50, tenant_isolation: { acme: 'process' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
-  const runtime = rt;
+  const { runtime, ws } = await isolatedRuntimeFor(t, 'attr', { 'agents/blocker.ts': blocker }, { slow_session_threshold_ms: 50, tenant_isolation: { acme: 'process' } });
   const agentFile = join(ws.dir, 'agents', 'blocker.ts');
   const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
   runtime.onEvent((e) => e.type === 'slow_session' && events.push(e));

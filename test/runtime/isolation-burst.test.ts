@@ -6,24 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RuntimeEvent } from '../../protocol/control';
-import type { Runtime } from '../../runtime/runtime';
-import { makeWorkspace } from './engine-workspace';
-import { buildTenantChild, startIsolatedRuntime, waitFor } from './isolation-harness';
+import { isolatedRuntimeFor, waitFor } from './isolation-harness';
 
 const CAP = 12;
 
 test('a burst across isolate and restore: none lost, none over the cap', { timeout: 90_000 }, async (t) => {
-  const build = buildTenantChild('burst');
   const chatty = readFileSync(join(__dirname, '..', 'fixtures', 'isolation', 'chatty-agent.ts'), 'utf8');
-  const ws = makeWorkspace({ 'agents/chatty.ts': chatty }, { max_sessions_per_tenant: { burst: CAP } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
-  const runtime = rt;
+  const { runtime } = await isolatedRuntimeFor(t, 'burst', { 'agents/chatty.ts': chatty }, { max_sessions_per_tenant: { burst: CAP } });
 
   let live = 0;
   let maxLive = 0;

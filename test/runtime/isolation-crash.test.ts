@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Runtime } from '../../runtime/runtime';
-import { makeWorkspace } from './engine-workspace';
-import { buildTenantChild, startIsolatedRuntime, waitFor } from './isolation-harness';
+import { isolatedRuntimeFor, waitFor } from './isolation-harness';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'isolation');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -22,19 +20,12 @@ function alive(pid: number): boolean {
 }
 
 test('kill -9 of a tenant child under load', { timeout: 90_000 }, async (t) => {
-  const build = buildTenantChild('crash');
-  const ws = makeWorkspace(
+  const { runtime } = await isolatedRuntimeFor(
+    t,
+    'crash',
     { 'agents/chatty.ts': fixture('chatty-agent.ts') },
     { enable_tenant_circuit_breaker: true, tenant_circuit_min_samples: 5, tenant_circuit_cooldown_s: 1, tenant_isolation: { victim: 'process' } },
   );
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
-  const runtime = rt;
   const first = runtime.snapshot().tenants['victim']?.process;
   assert.equal(first?.state, 'ready', 'isolated from openrtc.json at start');
   const pid = first.pid!;
@@ -79,15 +70,7 @@ test('kill -9 of a tenant child under load', { timeout: 90_000 }, async (t) => {
 });
 
 test('a child over tenant_memory_limit_mb is killed and reported with its tenant', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('memory');
-  const ws = makeWorkspace({ 'agents/hog.ts': fixture('hog-agent.ts'), 'agents/chatty.ts': fixture('chatty-agent.ts') }, { tenant_memory_limit_mb: 250, tenant_isolation: { piggy: 'process' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
+  const { runtime: rt } = await isolatedRuntimeFor(t, 'memory', { 'agents/hog.ts': fixture('hog-agent.ts'), 'agents/chatty.ts': fixture('chatty-agent.ts') }, { tenant_memory_limit_mb: 250, tenant_isolation: { piggy: 'process' } });
   const pid = rt.snapshot().tenants['piggy']!.process!.pid!;
   const [hog, other] = await Promise.all([
     rt.startCalls({ agent: 'hog', tenant: 'piggy', say: ['100', '100', '100', '100'], think_ms: 50, wait: true }),
@@ -105,16 +88,7 @@ test('a child over tenant_memory_limit_mb is killed and reported with its tenant
 });
 
 test('a child whose loop is stuck is killed as unresponsive; its session fails and it comes back', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('stuck');
-  const ws = makeWorkspace({ 'agents/spin.ts': fixture('spin-agent.ts'), 'agents/chatty.ts': fixture('chatty-agent.ts') }, { tenant_isolation: { spinner: 'process' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build, { callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 20_000 } }, { unresponsiveMs: 1500 });
-  const runtime = rt;
+  const { runtime } = await isolatedRuntimeFor(t, 'stuck', { 'agents/spin.ts': fixture('spin-agent.ts'), 'agents/chatty.ts': fixture('chatty-agent.ts') }, { tenant_isolation: { spinner: 'process' } }, { callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 20_000 } }, { unresponsiveMs: 1500 });
   const pid = runtime.snapshot().tenants['spinner']!.process!.pid!;
   const spin = await runtime.startCalls({ agent: 'spin', tenant: 'spinner', say: ['hello?'], wait: true });
   assert.deepEqual([spin.started, spin.failed], [1, 1], JSON.stringify(spin));

@@ -11,7 +11,7 @@ import { RestartBackoff } from '../../runtime/isolation/backoff';
 import { ChildMessageError, IPC_TAG, parseChildMessage } from '../../runtime/isolation/messages';
 import type { Runtime } from '../../runtime/runtime';
 import { ECHO_AGENT, makeWorkspace } from './engine-workspace';
-import { buildTenantChild, startIsolatedRuntime, waitFor } from './isolation-harness';
+import { isolatedRuntimeFor, startIsolatedRuntime, waitFor } from './isolation-harness';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'isolation');
 
@@ -31,15 +31,7 @@ function state(rt: Runtime): string {
 }
 
 test('bad isolate/restore requests are refused clearly and change nothing', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('errors');
-  const ws = makeWorkspace({ 'agents/echo.ts': ECHO_AGENT }, { tenant_config: { acme: {} } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
+  const { runtime: rt } = await isolatedRuntimeFor(t, 'errors', { 'agents/echo.ts': ECHO_AGENT }, { tenant_config: { acme: {} } });
   await rt.startCalls({ agent: 'echo', tenant: 'known', say: ['hi'], wait: true });
   const before = state(rt);
   await rejectsWith(rt.isolateTenant({ tenant: 'nobody' }), ErrorCodes.UnknownTenant, /isolateTenant: unknown tenant 'nobody'/);
@@ -81,15 +73,7 @@ for (const [name, program, why] of [
 }
 
 test('garbage and forged records from inside a child are dropped with a warning', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('forger');
-  const ws = makeWorkspace({ 'agents/forger.ts': readFileSync(join(FIXTURES, 'forger-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
+  const { runtime: rt } = await isolatedRuntimeFor(t, 'forger', { 'agents/forger.ts': readFileSync(join(FIXTURES, 'forger-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
   const call = await rt.startCalls({ agent: 'forger', tenant: 'acme', wait: true });
   assert.equal(call.succeeded, 1);
   const { records } = await rt.logs({});
@@ -99,16 +83,7 @@ test('garbage and forged records from inside a child are dropped with a warning'
 });
 
 test('an error a session leaves behind in its child counts as that tenant\'s late failure', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('late');
-  const ws = makeWorkspace({ 'agents/late.ts': readFileSync(join(FIXTURES, 'late-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
-  const runtime = rt;
+  const { runtime } = await isolatedRuntimeFor(t, 'late', { 'agents/late.ts': readFileSync(join(FIXTURES, 'late-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
   const call = await runtime.startCalls({ agent: 'late', tenant: 'acme', wait: true });
   assert.equal(call.succeeded, 1);
   await waitFor('the late failure', () => runtime.snapshot().tenants['acme']?.failures === 1, 10_000);
@@ -120,15 +95,7 @@ test('an error a session leaves behind in its child counts as that tenant\'s lat
 });
 
 test('pool-wide isolation: "process" gives each tenant its child on its first call; tenant_isolation pins one to the shared loop', { timeout: 60_000 }, async (t) => {
-  const build = buildTenantChild('pool');
-  const ws = makeWorkspace({ 'agents/echo.ts': ECHO_AGENT }, { isolation: 'process', tenant_isolation: { pinned: 'coroutine' } });
-  let rt: Runtime | undefined;
-  t.after(async () => {
-    await rt?.stop();
-    ws.cleanup();
-    build.remove();
-  });
-  rt = await startIsolatedRuntime(ws.dir, build);
+  const { runtime: rt } = await isolatedRuntimeFor(t, 'pool', { 'agents/echo.ts': ECHO_AGENT }, { isolation: 'process', tenant_isolation: { pinned: 'coroutine' } });
   const [a, b, pinned] = await Promise.all(['a', 'b', 'pinned'].map((tenant) => rt!.startCalls({ agent: 'echo', tenant, say: ['hi'], wait: true })));
   assert.deepEqual([a!.succeeded, b!.succeeded, pinned!.succeeded], [1, 1, 1]);
   const tenants = rt.snapshot().tenants;

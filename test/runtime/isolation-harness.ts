@@ -4,8 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { IsolationOptions } from '../../runtime/isolation/isolation-manager';
 import { Runtime, type RuntimeStartOptions } from '../../runtime/runtime';
+import { makeWorkspace, type Workspace } from './engine-workspace';
 
 const root = join(__dirname, '..', '..');
 
@@ -30,6 +32,30 @@ export function isolationOptions(build: ChildBuild, over: IsolationOptions = {})
 
 export async function startIsolatedRuntime(dir: string, build: ChildBuild, over: Partial<RuntimeStartOptions> = {}, iso: IsolationOptions = {}): Promise<Runtime> {
   return Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 1000 }, isolation: isolationOptions(build, iso), ...over });
+}
+
+/**
+ * The usual test set-up: a private child build, a workspace with these agent files and config,
+ * and a runtime on it; all three are stopped and removed after the test, even if start fails.
+ */
+export async function isolatedRuntimeFor(
+  t: TestContext,
+  name: string,
+  files: Record<string, string>,
+  config: object,
+  over: Partial<RuntimeStartOptions> = {},
+  iso: IsolationOptions = {},
+): Promise<{ runtime: Runtime; ws: Workspace }> {
+  const build = buildTenantChild(name);
+  const ws = makeWorkspace(files, config);
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  rt = await startIsolatedRuntime(ws.dir, build, over, iso);
+  return { runtime: rt, ws };
 }
 
 export function sleep(ms: number): Promise<void> {
