@@ -115,7 +115,7 @@ test('frame mapper maps a bundle frame to the .ts line through the inline map, a
   const bundle = await bundleAgent(source);
   const { readFileSync } = await import('node:fs');
   const code = readFileSync(bundle, 'utf8').split('\n');
-  const bundleLine = code.findIndex((l) => l.includes('while (clock() < until) {')) + 1;
+  const bundleLine = code.findIndex((l) => l.includes('while (clocks.some(')) + 1;
   const mapper = new FrameMapper();
   const f = mapper.map({ function: 'spin', file: bundle, line: bundleLine, column: 3 });
   assert.deepEqual(f, { function: 'spin', file: source, line: lineOf(source, 'BLOCK-SPIN'), column: 3, mapped: true });
