@@ -53,9 +53,13 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
   const sessionId = call.sessions[0];
   // A contended host can add stalls outside sessions (session_id null); none may blame a session wrongly.
   const blamed = events.filter((e) => e.session_id !== null);
+  // The last turn burns 30 ms of CPU: on a quiet host it stays under the threshold (blocks held
+  // under it by wall time are checked in attribution-blocks); a contended host can stretch it
+  // past 50 ms of real loop time, and then reporting it is right.
+  assert.ok(blamed.length === 3 || blamed.length === 4, JSON.stringify(events, null, 1));
   assert.deepEqual(
     blamed.map((e) => [e.session_id, e.tenant, e.agent_name]),
-    [0, 1, 2].map(() => [sessionId, 'acme', 'blocker']),
+    blamed.map(() => [sessionId, 'acme', 'blocker']),
     JSON.stringify(events, null, 1),
   );
   for (const [i, expected] of [80, 200, 600].entries()) {
