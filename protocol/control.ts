@@ -101,6 +101,7 @@ export interface SessionRow {
 export interface BreakerSnapshot {
   enabled: boolean;
   state: BreakerState;
+  /** Closed: failures and samples in the current window. Open or half-open: the counts it last opened on. */
   failures: number;
   samples: number;
   /** ISO time the breaker goes half-open, when open. */

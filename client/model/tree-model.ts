@@ -2,6 +2,7 @@
 // TreeItems. Ids are stable (worker id + tenant / session id) so VS Code keeps selection and
 // expansion across refreshes and reconnects.
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
+import { breakerCountsWords } from '../../protocol/breaker-words';
 import { breakerWords, capWords, durationWords, percentWords, rejectionWords, totalRejections } from './format';
 import { applyEvent, applySnapshot, emptyWorker, type WorkerKind, type WorkerState } from './worker-state';
 
@@ -206,7 +207,7 @@ function tenantNode(w: WorkerState, name: string, t: TenantSnapshot, nowMs: numb
     `active/cap: ${capWords(t)}`,
     `started: ${t.started}, failed: ${t.failures}`,
     `rejections: ${rejectionWords(t.rejections_by_reason)}`,
-    `breaker: ${breakerWords(b, nowMs)} (${b.failures}/${b.samples} failures in window, cooldown ${b.cooldown_s}s, opened ${b.times_opened}×)`,
+    `breaker: ${breakerWords(b, nowMs)} (${breakerCountsWords(b)}, cooldown ${b.cooldown_s}s, opened ${b.times_opened}×)`,
     `slow sessions: ${t.slow_sessions}`,
     `isolation: ${t.isolation === 'process' ? 'own process' : 'shared loop (coroutine)'}`,
   ].join('\n');

@@ -36,7 +36,7 @@ function blockWords(row: SessionRow): string {
   return `session ${row.session_id} blocked the loop ${Math.round(row.blocked_ms_last ?? 0)}ms${frame ? ` at ${frame.function} (${frame.file}:${frame.line})` : ''}`;
 }
 
-/** The breaker's window restarts when it opens; quote it only while it holds samples. */
+/** The counts the breaker opened on (older runtimes report none once open). */
 function windowWords(t: TenantSnapshot): string {
   const b = t.breaker;
   return b.samples > 0 ? ` after ${b.failures}/${b.samples} failures in its window` : ` (opened ${b.times_opened}× so far)`;

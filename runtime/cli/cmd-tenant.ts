@@ -1,6 +1,7 @@
 // `openrtc tenant <action> T ...`: the runbook's step-4 actions against a running runtime.
 // Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
 import type { SetBreakerParams } from '../../protocol/control.js';
+import { breakerCountsWords } from '../../protocol/breaker-words.js';
 import { tenantIdProblem } from '../policy/tenant-id.js';
 import { EXIT_OK, EXIT_USAGE, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
 import { resolveSocket, withClient } from './runtime-link.js';
@@ -82,7 +83,7 @@ Tunes tenant T's circuit breaker at run time.
     if (values.enable || values.disable) params.enabled = Boolean(values.enable);
     if (Object.keys(params).length === 1) throw usageError('tenant breaker needs at least one setting (see --help)');
     const b = await withClient(resolveSocket(values.socket, io), (client) => client.request('setBreaker', params));
-    io.out(values.json ? JSON.stringify(b) : `tenant ${tenant}: breaker ${b.enabled ? b.state : 'off'}, cooldown ${b.cooldown_s}s, ${b.failures}/${b.samples} failures in window`);
+    io.out(values.json ? JSON.stringify(b) : `tenant ${tenant}: breaker ${b.enabled ? b.state : 'off'}, cooldown ${b.cooldown_s}s, ${breakerCountsWords(b)}`);
     return EXIT_OK;
   },
 };

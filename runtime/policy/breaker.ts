@@ -55,6 +55,8 @@ interface TenantState {
   openedAtMs: number;
   openedAtWallMs: number;
   retryAtWallMs: number | null;
+  /** The window counts it last opened on: the window is cleared then, but the operator still needs them. */
+  openedOn: { failures: number; samples: number };
   timer: TimerHandle | null;
   probesInFlight: number;
   probeSuccesses: number;
@@ -154,7 +156,7 @@ export class TenantBreakers {
   snapshot(tenant: string): BreakerSnapshot {
     const s = this.settings(tenant);
     const t = this.tenants.get(tenant);
-    const counts = t && t.state === 'closed' ? this.windowCounts(t, s) : { failures: 0, samples: 0 };
+    const counts = !t ? { failures: 0, samples: 0 } : t.state === 'closed' ? this.windowCounts(t, s) : t.openedOn;
     return {
       enabled: s.enabled,
       state: t?.state ?? 'closed',
@@ -188,6 +190,7 @@ export class TenantBreakers {
         openedAtMs: 0,
         openedAtWallMs: 0,
         retryAtWallMs: null,
+        openedOn: { failures: 0, samples: 0 },
         timer: null,
         probesInFlight: 0,
         probeSuccesses: 0,
@@ -238,6 +241,7 @@ export class TenantBreakers {
     t.openedAtWallMs = this.clock.wallTime();
     t.probesInFlight = 0;
     t.probeSuccesses = 0;
+    t.openedOn = { failures, samples };
     this.clearWindow(t);
     this.scheduleHalfOpen(tenant, t, s);
     this.onTransition({ kind: 'opened', tenant, failures, samples, cooldownS: t.currentCooldownS });

@@ -35,9 +35,20 @@ describe('tree model', () => {
     assert.equal(tenants[0]?.description, 'closed · 2/5');
     assert.equal(tenants[1]?.description, 'closed · 1/∞ · 3 failed · 3 rejected');
     assert.match(tenants[1]?.tooltip ?? '', /rejections: circuit open: 2, tenant cap: 1/);
+    assert.match(tenants[1]?.tooltip ?? '', /\(0\/0 failures in window, cooldown 30s/);
     const sessions = m.children(tenants[0], NOW);
     assert.deepEqual(sessions.map((s) => s.id), [sessionNodeId(W, 's1'), sessionNodeId(W, 's2')]);
     assert.equal(sessions[0]?.description, 'active · reception · 10s · cpu 0.5%');
+  });
+
+  it("shows an open breaker with the counts it opened on, not an empty window", () => {
+    const m = new TreeModel();
+    m.addWorker(W, 'examples', 'bundled');
+    const breaker = { enabled: true, state: 'open' as const, failures: 6, samples: 8, retry_at: '2026-11-29T12:00:30.000Z', cooldown_s: 30, times_opened: 1 };
+    m.applySnapshot(W, snapshot({ acme: tenant({ breaker }) }));
+    const [worker] = m.roots(NOW);
+    const [acme] = m.children(worker!, NOW);
+    assert.match(acme?.tooltip ?? '', /\(opened on 6\/8 failures, cooldown 30s, opened 1×\)/);
   });
 
   it('applies session events and reports only the tenants that changed', () => {

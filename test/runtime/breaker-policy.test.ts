@@ -39,6 +39,8 @@ describe('tenant circuit breaker (virtual time)', () => {
     assert.deepEqual([b.snapshot('acme').failures, b.snapshot('acme').samples], [3, 6]);
     session(b, 'acme', false); // 4/7 > 0.5
     assert.equal(b.snapshot('acme').state, 'open');
+    // The window is cleared on opening; the snapshot keeps the counts it opened on, for the operator.
+    assert.deepEqual([b.snapshot('acme').failures, b.snapshot('acme').samples], [4, 7]);
   });
 
   it('forgets outcomes older than the window', () => {
