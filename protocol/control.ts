@@ -230,6 +230,10 @@ export interface SetBreakerParams {
   failure_ratio?: number;
   min_samples?: number;
   window_s?: number;
+  /** Cap on the cooldown, which doubles each time a half-open probe fails. */
+  max_cooldown_s?: number;
+  /** Probe sessions admitted while half-open; it closes when this many succeed. */
+  half_open_probes?: number;
 }
 export interface SetSlowThresholdParams {
   threshold_ms: number;

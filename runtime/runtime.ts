@@ -268,7 +268,7 @@ export class Runtime implements ControlApi {
     const before = this.admission.tenantCap(params.tenant);
     this.admission.setTenantCap(params.tenant, params.cap);
     const after = this.admission.tenantCap(params.tenant);
-    this.log.write('info', null, LOGGER, `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`);
+    this.log.write('info', { tenant: params.tenant }, LOGGER, `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`);
     return this.tenantView(params.tenant);
   }
 
@@ -280,12 +280,14 @@ export class Runtime implements ControlApi {
       failureRatio: params.failure_ratio,
       minSamples: params.min_samples,
       windowS: params.window_s,
+      maxCooldownS: params.max_cooldown_s,
+      halfOpenProbes: params.half_open_probes,
     });
     this.log.write(
       'info',
-      null,
+      { tenant: params.tenant },
       LOGGER,
-      `[circuit-breaker] tenant '${params.tenant}' settings: enabled=${s.enabled} cooldown_s=${s.cooldownS} failure_ratio=${s.failureRatio} min_samples=${s.minSamples} window_s=${s.windowS}`,
+      `[circuit-breaker] tenant '${params.tenant}' settings: enabled=${s.enabled} cooldown_s=${s.cooldownS} failure_ratio=${s.failureRatio} min_samples=${s.minSamples} window_s=${s.windowS} max_cooldown_s=${s.maxCooldownS} half_open_probes=${s.halfOpenProbes}`,
     );
     return this.breakers.snapshot(params.tenant);
   }
@@ -449,7 +451,7 @@ export class Runtime implements ControlApi {
   }
 
   private notify(n: Notice): void {
-    this.logLine(n.level, n.line);
+    this.log.write(n.level, n.tenant === null ? null : { tenant: n.tenant }, LOGGER, n.line);
     if (n.event) this.emit(n.event);
   }
 

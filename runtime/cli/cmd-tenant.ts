@@ -45,19 +45,24 @@ N = none removes T's own cap (the "*" default applies again).`,
 const breakerAction: TenantAction = {
   name: 'breaker',
   usage: `usage: openrtc tenant breaker T [--cooldown S] [--ratio R] [--min-samples N] [--window S]
+                              [--max-cooldown S] [--probes N]
                               [--enable | --disable] [--socket PATH] [--json]
 
 Tunes tenant T's circuit breaker at run time.
   --cooldown S      seconds an open breaker rejects new sessions before probing
   --ratio R         opens when failures/total in the window exceeds R (0..1)
   --min-samples N   outcomes needed in the window before it may open
-  --window S        seconds of outcomes counted`,
+  --window S        seconds of outcomes counted
+  --max-cooldown S  cap on the cooldown, which doubles each time a half-open probe fails
+  --probes N        probe sessions admitted while half-open; it closes when N succeed`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       cooldown: { type: 'string' },
       ratio: { type: 'string' },
       'min-samples': { type: 'string' },
       window: { type: 'string' },
+      'max-cooldown': { type: 'string' },
+      probes: { type: 'string' },
       enable: { type: 'boolean' },
       disable: { type: 'boolean' },
       socket: { type: 'string' },
@@ -76,10 +81,14 @@ Tunes tenant T's circuit breaker at run time.
     const ratio = numberArg('--ratio', values.ratio, 0, 1);
     const minSamples = intArg('--min-samples', values['min-samples'], 1, 100_000);
     const window = numberArg('--window', values.window, 0, 86_400, true);
+    const maxCooldown = numberArg('--max-cooldown', values['max-cooldown'], 0, 86_400, true);
+    const probes = intArg('--probes', values.probes, 1, 1000);
     if (cooldown !== undefined) params.cooldown_s = cooldown;
     if (ratio !== undefined) params.failure_ratio = ratio;
     if (minSamples !== undefined) params.min_samples = minSamples;
     if (window !== undefined) params.window_s = window;
+    if (maxCooldown !== undefined) params.max_cooldown_s = maxCooldown;
+    if (probes !== undefined) params.half_open_probes = probes;
     if (values.enable || values.disable) params.enabled = Boolean(values.enable);
     if (Object.keys(params).length === 1) throw usageError('tenant breaker needs at least one setting (see --help)');
     const b = await withClient(resolveSocket(values.socket, io), (client) => client.request('setBreaker', params));

@@ -58,6 +58,8 @@ export const paramSpecs: Record<string, ParamsSpec> = {
     failure_ratio: { kind: 'number', min: 0, max: 1 },
     min_samples: { kind: 'int', min: 1, max: 100_000 },
     window_s: { kind: 'number', min: 0, max: DAY_S, minExclusive: true },
+    max_cooldown_s: { kind: 'number', min: 0, max: DAY_S, minExclusive: true },
+    half_open_probes: { kind: 'int', min: 1, max: 1000 },
   },
   setSlowThreshold: { threshold_ms: { kind: 'int', min: 1, max: 600_000, required: true } },
   isolateTenant: { tenant: { ...tenant, required: true } },

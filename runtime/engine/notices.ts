@@ -9,6 +9,8 @@ export interface Notice {
   level: LogLevel;
   line: string;
   event: RuntimeEvent | null;
+  /** The tenant the line concerns, so `logs --tenant` shows it; null for runtime-wide lines. */
+  tenant: string | null;
 }
 
 export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: string): Notice {
@@ -17,6 +19,7 @@ export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: 
       level: 'warn',
       line: `[circuit-breaker] tenant '${t.tenant}' opened after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`,
       event: { type: 'breaker_opened', ts, tenant: t.tenant, failures: t.failures, samples: t.samples, cooldown_s: t.cooldownS },
+      tenant: t.tenant,
     };
   }
   if (t.kind === 'half_open') {
@@ -24,9 +27,10 @@ export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: 
       level: 'info',
       line: `[circuit-breaker] tenant '${t.tenant}' half-open; admitting up to ${halfOpenProbes} probe session(s)`,
       event: { type: 'breaker_half_open', ts, tenant: t.tenant },
+      tenant: t.tenant,
     };
   }
-  return { level: 'info', line: `[circuit-breaker] tenant '${t.tenant}' recovered`, event: { type: 'breaker_closed', ts, tenant: t.tenant } };
+  return { level: 'info', line: `[circuit-breaker] tenant '${t.tenant}' recovered`, event: { type: 'breaker_closed', ts, tenant: t.tenant }, tenant: t.tenant };
 }
 
 /** `liveOnAgent`: sessions of that agent still running the previous code. */
@@ -39,5 +43,5 @@ export function agentLoadNotice(r: AgentLoadReport, liveOnAgent: number, ts: str
   // The initial load of a good file is not news; every reload and every failure is.
   const event: RuntimeEvent | null =
     r.reload || !r.ok ? { type: 'agent_reloaded', ts, agent_name: r.agentName, file: r.file, ok: r.ok, error: r.error } : null;
-  return { level: r.ok ? 'info' : 'error', line, event };
+  return { level: r.ok ? 'info' : 'error', line, event, tenant: null };
 }

@@ -16,6 +16,9 @@ import type { SessionScope } from '../session/scope.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
+/** Whom a record concerns: a session, or a whole tenant (breaker transitions, operator actions on it). */
+export type RecordScope = SessionScope | { readonly tenant: string };
+
 const FLUSH_INTERVAL_MS = 200;
 
 const PYTHON_LEVEL_NAMES: Record<string, string> = {
@@ -59,11 +62,12 @@ export class RuntimeLog {
     this.flushTimer = setInterval(this.flushOnExit, FLUSH_INTERVAL_MS).unref();
   }
 
-  write(level: LogLevel, scope: SessionScope | null, logger: string, message: string, excInfo?: string): void {
+  write(level: LogLevel, scope: RecordScope | null, logger: string, message: string, excInfo?: string): void {
     if (this.closed) return;
+    const session = scope && 'sessionId' in scope ? scope : null;
     const fields: Record<string, unknown> = {
-      session_id: scope?.sessionId ?? null,
-      agent_name: scope?.agentName ?? null,
+      session_id: session?.sessionId ?? null,
+      agent_name: session?.agentName ?? null,
       tenant: scope?.tenant ?? null,
       logger,
     };

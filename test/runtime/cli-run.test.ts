@@ -80,6 +80,22 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     assert.equal(JSON.parse(r.stdout).cooldown_s, 7);
   });
 
+  it('tenant breaker sets the half-open probes and the cooldown cap, and refuses out-of-range values', async () => {
+    const bad = await ctl(['tenant', 'breaker', 'acme', '--probes', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--probes/);
+    const r = await ctl(['tenant', 'breaker', 'acme', '--probes', '2', '--max-cooldown', '90']);
+    assert.equal(r.code, 0, r.stderr);
+    // The runtime flushes its log every 200 ms; the operator's change is a record of that tenant.
+    const logFile = join(workspace, '.openrtc', 'worker.jsonl');
+    let logged = '';
+    for (let i = 0; i < 20 && !/max_cooldown_s=90 half_open_probes=2/.test(logged); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      logged = (await cli.run(['logs', logFile, '--tenant', 'acme', '--json'])).stdout;
+    }
+    assert.match(logged, /"tenant":"acme".*max_cooldown_s=90 half_open_probes=2/);
+  });
+
   it('snapshot --json reflects all of the above; text form names the tenants', async () => {
     const r = await ctl(['snapshot', '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -128,6 +144,8 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     const byTenant = await cli.run(['logs', logFile, '--tenant', 'flaky', '--json']);
     const flaky = byTenant.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenant: string; message: string });
     assert.ok(flaky.some((r) => r.message === 'about to fail'));
+    // The tenant's breaker transitions are its records too: the incident runbook reads them there.
+    assert.ok(flaky.some((r) => r.message.startsWith("[circuit-breaker] tenant 'flaky' opened after")), byTenant.stdout);
     assert.ok(flaky.every((r) => r.tenant === 'flaky'));
   });
 

@@ -86,6 +86,8 @@ describe('control server', () => {
     ['setTenantCap', { tenant: 'acme', cap: 1, extra: true }, ErrorCodes.InvalidParams, /unknown field 'extra'/],
     ['setBreaker', { tenant: 'acme', cooldown_s: 0 }, ErrorCodes.InvalidParams, /cooldown_s' must be greater than 0/],
     ['setBreaker', { tenant: 'acme', failure_ratio: 1.5 }, ErrorCodes.InvalidParams, /failure_ratio/],
+    ['setBreaker', { tenant: 'acme', half_open_probes: 0 }, ErrorCodes.InvalidParams, /half_open_probes/],
+    ['setBreaker', { tenant: 'acme', max_cooldown_s: -1 }, ErrorCodes.InvalidParams, /max_cooldown_s/],
     ['startCalls', { agent: 'a', count: 2.5 }, ErrorCodes.InvalidParams, /field 'count' must be an integer/],
     ['startCalls', { agent: 'a', say: ['ok', 3] }, ErrorCodes.InvalidParams, /field 'say\[1\]' must be a string/],
     ['startCalls', { tenant: 'acme' }, ErrorCodes.InvalidParams, /field 'agent' is required/],
