@@ -203,6 +203,8 @@ export interface StartCallsParams {
   rate?: number;
   /** Caller think-time between turns, ms. */
   think_ms?: number;
+  /** How long the caller waits for each reply before speaking on, ms. */
+  reply_timeout_ms?: number;
   /** When true the reply comes once every call has ended; otherwise at once after admission. */
   wait?: boolean;
 }

@@ -12,6 +12,10 @@ export class ScenarioError extends Error {
 }
 
 const KEYS = new Set(['turns', 'think_ms', 'reply_timeout_ms']);
+// The limits the runtime's startCalls checks, so a bad file is refused here, naming the file.
+const MAX_TURNS = 1000;
+const MAX_TURN_LENGTH = 10_000;
+const MAX_MS = 600_000;
 
 export function parseScenario(file: string, text: string): Pick<CallScript, 'turns'> & Partial<CallScript> {
   let raw: unknown;
@@ -24,15 +28,17 @@ export function parseScenario(file: string, text: string): Pick<CallScript, 'tur
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) if (!KEYS.has(key)) throw new ScenarioError(file, key, `unknown key (allowed: ${[...KEYS].join(', ')})`);
   if (!Array.isArray(obj['turns'])) throw new ScenarioError(file, 'turns', 'must be a list of strings or {"say": "..."} objects');
+  if (obj['turns'].length > MAX_TURNS) throw new ScenarioError(file, 'turns', `has ${obj['turns'].length} turns; at most ${MAX_TURNS}`);
   const turns = obj['turns'].map((t: unknown, i) => {
     const text = typeof t === 'string' ? t : t !== null && typeof t === 'object' ? (t as Record<string, unknown>)['say'] : undefined;
     if (typeof text !== 'string') throw new ScenarioError(file, `turns[${i}]`, 'must be a string or {"say": "..."}');
+    if (text.length > MAX_TURN_LENGTH) throw new ScenarioError(file, `turns[${i}]`, `is ${text.length} characters; at most ${MAX_TURN_LENGTH}`);
     return text;
   });
   const ms = (key: string): number | undefined => {
     const v = obj[key];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 600_000) throw new ScenarioError(file, key, 'must be a number of milliseconds from 0 to 600000');
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_MS) throw new ScenarioError(file, key, `must be a whole number of milliseconds from 0 to ${MAX_MS}`);
     return v;
   };
   const thinkMs = ms('think_ms');

@@ -1,15 +1,18 @@
-// `openrtc call AGENT --tenant T [--say TEXT]... [--count N] [--concurrency C] [--metadata JSON]
-//  [--socket PATH] [--json]`: places local test calls and waits for them to end.
+// `openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
+//  [--metadata JSON] [--socket PATH] [--json]`: places local test calls and waits for them to end.
 import type { StartCallsParams, StartCallsResult } from '../../protocol/control.js';
+import { loadScenarioFile, ScenarioError } from '../caller/scenario.js';
 import { tenantIdProblem } from '../policy/tenant-id.js';
 import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command.js';
 import { resolveSocket, withClient } from './runtime-link.js';
 
-const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... [--count N] [--concurrency C]
+const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
                     [--metadata JSON] [--socket PATH] [--json]
 
 Places N local test calls to AGENT for tenant T on a running runtime and waits for them to end.
 Each --say is one caller turn, in order; the caller hangs up after the last one is answered.
+  --script FILE      the caller's turns and pacing from a JSON file instead of --say:
+                     {"turns": ["hi", {"say": "a table for two"}], "think_ms": 300, "reply_timeout_ms": 5000}
   --count N          calls to place (default 1)
   --concurrency C    calls at once (default: all of them)
   --metadata JSON    extra dispatch metadata (a JSON object); --tenant wins over its "tenant"
@@ -28,6 +31,17 @@ function parseMetadata(text: string | undefined): Record<string, unknown> | unde
   return value as Record<string, unknown>;
 }
 
+/** A scenario file as startCalls params; a bad file is a usage error naming the file, key and why. */
+async function scriptParams(file: string): Promise<Pick<StartCallsParams, 'say' | 'think_ms' | 'reply_timeout_ms'>> {
+  try {
+    const s = await loadScenarioFile(file);
+    return { say: s.turns, ...(s.thinkMs !== undefined ? { think_ms: s.thinkMs } : {}), ...(s.replyTimeoutMs !== undefined ? { reply_timeout_ms: s.replyTimeoutMs } : {}) };
+  } catch (error) {
+    if (error instanceof ScenarioError) throw usageError(`--script ${error.message}`);
+    throw error;
+  }
+}
+
 export function summarizeCalls(result: StartCallsResult): string {
   const rejected = Object.entries(result.rejected);
   const total = rejected.reduce((sum, [, n]) => sum + (n ?? 0), 0);
@@ -42,6 +56,7 @@ export const callCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       tenant: { type: 'string' },
       say: { type: 'string', multiple: true },
+      script: { type: 'string' },
       count: { type: 'string' },
       concurrency: { type: 'string' },
       metadata: { type: 'string' },
@@ -65,7 +80,9 @@ export const callCommand: Command = {
     if (count !== undefined) params.count = count;
     if (concurrency !== undefined) params.concurrency = concurrency;
     if (metadata !== undefined) params.metadata = metadata;
+    if (values.say && values.script !== undefined) throw usageError('--say and --script both give the turns; use one');
     if (values.say) params.say = values.say;
+    if (values.script !== undefined) Object.assign(params, await scriptParams(values.script));
 
     const result = await withClient(resolveSocket(values.socket, io), (client) => client.request('startCalls', params));
     io.out(values.json ? JSON.stringify(result) : summarizeCalls(result));

@@ -44,6 +44,7 @@ export const paramSpecs: Record<string, ParamsSpec> = {
     concurrency: { kind: 'int', min: 1, max: 10_000 },
     rate: { kind: 'number', min: 0, max: 100_000, minExclusive: true },
     think_ms: { kind: 'int', min: 0, max: 600_000 },
+    reply_timeout_ms: { kind: 'int', min: 0, max: 600_000 },
     wait: { kind: 'boolean' },
   },
   cancelSession: { session_id: { kind: 'string', maxLength: 200, required: true } },

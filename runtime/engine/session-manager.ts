@@ -14,8 +14,7 @@ import type { Admission } from '../policy/admission.js';
 import type { TenantBreakers } from '../policy/breaker.js';
 import type { Clock } from '../policy/clock.js';
 import { requestedTenant } from '../policy/tenant-id.js';
-import type { ErrorOrigin } from '../session/containment.js';
-import { Session, type FinalStatus } from '../session/session.js';
+import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session.js';
 
 export interface TenantCounters {
   started: number;
@@ -89,7 +88,11 @@ export class SessionManager {
       log: log.scoped(scope, `agent.${agent.name}`),
       clock: this.deps.clock,
       healthyAfterMs: this.deps.config().tenant_circuit_success_after_s * 1000,
-      hooks: { outcome: (s, ok, late) => this.outcome(s, ok, late), finished: (s, status, detail) => this.finished(s, status, detail) },
+      hooks: {
+        outcome: (s, ok, late) => this.deps.breakers.record(s.tenant, ok, s.slot.probe && !late),
+        finished: (s, status, detail) => this.finished(s, status, detail),
+        lateError: (s, error, origin, counted) => this.lateError(s, error, origin, counted),
+      },
     });
     this.live.set(sessionId, session);
     this.owned.add(session);
@@ -103,14 +106,9 @@ export class SessionManager {
     return { admitted: true, sessionId, ended };
   }
 
-  /** Containment: an error escaped code running in `session`'s scope. */
-  sessionError(session: Session, error: unknown, origin: ErrorOrigin): void {
-    if (!this.owned.has(session)) return;
-    if (session.finished) {
-      const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
-      this.deps.log.write('error', scope, RUNTIME_LOGGER, `${origin} after the session ended: ${errorSummary(error)}`, this.excInfo(error));
-    }
-    session.fail(error);
+  /** Containment (or an isolated child's report): an error escaped code running in `session`'s scope. */
+  sessionError(session: Session, error: unknown, origin: LateErrorOrigin): void {
+    if (this.owned.has(session)) session.fail(error, origin);
   }
 
   cancel(sessionId: string, graceMs: number): boolean {
@@ -140,10 +138,11 @@ export class SessionManager {
     return c;
   }
 
-  private outcome(session: Session, ok: boolean, late: boolean): void {
-    this.deps.breakers.record(session.tenant, ok, session.slot.probe && !late);
-    // A late failure of a finished session is not counted by finished(); count it here.
-    if (late && session.finished) {
+  /** An error after the session ended: always recorded; the one that makes it a failure also counted. */
+  private lateError(session: Session, error: unknown, origin: LateErrorOrigin, counted: boolean): void {
+    const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
+    this.deps.log.write('error', scope, RUNTIME_LOGGER, `${origin} after the session ended: ${errorSummary(error)}`, this.excInfo(error));
+    if (counted) {
       this.totalFailures++;
       this.counters(session.tenant).failures++;
     }
@@ -185,7 +184,7 @@ export class SessionManager {
 
 /** The caller script a StartCallsParams asks for. */
 export function scriptFromParams(p: StartCallsParams, base: CallScript): CallScript {
-  return { ...base, turns: p.say ?? [], thinkMs: p.think_ms ?? base.thinkMs };
+  return { ...base, turns: p.say ?? [], thinkMs: p.think_ms ?? base.thinkMs, replyTimeoutMs: p.reply_timeout_ms ?? base.replyTimeoutMs };
 }
 
 function iso(): string {

@@ -92,7 +92,10 @@ describe('scenario files', () => {
     assert.deepEqual(parseScenario('s.json', '{"turns": ["hi", {"say": "bye"}], "think_ms": 250}'), { turns: ['hi', 'bye'], thinkMs: 250 });
     assert.throws(() => parseScenario('s.json', '{"turns": ["hi", 3]}'), /^ScenarioError: s\.json: turns\[1\]: must be a string/);
     assert.throws(() => parseScenario('s.json', '{"turns": [], "think": 1}'), /s\.json: think: unknown key/);
-    assert.throws(() => parseScenario('s.json', '{"turns": [], "think_ms": -1}'), /s\.json: think_ms: must be a number/);
+    assert.throws(() => parseScenario('s.json', '{"turns": [], "think_ms": -1}'), /s\.json: think_ms: must be a whole number/);
     assert.throws(() => parseScenario('s.json', '{"turns": '), /s\.json: not valid JSON/);
+    assert.throws(() => parseScenario('s.json', '{"turns": [], "reply_timeout_ms": 1.5}'), /s\.json: reply_timeout_ms: must be a whole number/);
+    assert.throws(() => parseScenario('s.json', JSON.stringify({ turns: ['x'.repeat(10_001)] })), /s\.json: turns\[0\]: is 10001 characters/);
+    assert.throws(() => parseScenario('s.json', JSON.stringify({ turns: Array(1001).fill('hi') })), /s\.json: turns: has 1001 turns/);
   });
 });

@@ -2,7 +2,7 @@
 // child processes of the built CLI over the real control socket.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,32 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     assert.deepEqual(result.rejected, {});
     assert.equal(result.sessions.length, 3);
     echoSessions = result.sessions;
+  });
+
+  it('call --script: the caller speaks the file\'s turns; a bad file is refused naming the file and key', async () => {
+    const script = join(dir, 'dialogue.json');
+    writeFileSync(script, JSON.stringify({ turns: ['menu', { say: 'table for two' }], think_ms: 20, reply_timeout_ms: 2000 }));
+    const r = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', script, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [id] = (JSON.parse(r.stdout) as StartCallsResult).sessions;
+    const logFile = join(workspace, '.openrtc', 'worker.jsonl');
+    let heard = '';
+    for (let i = 0; i < 20 && !heard.includes('table for two'); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      heard = (await cli.run(['logs', logFile, '--session', id!, '--json'])).stdout;
+    }
+    assert.match(heard, /menu[^]*table for two/, 'both turns reached the agent, in order');
+
+    writeFileSync(script, JSON.stringify({ turns: ['hi'], think_ms: 'slow' }));
+    const bad = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', script]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, new RegExp(`--script ${script}: think_ms: must be a whole number`));
+    const both = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', script, '--say', 'x']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--say and --script/);
+    const missing = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', join(dir, 'nope.json')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.json: cannot read/);
   });
 
   it('call --json: failing calls are counted and exit 1; the breaker then rejects', async () => {
