@@ -1,7 +1,7 @@
 // Log completeness for the soak: every session the runtime announced (session_started events)
 // has exactly one start record and exactly one end record in the JSONL log, both naming its tenant.
 import { readFile } from 'node:fs/promises';
-import type { RuntimeEvent } from '../../protocol/control.js';
+import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control.js';
 
 export interface LogCheck {
   startRecords: number;
@@ -18,7 +18,7 @@ export interface LogCheck {
 }
 
 const END = /^session (ended|failed|cancelled) after /;
-const LATE = /^(uncaughtException|unhandledRejection) after the session ended: /;
+const LATE = /^(uncaughtException|unhandledRejection|entryRejection) after the session ended: /;
 
 export async function checkLogCompleteness(logFile: string, events: RuntimeEvent[]): Promise<LogCheck> {
   const rawText = await readFile(logFile, 'utf8');
@@ -70,4 +70,19 @@ export async function checkLogCompleteness(logFile: string, events: RuntimeEvent
   }
   const startRecords = [...starts.values()].reduce((a, s) => a + s.length, 0);
   return { startRecords, endsByStatus, failedSessions: failedIds.size, perTenant, missing, badLines, rawText };
+}
+
+/** The final snapshot's counters against the same counts derived from the log. */
+export function compareCounters(s: RuntimeSnapshot, log: LogCheck): string[] {
+  const out: string[] = [];
+  const check = (what: string, snapshot: number, fromLog: number): void => {
+    if (snapshot !== fromLog) out.push(`${what}: snapshot ${snapshot}, log ${fromLog}`);
+  };
+  check('total_sessions_started', s.total_sessions_started, log.startRecords);
+  check('total_session_failures', s.total_session_failures, log.failedSessions);
+  for (const [tenant, t] of Object.entries(s.tenants)) {
+    check(`${tenant}.started`, t.started, log.perTenant[tenant]?.started ?? 0);
+    check(`${tenant}.failures`, t.failures, log.perTenant[tenant]?.failed ?? 0);
+  }
+  return out;
 }

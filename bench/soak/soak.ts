@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectControl, type ControlClient } from '../../protocol/connect.js';
 import type { LoopLag, RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
-import { checkLogCompleteness, type LogCheck } from './log-check.js';
+import { checkLogCompleteness, compareCounters, type LogCheck } from './log-check.js';
 import { makeSoakWorkspace, SOAK_TENANTS, type SoakCaps, type SoakTenant } from './workspace.js';
 
 const root = join(__dirname, '..', '..');
@@ -263,21 +263,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     build.remove();
     ws.cleanup();
   }
-}
-
-/** The final snapshot's counters against the same counts derived from the log. */
-function compareCounters(s: RuntimeSnapshot, log: LogCheck): string[] {
-  const out: string[] = [];
-  const check = (what: string, snapshot: number, fromLog: number): void => {
-    if (snapshot !== fromLog) out.push(`${what}: snapshot ${snapshot}, log ${fromLog}`);
-  };
-  check('total_sessions_started', s.total_sessions_started, log.startRecords);
-  check('total_session_failures', s.total_session_failures, log.failedSessions);
-  for (const [tenant, t] of Object.entries(s.tenants)) {
-    check(`${tenant}.started`, t.started, log.perTenant[tenant]?.started ?? 0);
-    check(`${tenant}.failures`, t.failures, log.perTenant[tenant]?.failed ?? 0);
-  }
-  return out;
 }
 
 export function formatReport(r: SoakReport): string {

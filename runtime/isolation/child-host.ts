@@ -111,7 +111,12 @@ export class ChildHost {
       log: this.log.scoped(scope, `agent.${agent.name}`),
       clock: systemClock,
       healthyAfterMs: NEVER_MS,
-      hooks: { outcome: () => undefined, finished: (s, status, detail) => this.finished(s, status, detail.error) },
+      hooks: {
+        outcome: () => undefined,
+        finished: (s, status, detail) => this.finished(s, status, detail.error),
+        // The parent logs every one and decides which counts (its Session has the same rule).
+        lateError: (s, error, origin) => this.send({ tag: IPC_TAG, type: 'late_error', session_id: s.id, origin, error: serializeError(error, (x) => this.registry.mapStack(x)) }),
+      },
     });
     this.sessions.set(session.id, session);
     session.start();
@@ -125,8 +130,7 @@ export class ChildHost {
   }
 
   private sessionError(session: Session, error: unknown, origin: ErrorOrigin): void {
-    if (session.finished) this.send({ tag: IPC_TAG, type: 'late_error', session_id: session.id, origin, error: serializeError(error, (s) => this.registry.mapStack(s)) });
-    else session.fail(error);
+    session.fail(error, origin);
   }
 
   private async startAttribution(): Promise<void> {

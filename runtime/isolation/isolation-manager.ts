@@ -11,7 +11,7 @@ import type { LoadedAgent } from '../agents/registry.js';
 import type { SessionContext } from '../agents/types.js';
 import type { OpenrtcConfig } from '../config/types.js';
 import type { RuntimeLog } from '../logging/log.js';
-import type { ErrorOrigin } from '../session/containment.js';
+import type { LateErrorOrigin } from '../session/session.js';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
 import { defaultChildEntry, type ChildEntry } from './child-entry.js';
 import { TenantProcess } from './tenant-process.js';
@@ -40,7 +40,7 @@ export interface IsolationDeps {
   emit: (event: RuntimeEvent) => void;
   /** Whether the runtime knows this tenant (it had sessions, rejections, a cap or a config entry). */
   knownTenant: (tenant: string) => boolean;
-  onLateError: (ctx: SessionContext, error: Error, origin: ErrorOrigin) => void;
+  onLateError: (ctx: SessionContext, error: Error, origin: LateErrorOrigin) => void;
   options?: IsolationOptions;
 }
 

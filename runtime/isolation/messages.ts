@@ -5,8 +5,7 @@
 import type { LoopLag, StackFrame } from '../../protocol/control.js';
 import type { LogLevel } from '../logging/log.js';
 import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam.js';
-import type { ErrorOrigin } from '../session/containment.js';
-import type { FinalStatus } from '../session/session.js';
+import type { FinalStatus, LateErrorOrigin } from '../session/session.js';
 
 /** Tags every message so a stray process.send() from agent code is recognisable. */
 export const IPC_TAG = 'openrtc-isolation/1';
@@ -52,7 +51,7 @@ export type ChildMessage =
   | { tag: typeof IPC_TAG; type: 'say'; session_id: string; text: string }
   | { tag: typeof IPC_TAG; type: 'ended'; session_id: string; status: FinalStatus; error: SerializedError | null }
   /** Code a session left behind threw after its end: still that tenant's failure. */
-  | { tag: typeof IPC_TAG; type: 'late_error'; session_id: string; origin: ErrorOrigin; error: SerializedError }
+  | { tag: typeof IPC_TAG; type: 'late_error'; session_id: string; origin: LateErrorOrigin; error: SerializedError }
   | { tag: typeof IPC_TAG; type: 'log'; record: ChildLogRecord }
   | { tag: typeof IPC_TAG; type: 'stats'; loop_lag: LoopLag; rss_mb: number; sessions: Record<string, SessionLoopView> }
   | { tag: typeof IPC_TAG; type: 'block'; report: LoopBlockReport };
@@ -61,7 +60,7 @@ export type ChildMessageType = ChildMessage['type'];
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 const FINAL_STATUSES: readonly FinalStatus[] = ['ended', 'failed', 'cancelled'];
-const ERROR_ORIGINS: readonly ErrorOrigin[] = ['uncaughtException', 'unhandledRejection'];
+const ERROR_ORIGINS: readonly LateErrorOrigin[] = ['uncaughtException', 'unhandledRejection', 'entryRejection'];
 /** Bounds a misbehaving child cannot push the parent past. */
 const MAX_TEXT = 1_000_000;
 

@@ -7,7 +7,7 @@ import type { LoopLag, TenantProcessInfo } from '../../protocol/control.js';
 import type { SessionContext } from '../agents/types.js';
 import type { LogLevel } from '../logging/log.js';
 import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam.js';
-import type { ErrorOrigin } from '../session/containment.js';
+import type { LateErrorOrigin } from '../session/session.js';
 import { RestartBackoff, type BackoffSettings } from './backoff.js';
 import type { ChildEntry } from './child-entry.js';
 import { killOnExit, lowerPriority, readRssMb } from './os-process.js';
@@ -35,7 +35,7 @@ export interface TenantProcessOptions {
   writeRecord: (record: Extract<ChildMessage, { type: 'log' }>['record']) => void;
   onBlock: (report: LoopBlockReport) => void;
   /** An error escaped a session after it ended (the parent counts it as a late failure). */
-  onLateError: (ctx: SessionContext, error: Error, origin: ErrorOrigin) => void;
+  onLateError: (ctx: SessionContext, error: Error, origin: LateErrorOrigin) => void;
 }
 
 export class TenantProcessError extends Error {
@@ -47,6 +47,13 @@ interface RemoteCall {
   settle(error: Error | null): void;
 }
 
+/** A wait for the child to be ready: the first start's, or a session's (which ends with the session). */
+interface ReadyWaiter {
+  sessionId: string | null;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
 type State = TenantProcessInfo['state'];
 
 export class TenantProcess {
@@ -54,7 +61,7 @@ export class TenantProcess {
   private state: State = 'starting';
   private readonly calls = new Map<string, RemoteCall>();
   private readonly endedRecently = new Map<string, SessionContext>();
-  private readyWaiters: { resolve(): void; reject(err: Error): void }[] = [];
+  private readyWaiters: ReadyWaiter[] = [];
   private readonly backoff: RestartBackoff;
   private restartTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
@@ -102,7 +109,7 @@ export class TenantProcess {
   async run(ctx: SessionContext, agentName: string, graceMs: number): Promise<void> {
     this.pending++;
     try {
-      if (this.state !== 'ready') await this.whenReady();
+      if (this.state !== 'ready') await this.whenReady(ctx.sessionId);
       if (ctx.signal.aborted) return;
       await new Promise<void>((resolve, reject) => {
         this.calls.set(ctx.sessionId, { ctx, settle: (err) => (err ? reject(err) : resolve()) });
@@ -133,6 +140,10 @@ export class TenantProcess {
   forget(sessionId: string): void {
     const call = this.calls.get(sessionId);
     if (call) this.endCall(sessionId, call, null);
+    // Still waiting for a child that is restarting: stop waiting now. Left waiting, its wait would
+    // time out later and reject an entry whose session already ended — a failure with no record.
+    const waiter = this.readyWaiters.find((w) => w.sessionId === sessionId);
+    if (waiter) waiter.resolve();
   }
 
   /** Resolves once every session routed here has ended. */
@@ -357,25 +368,30 @@ export class TenantProcess {
     for (const [id, call] of [...this.calls]) this.endCall(id, call, new TenantProcessError(why));
   }
 
-  private whenReady(): Promise<void> {
+  private whenReady(sessionId: string | null = null): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
     if (this.state === 'stopped') return Promise.reject(new TenantProcessError(`tenant '${this.tenant}' process is stopped`));
     return new Promise((resolve, reject) => {
-      const waiter = {
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
+      };
+      const waiter: ReadyWaiter = {
+        sessionId,
         resolve: () => {
-          clearTimeout(timer);
+          settle();
           resolve();
         },
         reject: (err: Error) => {
-          clearTimeout(timer);
+          settle();
           reject(err);
         },
       };
       // A session waiting through a restart fails if the child does not come back in time.
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
-        reject(new TenantProcessError(`tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`));
-      }, this.opts.startTimeoutMs + this.opts.backoff.maxMs);
+      const timer = setTimeout(
+        () => waiter.reject(new TenantProcessError(`tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`)),
+        this.opts.startTimeoutMs + this.opts.backoff.maxMs,
+      );
       timer.unref();
       this.readyWaiters.push(waiter);
     });

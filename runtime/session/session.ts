@@ -13,15 +13,24 @@ import type { CallChannel } from '../caller/channel.js';
 import type { ScopedLogger } from '../logging/log.js';
 import type { Clock, TimerHandle } from '../policy/clock.js';
 import type { Slot } from '../policy/admission.js';
+import type { ErrorOrigin } from './containment.js';
 import { markSessionContext } from './current.js';
 import { sessionStorage } from './scope.js';
 
 export type FinalStatus = Extract<SessionStatus, 'ended' | 'failed' | 'cancelled'>;
+/** Where an error after the end came from: code the session left behind, or its own entry settling late. */
+export type LateErrorOrigin = ErrorOrigin | 'entryRejection';
 
 export interface SessionHooks {
   /** The breaker outcome, once per session (plus `late` failures after a success was recorded). */
   outcome(session: Session, ok: boolean, late: boolean): void;
   finished(session: Session, status: FinalStatus, detail: { error?: unknown; reason?: string }): void;
+  /**
+   * Every error from the session after it ended. `counted` is true for the one that makes it a
+   * failure (the first, unless it had already failed): the single place such failures are both
+   * counted and recorded, so counters and log cannot disagree.
+   */
+  lateError(session: Session, error: unknown, origin: LateErrorOrigin, counted: boolean): void;
 }
 
 export interface SessionInit {
@@ -128,15 +137,20 @@ export class Session {
     });
   }
 
-  /** An error attributed to this session from anywhere (entry, timer, unhandled rejection). */
-  fail(error: unknown): void {
+  /**
+   * An error attributed to this session from anywhere (entry, timer, unhandled rejection);
+   * `origin` names where it came from should the session have ended already.
+   */
+  fail(error: unknown, origin: LateErrorOrigin = 'entryRejection'): void {
     if (this.done) {
       // Code the session left behind threw after it ended: still this tenant's failure, counted
       // once per session (a session that already failed is not counted again).
-      if (this.currentStatus !== 'failed' && !this.lateFailureCounted) {
-        this.lateFailureCounted = true;
-        this.report(() => this.init.hooks.outcome(this, false, true));
-      }
+      const counted = this.currentStatus !== 'failed' && !this.lateFailureCounted;
+      if (counted) this.lateFailureCounted = true;
+      this.report(() => {
+        this.init.hooks.lateError(this, error, origin, counted);
+        if (counted) this.init.hooks.outcome(this, false, true);
+      });
       return;
     }
     if (this.decided) this.report(() => this.init.hooks.outcome(this, false, true));
