@@ -269,10 +269,17 @@ export interface LogsParams {
   level?: string;
   /** At most this many of the newest matching records. */
   limit?: number;
+  /**
+   * Only records written after this byte offset: pass the last reply's `end_offset` to follow the
+   * log reading just what is new. An offset past the end (the file was replaced) reads it from the top.
+   */
+  after_offset?: number;
 }
 export interface LogsResult {
   records: LogRecord[];
   skipped_lines: number;
+  /** Where the complete lines read end: the next `after_offset`. */
+  end_offset: number;
 }
 
 /**

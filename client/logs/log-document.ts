@@ -1,12 +1,14 @@
 // Scoped log view: a read-only virtual document (openrtc-log: scheme) per tenant or session,
-// filled from the runtime's `logs` method and refreshed while open, so it follows new lines.
+// filled from the runtime's `logs` method. While open it follows the log: each tick asks only
+// for what was written since the last reply (`after_offset`), so an open view costs the runtime
+// the new bytes, not a rescan of the file.
 import * as vscode from 'vscode';
 import type { LogsParams } from '../../protocol/control';
 import type { Controller } from '../controller';
-import { formatRecords } from './log-format';
+import { LogTail } from './log-tail';
 
 export const LOG_SCHEME = 'openrtc-log';
-const FOLLOW_MS = 1000;
+const FOLLOW_MS = 500;
 const LIMIT = 5000;
 
 export function logUri(workerId: string, filter: { tenant?: string; session_id?: string }): vscode.Uri {
@@ -16,54 +18,73 @@ export function logUri(workerId: string, filter: { tenant?: string; session_id?:
   return vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${name}.openrtc-log`, query: query.toString() });
 }
 
+interface OpenView {
+  workerId: string;
+  filter: LogsParams;
+  what: string;
+  tail: LogTail;
+  /** Shown instead of the records while the runtime is unreachable or refuses. */
+  problem: string | null;
+  busy: boolean;
+}
+
 export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly last = new Map<string, string>();
+  private readonly views = new Map<string, OpenView>();
   private readonly timer: NodeJS.Timeout;
   private readonly closeSub: vscode.Disposable;
 
   constructor(private readonly controller: Controller) {
     this.timer = setInterval(() => this.follow(), FOLLOW_MS);
-    this.closeSub = vscode.workspace.onDidCloseTextDocument((doc) => this.last.delete(doc.uri.toString()));
+    this.closeSub = vscode.workspace.onDidCloseTextDocument((doc) => this.views.delete(doc.uri.toString()));
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const text = await this.render(uri);
-    this.last.set(uri.toString(), text);
-    return text;
+    let view = this.views.get(uri.toString());
+    if (!view) {
+      view = viewFor(uri);
+      this.views.set(uri.toString(), view);
+      await this.update(view);
+    }
+    return render(view);
   }
 
-  private async render(uri: vscode.Uri): Promise<string> {
-    const q = new URLSearchParams(uri.query);
-    const workerId = q.get('worker') ?? '';
-    const filter: LogsParams = { limit: LIMIT };
-    const tenant = q.get('tenant');
-    const session = q.get('session');
-    if (tenant) filter.tenant = tenant;
-    if (session) filter.session_id = session;
-    const what = session ? `session ${session}` : `tenant ${tenant ?? '(all)'}`;
-    const client = this.controller.control(workerId);
-    if (!client) return `# OpenRTC log · ${what}\n# The runtime at ${workerId} is not connected; this view fills in when it is.\n`;
+  /** Asks for what is new; returns whether the view changed. */
+  private async update(view: OpenView): Promise<boolean> {
+    const client = this.controller.control(view.workerId);
+    if (!client) {
+      const problem = `The runtime at ${view.workerId} is not connected; this view fills in when it is.`;
+      const changed = view.problem !== problem;
+      // A runtime that comes back may write a new file: start over then.
+      view.tail = new LogTail(LIMIT);
+      view.problem = problem;
+      return changed;
+    }
+    const offset = view.tail.nextOffset;
     try {
-      const { records, skipped_lines } = await client.request('logs', filter);
-      const head = `# OpenRTC log · ${what} · ${records.length} record(s)${skipped_lines ? ` · ${skipped_lines} unreadable line(s) skipped` : ''} · follows new lines\n`;
-      return head + formatRecords(records);
+      const result = await client.request('logs', { ...view.filter, ...(offset !== undefined ? { after_offset: offset } : {}) });
+      const hadProblem = view.problem !== null;
+      view.problem = null;
+      return view.tail.apply(result) || hadProblem;
     } catch (err) {
-      return `# OpenRTC log · ${what}\n# The runtime refused the request: ${(err as Error).message}\n`;
+      const problem = `The runtime refused the request: ${(err as Error).message}`;
+      const changed = view.problem !== problem;
+      view.problem = problem;
+      return changed;
     }
   }
 
   private follow(): void {
     for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.scheme !== LOG_SCHEME || doc.isClosed) continue;
-      const key = doc.uri.toString();
-      void this.render(doc.uri).then((text) => {
-        if (this.last.get(key) !== text) {
-          this.last.set(key, text);
-          this.changed.fire(doc.uri);
-        }
-      });
+      const view = this.views.get(doc.uri.toString());
+      if (doc.uri.scheme !== LOG_SCHEME || doc.isClosed || !view || view.busy) continue;
+      view.busy = true;
+      void this.update(view)
+        .then((changed) => changed && this.changed.fire(doc.uri))
+        .finally(() => {
+          view.busy = false;
+        });
     }
   }
 
@@ -72,4 +93,22 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.closeSub.dispose();
     this.changed.dispose();
   }
+}
+
+function viewFor(uri: vscode.Uri): OpenView {
+  const q = new URLSearchParams(uri.query);
+  const filter: LogsParams = { limit: LIMIT };
+  const tenant = q.get('tenant');
+  const session = q.get('session');
+  if (tenant) filter.tenant = tenant;
+  if (session) filter.session_id = session;
+  const what = session ? `session ${session}` : `tenant ${tenant ?? '(all)'}`;
+  return { workerId: q.get('worker') ?? '', filter, what, tail: new LogTail(LIMIT), problem: null, busy: false };
+}
+
+function render(view: OpenView): string {
+  if (view.problem) return `# OpenRTC log · ${view.what}\n# ${view.problem}\n`;
+  const skipped = view.tail.skippedLines;
+  const head = `# OpenRTC log · ${view.what} · ${view.tail.recordCount} record(s)${skipped ? ` · ${skipped} unreadable line(s) skipped` : ''} · follows new lines\n`;
+  return head + view.tail.text();
 }

@@ -18,7 +18,3 @@ export function formatRecord(record: LogRecord): string {
     .map((line) => `    ${line}`);
   return [head, ...exception].join('\n');
 }
-
-export function formatRecords(records: readonly LogRecord[]): string {
-  return records.map(formatRecord).join('\n') + (records.length ? '\n' : '');
-}

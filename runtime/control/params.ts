@@ -72,6 +72,7 @@ export const paramSpecs: Record<string, ParamsSpec> = {
     agent_name: { kind: 'string', maxLength: 200 },
     level: { kind: 'oneOf', values: LOG_LEVEL_NAMES, caseInsensitive: true },
     limit: { kind: 'int', min: 1, max: 100_000 },
+    after_offset: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   },
 };
 

@@ -34,6 +34,11 @@ export class LineSplitter {
     return out;
   }
 
+  /** Bytes of the unfinished line pushed so far (held or skipped). */
+  get pendingBytes(): number {
+    return this.skipping >= 0 ? this.skipping : this.held;
+  }
+
   /** The unterminated last line, if any (call at end of input; not while following a growing file). */
   end(): LinePiece[] {
     if (this.skipping < 0 && this.held === 0) return [];

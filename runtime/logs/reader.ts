@@ -13,6 +13,8 @@ export interface ScanStats {
   badLines: number;
   /** Lines over the length cap, skipped without being buffered. */
   oversizedLines: number;
+  /** Byte offset just past the last line handled: where a later scan picks up. */
+  endOffset: number;
 }
 
 export interface ScanOptions {
@@ -21,6 +23,10 @@ export interface ScanOptions {
   signal?: AbortSignal;
   pollMs?: number;
   maxLineBytes?: number;
+  /** Start reading here instead of at the top (a file now shorter than this is read from the top). */
+  fromOffset?: number;
+  /** Leave an unterminated last line for a later scan from `endOffset` (it may be a record being written). */
+  leaveTail?: boolean;
 }
 
 export class LogFileError extends Error {
@@ -44,7 +50,7 @@ function fileSize(path: string): number {
 
 /** Calls `onRecord` for each matching record, in file order. Resolves when done (or aborted, when following). */
 export async function scanLogFile(path: string, filter: LogFilter, onRecord: (record: LogFields) => void, options: ScanOptions = {}): Promise<ScanStats> {
-  const stats: ScanStats = { matched: 0, badLines: 0, oversizedLines: 0 };
+  const stats: ScanStats = { matched: 0, badLines: 0, oversizedLines: 0, endOffset: 0 };
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let splitter = new LineSplitter(maxLineBytes);
   const handle = (piece: LinePiece): void => {
@@ -64,7 +70,7 @@ export async function scanLogFile(path: string, filter: LogFilter, onRecord: (re
     }
   };
 
-  let offset = 0;
+  let offset = options.fromOffset ?? 0;
   for (;;) {
     const size = fileSize(path);
     if (size < offset) {
@@ -88,11 +94,18 @@ export async function scanLogFile(path: string, filter: LogFilter, onRecord: (re
     }
   }
   // A follower stops at an arbitrary point: its unterminated tail may be a half-written record.
-  if (!options.follow) for (const piece of splitter.end()) handle(piece);
+  if (options.follow || options.leaveTail) stats.endOffset = offset - splitter.pendingBytes;
+  else {
+    for (const piece of splitter.end()) handle(piece);
+    stats.endOffset = offset;
+  }
   return stats;
 }
 
-/** The control `logs` method: the newest `limit` matching records of a log file, as LogRecords. */
+/**
+ * The control `logs` method: the newest `limit` matching records of a log file (or of what was
+ * written after `after_offset`), as LogRecords, and where the next read picks up.
+ */
 export async function queryLogFile(path: string, params: LogsParams): Promise<LogsResult> {
   const limit = params.limit ?? 1000;
   const newest: LogFields[] = [];
@@ -101,10 +114,15 @@ export async function queryLogFile(path: string, params: LogsParams): Promise<Lo
   if (params.tenant !== undefined) filter.tenant = params.tenant;
   if (params.agent_name !== undefined) filter.agent_name = params.agent_name;
   if (params.level !== undefined) filter.level = params.level;
-  const stats = await scanLogFile(path, filter, (record) => {
-    newest.push(record);
-    // Trim in batches: shifting one at a time would be quadratic on a big file.
-    if (newest.length >= 2 * limit) newest.splice(0, newest.length - limit);
-  });
-  return { records: newest.slice(-limit).map(toLogRecord), skipped_lines: stats.badLines + stats.oversizedLines };
+  const stats = await scanLogFile(
+    path,
+    filter,
+    (record) => {
+      newest.push(record);
+      // Trim in batches: shifting one at a time would be quadratic on a big file.
+      if (newest.length >= 2 * limit) newest.splice(0, newest.length - limit);
+    },
+    { leaveTail: true, ...(params.after_offset !== undefined ? { fromOffset: params.after_offset } : {}) },
+  );
+  return { records: newest.slice(-limit).map(toLogRecord), skipped_lines: stats.badLines + stats.oversizedLines, end_offset: stats.endOffset };
 }

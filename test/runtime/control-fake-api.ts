@@ -112,7 +112,7 @@ export class RecordingApi implements ControlApi {
   }
   async logs(params: Parameters<ControlApi['logs']>[0]) {
     this.record('logs', params);
-    return { records: [], skipped_lines: 0 };
+    return { records: [], skipped_lines: 0, end_offset: 0 };
   }
   onEvent(listener: (event: RuntimeEvent) => void) {
     this.listeners.add(listener);

@@ -134,6 +134,25 @@ describe('log reader', () => {
     ]);
     assert.equal(result.skipped_lines, 3);
   });
+
+  it('queryLogFile from an offset reads only what was written since, and leaves a half-written line for later', async () => {
+    const f = join(dir, 'cursor.jsonl');
+    writeFileSync(f, rec('s1', 'acme', 'INFO', 'one') + '\n');
+    const first = await queryLogFile(f, { tenant: 'acme' });
+    assert.deepEqual(first.records.map((r) => r.message), ['one']);
+    const half = rec('s1', 'acme', 'INFO', 'three');
+    appendFileSync(f, rec('s2', 'globex', 'INFO', 'two') + '\n' + half.slice(0, 20));
+    const second = await queryLogFile(f, { tenant: 'acme', after_offset: first.end_offset });
+    assert.deepEqual(second.records, [], 'the other tenant\'s record is not a match; the half line waits');
+    assert.equal(second.skipped_lines, 0);
+    appendFileSync(f, half.slice(20) + '\n');
+    const third = await queryLogFile(f, { tenant: 'acme', after_offset: second.end_offset });
+    assert.deepEqual(third.records.map((r) => r.message), ['three']);
+    assert.equal(third.end_offset, (await queryLogFile(f, {})).end_offset, 'the cursor is at the end');
+    writeFileSync(f, rec('s9', 'acme', 'INFO', 'rotated') + '\n');
+    const rotated = await queryLogFile(f, { tenant: 'acme', after_offset: third.end_offset });
+    assert.deepEqual(rotated.records.map((r) => r.message), ['rotated'], 'a shorter file is read from the top');
+  });
 });
 
 async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
