@@ -125,11 +125,13 @@ export function runtimeSpecs(): void {
       const text = editor.document.getText();
       assert.match(text, /tenant=globex/);
       assert.doesNotMatch(text, /tenant=acme/);
-      // The open view follows the log: a new globex call's lines appear without reopening it.
-      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'globex', say: ['hi'], count: 1, wait: true });
+      // An open view follows the log (globex's breaker is open, so follow acme's): a new call's
+      // lines appear without reopening it, and the other view stays scoped.
+      const acme = await vscode.commands.executeCommand<vscode.TextEditor>('openrtc.showTenantLogs', controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now()));
+      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'acme', say: ['hi'], count: 1, wait: true });
       const id = calls?.sessions[0];
       assert.ok(id, 'the call started');
-      await waitFor('the open log view to show the new session', () => editor.document.getText().includes(`session=${id}`), 10_000);
+      await waitFor('the open acme log view to show the new session', () => acme?.document.getText().includes(`session=${id}`), 10_000);
       assert.doesNotMatch(editor.document.getText(), /tenant=acme/);
     });
 
