@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectControl, type ControlClient } from '../../protocol/connect.js';
 import type { LoopLag, RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
-import { checkLogCompleteness, compareCounters, type LogCheck } from './log-check.js';
+import { checkLogCompleteness, compareCallerTally, compareCounters, type LogCheck } from './log-check.js';
 import { makeSoakWorkspace, SOAK_TENANTS, type SoakCaps, type SoakTenant } from './workspace.js';
 
 const root = join(__dirname, '..', '..');
@@ -218,6 +218,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
 
     await Promise.all([...tenantNames.map(drive), poll(), killer(), operator()]);
+    // The leaker's timers throw up to 0.5 s after its last sessions ended: let them land before
+    // the counters are read, so the snapshot and the log describe the same moment.
+    await sleep(1000);
     const final = await c.request('snapshot');
     say(`soak: traffic done after ${((Date.now() - t0) / 1000).toFixed(1)} s; SIGTERM`);
 
@@ -229,7 +232,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     runtime = undefined;
 
     const log = await checkLogCompleteness(logFile, observed);
-    const counterMismatches = compareCounters(final, log);
+    const counterMismatches = [...compareCounters(final, log), ...tenantNames.flatMap((t) => compareCallerTally(t, tally[t], log))];
     const secretSeen = [
       ...(log.rawText.includes(SOAK_SECRET) ? ['log file'] : []),
       ...(JSON.stringify(observed).includes(SOAK_SECRET) ? ['events'] : []),

@@ -57,7 +57,8 @@ export class SessionManager {
     const { admission, log } = this.deps;
     const decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
     if (!decision.ok) {
-      log.write('info', null, RUNTIME_LOGGER, decision.message);
+      // A record of the tenant (when the id is valid): its rejections show under `logs --tenant` and can be counted from the log.
+      log.write('info', decision.tenant === null ? null : { tenant: decision.tenant }, RUNTIME_LOGGER, decision.message);
       this.emit({ type: 'rejected', ts: iso(), tenant: decision.tenant ?? '', agent_name: agentName, reason: decision.reason, detail: decision.message });
       return { admitted: false, reason: decision.reason };
     }
