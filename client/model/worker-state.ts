@@ -23,10 +23,12 @@ export interface WorkerState {
   summary: Omit<RuntimeSnapshot, 'sessions' | 'tenants'> | null;
   tenants: Map<string, TenantSnapshot>;
   sessions: Map<string, SessionRow>;
+  /** The same rows by tenant, each in start order, so a tenant's children cost its own sessions. */
+  sessionsByTenant: Map<string, Map<string, SessionRow>>;
 }
 
 export function emptyWorker(id: string, label: string, kind: WorkerKind): WorkerState {
-  return { id, label, kind, connection: 'connecting', problem: null, summary: null, tenants: new Map(), sessions: new Map() };
+  return { id, label, kind, connection: 'connecting', problem: null, summary: null, tenants: new Map(), sessions: new Map(), sessionsByTenant: new Map() };
 }
 
 export function applySnapshot(worker: WorkerState, snapshot: RuntimeSnapshot): void {
@@ -34,8 +36,24 @@ export function applySnapshot(worker: WorkerState, snapshot: RuntimeSnapshot): v
   worker.summary = summary;
   worker.tenants = new Map(Object.entries(tenants));
   worker.sessions = new Map(sessions.map((row) => [row.session_id, row]));
+  worker.sessionsByTenant = new Map();
+  for (const row of [...sessions].sort(byStartThenId)) tenantSessions(worker, row.tenant).set(row.session_id, row);
   worker.connection = 'connected';
   worker.problem = null;
+}
+
+export function byStartThenId(a: SessionRow, b: SessionRow): number {
+  if (a.started_at !== b.started_at) return a.started_at < b.started_at ? -1 : 1;
+  return a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0;
+}
+
+function tenantSessions(worker: WorkerState, tenant: string): Map<string, SessionRow> {
+  let rows = worker.sessionsByTenant.get(tenant);
+  if (!rows) {
+    rows = new Map();
+    worker.sessionsByTenant.set(tenant, rows);
+  }
+  return rows;
 }
 
 const closedBreaker: BreakerSnapshot = {
@@ -68,6 +86,8 @@ function tenantOf(worker: WorkerState, tenant: string): TenantSnapshot {
 }
 
 function endSession(worker: WorkerState, sessionId: string, tenant: string): void {
+  const rows = worker.sessionsByTenant.get(tenant);
+  if (rows?.delete(sessionId) && rows.size === 0) worker.sessionsByTenant.delete(tenant);
   if (worker.sessions.delete(sessionId)) {
     const t = tenantOf(worker, tenant);
     t.active = Math.max(0, t.active - 1);
@@ -91,7 +111,7 @@ export function applyEvent(worker: WorkerState, event: RuntimeEvent): string | n
           worker.summary.total_sessions_started += 1;
         }
       }
-      worker.sessions.set(event.session_id, {
+      const row: SessionRow = {
         session_id: event.session_id,
         agent_name: event.agent_name,
         tenant: event.tenant,
@@ -103,7 +123,10 @@ export function applyEvent(worker: WorkerState, event: RuntimeEvent): string | n
         blocked_frames: null,
         started_at: event.ts,
         isolation: t.isolation,
-      });
+      };
+      worker.sessions.set(event.session_id, row);
+      // Events arrive in start order, so appending keeps the tenant's rows sorted.
+      tenantSessions(worker, event.tenant).set(event.session_id, row);
       return event.tenant;
     }
     case 'session_ended':
