@@ -2,7 +2,7 @@
 // what each name is bound to in each scope (imports, defs, assignments, parameters).
 // Calls, `with` items and `while` loops are queued with their scope for pass 2, which
 // resolves them once every binding in the file is known.
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Language, Node, TreeCursor } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
 
@@ -89,6 +89,25 @@ const HANDLED = new Set([
 
 /** Deeper nesting than this is not descended into (bounded work and stack on hostile input). */
 const MAX_DEPTH = 300;
+
+/** Named node types that never have children worth walking (tokens are leaves too). */
+const NAMED_LEAVES = ['identifier', 'integer', 'float', 'true', 'false', 'none', 'string_start', 'string_content', 'string_end', 'escape_sequence'];
+const leafTypesByLanguage = new WeakMap<Language, Uint8Array>();
+
+/** 1 at each type id whose nodes hold nothing pass 1 handles: anonymous tokens and NAMED_LEAVES. */
+function leafTypeIds(root: Node): Uint8Array {
+  const language = root.tree.language;
+  let leaves = leafTypesByLanguage.get(language);
+  if (leaves === undefined) {
+    leaves = new Uint8Array(language.nodeTypeCount);
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      // ERROR (id 65535) is out of range and so always walked.
+      if (!language.nodeTypeIsNamed(id) || NAMED_LEAVES.includes(language.types[id] ?? '')) leaves[id] = 1;
+    }
+    leafTypesByLanguage.set(language, leaves);
+  }
+  return leaves;
+}
 
 function newScope(kind: Scope['kind'], parent: Scope | null): Scope {
   return { kind, bindings: new Map(), parent, nonBlocking: new Set() };
@@ -258,49 +277,82 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
 
   // Children are walked with a TreeCursor (materialising every node through the wasm boundary
   // costs more than the rest of the analysis); only node types handled below become Nodes.
-  // Recursion is natural with scope changes, so depth is capped instead.
-  const walkChildren = (cursor: TreeCursor, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    const parentType = cursor.nodeType;
+  // Each cursor step is a wasm call, so leaves are not asked for children and a node's type is
+  // read once. Recursion is natural with scope changes, so depth is capped instead.
+  const leaves = leafTypeIds(root);
+  const types = root.tree.language.types;
+  const walkChildren = (cursor: TreeCursor, parentType: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
     if (depth > MAX_DEPTH || !cursor.gotoFirstChild()) return;
     do {
-      const type = cursor.nodeType;
+      const typeId = cursor.nodeTypeId;
+      const type = types[typeId] ?? 'ERROR';
       if (countErrors && (type === 'ERROR' || cursor.nodeIsMissing)) file.parseErrors++;
       if (type === 'comment') {
         if (wantComments) file.comments.push({ line: cursor.startPosition.row, column: cursor.startPosition.column, text: cursor.nodeText });
         continue;
       }
-      if (!HANDLED.has(type) || visit(cursor.currentNode, { parentType, field: cursor.currentFieldName }, scope, fn, prefix, classId, depth)) {
-        walkChildren(cursor, scope, fn, prefix, classId, depth + 1);
+      // The field matters only for an assignment's value (see fixes.ts); asking costs a wasm call.
+      const place = HANDLED.has(type) ? { parentType, field: parentType === 'assignment' ? cursor.currentFieldName : null } : null;
+      if (place ? visit(cursor.currentNode, type, place, scope, fn, prefix, classId, depth) : leaves[typeId] !== 1) {
+        walkChildren(cursor, type, scope, fn, prefix, classId, depth + 1);
       }
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
   };
-  const descend = (node: Node, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
+  const descend = (node: Node, type: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
     const cursor = node.walk();
     try {
-      walkChildren(cursor, scope, fn, prefix, classId, depth);
+      walkChildren(cursor, type, scope, fn, prefix, classId, depth);
     } finally {
       cursor.delete();
     }
   };
 
-  /** Records what `node` binds or queues; true when its children belong to the same scope. */
-  const visit = (node: Node, place: Place, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): boolean => {
-    const type = node.type;
-    const within = (child: Node, s = scope, f = fn, p = prefix, c = classId): void => {
-      if (HANDLED.has(child.type) && !visit(child, { parentType: type, field: null }, s, f, p, c, depth + 1)) return;
-      descend(child, s, f, p, c, depth + 1);
-    };
+  /** Walks `child` (whose parent has type `parentType`) in the given scope and function. */
+  const within = (child: Node, parentType: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
+    const type = child.type;
+    if (HANDLED.has(type) && !visit(child, type, { parentType, field: null }, scope, fn, prefix, classId, depth)) return;
+    descend(child, type, scope, fn, prefix, classId, depth);
+  };
 
+  const visitDefinition = (definition: Node, decorators: Node[], scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
+    const type = definition.type;
+    if (type === 'class_definition') {
+      const nameNode = definition.childForFieldName('name');
+      if (!nameNode) return;
+      const id = uniqueId(`${prefix}${nameNode.text}`, definition);
+      file.classes.set(id, { id, methods: new Map(), attributes: new Map() });
+      if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
+      const superclasses = definition.childForFieldName('superclasses');
+      if (superclasses) within(superclasses, type, scope, fn, prefix, classId, depth);
+      const body = definition.childForFieldName('body');
+      if (body) within(body, type, newScope('class', scope), fn, `${id}.`, id, depth);
+      return;
+    }
+    const created = addFunction(definition, scope, prefix, classId, decorators);
+    if (!created) return;
+    // Defaults and annotations run where the def is, not inside it.
+    const params = definition.childForFieldName('parameters');
+    if (params) {
+      for (const p of namedChildren(params)) {
+        for (const part of namedChildren(p)) if (part.type !== 'identifier') within(part, type, scope, fn, prefix, classId, depth);
+      }
+    }
+    const body = definition.childForFieldName('body');
+    if (body) within(body, type, created.scope, created, `${created.id}.`, null, depth);
+  };
+
+  /** Records what `node` (of type `type`) binds or queues; true when its children belong to the same scope. */
+  const visit = (node: Node, type: string, place: Place, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): boolean => {
     if (type === 'decorated_definition') {
       const decorators = namedChildren(node).filter((c) => c.type === 'decorator');
-      for (const d of decorators) within(d);
+      for (const d of decorators) within(d, type, scope, fn, prefix, classId, depth + 1);
       const definition = node.childForFieldName('definition');
-      if (definition) visitDefinition(definition, decorators);
+      if (definition) visitDefinition(definition, decorators, scope, fn, prefix, classId, depth + 1);
       return false;
     }
     if (type === 'function_definition' || type === 'class_definition' || type === 'lambda') {
-      visitDefinition(node, []);
+      visitDefinition(node, [], scope, fn, prefix, classId, depth + 1);
       return false;
     }
     if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') {
@@ -345,30 +397,8 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       file.pending.push({ kind: 'while', node, scope, fn, ...place });
     }
     return true;
-
-    function visitDefinition(definition: Node, decorators: Node[]): void {
-      if (definition.type === 'class_definition') {
-        const nameNode = definition.childForFieldName('name');
-        if (!nameNode) return;
-        const id = uniqueId(`${prefix}${nameNode.text}`, definition);
-        file.classes.set(id, { id, methods: new Map(), attributes: new Map() });
-        if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
-        const superclasses = definition.childForFieldName('superclasses');
-        if (superclasses) within(superclasses);
-        const body = definition.childForFieldName('body');
-        if (body) within(body, newScope('class', scope), fn, `${id}.`, id);
-        return;
-      }
-      const created = addFunction(definition, scope, prefix, classId, decorators);
-      if (!created) return;
-      // Defaults and annotations run where the def is, not inside it.
-      const params = definition.childForFieldName('parameters');
-      if (params) for (const p of namedChildren(params)) for (const part of namedChildren(p)) if (part.type !== 'identifier') within(part);
-      const body = definition.childForFieldName('body');
-      if (body) within(body, created.scope, created, `${created.id}.`, null);
-    }
   };
 
-  descend(root, moduleScope, module, '', null, 0);
+  descend(root, 'module', moduleScope, module, '', null, 0);
   return file;
 }
