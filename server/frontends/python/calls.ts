@@ -18,7 +18,7 @@ import {
 import { offloadFix, sleepFix, type FixContext } from './fixes';
 import type { Resolved } from './resolve';
 import type { FunctionInfo, Pending, Scope } from './scopes';
-import { argumentAt, callArguments, namedChildren, rangeOf, unparenthesize, type CallArguments } from './syntax';
+import { argumentAt, callArguments, nameChain, namedChildren, rangeOf, unparenthesize, type CallArguments } from './syntax';
 
 /** Methods whose function argument the loop calls later, and which argument it is. */
 const CALLBACK_REGISTRATIONS: Record<string, { index: number; kind: LoopRootKind }> = {
@@ -98,7 +98,11 @@ export class CallPass {
     // out of the wasm tree is a large share of the cost on long files.
     let parsedArgs: CallArguments | undefined;
     const args = (): CallArguments => (parsedArgs ??= callArguments(node));
-    const method = calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute')?.text : undefined;
+    // Most callees are plain name chains (`time.sleep`, `self.load`): resolved from their text,
+    // which costs one wasm call instead of several per segment.
+    const chain = nameChain(calleeNode.text);
+    const method = chain ? (chain.length > 1 ? chain[chain.length - 1] : undefined)
+      : calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute')?.text : undefined;
     const registration = method === undefined ? undefined : CALLBACK_REGISTRATIONS[method];
     if (registration) {
       const target = this.functionArgument(args().positional[registration.index], scope);
@@ -109,7 +113,7 @@ export class CallPass {
       if (entry) this.markRoot(entry, 'entry');
     }
 
-    const resolved = this.ctx.resolver.resolve(calleeNode, scope);
+    const resolved = chain ? this.ctx.resolver.resolveChain(chain, scope) : this.ctx.resolver.resolve(calleeNode, scope);
     if (!resolved) return;
     const callee = this.calleeOf(item, calleeNode, resolved, args);
     if (callee) fn.calls.push({ range: rangeOf(calleeNode), callee });

@@ -57,6 +57,16 @@ export class Resolver {
     return null;
   }
 
+  /** resolve() for a plain name chain `a.b.c` given as its names (see syntax.ts nameChain); the
+   *  depths match resolve()'s walk down the attribute nodes. */
+  resolveChain(names: readonly string[], scope: Scope): Resolved | null {
+    const last = names.length - 1;
+    if (last > MAX_RESOLVE_DEPTH || names[0] === undefined) return null;
+    let resolved = this.resolveName(names[0], scope, last);
+    for (let i = 1; i <= last && resolved; i++) resolved = this.member(resolved, names[i] as string, last - i);
+    return resolved;
+  }
+
   /** A fully qualified name for catalogue lookup, if the expression has one. */
   qualifiedName(resolved: Resolved | null): string | null {
     return resolved && (resolved.kind === 'external' || resolved.kind === 'builtin') ? resolved.qname : null;

@@ -23,6 +23,18 @@ export function hasAsyncKeyword(node: Node): boolean {
   return children(node).some((c) => c.type === 'async');
 }
 
+/** `a.b.c` written with ASCII names only and nothing between them (no spaces, comments, calls). */
+const NAME_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** Literals that look like names but are not identifier nodes. */
+const NOT_NAMES = new Set(['True', 'False', 'None']);
+
+/** The names of a callee written as a plain dotted name chain, or null for anything else. */
+export function nameChain(text: string): string[] | null {
+  if (!NAME_CHAIN.test(text)) return null;
+  const names = text.split('.');
+  return NOT_NAMES.has(names[0] ?? '') ? null : names;
+}
+
 /** Skip wrapping parentheses: `(time.sleep)(1)`. */
 export function unparenthesize(node: Node): Node {
   let current = node;
