@@ -15,7 +15,7 @@ export function missedGoals(r: SoakReport, rssLimitPct: number | null): string[]
   if (r.eventsDropped > 0) missed.push(`${r.eventsDropped} events dropped (peaks from events are incomplete)`);
   if (r.sigtermExitCode !== 0) missed.push(`SIGTERM exit code ${r.sigtermExitCode}`);
   if (r.secretSeen.length > 0) missed.push(`secret value seen in ${r.secretSeen.join(', ')}`);
-  if (rssLimitPct !== null && r.rssEndMb > r.rssWarmMb * (1 + rssLimitPct / 100)) missed.push(`RSS grew ${r.rssWarmMb} → ${r.rssEndMb} MB`);
+  if (rssLimitPct !== null && r.rss.endMb > r.rss.warmMb * (1 + rssLimitPct / 100)) missed.push(`RSS (${r.rss.windowS}-s medians) grew ${r.rss.warmMb} → ${r.rss.endMb} MB`);
   return missed;
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectControl, type ControlClient } from '../../protocol/connect.js';
 import type { LoopLag, RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
+import { heapFigures, readMemTrace, rssFigures, type HeapFigures, type RssFigures } from './memory.js';
 import { checkLogCompleteness, compareCallerTally, compareCounters, type LogCheck } from './log-check.js';
 import { makeSoakWorkspace, SOAK_TENANTS, type SoakCaps, type SoakTenant } from './workspace.js';
 
@@ -47,8 +48,11 @@ export interface SoakReport {
   changes: string[];
   log: LogCheck;
   counterMismatches: string[];
-  rssWarmMb: number;
-  rssEndMb: number;
+  /** RSS (snapshot rss_mb), median over a window right after warm-up and over the last window of
+   * traffic: one reading is a point on V8's collection sawtooth (heapTotal swings by ~60 MB here). */
+  rss: RssFigures;
+  /** The runtime's JS heap from its memory trace (bench/soak/mem-probe.cjs), same windows. */
+  heap: HeapFigures;
   sharedLoopLag: LoopLag;
   isolatedChildLoopLag: LoopLag | null;
   sigtermExitCode: number | null;
@@ -77,9 +81,9 @@ function buildCli(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function startRuntime(cli: string, workspace: string, socketPath: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [cli, 'run', workspace, '--socket', socketPath, '--drain-timeout', '10'], {
-    env: { ...process.env, OPENRTC_SOCKET: '', SOAK_HEALTHY_KEY: SOAK_SECRET },
+function startRuntime(cli: string, workspace: string, socketPath: string, memTrace: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--require', join(__dirname, 'mem-probe.cjs'), cli, 'run', workspace, '--socket', socketPath, '--drain-timeout', '10'], {
+    env: { ...process.env, OPENRTC_SOCKET: '', SOAK_HEALTHY_KEY: SOAK_SECRET, OPENRTC_SOAK_MEM_TRACE: memTrace },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -120,7 +124,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let runtime: ChildProcess | undefined;
   let client: ControlClient | undefined;
   try {
-    const started = await startRuntime(join(build.dir, 'cli.js'), ws.dir, socketPath);
+    const memTrace = join(ws.dir, 'mem-trace.jsonl');
+    const started = await startRuntime(join(build.dir, 'cli.js'), ws.dir, socketPath, memTrace);
     runtime = started.child;
     const conn = await connectControl(socketPath, { clientName: 'soak', timeoutMs: 10_000 });
     if (conn.kind !== 'openrtc') throw new Error('soak: not an openrtc runtime');
@@ -169,7 +174,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
 
     let polls = 0;
-    let rssWarmMb = 0;
+    const rssSamples: { atMs: number; mb: number }[] = [];
     const poll = async (): Promise<void> => {
       while (running()) {
         const s: RuntimeSnapshot = await c.request('snapshot');
@@ -180,7 +185,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           if (ts.active > peak[t].snapshots) peak[t].snapshots = ts.active;
           if (ts.cap !== null && ts.active > ts.cap) violations.push(`${t}: snapshot shows ${ts.active} active with cap ${ts.cap}`);
         }
-        if (rssWarmMb === 0 && Date.now() - t0 >= options.warmupMs) rssWarmMb = s.rss_mb;
+        rssSamples.push({ atMs: Date.now() - t0, mb: s.rss_mb });
         await sleep(10);
       }
     };
@@ -253,8 +258,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       changes,
       log: { ...log, rawText: '' },
       counterMismatches,
-      rssWarmMb,
-      rssEndMb: final.rss_mb,
+      rss: rssFigures(rssSamples, options.warmupMs, options.durationMs, final.rss_mb),
+      heap: heapFigures(readMemTrace(memTrace, t0), options.warmupMs, options.durationMs),
       sharedLoopLag: final.loop_lag,
       isolatedChildLoopLag: final.tenants['isolated']?.process?.loop_lag ?? null,
       sigtermExitCode,
@@ -267,6 +272,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     ws.cleanup();
   }
 }
+
+const pct = (from: number, to: number): string => `${(((to - from) / from) * 100).toFixed(1)} %`;
 
 export function formatReport(r: SoakReport): string {
   const lines = [
@@ -283,7 +290,10 @@ export function formatReport(r: SoakReport): string {
     `  log: ${r.log.startRecords} start records, ${r.log.missing.length} sessions missing a start or with ≠1 end or wrong tenant, ${r.log.badLines} unparsable lines`,
     `  counters snapshot vs log: ${r.counterMismatches.length === 0 ? 'equal' : r.counterMismatches.join('; ')}`,
     `  events dropped to this subscriber: ${r.eventsDropped}`,
-    `  RSS after warm-up ${r.rssWarmMb} MB, at end ${r.rssEndMb} MB (${(((r.rssEndMb - r.rssWarmMb) / r.rssWarmMb) * 100).toFixed(1)} %)`,
+    `  RSS median over ${r.rss.windowS} s after warm-up ${r.rss.warmMb} MB, over the last ${r.rss.windowS} s ${r.rss.endMb} MB (${pct(r.rss.warmMb, r.rss.endMb)}); ` +
+      `single readings: at warm-up ${r.rss.warmPointMb} MB, final ${r.rss.finalMb} MB (${pct(r.rss.warmPointMb, r.rss.finalMb)}); range ${r.rss.minMb}–${r.rss.maxMb} MB`,
+    `  JS heap: live (lowest heapUsed) ${r.heap.usedLowWarmMb} → ${r.heap.usedLowEndMb} MB (${pct(r.heap.usedLowWarmMb, r.heap.usedLowEndMb)}); ` +
+      `heapTotal median ${r.heap.totalWarmMb} → ${r.heap.totalEndMb} MB, range ${r.heap.totalMinMb}–${r.heap.totalMaxMb} MB`,
     `  loop lag p99: shared loop (healthy, with the blocker on it) ${r.sharedLoopLag.p99_ms} ms; isolated child ${r.isolatedChildLoopLag?.p99_ms ?? 'n/a'} ms`,
     `  SIGTERM exit code: ${r.sigtermExitCode}; secret value seen in: ${r.secretSeen.length ? r.secretSeen.join(', ') : 'nothing'}`,
   ];

@@ -1,0 +1,15 @@
+// Preloaded into the soak's runtime (`node --require mem-probe.cjs cli.js run …`): appends the
+// process's memory figures every 5 s to $OPENRTC_SOAK_MEM_TRACE, so the report can tell the JS
+// heap's live size (its lowest readings, just after collections) from V8's sawtooth in RSS.
+'use strict';
+const { appendFileSync } = require('node:fs');
+
+const file = process.env.OPENRTC_SOAK_MEM_TRACE;
+if (file) {
+  const mb = (bytes) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const line = { wall_ms: Date.now(), rss_mb: mb(m.rss), heap_total_mb: mb(m.heapTotal), heap_used_mb: mb(m.heapUsed), external_mb: mb(m.external) };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+  }, 5000).unref();
+}
