@@ -3,9 +3,11 @@
 // heap's live size (its lowest readings, just after collections) from V8's sawtooth in RSS.
 'use strict';
 const { appendFileSync } = require('node:fs');
+const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.OPENRTC_SOAK_MEM_TRACE;
-if (file) {
+// Worker threads (the attribution watchdog) preload this too; their heap is not the runtime's.
+if (file && isMainThread) {
   const mb = (bytes) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
   setInterval(() => {
     const m = process.memoryUsage();
