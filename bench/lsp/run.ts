@@ -3,12 +3,12 @@
 // analyzers, ruff's ASYNC rules (ruff-wasm) and eslint + n/no-sync; recall of the plants;
 // decoy hits; and p95 latency of re-diagnosing a 2,000-line file after a one-line edit
 // through the real server over stdio.
-//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N] [--edits N]
+//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N] [--edits N] [--only throughput|edit]
 import * as path from 'node:path';
 import { initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
 import { generateCorpus, type Corpus, type CorpusFile } from './corpus';
 import { editLatency } from './edit-latency';
-import { eslintRunner, runOurs, runRuff, type Findings, type ToolRun } from './tools';
+import { eslintRunner, parseOnly, runOurs, runRuff, type Findings, type ToolRun } from './tools';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,6 +16,14 @@ function arg(name: string, fallback: number): number {
   const n = Number(process.argv[i + 1]);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer, got ${process.argv[i + 1] ?? 'nothing'}`);
   return n;
+}
+
+function option<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i === -1) return undefined;
+  const value = process.argv[i + 1];
+  if (!allowed.includes(value as T)) throw new Error(`--${name} takes one of ${allowed.join(', ')}, got ${value ?? 'nothing'}`);
+  return value as T;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -84,6 +92,12 @@ function table(title: string, rows: Row[], baseline: Row): void {
 }
 
 async function main(): Promise<void> {
+  const only = option('only', ['throughput', 'edit']);
+  if (only !== 'edit') await throughputRun();
+  if (only !== 'throughput') await editRun();
+}
+
+async function throughputRun(): Promise<void> {
   const filesPerLanguage = arg('files', 300);
   const rounds = arg('rounds', 3);
   await initPython(nodeModulesWasmLocation(path.join(__dirname, '..', '..')));
@@ -96,24 +110,36 @@ async function main(): Promise<void> {
       `${typescript.length} TypeScript files (${typescript.reduce((n, f) => n + f.lines, 0)} lines), ` +
       `${corpus.plants.length} planted blocking calls; median of ${rounds} rounds after a warm-up; Node ${process.version}`,
   );
-  // Warm-up: JIT and wasm compilation should not count against anyone.
-  runOurs(python.slice(0, 30));
-  runOurs(typescript.slice(0, 30));
+  // Warm-up: JIT and wasm compilation should not count against anyone. Under other paths, so no
+  // round starts with trees the front ends kept for re-parsing (they keep the last 32 files).
+  const warmUp = (files: CorpusFile[]): CorpusFile[] => files.slice(0, 30).map((f) => ({ ...f, path: `/warm-up${f.path}` }));
+  runOurs(warmUp(python));
+  runOurs(warmUp(typescript));
   runRuff(python.slice(0, 30));
   eslint(typescript.slice(0, 30));
-  const runs = { oursPy: [] as ToolRun[], ruff: [] as ToolRun[], oursTs: [] as ToolRun[], eslint: [] as ToolRun[] };
+  parseOnly(python.slice(0, 30));
+  const runs = { oursPy: [] as ToolRun[], ruff: [] as ToolRun[], oursTs: [] as ToolRun[], eslint: [] as ToolRun[], parse: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     // Interleaved so background load on the shared machine hits every tool alike.
     runs.ruff.push(runRuff(python));
     runs.oursPy.push(runOurs(python));
+    runs.parse.push(parseOnly(python));
     runs.eslint.push(eslint(typescript));
     runs.oursTs.push(runOurs(typescript));
   }
   const ruffRow = score('ruff-wasm ASYNC', corpus, python, runs.ruff);
   table('Python', [score('openrtc', corpus, python, runs.oursPy), ruffRow], ruffRow);
+  const pythonLines = python.reduce((n, f) => n + f.lines, 0);
+  const parseRate = pythonLines / (median(runs.parse) / 1000);
+  console.log(
+    `${'(tree-sitter parse only)'.padEnd(22)} ${Math.round(parseRate).toLocaleString('en-US').padStart(10)} ${(parseRate / ruffRow.linesPerSec).toFixed(2).padStart(10)}` +
+      '   the parse alone, no analysis: the ceiling for a tree-sitter front end on one thread',
+  );
   const eslintRow = score('eslint n/no-sync', corpus, typescript, runs.eslint);
   table('TypeScript', [score('openrtc', corpus, typescript, runs.oursTs), eslintRow], eslintRow);
+}
 
+async function editRun(): Promise<void> {
   const edits = arg('edits', 60);
   console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up):`);
   for (const language of ['python', 'typescript'] as const) {

@@ -4,6 +4,7 @@ import { PositionEncoding, Workspace } from '@astral-sh/ruff-wasm-nodejs';
 import { Linter } from 'eslint';
 import type { FileSummary } from '../../server/analysis/summary';
 import { WorkspaceAnalysis } from '../../server/core/workspace-analysis';
+import { pythonParser } from '../../server/frontends/python/parser';
 import { analyzeFile, catalogue } from '../../server/lsp/front-ends';
 import type { CorpusFile } from './corpus';
 
@@ -32,6 +33,14 @@ export function runOurs(files: readonly CorpusFile[]): ToolRun {
   const findings: Findings = new Map();
   for (const f of files) for (const finding of analysis.findings(f.path)) record(findings, f.path, finding.range.start.line);
   return { findings, ms: performance.now() - started };
+}
+
+/** Milliseconds to parse every file with tree-sitter and nothing else (fresh trees, no reuse). */
+export function parseOnly(files: readonly CorpusFile[]): number {
+  const parser = pythonParser();
+  const started = performance.now();
+  for (const f of files) parser.parse(f.text)?.delete();
+  return performance.now() - started;
 }
 
 export function runRuff(files: readonly CorpusFile[]): ToolRun {

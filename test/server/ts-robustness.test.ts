@@ -54,6 +54,7 @@ describe('TS/JS front end robustness', () => {
   const sources = readdirSync(fixtureDir).map((name) => readFixture(name));
   const next = seededRandom(20261129);
   const cases = 600;
+  const options = { moduleLevelIsLoop: false };
 
   it(`never throws on ${cases} truncated/mutated sources, each well under 1 s`, () => {
     let slowest = 0;
@@ -74,6 +75,20 @@ describe('TS/JS front end robustness', () => {
       assertConsistent(summary, text);
     }
     assert.ok(slowest < 1000, `slowest case took ${slowest.toFixed(1)} ms`);
+  });
+
+  it('re-analysing a file after each edit gives what a fresh parse gives (incremental parse)', () => {
+    const strip = (summary: FileSummary): string => JSON.stringify({ ...summary, path: '' });
+    for (const [n, source] of sources.entries()) {
+      let text = source.text;
+      analyzeTypeScriptStrict(source.path, text, options);
+      for (let step = 0; step < 8; step++) {
+        text = mutate(text, next);
+        const incremental = analyzeTypeScriptStrict(source.path, text, options);
+        const fresh = analyzeTypeScriptStrict(source.path.replace(/^.*\//, `/fresh/${n}-${step}/`), text, options);
+        assert.equal(strip(incremental), strip(fresh), `${source.path}, edit ${step}`);
+      }
+    }
   });
 
   it('returns a summary, not an exception, for pathological nesting', () => {
