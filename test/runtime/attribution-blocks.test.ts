@@ -70,8 +70,9 @@ test('blocks of 80, 200 and 600 ms in one tenant are attributed to its session a
   assertBlockedMs(state.blocked_ms_last ?? 0, 600);
   assert.ok(state.blocked_frames?.some((f) => f.function === 'spin' && f.line === spinLine));
   assert.equal(engine.sessionState('s-bravo-1').slow, false);
-  const log = logs.find((l) => l.includes('blocked event loop for'));
-  assert.match(log ?? '', /^\[slow-session\] session_id=s-acme-1 blocked event loop for \d+ms/);
+  // A contended host may log runtime-code stalls too (session_id=none); the session's own line is there.
+  const log = logs.find((l) => l.startsWith('[slow-session] session_id=s-acme-1 '));
+  assert.match(log ?? '', /^\[slow-session\] session_id=s-acme-1 blocked event loop for \d+ms/, logs.join('\n'));
   assert.ok(log?.includes(`${source}:${spinLine}:`), log);
 });
 
