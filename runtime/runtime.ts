@@ -43,7 +43,7 @@ import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from
 import { EventBus } from './events/event-bus.js';
 import { MetricsFile } from './events/metrics-file.js';
 import { captureConsole } from './logging/console-capture.js';
-import { describeError, errorSummary, RuntimeLog, type LogLevel } from './logging/log.js';
+import { describeError, errorSummary, RuntimeLog } from './logging/log.js';
 import { queryLogFile } from './logs/reader.js';
 import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam.js';
 import { LoopLagMonitor } from './observe/loop-lag.js';
@@ -437,10 +437,6 @@ export class Runtime implements ControlApi {
     this.bus.emit(event);
   }
 
-  private logLine(level: LogLevel, message: string): void {
-    this.log.write(level, null, LOGGER, message);
-  }
-
   private onBreaker(t: BreakerTransition): void {
     this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, new Date().toISOString()));
   }
@@ -458,5 +454,4 @@ export class Runtime implements ControlApi {
   private onLoopBlock(r: LoopBlockReport): void {
     this.emit({ type: 'slow_session', ts: new Date().toISOString(), session_id: r.session_id, tenant: r.tenant, agent_name: r.agent_name, blocked_ms: r.blocked_ms, frames: r.frames });
   }
-
 }
