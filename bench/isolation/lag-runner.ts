@@ -42,13 +42,17 @@ class LagSampler {
   private current: RecordableHistogram | null = null;
   private last = performance.now();
   private skip = true;
-  private readonly timer = setInterval(() => {
-    const now = performance.now();
-    const lateMs = now - this.last - 1;
-    this.last = now;
-    if (this.skip) this.skip = false;
-    else this.current?.record(Math.max(1, Math.round(lateMs * 1000)));
-  }, 1);
+
+  constructor() {
+    // Runs for the life of the process (the runner exits when done).
+    setInterval(() => {
+      const now = performance.now();
+      const lateMs = now - this.last - 1;
+      this.last = now;
+      if (this.skip) this.skip = false;
+      else this.current?.record(Math.max(1, Math.round(lateMs * 1000)));
+    }, 1);
+  }
 
   into(h: RecordableHistogram | null): void {
     this.current = h;

@@ -46,7 +46,7 @@ export interface RuntimeProcessOptions {
 export class RuntimeProcess {
   private child: ChildProcess | null;
 
-  constructor(private readonly options: RuntimeProcessOptions) {
+  constructor(options: RuntimeProcessOptions) {
     if (!existsSync(options.cliPath)) throw new Error(`The runtime CLI is missing at ${options.cliPath}; the extension was packaged without dist/cli.js.`);
     const { node, cliPath, workspace, socketPath } = options;
     const child = spawn(node.command, [cliPath, 'run', workspace, '--socket', socketPath], {
