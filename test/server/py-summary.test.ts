@@ -59,6 +59,30 @@ describe('python summary', () => {
     ]);
   });
 
+  it('puts calls in defaults, decorators and base classes where the definition is, and body calls in the new function', () => {
+    const s = analyze(
+      [
+        'import time',
+        'def make():',
+        '    return 1',
+        'async def outer():',
+        '    @register(time.sleep(1))',
+        '    def inner(x=make(), y=lambda z=make(): time.sleep(z)):',
+        '        time.sleep(2)',
+        '    class Box(base(make())):',
+        '        size = make()',
+        '        def get(self, n=make()):',
+        '            time.sleep(3)',
+        '    make()',
+      ].join('\n'),
+    );
+    const lines = (id: string): number[] => fn(s, id).calls.map((c) => c.range.start.line);
+    assert.deepEqual(lines('outer'), [4, 5, 5, 7, 8, 9, 11]); // line 5: `x=make()` and the lambda's `z=make()`
+    assert.deepEqual(lines('outer.<lambda>'), [5]); // a default's lambda is made in outer
+    assert.deepEqual(lines('outer.inner'), [6]);
+    assert.deepEqual(lines('outer.Box.get'), [10]);
+  });
+
   it('does not report calls into the standard library as workspace imports', () => {
     const s = analyze('import json, logging\nasync def f():\n    json.loads("1")\n    logging.getLogger("x")\n');
     assert.deepEqual(fn(s, 'f').calls, []);

@@ -24,12 +24,10 @@ export interface FixContext {
 }
 
 /** Where the call sits (see Pending). */
-export type CallPlace = Pick<Pending, 'parentType' | 'field'>;
-
-const AWAITABLE_POSITIONS = new Set(['expression_statement', 'return_statement']);
+export type CallPlace = Pick<Pending, 'position'>;
 
 function standsAlone(place: CallPlace): boolean {
-  return AWAITABLE_POSITIONS.has(place.parentType) || (place.parentType === 'assignment' && place.field === 'right');
+  return place.position === 'statement' || place.position === 'assigned-value';
 }
 
 function isNameChain(node: Node): boolean {

@@ -2,8 +2,9 @@
 // what each name is bound to in each scope (imports, defs, assignments, parameters).
 // Calls, `with` items and `while` loops are queued with their scope for pass 2, which
 // resolves them once every binding in the file is known.
-import type { Language, Node, TreeCursor } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
+import { countParseErrors, structureOf, type Position, type StructureNode } from './structure-query';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
 
 export type Binding =
@@ -57,10 +58,9 @@ export interface Pending {
   node: Node;
   scope: Scope;
   fn: FunctionInfo;
-  /** Where the node sits: its parent's type and its field there. Recorded during the walk because
-   *  Node.parent re-walks from the root (quadratic on long files). */
-  parentType: string;
-  field: string | null;
+  /** Where the node sits (see structure-query.ts). Recorded up front because Node.parent
+   *  re-walks from the root (quadratic on long files). */
+  position: Position;
 }
 
 export interface FileScopes {
@@ -78,35 +78,15 @@ export interface FileScopes {
   parseErrors: number;
 }
 
-type Place = Pick<Pending, 'parentType' | 'field'>;
-
-/** Node types pass 1 looks at; everything else is only walked through. */
-const HANDLED = new Set([
-  'decorated_definition', 'function_definition', 'class_definition', 'lambda', 'import_statement',
-  'import_from_statement', 'future_import_statement', 'assignment', 'augmented_assignment', 'for_statement',
-  'named_expression', 'as_pattern', 'global_statement', 'call', 'with_item', 'while_statement',
-]);
-
-/** Deeper nesting than this is not descended into (bounded work and stack on hostile input). */
-const MAX_DEPTH = 300;
-
-/** Named node types that never have children worth walking (tokens are leaves too). */
-const NAMED_LEAVES = ['identifier', 'integer', 'float', 'true', 'false', 'none', 'string_start', 'string_content', 'string_end', 'escape_sequence'];
-const leafTypesByLanguage = new WeakMap<Language, Uint8Array>();
-
-/** 1 at each type id whose nodes hold nothing pass 1 handles: anonymous tokens and NAMED_LEAVES. */
-function leafTypeIds(root: Node): Uint8Array {
-  const language = root.tree.language;
-  let leaves = leafTypesByLanguage.get(language);
-  if (leaves === undefined) {
-    leaves = new Uint8Array(language.nodeTypeCount);
-    for (let id = 0; id < language.nodeTypeCount; id++) {
-      // ERROR (id 65535) is out of range and so always walked.
-      if (!language.nodeTypeIsNamed(id) || NAMED_LEAVES.includes(language.types[id] ?? '')) leaves[id] = 1;
-    }
-    leafTypesByLanguage.set(language, leaves);
-  }
-  return leaves;
+/** A stretch of the file whose names bind in one scope and whose calls belong to one function. */
+interface Region {
+  start: number;
+  end: number;
+  skip: boolean;
+  scope: Scope;
+  fn: FunctionInfo;
+  prefix: string;
+  classId: string | null;
 }
 
 function newScope(kind: Scope['kind'], parent: Scope | null): Scope {
@@ -142,7 +122,6 @@ export interface SourceComment {
  *   suppression, which saves reading every comment through the wasm boundary)
  */
 export function collectScopes(root: Node, moduleRange: SourceRange, wantComments: boolean): FileScopes {
-  const countErrors = root.hasError;
   const mayTouchSockets = /\.set(?:blocking|timeout)\b/.test(root.text);
   const moduleScope = newScope('module', null);
   const module: FunctionInfo = {
@@ -275,92 +254,46 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     }
   };
 
-  // Children are walked with a TreeCursor (materialising every node through the wasm boundary
-  // costs more than the rest of the analysis); only node types handled below become Nodes.
-  // Each cursor step is a wasm call, so leaves are not asked for children and a node's type is
-  // read once. Recursion is natural with scope changes, so depth is capped instead.
-  const leaves = leafTypeIds(root);
-  const types = root.tree.language.types;
-  const walkChildren = (cursor: TreeCursor, parentType: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    if (depth > MAX_DEPTH || !cursor.gotoFirstChild()) return;
-    do {
-      const typeId = cursor.nodeTypeId;
-      const type = types[typeId] ?? 'ERROR';
-      if (countErrors && (type === 'ERROR' || cursor.nodeIsMissing)) file.parseErrors++;
-      if (type === 'comment') {
-        if (wantComments) file.comments.push({ line: cursor.startPosition.row, column: cursor.startPosition.column, text: cursor.nodeText });
-        continue;
-      }
-      // The field matters only for an assignment's value (see fixes.ts); asking costs a wasm call.
-      const place = HANDLED.has(type) ? { parentType, field: parentType === 'assignment' ? cursor.currentFieldName : null } : null;
-      if (place ? visit(cursor.currentNode, type, place, scope, fn, prefix, classId, depth) : leaves[typeId] !== 1) {
-        walkChildren(cursor, type, scope, fn, prefix, classId, depth + 1);
-      }
-    } while (cursor.gotoNextSibling());
-    cursor.gotoParent();
+  const decoratorsOf = new Map<number, Node[]>();
+  const regions: Region[] = [{ start: 0, end: Infinity, skip: false, scope: moduleScope, fn: module, prefix: '', classId: null }];
+  const openRegion = (node: Node | null, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null): void => {
+    if (node) regions.push({ start: node.startIndex, end: node.endIndex, skip: false, scope, fn, prefix, classId });
   };
-  const descend = (node: Node, type: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    const cursor = node.walk();
-    try {
-      walkChildren(cursor, type, scope, fn, prefix, classId, depth);
-    } finally {
-      cursor.delete();
-    }
+  /** Only some parts of a definition are analysed (and none of one without a name): the rest is skipped. */
+  const skipRegion = (node: Node, region: Region): void => {
+    regions.push({ ...region, start: node.startIndex, end: node.endIndex, skip: true });
+  };
+  /** A part of a definition that runs where the definition is: parameters' defaults and annotations, base classes. */
+  const outerPart = (node: Node | null, region: Region): void => {
+    if (node) regions.push({ ...region, start: node.startIndex, end: node.endIndex, skip: false });
   };
 
-  /** Walks `child` (whose parent has type `parentType`) in the given scope and function. */
-  const within = (child: Node, parentType: string, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    const type = child.type;
-    if (HANDLED.has(type) && !visit(child, type, { parentType, field: null }, scope, fn, prefix, classId, depth)) return;
-    descend(child, type, scope, fn, prefix, classId, depth);
-  };
-
-  const visitDefinition = (definition: Node, decorators: Node[], scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): void => {
-    const type = definition.type;
-    if (type === 'class_definition') {
-      const nameNode = definition.childForFieldName('name');
+  /** Records what a structure node binds, defines or queues, in the region (scope) it sits in. */
+  const visit = ({ node, type, position }: StructureNode, region: Region): void => {
+    const { scope, fn, prefix, classId } = region;
+    if (type === 'decorated_definition') {
+      const definition = node.childForFieldName('definition');
+      if (definition) decoratorsOf.set(definition.id, namedChildren(node).filter((c) => c.type === 'decorator'));
+    } else if (type === 'function_definition' || type === 'lambda') {
+      skipRegion(node, region);
+      const created = addFunction(node, scope, prefix, classId, decoratorsOf.get(node.id) ?? []);
+      if (!created) return;
+      // Defaults and annotations run where the def is (decorators sit before it); the body is the new scope.
+      outerPart(node.childForFieldName('parameters'), region);
+      openRegion(node.childForFieldName('body'), created.scope, created, `${created.id}.`, null);
+    } else if (type === 'class_definition') {
+      skipRegion(node, region);
+      const nameNode = node.childForFieldName('name');
       if (!nameNode) return;
-      const id = uniqueId(`${prefix}${nameNode.text}`, definition);
+      const id = uniqueId(`${prefix}${nameNode.text}`, node);
       file.classes.set(id, { id, methods: new Map(), attributes: new Map() });
       if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
-      const superclasses = definition.childForFieldName('superclasses');
-      if (superclasses) within(superclasses, type, scope, fn, prefix, classId, depth);
-      const body = definition.childForFieldName('body');
-      if (body) within(body, type, newScope('class', scope), fn, `${id}.`, id, depth);
-      return;
-    }
-    const created = addFunction(definition, scope, prefix, classId, decorators);
-    if (!created) return;
-    // Defaults and annotations run where the def is, not inside it.
-    const params = definition.childForFieldName('parameters');
-    if (params) {
-      for (const p of namedChildren(params)) {
-        for (const part of namedChildren(p)) if (part.type !== 'identifier') within(part, type, scope, fn, prefix, classId, depth);
-      }
-    }
-    const body = definition.childForFieldName('body');
-    if (body) within(body, type, created.scope, created, `${created.id}.`, null, depth);
-  };
-
-  /** Records what `node` (of type `type`) binds or queues; true when its children belong to the same scope. */
-  const visit = (node: Node, type: string, place: Place, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null, depth: number): boolean => {
-    if (type === 'decorated_definition') {
-      const decorators = namedChildren(node).filter((c) => c.type === 'decorator');
-      for (const d of decorators) within(d, type, scope, fn, prefix, classId, depth + 1);
-      const definition = node.childForFieldName('definition');
-      if (definition) visitDefinition(definition, decorators, scope, fn, prefix, classId, depth + 1);
-      return false;
-    }
-    if (type === 'function_definition' || type === 'class_definition' || type === 'lambda') {
-      visitDefinition(node, [], scope, fn, prefix, classId, depth + 1);
-      return false;
-    }
-    if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') {
+      outerPart(node.childForFieldName('superclasses'), region);
+      openRegion(node.childForFieldName('body'), newScope('class', scope), fn, `${id}.`, id);
+    } else if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') {
       if (type !== 'future_import_statement') bindImport(node, scope);
       if (scope === moduleScope) file.topLevelImports.push(node);
-      return false;
-    }
-    if (type === 'assignment') {
+    } else if (type === 'assignment') {
       const left = node.childForFieldName('left');
       const right = node.childForFieldName('right');
       if (left && right) {
@@ -381,24 +314,35 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       const target = alias ? namedChildren(alias)[0] : undefined;
       const value = namedChildren(node)[0];
       // `with X as v` gives v what X.__enter__ returns, taken as X's own type; `except E as e` gives nothing.
-      const inWith = place.parentType === 'with_item';
-      if (target) bindTargets(target, scope, inWith && value ? value : null);
+      if (target) bindTargets(target, scope, position === 'with-item' && value ? value : null);
     } else if (type === 'global_statement') {
       for (const name of namedChildren(node)) if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
     } else if (type === 'call') {
-      file.pending.push({ kind: 'call', node, scope, fn, ...place });
+      file.pending.push({ kind: 'call', node, scope, fn, position });
       const callee = mayTouchSockets ? node.childForFieldName('function') : null;
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout')) scope.nonBlocking.add(receiver.text);
     } else if (type === 'with_item') {
-      file.pending.push({ kind: 'with', node, scope, fn, ...place });
+      file.pending.push({ kind: 'with', node, scope, fn, position });
     } else if (type === 'while_statement') {
-      file.pending.push({ kind: 'while', node, scope, fn, ...place });
+      file.pending.push({ kind: 'while', node, scope, fn, position });
     }
-    return true;
   };
 
-  descend(root, 'module', moduleScope, module, '', null, 0);
+  const { nodes, comments } = structureOf(root, wantComments);
+  file.comments = comments;
+  if (root.hasError) file.parseErrors = countParseErrors(root);
+  // Nodes come in document order, outer first, so the regions form a stack; a definition pushes
+  // its parts at once (parameters, then body), so the innermost region holding the node is not
+  // always the top one.
+  for (const item of nodes) {
+    const at = item.startIndex;
+    while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
+    let i = regions.length - 1;
+    while ((regions[i] as Region).start > at || (regions[i] as Region).end <= at) i--;
+    const region = regions[i] as Region;
+    if (!region.skip) visit(item, region);
+  }
   return file;
 }
