@@ -44,7 +44,8 @@ export interface ServerOptions {
 /** How long a document pull waits for the start-up scan before answering with what it has. */
 const scanWaitMs = 2000;
 
-const yieldToEvents = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Lets queued messages (newer edits) be handled first; 0 ms is one event-loop turn without a timer's 1 ms floor. */
+const yieldToEvents = (ms = 0): Promise<void> => new Promise((resolve) => (ms === 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 
 function pathOfUri(uri: string): string | null {
   try {
@@ -75,6 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let configurationSupport = false;
   let settleMs = 0;
   let scanned: Promise<void> = Promise.resolve();
+  let scanDone = true;
   let frontEndsReady = false;
   let settingsGeneration = 0;
 
@@ -180,7 +182,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       .filter((p): p is string => p !== null);
     analysis = new WorkspaceAnalysis(roots, options.catalogue);
     files = new AnalysedFiles(analysis, options.analyze, options.maxFileChars, log, isOpen);
-    scanned = scan(roots).catch((e: unknown) => log(`workspace scan failed: ${String(e)}`));
+    scanDone = false;
+    scanned = scan(roots)
+      .catch((e: unknown) => log(`workspace scan failed: ${String(e)}`))
+      .finally(() => (scanDone = true));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -270,7 +275,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const versionAsked = documents.get(uri)?.version;
       await untilReady();
       // Cross-file chains need the scan; wait a bounded time (a refresh follows a longer scan).
-      await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
+      if (!scanDone) await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
       await diskWork;
       await yieldToEvents(settleMs);
       if (token.isCancellationRequested || documents.get(uri)?.version !== versionAsked) {
