@@ -156,8 +156,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const raw: unknown = await connection.workspace.getConfiguration(SETTINGS_SECTION);
     const { settings, problems } = parseDiagnosticsSettings(raw);
     for (const p of problems) connection.window.showWarningMessage(`OpenRTC settings: ${p}`);
+    // Results stay valid (same resultId) when the settings did not change: the first load after
+    // start-up usually finds the defaults, and a client pulling meanwhile should not see a change.
+    if (JSON.stringify(settings) !== JSON.stringify(analysis.settings)) settingsGeneration++;
     // Both are applied by the front ends, so a change means analysing every file again.
-    settingsGeneration++;
     const reanalyse =
       settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop || settings.honourNoqa !== analysis.settings.honourNoqa;
     analysis.settings = settings;

@@ -1,10 +1,9 @@
 // Mutated and truncated sources through the running server over LSP: every edit gets an
 // answer (no crash, no hang), within a bound, and the server is still alive at the end.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { TestClient } from './lsp-client';
-import { makeWorkspace } from './lsp-workspace';
+import { serverOnWorkspace } from './lsp-workspace';
 import { mutatedSource } from './fuzz-mutations';
 import { pythonSeeds, typeScriptSeeds } from './fuzz-seeds';
 
@@ -23,24 +22,17 @@ function serverCases(): number {
   return n;
 }
 
-const ws = makeWorkspace({ 'agent.ts': '', 'agent.py': '' });
-let client: TestClient;
-before(async () => {
-  client = await TestClient.start({ root: ws.root });
-});
-after(async () => {
-  await client.stop();
-  ws.remove();
-});
+const server = serverOnWorkspace({ 'agent.ts': '', 'agent.py': '' });
+const { ws } = server;
 
 async function fuzzThroughServer(file: string, languageId: string, seeds: string[]): Promise<void> {
-  await client.open(file, seeds[0] ?? '', languageId);
+  await server.client.open(file, seeds[0] ?? '', languageId);
   let slowest = 0;
   await fc.assert(
     fc.asyncProperty(mutatedSource(seeds), async (text) => {
       const started = performance.now();
-      await client.change(file, text);
-      const diagnostics = await client.pull(file);
+      await server.client.change(file, text);
+      const diagnostics = await server.client.pull(file);
       const elapsed = performance.now() - started;
       slowest = Math.max(slowest, elapsed);
       assert.ok(Array.isArray(diagnostics));
@@ -48,7 +40,7 @@ async function fuzzThroughServer(file: string, languageId: string, seeds: string
     }),
     { numRuns: serverCases(), seed: 20261129 },
   );
-  const failures = client.logs.filter((l) => l.includes('failed'));
+  const failures = server.client.logs.filter((l) => l.includes('failed'));
   assert.deepEqual(failures, [], 'no handler failed');
   console.log(`${languageId} via LSP: ${serverCases()} edits, slowest round trip ${slowest.toFixed(0)} ms`);
 }

@@ -1,9 +1,9 @@
 // A 50,000-line file answers within a stated bound, and a file over the size limit is
 // analysed up to the limit with an Information diagnostic saying so.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestClient, textOf } from './lsp-client';
-import { makeWorkspace } from './lsp-workspace';
+import { textOf } from './lsp-client';
+import { serverOnWorkspace } from './lsp-workspace';
 
 /**
  * The stated bound for a 50,000-line file's first diagnostics: at most 5 s of server CPU
@@ -28,15 +28,8 @@ function pythonOfLines(n: number, padding = ''): string {
   return out.slice(0, n).join('\n') + '\n';
 }
 
-const ws = makeWorkspace({});
-let client: TestClient;
-before(async () => {
-  client = await TestClient.start({ root: ws.root });
-});
-after(async () => {
-  await client.stop();
-  ws.remove();
-});
+const server = serverOnWorkspace({});
+const { ws } = server;
 
 for (const [name, languageId, make, code] of [
   ['huge.ts', 'typescript', typeScriptOfLines, 'ORJ101'],
@@ -45,11 +38,11 @@ for (const [name, languageId, make, code] of [
   test(`a ${lines.toLocaleString('en-US')}-line ${languageId} file answers within ${hugeFileCpuBoundMs} ms of server CPU`, { timeout: 120_000 }, async () => {
     const text = make(lines);
     const started = performance.now();
-    const cpuBefore = client.serverCpuMs();
-    await client.open(ws.file(name), text, languageId);
-    const diagnostics = await client.pull(ws.file(name));
+    const cpuBefore = server.client.serverCpuMs();
+    await server.client.open(ws.file(name), text, languageId);
+    const diagnostics = await server.client.pull(ws.file(name));
     const elapsed = performance.now() - started;
-    const cpu = client.serverCpuMs() - cpuBefore;
+    const cpu = server.client.serverCpuMs() - cpuBefore;
     console.log(`${name}: ${text.length} characters, ${diagnostics.length} diagnostics, server CPU ${cpu} ms, wall ${elapsed.toFixed(0)} ms`);
     assert.ok(cpu < hugeFileCpuBoundMs, `${cpu} ms CPU`);
     assert.ok(elapsed < hugeFileWallBoundMs, `${elapsed.toFixed(0)} ms wall`);
@@ -60,8 +53,8 @@ for (const [name, languageId, make, code] of [
 test('a file over the 2,000,000-character limit is analysed up to it, with an Information diagnostic', { timeout: 60_000 }, async () => {
   const text = pythonOfLines(14_000, `  # ${'padding '.repeat(70)}`); // long lines: over the limit in few lines
   assert.ok(text.length > 2_000_000 && text.length < 2_500_000, String(text.length));
-  await client.open(ws.file('giant.py'), text, 'python');
-  const diagnostics = await client.pull(ws.file('giant.py'));
+  await server.client.open(ws.file('giant.py'), text, 'python');
+  const diagnostics = await server.client.pull(ws.file('giant.py'));
   const notice = diagnostics.filter((d) => d.severity === 3);
   assert.equal(notice.length, 1);
   const [, analysed, total] = /analysed only the first ([\d,]+) of ([\d,]+) characters/.exec(textOf(notice[0]!)) ?? [];

@@ -1,9 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { TestClient, textOf, uriOf } from './lsp-client';
-import { makeWorkspace } from './lsp-workspace';
+import { textOf, uriOf } from './lsp-client';
+import { serverOnWorkspace } from './lsp-workspace';
 
 const agentPy = `import time
 from .helpers import warm_cache
@@ -22,23 +22,15 @@ def fill():
     time.sleep(0.5)
 `;
 
-const ws = makeWorkspace({ 'app/agent.py': agentPy, 'app/helpers.py': helpersPy, 'app/__init__.py': '', '.venv/lib/x.py': agentPy });
-let client: TestClient;
-
-before(async () => {
-  client = await TestClient.start({ root: ws.root });
-});
-after(async () => {
-  await client.stop();
-  ws.remove();
-});
+const server = serverOnWorkspace({ 'app/agent.py': agentPy, 'app/helpers.py': helpersPy, 'app/__init__.py': '', '.venv/lib/x.py': agentPy });
+const { ws } = server;
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => `${String(d.code)}@${d.range.start.line}`).sort();
 
 test('a Python file: time.sleep in async def, a helper chain two levels deep in another file, noqa honoured', async () => {
   const file = ws.file('app/agent.py');
-  await client.open(file, agentPy, 'python');
-  const diagnostics = await client.pull(file);
+  await server.client.open(file, agentPy, 'python');
+  const diagnostics = await server.client.pull(file);
   assert.deepEqual(codes(diagnostics), ['ORP100@5', 'ORP101@4']);
   assert.match(textOf(diagnostics.find((d) => d.code === 'ORP101')!), /asyncio\.sleep/);
   const helper = diagnostics.find((d) => d.code === 'ORP100')!;
@@ -54,8 +46,8 @@ test('a Python file: time.sleep in async def, a helper chain two levels deep in 
 
 test('quick fix turns time.sleep(1) into await asyncio.sleep(1) with the import added; ignore comment works', async () => {
   const file = ws.file('app/agent.py');
-  const direct = (await client.pull(file)).find((d) => d.code === 'ORP101')!;
-  const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', {
+  const direct = (await server.client.pull(file)).find((d) => d.code === 'ORP101')!;
+  const actions: CodeAction[] = await server.client.connection.sendRequest('textDocument/codeAction', {
     textDocument: { uri: uriOf(file) },
     range: direct.range,
     context: { diagnostics: [direct] },
@@ -69,17 +61,17 @@ test('quick fix turns time.sleep(1) into await asyncio.sleep(1) with the import 
   const ignore = actions.find((a) => a.title === 'Ignore ORP101 on this line')!;
   const ignored = TextDocument.applyEdits(doc, ignore.edit!.changes![uriOf(file)]!);
   assert.match(ignored, /^ {4}time\.sleep\(1\) {2}# openrtc: ignore\[ORP101\]$/m);
-  await client.change(file, ignored);
-  assert.deepEqual(codes(await client.pull(file)), ['ORP100@5']);
+  await server.client.change(file, ignored);
+  assert.deepEqual(codes(await server.client.pull(file)), ['ORP100@5']);
 });
 
 test('honourNoqa off: the `# noqa: ASYNC251` line is reported again', async () => {
   const file = ws.file('app/agent.py');
-  client.settings = { honourNoqa: false };
-  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  server.client.settings = { honourNoqa: false };
+  await server.client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   let found: string[] = [];
   for (let i = 0; i < 100 && !found.includes('ORP101@6'); i++) {
-    found = codes(await client.pull(file));
+    found = codes(await server.client.pull(file));
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.ok(found.includes('ORP101@6'), found.join(','));
