@@ -14,13 +14,10 @@ export function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
-export function children(node: Node): Node[] {
-  return node.children.filter((c): c is Node => c !== null);
-}
-
-/** `async def` has an anonymous `async` child; so do `async for` / `async with`. */
+/** `async def` starts with an anonymous `async` child (so do `async for` / `async with`); only
+ *  the first child is read, since each child costs a trip into wasm. */
 export function hasAsyncKeyword(node: Node): boolean {
-  return children(node).some((c) => c.type === 'async');
+  return node.firstChild?.type === 'async';
 }
 
 /** `a.b.c` written with ASCII names only and nothing between them (no spaces, comments, calls). */
