@@ -39,8 +39,11 @@ export class TreeCache {
         oldEndPosition: pointAt(previous.text, oldEnd),
         newEndPosition: pointAt(text, newEnd),
       }));
-      tree = parser.parse(text, previous.value);
-      previous.value.delete();
+      try {
+        tree = parser.parse(text, previous.value);
+      } finally {
+        previous.value.delete();
+      }
     } else {
       tree = parser.parse(text);
     }
