@@ -27,6 +27,8 @@ export interface IsolationOptions {
   backoff?: Partial<BackoffSettings>;
   /** Niceness added to each child (default 5; 0 = same priority as the runtime). */
   niceness?: number;
+  /** How long after a session ended its late errors from a child still count (default 60 s). */
+  lateErrorWindowMs?: number;
 }
 
 export interface IsolationDeps {
@@ -217,6 +219,7 @@ export class IsolationManager {
       memoryLimitMb: () => this.deps.config().tenant_memory_limit_mb,
       backoff: { ...DEFAULT_BACKOFF, ...o.backoff },
       niceness: o.niceness ?? 5,
+      lateErrorWindowMs: o.lateErrorWindowMs ?? 60_000,
       log: (level, message, excInfo) => this.deps.log.write(level, null, LOGGER, message, excInfo),
       writeRecord: (r) => {
         const scope = r.session_id !== null && r.tenant !== null && r.agent_name !== null ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;

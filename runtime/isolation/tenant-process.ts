@@ -5,17 +5,22 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LoopLag, TenantProcessInfo } from '../../protocol/control.js';
 import type { SessionContext } from '../agents/types.js';
-import type { LogLevel } from '../logging/log.js';
+import { describeError, errorSummary, type LogLevel } from '../logging/log.js';
 import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam.js';
 import type { LateErrorOrigin } from '../session/session.js';
 import { RestartBackoff, type BackoffSettings } from './backoff.js';
+import { ReadyGate } from './ready-gate.js';
 import type { ChildEntry } from './child-entry.js';
 import { killOnExit, lowerPriority, readRssMb } from './os-process.js';
 import { IPC_TAG, parseChildMessage, reviveError, type ChildInit, type ChildMessage, type EndReasonToChild, type ParentMessage } from './messages.js';
 
 const LOGGER = 'openrtc.isolation';
 const STDERR_TAIL_BYTES = 2048;
-/** Late errors can arrive after a session ended; remember this many ended sessions for them. */
+/**
+ * Late errors can arrive after a session ended: ended sessions are remembered for them, at most
+ * this many and for `lateErrorWindowMs`. Each keeps its whole Session alive (about 9 KB), so a
+ * count alone let the heap grow for minutes at a modest rate (the soak's RSS drift).
+ */
 const ENDED_MEMORY = 1000;
 
 export interface TenantProcessOptions {
@@ -36,6 +41,8 @@ export interface TenantProcessOptions {
   onBlock: (report: LoopBlockReport) => void;
   /** An error escaped a session after it ended (the parent counts it as a late failure). */
   onLateError: (ctx: SessionContext, error: Error, origin: LateErrorOrigin) => void;
+  /** How long after its end a session's late errors still count; later ones are logged, not counted. */
+  lateErrorWindowMs: number;
 }
 
 export class TenantProcessError extends Error {
@@ -47,12 +54,6 @@ interface RemoteCall {
   settle(error: Error | null): void;
 }
 
-/** A wait for the child to be ready: the first start's, or a session's (which ends with the session). */
-interface ReadyWaiter {
-  sessionId: string | null;
-  resolve(): void;
-  reject(err: Error): void;
-}
 
 type State = TenantProcessInfo['state'];
 
@@ -60,8 +61,8 @@ export class TenantProcess {
   private child: ChildProcess | null = null;
   private state: State = 'starting';
   private readonly calls = new Map<string, RemoteCall>();
-  private readonly endedRecently = new Map<string, SessionContext>();
-  private readyWaiters: ReadyWaiter[] = [];
+  private readonly endedRecently = new Map<string, { ctx: SessionContext; endedAt: number }>();
+  private readonly ready = new ReadyGate();
   private readonly backoff: RestartBackoff;
   private restartTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
@@ -142,8 +143,7 @@ export class TenantProcess {
     if (call) this.endCall(sessionId, call, null);
     // Still waiting for a child that is restarting: stop waiting now. Left waiting, its wait would
     // time out later and reject an entry whose session already ended — a failure with no record.
-    const waiter = this.readyWaiters.find((w) => w.sessionId === sessionId);
-    if (waiter) waiter.resolve();
+    this.ready.release(sessionId);
   }
 
   /** Resolves once every session routed here has ended. */
@@ -193,7 +193,7 @@ export class TenantProcess {
         setTimeout(() => child.kill('SIGKILL'), 1000).unref();
       }
     }
-    this.rejectWaiters(new TenantProcessError(`tenant '${this.tenant}' process was stopped`));
+    this.ready.fail(new TenantProcessError(`tenant '${this.tenant}' process was stopped`));
     this.failCalls(`tenant '${this.tenant}' process was stopped`);
   }
 
@@ -277,8 +277,17 @@ export class TenantProcess {
         return;
       }
       case 'late_error': {
-        const ctx = this.endedRecently.get(msg.session_id) ?? this.calls.get(msg.session_id)?.ctx;
-        if (ctx) this.opts.onLateError(ctx, reviveError(msg.error), msg.origin);
+        const ctx = this.endedRecently.get(msg.session_id)?.ctx ?? this.calls.get(msg.session_id)?.ctx;
+        const error = reviveError(msg.error);
+        if (ctx) this.opts.onLateError(ctx, error, msg.origin);
+        else {
+          // Its books are closed (or it was never ours): said with the reason, and not counted.
+          this.opts.log(
+            'warn',
+            `[isolation] tenant '${this.tenant}' process reported ${msg.origin} from session ${msg.session_id}, which ended over ${this.opts.lateErrorWindowMs / 1000} s ago or is unknown; not counted: ${errorSummary(error)}`,
+            describeError(error),
+          );
+        }
         return;
       }
       case 'log':
@@ -301,13 +310,13 @@ export class TenantProcess {
     this.state = 'ready';
     const pid = this.child?.pid ?? null;
     if (this.restarts > 0) this.opts.log('info', `[isolation] tenant '${this.tenant}' process restarted (pid ${pid}); agents: ${agents.join(', ') || 'none'}`);
-    for (const w of this.readyWaiters.splice(0)) w.resolve();
+    this.ready.open();
   }
 
   private endCall(sessionId: string, call: RemoteCall, error: Error | null): void {
     this.calls.delete(sessionId);
-    this.endedRecently.set(sessionId, call.ctx);
-    if (this.endedRecently.size > ENDED_MEMORY) this.endedRecently.delete(this.endedRecently.keys().next().value as string);
+    this.endedRecently.set(sessionId, { ctx: call.ctx, endedAt: Date.now() });
+    this.forgetEnded();
     call.settle(error);
   }
 
@@ -318,7 +327,17 @@ export class TenantProcess {
     }
   }
 
+  /** Drops ended sessions past the late-error window or the count (oldest first: the map keeps end order). */
+  private forgetEnded(): void {
+    const cutoff = Date.now() - this.opts.lateErrorWindowMs;
+    for (const [id, e] of this.endedRecently) {
+      if (e.endedAt >= cutoff && this.endedRecently.size <= ENDED_MEMORY) return;
+      this.endedRecently.delete(id);
+    }
+  }
+
   private check(): void {
+    this.forgetEnded();
     const child = this.child;
     if (this.state !== 'ready' || !child) return;
     const limit = this.opts.memoryLimitMb();
@@ -349,7 +368,7 @@ export class TenantProcess {
     this.failCalls(what);
     if (wasStarting && this.restarts === 0) {
       // The first start failed: isolateTenant reports it and nothing else changes.
-      this.rejectWaiters(new TenantProcessError(`${what} before it was ready${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`));
+      this.ready.fail(new TenantProcessError(`${what} before it was ready${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`));
       this.stop();
       return;
     }
@@ -371,35 +390,14 @@ export class TenantProcess {
   private whenReady(sessionId: string | null = null): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
     if (this.state === 'stopped') return Promise.reject(new TenantProcessError(`tenant '${this.tenant}' process is stopped`));
-    return new Promise((resolve, reject) => {
-      const settle = (): void => {
-        clearTimeout(timer);
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
-      };
-      const waiter: ReadyWaiter = {
-        sessionId,
-        resolve: () => {
-          settle();
-          resolve();
-        },
-        reject: (err: Error) => {
-          settle();
-          reject(err);
-        },
-      };
-      // A session waiting through a restart fails if the child does not come back in time.
-      const timer = setTimeout(
-        () => waiter.reject(new TenantProcessError(`tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`)),
-        this.opts.startTimeoutMs + this.opts.backoff.maxMs,
-      );
-      timer.unref();
-      this.readyWaiters.push(waiter);
-    });
+    // A session waiting through a restart fails if the child does not come back in time.
+    return this.ready.wait(
+      sessionId,
+      this.opts.startTimeoutMs + this.opts.backoff.maxMs,
+      () => new TenantProcessError(`tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`),
+    );
   }
 
-  private rejectWaiters(err: Error): void {
-    for (const w of this.readyWaiters.splice(0)) w.reject(err);
-  }
 
   private send(msg: ParentMessage): void {
     const child = this.child;

@@ -100,3 +100,31 @@ export default defineAgent({
   );
   await countersMatchLog(runtime, events);
 });
+
+test('a late error from an isolated session past the late-error window is logged, not counted', { timeout: 60_000 }, async (t) => {
+  const build = buildTenantChild('late-window');
+  const ws = makeWorkspace({ 'agents/late.ts': readFileSync(join(__dirname, '..', 'fixtures', 'isolation', 'late-agent.ts'), 'utf8') }, { tenant_isolation: { acme: 'process' } });
+  let rt: Runtime | undefined;
+  t.after(async () => {
+    await rt?.stop();
+    ws.cleanup();
+    build.remove();
+  });
+  // The agent's timer throws 200 ms after its session ended; the window is 20 ms.
+  rt = await startIsolatedRuntime(ws.dir, build, {}, { lateErrorWindowMs: 20 });
+  const runtime = rt;
+  const events: RuntimeEvent[] = [];
+  t.after(runtime.onEvent((e) => events.push(e)));
+  const call = await runtime.startCalls({ agent: 'late', tenant: 'acme', wait: true });
+  assert.equal(call.succeeded, 1);
+  const id = call.sessions[0]!;
+  await waitFor('the late error reported', () => {
+    void runtime.logs({}); // flushes the log batch before the file is read
+    return readFileSync(runtime.logFile, 'utf8').includes(`from session ${id}, which ended over 0.02 s ago`);
+  });
+  const { records } = await runtime.logs({});
+  const line = records.find((r) => r.message.includes(`from session ${id}`));
+  assert.match(line?.message ?? '', /tenant 'acme' process reported uncaughtException from session \S+, which ended over 0\.02 s ago or is unknown; not counted: Error: thrown after the session ended/);
+  assert.equal(runtime.snapshot().tenants['acme']?.failures, 0);
+  await countersMatchLog(runtime, events);
+});
