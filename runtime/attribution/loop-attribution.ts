@@ -20,7 +20,10 @@ export interface LoopAttributionOptions {
   thresholdMs?: number;
   /** Window of `cpu_pct`, ms; default 10 000. */
   cpuWindowMs?: number;
-  /** CPU sampling period, ms; default 10. 0 turns CPU sampling off. */
+  /**
+   * CPU sampling period, ms; default 20. 0 turns CPU sampling off. Each sample is an inspector round
+   * trip that wakes both threads: most of the monitor's cost (docs/cpu-and-blocking.md).
+   */
   cpuSampleMs?: number;
   /** Window of the loop-lag percentiles, ms; default 10 000. */
   lagWindowMs?: number;
@@ -87,6 +90,8 @@ export class LoopAttribution {
   private heartbeat: NodeJS.Timeout | null = null;
   private debuggerCheck: NodeJS.Timeout | null = null;
   private lastBeat = 0;
+  /** The loop's cumulative busy time (event-loop utilization's `active`, ms) at the last beat. */
+  private lastActiveMs = 0;
   private worker: Worker | null = null;
   private uninstall: (() => void) | null = null;
 
@@ -105,14 +110,10 @@ export class LoopAttribution {
     this.uninstall = installProbes(this.shared, this.opts.maxFrames ?? 8);
     this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
     this.applyThreshold();
-    const cpuSampleMs = this.opts.cpuSampleMs ?? 10;
     const init: WorkerInit = {
       buffer: this.shared.buffer as SharedArrayBuffer,
-      // 0 = off: an interval far beyond any window means no samples are taken.
-      cpuSampleMs: cpuSampleMs > 0 ? cpuSampleMs : 2 ** 31 - 1,
+      cpuSampleMs: Math.max(0, this.opts.cpuSampleMs ?? 20),
       cpuFlushMs: 1000,
-      // Polling as often as the heartbeat beats: a stall is seen within one period of passing the threshold.
-      pollMs: heartbeatMsFor(this.threshold),
     };
     const src = this.opts.worker ?? watchdogWorkerSource();
     const worker = new Worker(src.code, { eval: src.eval, workerData: init });
@@ -181,6 +182,7 @@ export class LoopAttribution {
     this.shared[Slot.heartbeatMs] = beatMs;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.lastBeat = wallNow();
+    this.lastActiveMs = performance.eventLoopUtilization().active;
     this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
     this.shared[Slot.heartbeat] = this.lastBeat;
     this.heartbeat = setInterval(() => this.beat(beatMs), beatMs).unref();
@@ -189,6 +191,12 @@ export class LoopAttribution {
   private beat(beatMs: number): void {
     const now = wallNow();
     const lagMs = Math.max(0, now - this.lastBeat - beatMs);
+    const activeMs = performance.eventLoopUtilization().active;
+    // The lag is the block less the idle wait before it (under one period), unless the host
+    // stretched that wait; the loop's busy time since the last beat is the block plus any work
+    // before it. The smaller of the two is the closer, and keeps out a stretched idle wait.
+    const blockedMs = Math.min(lagMs, activeMs - this.lastActiveMs);
+    this.lastActiveMs = activeMs;
     this.lag.record(lagMs, now);
     const stamp = this.lastBeat;
     const cpuNow = cpuNowMs();
@@ -196,7 +204,7 @@ export class LoopAttribution {
     this.lastBeat = now;
     this.shared[Slot.heartbeatCpuMs] = cpuNow;
     this.shared[Slot.heartbeat] = now;
-    if (lagMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs: lagMs, endedAt: now, thresholdMs: this.threshold, cpuMs }));
+    if (blockedMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs, endedAt: now, thresholdMs: this.threshold, cpuMs }));
     this.emit(this.matcher.sweep(now));
   }
 

@@ -55,9 +55,9 @@ export interface BlockProbeResult {
 
 export interface WorkerInit {
   buffer: SharedArrayBuffer;
+  /** CPU sampling period, ms; 0 = no CPU sampling. */
   cpuSampleMs: number;
   cpuFlushMs: number;
-  pollMs: number;
 }
 
 /** worker → main */

@@ -2,7 +2,7 @@
 // past the threshold it asks the main thread, through the inspector, who is running and
 // where (the probe runs inside a V8 interrupt, so it sees the blocked code). It also samples
 // which session the loop is running every few ms, for per-session CPU shares.
-// Note: a pending inspector `post` does not keep a worker alive; the intervals below do.
+// Note: a pending inspector `post` does not keep a worker alive; the timer below does.
 import { Session } from 'node:inspector';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FrameMapper } from './frame-mapper';
@@ -94,31 +94,37 @@ interface Stall {
   watchdogLateMs: number;
   samples: BlockSampleWire[];
   probing: boolean;
+  /** No new probe before this (wall ms): a long stall needs samples only every few % of its age. */
+  nextProbeAt: number;
 }
 let stall: Stall | null = null;
-
 let lastStamp = -1;
-let lastPollAt = wallNow();
 
-function pollHeartbeat(): void {
-  const now = wallNow();
-  // If this thread itself woke late, the host is contended: a stall seen now may be the
-  // scheduler's doing, not the code's (checked against the main thread's CPU use below).
-  const watchdogLateMs = now - lastPollAt - init.pollMs;
-  lastPollAt = now;
-  if (shared[Slot.enabled] !== 1) return;
-  const stamp = shared[Slot.heartbeat] ?? 0;
-  const stallAfterMs = (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
-  if (stall && stall.stamp !== stamp && !stall.probing) finishStall(stall);
-  if (now - stamp <= stallAfterMs) return;
-  if (!stall && stamp !== lastStamp) {
-    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs, samples: [], probing: false };
-    lastStamp = stamp;
-  }
-  if (stall && stall.stamp === stamp && !stall.probing) probe(stall);
+/** Stamp age past which the loop counts as stalled: the threshold plus one heartbeat period of slack. */
+const stallAfterMs = (): number => (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
+
+/** Gap between probes of one stall: 5 % of its age, so segment edges stay within 5 %, between one beat and 50 ms. */
+function probeGapMs(stallAgeMs: number): number {
+  return Math.min(50, Math.max(shared[Slot.heartbeatMs] ?? 0, stallAgeMs / 20));
 }
 
-function probe(current: Stall): void {
+/** Looks at the heartbeat; returns when it next needs to look (wall ms). `lateMs`: how late this wake-up was. */
+function checkHeartbeat(now: number, lateMs: number): number {
+  const stamp = shared[Slot.heartbeat] ?? 0;
+  if (stall && stall.stamp !== stamp && !stall.probing) finishStall(stall);
+  if (now - stamp <= stallAfterMs()) return stall ? now + (shared[Slot.heartbeatMs] ?? 1) : stamp + stallAfterMs();
+  if (!stall && stamp !== lastStamp) {
+    // If this thread itself woke late, the host is contended: a stall seen now may be the
+    // scheduler's doing, not the code's (checked against the main thread's CPU use later).
+    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs: lateMs, samples: [], probing: false, nextProbeAt: now };
+    lastStamp = stamp;
+  }
+  if (!stall || stall.stamp !== stamp) return now + (shared[Slot.heartbeatMs] ?? 1);
+  if (!stall.probing && now >= stall.nextProbeAt) probe(stall, now - stamp);
+  return stall.probing ? Infinity : stall.nextProbeAt;
+}
+
+function probe(current: Stall, ageMs: number): void {
   current.probing = true;
   evaluate(`${BLOCK_PROBE_GLOBAL}(${current.stamp})`)
     .then(async (json) => {
@@ -132,6 +138,8 @@ function probe(current: Stall): void {
     .catch((err: unknown) => reportError('block probe', err))
     .finally(() => {
       current.probing = false;
+      current.nextProbeAt = wallNow() + probeGapMs(ageMs);
+      wakeAt(current.nextProbeAt);
     });
 }
 
@@ -155,7 +163,6 @@ let bucketFrom = wallNow();
 let inFlight: { weight: number } | null = null;
 
 function sampleCpu(): void {
-  if (shared[Slot.enabled] !== 1) return;
   if (inFlight) {
     inFlight.weight++;
     return;
@@ -174,8 +181,7 @@ function sampleCpu(): void {
     });
 }
 
-function flushCpu(): void {
-  const to = wallNow();
+function flushCpu(to: number): void {
   send({ type: 'cpu', from: bucketFrom, to, counts, outside, idle });
   counts = {};
   outside = 0;
@@ -183,17 +189,63 @@ function flushCpu(): void {
   bucketFrom = to;
 }
 
-const timers = [
-  setInterval(pollHeartbeat, init.pollMs),
-  setInterval(sampleCpu, init.cpuSampleMs),
-  setInterval(flushCpu, init.cpuFlushMs),
-];
+// ---- scheduling ----
+// One timer, re-armed for the earliest thing due: a CPU sample, the moment the last heartbeat
+// seen would turn stale, a probe of a stall, a flush. Thread wake-ups are most of what the
+// watchdog costs (each is a tenth of a millisecond of CPU on a small VM), so it never polls
+// the heartbeat on a fixed beat: while the loop is healthy it wakes only to sample.
+/** Wakes this close to their time count as on time: libuv timers have 1 ms granularity. */
+const EARLY_MS = 1;
+/** While disabled (a debugger attached), how often to look whether it still is. */
+const DISABLED_RECHECK_MS = 250;
+let timer: NodeJS.Timeout | null = null;
+let timerAt = Infinity;
+let stopped = false;
+let nextSampleAt = init.cpuSampleMs > 0 ? wallNow() + init.cpuSampleMs : Infinity;
+let nextFlushAt = wallNow() + init.cpuFlushMs;
 
+function wakeAt(at: number): void {
+  if (stopped || (timer && at >= timerAt)) return;
+  if (timer) clearTimeout(timer);
+  timerAt = at;
+  timer = setTimeout(tick, Math.max(0, Math.ceil(at - wallNow())));
+}
+
+/** The next time ≥ `now` on a fixed period's grid (missed ticks are skipped, not caught up). */
+function nextOnGrid(due: number, periodMs: number, now: number): number {
+  return due + Math.max(1, Math.ceil((now - due) / periodMs)) * periodMs;
+}
+
+function tick(): void {
+  const scheduledAt = timerAt;
+  timer = null;
+  timerAt = Infinity;
+  const now = wallNow();
+  let next = Infinity;
+  if (now >= nextFlushAt - EARLY_MS) {
+    flushCpu(now);
+    nextFlushAt = nextOnGrid(nextFlushAt, init.cpuFlushMs, now);
+  }
+  if (shared[Slot.enabled] === 1) {
+    next = checkHeartbeat(now, Math.max(0, now - scheduledAt));
+    if (now >= nextSampleAt - EARLY_MS) {
+      sampleCpu();
+      nextSampleAt = nextOnGrid(nextSampleAt, init.cpuSampleMs, now);
+    }
+    next = Math.min(next, nextSampleAt);
+  } else {
+    next = now + DISABLED_RECHECK_MS;
+  }
+  wakeAt(Math.min(next, nextFlushAt));
+}
+
+wakeAt(Math.min(nextSampleAt, nextFlushAt, wallNow()));
 send({ type: 'ready' });
 
 port.on('message', (msg: MainMessage) => {
   if (msg.type === 'script') return onScriptMap(msg.name, msg.map_url);
-  for (const t of timers) clearInterval(t);
+  stopped = true;
+  if (timer) clearTimeout(timer);
   inspector.disconnect();
   port.close();
 });
