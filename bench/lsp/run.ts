@@ -3,7 +3,7 @@
 // analyzers, ruff's ASYNC rules (ruff-wasm) and eslint + n/no-sync; recall of the plants;
 // decoy hits; and p95 latency of re-diagnosing a 2,000-line file after a one-line edit
 // through the real server over stdio.
-//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N] [--edits N] [--only throughput|edit]
+//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N (5)] [--edits N] [--only throughput|edit]
 import * as path from 'node:path';
 import { initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
 import { generateCorpus, type Corpus, type CorpusFile } from './corpus';
@@ -32,6 +32,8 @@ interface Row {
   tool: string;
   ms: number;
   linesPerSec: number;
+  /** Lines per CPU-second: the steadier figure on a shared machine. */
+  linesPerCpuSec: number;
   findings: number;
   recall: number;
   recalled: number;
@@ -63,6 +65,7 @@ function score(tool: string, corpus: Corpus, files: readonly CorpusFile[], runs:
     tool,
     ms,
     linesPerSec: lineCount / (ms / 1000),
+    linesPerCpuSec: lineCount / (median(runs.map((r) => r.cpuMs)) / 1000),
     findings: total,
     recall: recalled / plants.length,
     recalled,
@@ -74,7 +77,7 @@ function score(tool: string, corpus: Corpus, files: readonly CorpusFile[], runs:
 function table(title: string, rows: Row[], baseline: Row): void {
   console.log(`\n${title}`);
   console.log(
-    ['tool'.padEnd(22), 'lines/s'.padStart(10), 'x ' + baseline.tool.padEnd(8), 'findings'.padStart(9), 'recall'.padStart(14), 'decoys'.padStart(7), '  missed (kind:count)'].join(' '),
+    ['tool'.padEnd(22), 'lines/s'.padStart(10), 'x ' + baseline.tool.padEnd(8), 'x (CPU)'.padStart(8), 'findings'.padStart(9), 'recall'.padStart(14), 'decoys'.padStart(7), '  missed (kind:count)'].join(' '),
   );
   for (const r of rows) {
     console.log(
@@ -82,6 +85,7 @@ function table(title: string, rows: Row[], baseline: Row): void {
         r.tool.padEnd(22),
         Math.round(r.linesPerSec).toLocaleString('en-US').padStart(10),
         (r.linesPerSec / baseline.linesPerSec).toFixed(2).padStart(10),
+        (r.linesPerCpuSec / baseline.linesPerCpuSec).toFixed(2).padStart(8),
         String(r.findings).padStart(9),
         `${(r.recall * 100).toFixed(1)}% (${r.recalled})`.padStart(14),
         String(r.decoyHits).padStart(7),
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
 
 async function throughputRun(): Promise<void> {
   const filesPerLanguage = arg('files', 300);
-  const rounds = arg('rounds', 3);
+  const rounds = arg('rounds', 5);
   await initPython(nodeModulesWasmLocation(path.join(__dirname, '..', '..')));
   const corpus = generateCorpus('/bench', filesPerLanguage, arg('blocks', 20));
   const python = corpus.files.filter((f) => f.path.endsWith('.py'));
@@ -110,15 +114,16 @@ async function throughputRun(): Promise<void> {
       `${typescript.length} TypeScript files (${typescript.reduce((n, f) => n + f.lines, 0)} lines), ` +
       `${corpus.plants.length} planted blocking calls; median of ${rounds} rounds after a warm-up; Node ${process.version}`,
   );
-  // Warm-up: JIT and wasm compilation should not count against anyone. Under other paths, so no
-  // round starts with trees the front ends kept for re-parsing (they keep the last 32 files).
-  const warmUp = (files: CorpusFile[]): CorpusFile[] => files.slice(0, 30).map((f) => ({ ...f, path: `/warm-up${f.path}` }));
+  // Warm-up: one whole uncounted round of every tool, so JIT and wasm tier-up count against no
+  // one (a 30-file warm-up left the first round 2-10x slower for every tool). Ours runs under
+  // other paths, so no round starts with trees the front ends kept for re-parsing (the last 32).
+  const warmUp = (files: CorpusFile[]): CorpusFile[] => files.map((f) => ({ ...f, path: `/warm-up${f.path}` }));
   runOurs(warmUp(python));
   runOurs(warmUp(typescript));
-  runRuff(python.slice(0, 30));
-  eslint(typescript.slice(0, 30));
-  parseOnly(python.slice(0, 30));
-  const runs = { oursPy: [] as ToolRun[], ruff: [] as ToolRun[], oursTs: [] as ToolRun[], eslint: [] as ToolRun[], parse: [] as number[] };
+  runRuff(python);
+  eslint(typescript);
+  parseOnly(python);
+  const runs = { oursPy: [] as ToolRun[], ruff: [] as ToolRun[], oursTs: [] as ToolRun[], eslint: [] as ToolRun[], parse: [] as ToolRun[] };
   for (let i = 0; i < rounds; i++) {
     // Interleaved so background load on the shared machine hits every tool alike.
     runs.ruff.push(runRuff(python));
@@ -129,10 +134,10 @@ async function throughputRun(): Promise<void> {
   }
   const ruffRow = score('ruff-wasm ASYNC', corpus, python, runs.ruff);
   table('Python', [score('openrtc', corpus, python, runs.oursPy), ruffRow], ruffRow);
-  const pythonLines = python.reduce((n, f) => n + f.lines, 0);
-  const parseRate = pythonLines / (median(runs.parse) / 1000);
+  const parse = score('(tree-sitter parse)', corpus, python, runs.parse);
   console.log(
-    `${'(tree-sitter parse only)'.padEnd(22)} ${Math.round(parseRate).toLocaleString('en-US').padStart(10)} ${(parseRate / ruffRow.linesPerSec).toFixed(2).padStart(10)}` +
+    `${parse.tool.padEnd(22)} ${Math.round(parse.linesPerSec).toLocaleString('en-US').padStart(10)} ` +
+      `${(parse.linesPerSec / ruffRow.linesPerSec).toFixed(2).padStart(10)} ${(parse.linesPerCpuSec / ruffRow.linesPerCpuSec).toFixed(2).padStart(8)}` +
       '   the parse alone, no analysis: the ceiling for a tree-sitter front end on one thread',
   );
   const eslintRow = score('eslint n/no-sync', corpus, typescript, runs.eslint);
