@@ -178,11 +178,11 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     if (!params) return;
     let first = true;
     for (const param of namedChildren(params)) {
-      const nameNode =
-        param.type === 'identifier' ? param
-        : param.childForFieldName('name') ?? namedChildren(param).find((c) => c.type === 'identifier') ?? null;
-      if (!nameNode || nameNode.type !== 'identifier') continue;
-      if (first && selfClass && param.type !== 'list_splat_pattern' && param.type !== 'dictionary_splat_pattern') {
+      const type = param.type; // each read is a trip into wasm
+      const inner = type === 'identifier' ? null : param.childForFieldName('name') ?? namedChildren(param).find((c) => c.type === 'identifier') ?? null;
+      const nameNode = type === 'identifier' ? param : inner?.type === 'identifier' ? inner : null;
+      if (!nameNode) continue;
+      if (first && selfClass && type !== 'list_splat_pattern' && type !== 'dictionary_splat_pattern') {
         bind(scope, nameNode.text, { kind: 'self', classId: selfClass });
       } else {
         bind(scope, nameNode.text, { kind: 'opaque' });
@@ -191,8 +191,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     }
   };
 
-  const addFunction = (node: Node, scope: Scope, prefix: string, classId: string | null, decorators: Node[]): FunctionInfo | null => {
-    const isLambda = node.type === 'lambda';
+  const addFunction = (node: Node, isLambda: boolean, params: Node | null, scope: Scope, prefix: string, classId: string | null, decorators: Node[]): FunctionInfo | null => {
     const nameNode = isLambda ? null : node.childForFieldName('name');
     if (!isLambda && !nameNode) return null;
     const name = nameNode ? nameNode.text : '<lambda>';
@@ -214,7 +213,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     };
     file.functions.push(fn);
     file.functionsByNode.set(node.id, fn);
-    bindParameters(node.childForFieldName('parameters'), fnScope, classId && !isStatic ? classId : null);
+    bindParameters(params, fnScope, classId && !isStatic ? classId : null);
     if (nameNode) {
       if (scope.kind === 'class' && classId) file.classes.get(classId)?.methods.set(name, fn.id);
       else bind(scope, name, { kind: 'function', functionId: fn.id });
@@ -276,10 +275,11 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       if (definition) decoratorsOf.set(definition.id, namedChildren(node).filter((c) => c.type === 'decorator'));
     } else if (type === 'function_definition' || type === 'lambda') {
       skipRegion(node, region);
-      const created = addFunction(node, scope, prefix, classId, decoratorsOf.get(node.id) ?? []);
+      const params = node.childForFieldName('parameters');
+      const created = addFunction(node, type === 'lambda', params, scope, prefix, classId, decoratorsOf.get(node.id) ?? []);
       if (!created) return;
       // Defaults and annotations run where the def is (decorators sit before it); the body is the new scope.
-      outerPart(node.childForFieldName('parameters'), region);
+      outerPart(params, region);
       openRegion(node.childForFieldName('body'), created.scope, created, `${created.id}.`, null);
     } else if (type === 'class_definition') {
       skipRegion(node, region);
