@@ -14,7 +14,6 @@ import type { ChildEntry } from './child-entry.js';
 import { killOnExit, lowerPriority, readRssMb } from './os-process.js';
 import { IPC_TAG, parseChildMessage, reviveError, type ChildInit, type ChildMessage, type EndReasonToChild, type ParentMessage } from './messages.js';
 
-const LOGGER = 'openrtc.isolation';
 const STDERR_TAIL_BYTES = 2048;
 /**
  * Late errors can arrive after a session ended: ended sessions are remembered for them, at most

@@ -14,6 +14,12 @@ const fixtures = join(root, 'test', 'fixtures', 'py');
 const CASES = 300;
 const PER_FILE_MS = 1000;
 
+/** CPU time of this process: a bound other load on the shared machine cannot break (the analysis is synchronous). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 
 const SNIPPETS = ['(', ')', ':', '\n', '    ', '"', "'''", '#', 'async ', 'def ', 'lambda: ', 'await ', 'with ', 'as ', 'import ', 'from . import ', '@', '\\', '\u0000', '😀', 'é', ',', '*', '**', '=', 'while ', 'class '];
 
@@ -59,16 +65,16 @@ describe('python front end robustness', () => {
   before(() => initPython(nodeModulesWasmLocation(root)));
   const corpus = readdirSync(fixtures).filter((f) => f.endsWith('.py')).sort().map((f) => readFileSync(join(fixtures, f), 'utf8'));
 
-  it(`survives ${CASES} truncated and mutated fixtures, each under ${PER_FILE_MS} ms`, () => {
+  it(`survives ${CASES} truncated and mutated fixtures, each under ${PER_FILE_MS} ms of CPU`, () => {
     const next = seededRandom(0x0be7);
     let slowest = 0;
     let withErrors = 0;
     for (let i = 0; i < CASES; i++) {
       const source = corpus[i % corpus.length] ?? '';
       const text = mutate(source, next);
-      const started = performance.now();
+      const started = cpuMs();
       const summary = analyzePythonStrict(`/fuzz/${i}.py`, text, { moduleLevelIsLoop: i % 2 === 0 });
-      slowest = Math.max(slowest, performance.now() - started);
+      slowest = Math.max(slowest, cpuMs() - started);
       if (summary.parseErrors > 0) withErrors++;
       assertWellFormed(summary, text, `case ${i}`);
     }
@@ -95,19 +101,20 @@ describe('python front end robustness', () => {
 
   it('stays bounded on pathological nesting and odd text', () => {
     for (const text of ['('.repeat(20000), `x = ${'['.repeat(5000)}${']'.repeat(5000)}`, 'def f():\n' + '    if x:\n'.repeat(3000), '\r\n\r\n', '', '\uFEFFimport time', 'async def', 'lambda'.repeat(3000)]) {
-      const started = performance.now();
+      const started = cpuMs();
       assertWellFormed(analyzePythonStrict('/fuzz/odd.py', text, { moduleLevelIsLoop: true }), text, JSON.stringify(text.slice(0, 20)));
-      assert.ok(performance.now() - started < PER_FILE_MS * 2);
+      const spent = cpuMs() - started;
+      assert.ok(spent < PER_FILE_MS * 2, `${spent.toFixed(0)} ms of CPU for ${JSON.stringify(text.slice(0, 20))}`);
     }
   });
 
-  it('analyses a 50,000-line file within 10 s and finds its planted calls', () => {
+  it('analyses a 50,000-line file within 10 s of CPU and finds its planted calls', () => {
     const block = (i: number): string => `def helper_${i}(path):\n    data = load(path)\n    return data\n\nasync def handler_${i}(ctx):\n    helper_${i}("x")\n    time.sleep(0.1)\n    await ctx.say("hi")\n\n`;
     const text = `import time\n\n${Array.from({ length: 5600 }, (_, i) => block(i)).join('')}`;
     assert.ok(text.split('\n').length >= 50000);
-    const started = performance.now();
+    const started = cpuMs();
     const summary = analyzePythonStrict('/big.py', text, { moduleLevelIsLoop: false });
-    const elapsed = performance.now() - started;
+    const elapsed = cpuMs() - started;
     const planted = summary.functions.flatMap((f) => f.calls).filter((c) => c.callee.kind === 'blocking').length;
     assert.equal(planted, 5600);
     assert.ok(elapsed < 10000, `took ${elapsed.toFixed(0)} ms`);
