@@ -207,13 +207,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
 
     const changes: string[] = [];
+    // The operator's changes land during warm-up: they raise caps (more sessions at once, so more
+    // memory), and RSS after warm-up is compared with the end, which must run under the same settings.
     const operator = async (): Promise<void> => {
-      await sleep(options.durationMs * 0.3);
+      await sleep(options.warmupMs * 0.4);
       capNow.burst = 5;
       await c.request('setTenantCap', { tenant: 'burst', cap: 5 });
       await c.request('setBreaker', { tenant: 'flaky', cooldown_s: 1, min_samples: 4 });
       changes.push(`t=${((Date.now() - t0) / 1000).toFixed(1)}s setTenantCap burst 3→5; setBreaker flaky cooldown 1 s, min_samples 4`);
-      await sleep(options.durationMs * 0.3);
+      await sleep(options.warmupMs * 0.4);
       capNow.burst = RELOADED_CAPS.burst;
       capNow.isolated = RELOADED_CAPS.isolated;
       ws.writeConfig(RELOADED_CAPS);
