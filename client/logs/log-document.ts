@@ -54,12 +54,9 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
   private async update(view: OpenView): Promise<boolean> {
     const client = this.controller.control(view.workerId);
     if (!client) {
-      const problem = `The runtime at ${view.workerId} is not connected; this view fills in when it is.`;
-      const changed = view.problem !== problem;
       // A runtime that comes back may write a new file: start over then.
       view.tail = new LogTail(LIMIT);
-      view.problem = problem;
-      return changed;
+      return showProblem(view, `The runtime at ${view.workerId} is not connected; this view fills in when it is.`);
     }
     const offset = view.tail.nextOffset;
     try {
@@ -68,10 +65,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       view.problem = null;
       return view.tail.apply(result) || hadProblem;
     } catch (err) {
-      const problem = `The runtime refused the request: ${(err as Error).message}`;
-      const changed = view.problem !== problem;
-      view.problem = problem;
-      return changed;
+      return showProblem(view, `The runtime refused the request: ${(err as Error).message}`);
     }
   }
 
@@ -93,6 +87,13 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     this.closeSub.dispose();
     this.changed.dispose();
   }
+}
+
+/** Shows `problem` instead of the records; returns whether the view changed. */
+function showProblem(view: OpenView, problem: string): boolean {
+  const changed = view.problem !== problem;
+  view.problem = problem;
+  return changed;
 }
 
 function viewFor(uri: vscode.Uri): OpenView {

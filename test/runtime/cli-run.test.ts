@@ -20,6 +20,15 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
   let runtime: ChildProcessWithoutNullStreams;
   let runtimeOutput: () => string;
   const ctl = (args: string[]) => cli.run([...args, '--socket', sock]);
+  /** `openrtc logs` on the runtime's file until its output matches (the runtime flushes every 200 ms); the last output. */
+  const logsUntil = async (filter: string[], expected: RegExp): Promise<string> => {
+    let out = '';
+    for (let i = 0; i < 20 && !expected.test(out); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      out = (await cli.run(['logs', join(workspace, '.openrtc', 'worker.jsonl'), ...filter, '--json'])).stdout;
+    }
+    return out;
+  };
 
   before(async () => {
     cli.build();
@@ -61,12 +70,7 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     const r = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', script, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const [id] = (JSON.parse(r.stdout) as StartCallsResult).sessions;
-    const logFile = join(workspace, '.openrtc', 'worker.jsonl');
-    let heard = '';
-    for (let i = 0; i < 20 && !heard.includes('table for two'); i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      heard = (await cli.run(['logs', logFile, '--session', id!, '--json'])).stdout;
-    }
+    const heard = await logsUntil(['--session', id!], /table for two/);
     assert.match(heard, /menu[^]*table for two/, 'both turns reached the agent, in order');
 
     writeFileSync(script, JSON.stringify({ turns: ['hi'], think_ms: 'slow' }));
@@ -112,13 +116,8 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     assert.match(bad.stderr, /--probes/);
     const r = await ctl(['tenant', 'breaker', 'acme', '--probes', '2', '--max-cooldown', '90']);
     assert.equal(r.code, 0, r.stderr);
-    // The runtime flushes its log every 200 ms; the operator's change is a record of that tenant.
-    const logFile = join(workspace, '.openrtc', 'worker.jsonl');
-    let logged = '';
-    for (let i = 0; i < 20 && !/max_cooldown_s=90 half_open_probes=2/.test(logged); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      logged = (await cli.run(['logs', logFile, '--tenant', 'acme', '--json'])).stdout;
-    }
+    // The operator's change is a record of that tenant.
+    const logged = await logsUntil(['--tenant', 'acme'], /max_cooldown_s=90 half_open_probes=2/);
     assert.match(logged, /"tenant":"acme".*max_cooldown_s=90 half_open_probes=2/);
   });
 
