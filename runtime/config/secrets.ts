@@ -22,7 +22,7 @@ export function secretProblems(tenant: string, value: Record<string, unknown>): 
       } else if (SECRET_LOOKING_KEY.test(key) && typeof v === 'string') {
         problems.push({
           keyPath,
-          message: `looks like an inline secret; put it in an environment variable and reference it as "${key}${ENV_SUFFIX}": "VAR_NAME"`,
+          message: `looks like an inline secret; put it in an environment variable and reference it as ${JSON.stringify(key + ENV_SUFFIX)}: "VAR_NAME"`,
         });
       }
     }

@@ -74,3 +74,9 @@ test('openrtc.json fuzz: a valid config or a ConfigError naming file and key, no
   console.log(`fuzz openrtc.json: ${seen.ok} accepted, ${seen.refused} refused`);
   assert.ok(seen.ok > 0 && seen.refused > 0, 'both sides of the loader were exercised');
 });
+
+test('a secret-looking key with a control character is refused in one line that names the file', () => {
+  // Found by the fuzz above: the suggested `<key>_env` name carried the raw newline into the message.
+  const text = JSON.stringify({ agents: 'agents/', tenant_config: { acme: { llm: { 'api_key_e\nv': 'ACME_KEY' } } } });
+  assert.equal(check(text), 'refused');
+});
