@@ -31,6 +31,11 @@ export class FrameDecoder {
     return this.pending.length;
   }
 
+  /** True once a frame has begun and until it completes, even when its header is all that came. */
+  get midFrame(): boolean {
+    return this.pending.length > 0 || this.bodyLength >= 0;
+  }
+
   /** Takes whatever arrived and returns every body it completed, in order. */
   push(chunk: Buffer): Buffer[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);

@@ -43,7 +43,7 @@ export class BoundedSocketReader extends AbstractMessageReader {
         this.fail(error);
         return;
       }
-      if (this.decoder.bufferedBytes === 0) this.clearPartialTimer();
+      if (!this.decoder.midFrame) this.clearPartialTimer();
       else if (!this.partialTimer) {
         const timeoutMs = this.partialFrameTimeoutMs;
         this.partialTimer = setTimeout(() => this.fail(new FrameError('garbled', `a message stayed incomplete for ${timeoutMs} ms`)), timeoutMs);

@@ -193,6 +193,14 @@ describe('control server', () => {
     assert.match(dropped[droppedBefore] ?? '', /stayed incomplete for 1000 ms/);
   });
 
+  it('a frame whose header came but whose body never does also closes at the deadline', async () => {
+    // Found by the raw-bytes fuzz: with the header consumed, no bytes were buffered and no deadline ran.
+    const droppedBefore = dropped.length;
+    const result = await rawExchange(path, 'Content-Length: 44\r\n\r\n', 4000);
+    assert.equal(result.closed, true);
+    assert.match(dropped[droppedBefore] ?? '', /stayed incomplete for 1000 ms/);
+  });
+
   it('subscribe streams filtered events and stops on close', async () => {
     const c = await client(path);
     const got: RuntimeEvent[] = [];
