@@ -17,6 +17,8 @@ export interface HeartbeatBlock {
   thresholdMs: number;
   /** CPU ms the main thread (the process, before Node 22.15) used over the whole gap. */
   cpuMs: number;
+  /** How long the main thread waited for a core over the beat period holding the gap (0 where unknown). */
+  waitedForCoreMs: number;
 }
 
 export interface BlockSample {
@@ -138,13 +140,16 @@ function segmentsOf(block: HeartbeatBlock, samples: readonly BlockSampleWire[]):
 }
 
 /**
- * A late watchdog with a main thread that used under a threshold of CPU over the whole gap: on a
- * quiet host this would not have been a slow block, so the scheduler stalled the loop, not the code.
- * A CPU-bound block passes on any host; one sleeping in execSync/Atomics.wait does not, but only
- * when the watchdog was late too.
+ * Would this have been a slow block on a quiet host? A block that used a threshold of CPU would
+ * have, on any host. One that used less would not have when the gap less the main thread's wait
+ * for a core stays within the threshold (the scheduler stretched it), nor when the watchdog woke
+ * late too (the host starved both threads). A block sleeping in execSync/Atomics.wait uses little
+ * CPU and waits for no core, so it is still reported.
  */
 function hostStalled(block: HeartbeatBlock, sample: BlockSample): boolean {
-  return sample.host || (sample.watchdogLateMs > block.thresholdMs / 2 && block.cpuMs < block.thresholdMs);
+  if (sample.host) return true;
+  if (block.cpuMs >= block.thresholdMs) return false;
+  return block.blockedMs - block.waitedForCoreMs <= block.thresholdMs || sample.watchdogLateMs > block.thresholdMs / 2;
 }
 
 function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {

@@ -9,6 +9,7 @@ import { BlockMatcher, type BlockReport } from './block-matcher';
 import { CpuWindow } from './cpu-window';
 import { LagWindow } from './lag-window';
 import { cpuNowMs, installProbes } from './main-probes';
+import { mainThreadRunQueueClock } from './run-queue';
 import { sourceMapUrlOf } from './frame-mapper';
 import { SLOT_COUNT, Slot, type MainMessage, type WatchdogMessage, type WorkerInit } from './messages';
 import { SlowMarks } from './slow-marks';
@@ -92,6 +93,8 @@ export class LoopAttribution {
   private lastBeat = 0;
   /** The loop's cumulative busy time (event-loop utilization's `active`, ms) at the last beat. */
   private lastActiveMs = 0;
+  private readonly runQueueNowMs = mainThreadRunQueueClock();
+  private lastRunQueueMs = 0;
   private worker: Worker | null = null;
   private uninstall: (() => void) | null = null;
 
@@ -183,6 +186,7 @@ export class LoopAttribution {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.lastBeat = wallNow();
     this.lastActiveMs = performance.eventLoopUtilization().active;
+    this.lastRunQueueMs = this.runQueueNowMs();
     this.shared[Slot.heartbeatCpuMs] = cpuNowMs();
     this.shared[Slot.heartbeat] = this.lastBeat;
     this.heartbeat = setInterval(() => this.beat(beatMs), beatMs).unref();
@@ -197,6 +201,9 @@ export class LoopAttribution {
     // before it. The smaller of the two is the closer, and keeps out a stretched idle wait.
     const blockedMs = Math.min(lagMs, activeMs - this.lastActiveMs);
     this.lastActiveMs = activeMs;
+    const runQueueNow = this.runQueueNowMs();
+    const waitedForCoreMs = runQueueNow - this.lastRunQueueMs;
+    this.lastRunQueueMs = runQueueNow;
     this.lag.record(lagMs, now);
     const stamp = this.lastBeat;
     const cpuNow = cpuNowMs();
@@ -204,7 +211,7 @@ export class LoopAttribution {
     this.lastBeat = now;
     this.shared[Slot.heartbeatCpuMs] = cpuNow;
     this.shared[Slot.heartbeat] = now;
-    if (blockedMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs, endedAt: now, thresholdMs: this.threshold, cpuMs }));
+    if (blockedMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs, endedAt: now, thresholdMs: this.threshold, cpuMs, waitedForCoreMs }));
     this.emit(this.matcher.sweep(now));
   }
 
