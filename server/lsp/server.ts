@@ -239,6 +239,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     })),
   );
 
+  /** The last full report a pull returned for each open document, to answer Unchanged when it would repeat. */
+  const lastReports = new Map<string, { resultId: string; itemsJson: string }>();
   const pushTimers = new Map<string, NodeJS.Timeout>();
   documents.onDidChangeContent((event) => {
     if (pull) return; // the client pulls; the pull handler analyses and refreshes dependents
@@ -262,6 +264,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.onDidClose((event) =>
     queueDiskWork(guard('didClose', undefined, async () => {
+      lastReports.delete(event.document.uri);
       const filePath = pathOfUri(event.document.uri);
       if (filePath === null || languageOfPath(filePath) === null) return;
       await files.analyseFromDisk(filePath);
@@ -288,7 +291,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (dependents.size > 0) announce(dependents);
       const resultId = currentResultId();
       if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: diagnosticsOf(filePath) };
+      const items = diagnosticsOf(filePath);
+      // Most edits leave a file's findings as they were: the client keeps what it shows.
+      const itemsJson = JSON.stringify(items);
+      const last = lastReports.get(uri);
+      if (last !== undefined && last.resultId === params.previousResultId && last.itemsJson === itemsJson) {
+        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+      }
+      if (documents.get(uri) !== undefined) lastReports.set(uri, { resultId, itemsJson });
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     }),
   );
 

@@ -86,6 +86,10 @@ export class TestClient {
   settings: unknown;
   private readonly child: ChildProcess;
   private readonly versions = new Map<string, number>();
+  /** The last full report per file, as a client keeps it. */
+  private readonly reports = new Map<string, { resultId: string; items: Diagnostic[] }>();
+  /** Pulls answered Unchanged so far. */
+  unchangedReports = 0;
   stderr = '';
 
   private constructor(options: ClientOptions) {
@@ -172,11 +176,19 @@ export class TestClient {
     });
   }
 
+  /** Pulls as VS Code does: with the last report's resultId, keeping its items when told Unchanged. */
   async pull(file: string): Promise<Diagnostic[]> {
-    const report: { kind: string; items?: Diagnostic[] } = await this.connection.sendRequest('textDocument/diagnostic', {
+    const last = this.reports.get(file);
+    const report: { kind: string; resultId?: string; items?: Diagnostic[] } = await this.connection.sendRequest('textDocument/diagnostic', {
       textDocument: { uri: uriOf(file) },
+      ...(last ? { previousResultId: last.resultId } : {}),
     });
-    if (report.kind !== 'full' || report.items === undefined) throw new Error(`expected a full report, got ${report.kind}`);
+    if (report.kind === 'unchanged' && last !== undefined && report.resultId === last.resultId) {
+      this.unchangedReports++;
+      return last.items;
+    }
+    if (report.kind !== 'full' || report.items === undefined) throw new Error(`expected a full report, got ${JSON.stringify(report).slice(0, 200)}`);
+    if (report.resultId !== undefined) this.reports.set(file, { resultId: report.resultId, items: report.items });
     return report.items;
   }
 

@@ -51,3 +51,17 @@ test('push fallback: a client without pull support gets publishDiagnostics for w
   await client.change(file, clean);
   await eventually(() => (codes(client.published.get(uriOf(file))).length === 0 ? true : undefined));
 });
+
+test('an edit that leaves the findings as they were is answered Unchanged; one that changes them, in full', async () => {
+  const client = await TestClient.start({ root: ws.root });
+  clients.push(client);
+  const file = ws.file('b.ts');
+  await client.open(file, blocking, 'typescript');
+  assert.deepEqual(codes(await client.pull(file)), ['ORJ110']);
+  await client.change(file, blocking + '// trailing comment\n');
+  assert.deepEqual(codes(await client.pull(file)), ['ORJ110'], 'the kept report');
+  assert.equal(client.unchangedReports, 1);
+  await client.change(file, blocking.replace("execSync('ls');", "execSync('ls');\n  execSync('pwd');"));
+  assert.deepEqual(codes(await client.pull(file)), ['ORJ110', 'ORJ110']);
+  assert.equal(client.unchangedReports, 1, 'a changed report is sent in full');
+});
