@@ -146,13 +146,15 @@ async function throughputRun(): Promise<void> {
 
 async function editRun(): Promise<void> {
   const edits = arg('edits', 60);
-  console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up):`);
-  for (const language of ['python', 'typescript'] as const) {
-    const r = await editLatency(language, 2000, edits);
-    console.log(
-      `  ${language.padEnd(10)} wall p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms;` +
-        `  server CPU p50 ${r.cpuP50.toFixed(1)} ms, p95 ${r.cpuP95.toFixed(1)} ms  (${r.diagnostics} diagnostics)`,
-    );
+  console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up; a comment line, then a code line that adds or removes a finding):`);
+  for (const kind of ['comment', 'code'] as const) {
+    for (const language of ['python', 'typescript'] as const) {
+      const r = await editLatency(language, 2000, edits, kind);
+      console.log(
+        `  ${kind.padEnd(7)} ${language.padEnd(10)} wall p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms;` +
+          `  server CPU p50 ${r.cpuP50.toFixed(1)} ms, p95 ${r.cpuP95.toFixed(1)} ms  (${r.diagnostics} diagnostics, ${r.unchanged}/${edits} answered Unchanged)`,
+      );
+    }
   }
 }
 
