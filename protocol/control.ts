@@ -140,6 +140,17 @@ export interface LoopLag {
   max_ms: number;
 }
 
+export interface FoldedTenants {
+  tenants: number;
+  started: number;
+  failures: number;
+  rejections_by_reason: Partial<Record<RejectionReason, number>>;
+}
+
+export function noFoldedTenants(): FoldedTenants {
+  return { tenants: 0, started: 0, failures: 0, rejections_by_reason: {} };
+}
+
 export interface RuntimeSnapshot {
   timestamp: number;
   uptime_seconds: number;
@@ -152,6 +163,8 @@ export interface RuntimeSnapshot {
   sessions_by_tenant: Record<string, number>;
   max_concurrent_sessions: number;
   tenants: Record<string, TenantSnapshot>;
+  /** Idle tenants whose detail was dropped to bound memory (runtime/engine/tenant-retention.ts): their counts, summed. */
+  folded_tenants: FoldedTenants;
   loop_lag: LoopLag;
   rss_mb: number;
   draining: boolean;

@@ -3,7 +3,7 @@
 // onto our RuntimeSnapshot shape so the CLI and the extension can show either kind of worker.
 // What the Python worker does not report (loop lag, per-tenant caps and breakers) is listed in
 // `unknown` instead of being passed off as real zeros.
-import type { RuntimeSnapshot, SessionRow, SessionStatus, TenantSnapshot } from './control.js';
+import { noFoldedTenants, type RuntimeSnapshot, type SessionRow, type SessionStatus, type TenantSnapshot } from './control.js';
 
 export interface PythonWorkerStats {
   name: string;
@@ -143,6 +143,7 @@ export function parsePythonTopPayload(line: string, now: Date = new Date()): Pyt
     sessions_by_tenant: countBy(sessions, 'tenant'),
     max_concurrent_sessions: worker.max_sessions,
     tenants,
+    folded_tenants: noFoldedTenants(),
     loop_lag: { p50_ms: 0, p99_ms: 0, max_ms: 0 },
     rss_mb: 0,
     draining: worker.draining,

@@ -40,6 +40,7 @@ import { validateParams } from './control/params.js';
 import { SessionManager, scriptFromParams } from './engine/session-manager.js';
 import { agentLoadNotice, breakerNotice, type Notice } from './engine/notices.js';
 import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot.js';
+import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention.js';
 import { EventBus } from './events/event-bus.js';
 import { MetricsFile } from './events/metrics-file.js';
 import { captureConsole } from './logging/console-capture.js';
@@ -79,6 +80,8 @@ export interface RuntimeStartOptions {
   isolation?: IsolationOptions;
   /** Called once the drain that `memory_limit_mb` started has finished: the embedder exits non-zero. */
   onMemoryLimitDrained?: () => void;
+  /** Idle tenants whose counters are kept before the oldest are folded into one aggregate (default 10,000). */
+  retainedTenants?: number;
 }
 
 export class Runtime implements ControlApi {
@@ -125,6 +128,8 @@ export class Runtime implements ControlApi {
         this.isolation.forgetSession(id);
       },
       agentFor: (tenant, agent) => this.isolation.agentFor(tenant, agent),
+      retainedTenants: opts.retainedTenants ?? DEFAULT_RETAINED_TENANTS,
+      tenantInUse: (tenant) => this.tenantInUse(tenant),
     });
     this.isolation = new IsolationManager({
       workspaceDir,
@@ -412,6 +417,19 @@ export class Runtime implements ControlApi {
   private tenantView(tenant: string): TenantSnapshot {
     const rows = this.sessions();
     return this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows);
+  }
+
+  /** Never folded (tenant-retention.ts): sessions, a cap, breaker or process of its own, or a config entry. */
+  private tenantInUse(tenant: string): boolean {
+    const c = this.config;
+    return (
+      this.admission.activeForTenant(tenant) > 0 ||
+      this.admission.hasOwnCap(tenant) ||
+      this.breakers.isTracked(tenant) ||
+      this.isolation.isIsolated(tenant) ||
+      Object.hasOwn(c.tenant_config, tenant) ||
+      Object.hasOwn(c.tenant_isolation, tenant)
+    );
   }
 
   /** A tenant the runtime has seen (sessions, rejections, cap, breaker) or that openrtc.json names. */

@@ -9,7 +9,7 @@
 //   unbatched  apply the same events one at a time, rebuilding the dirty tenant after each
 //              (what the view would do without batching; 1 rep, it is slow by design)
 import { performance } from 'node:perf_hooks';
-import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
+import { noFoldedTenants, type RuntimeEvent, type RuntimeSnapshot, type SessionRow, type TenantSnapshot } from '../../protocol/control';
 import { TreeModel, type TreeNode } from '../../client/model/tree-model';
 
 function arg(name: string, fallback: number): number {
@@ -72,6 +72,7 @@ function freshSnapshot(): RuntimeSnapshot {
     sessions_by_tenant: {},
     max_concurrent_sessions: SESSIONS * 2,
     tenants,
+    folded_tenants: noFoldedTenants(),
     loop_lag: { p50_ms: 1, p99_ms: 5, max_ms: 12 },
     rss_mb: 300,
     draining: false,

@@ -15,7 +15,7 @@ function breakerText(b: BreakerSnapshot): string {
   return `${b.state === 'half_open' ? 'HALF-OPEN' : 'closed'} ${counts}`;
 }
 
-function rejectionsText(t: TenantSnapshot): string {
+function rejectionsText(t: Pick<TenantSnapshot, 'rejections_by_reason'>): string {
   const parts = Object.entries(t.rejections_by_reason).filter(([, n]) => (n ?? 0) > 0);
   return parts.length ? parts.map(([reason, n]) => `${reason} ${n}`).join(', ') : '-';
 }
@@ -48,6 +48,10 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
     ),
   );
   if (tenants.length === 0) lines.push('(no tenants yet)');
+  const folded = s.folded_tenants;
+  if (folded.tenants > 0) {
+    lines.push(`(${folded.tenants} idle tenants folded to bound memory: started ${folded.started}, failed ${folded.failures}, rejected ${rejectionsText(folded)})`);
+  }
   lines.push('');
   lines.push(
     ...table(

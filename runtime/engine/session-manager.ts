@@ -1,7 +1,7 @@
 // Places sessions through admission, runs them, and keeps the books: per-tenant counts, the
 // breaker's outcomes, start/end log records (exactly one of each per session) and events.
 import { randomBytes } from 'node:crypto';
-import type { RuntimeEvent, StartCallsParams } from '../../protocol/control.js';
+import { noFoldedTenants, type FoldedTenants, type RuntimeEvent, type StartCallsParams } from '../../protocol/control.js';
 import type { AgentRegistry, LoadedAgent } from '../agents/registry.js';
 import { CallChannel } from '../caller/channel.js';
 import { driveCall, type CallScript } from '../caller/local-caller.js';
@@ -15,6 +15,7 @@ import type { TenantBreakers } from '../policy/breaker.js';
 import type { Clock } from '../policy/clock.js';
 import { requestedTenant } from '../policy/tenant-id.js';
 import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session.js';
+import { addRejections, TenantRetention } from './tenant-retention.js';
 
 export interface TenantCounters {
   started: number;
@@ -34,6 +35,10 @@ export interface SessionManagerDeps {
   onSessionGone?: (sessionId: string) => void;
   /** Process isolation (runtime/isolation): the agent an admitted session runs, e.g. a relay to its tenant's child. */
   agentFor?: (tenant: string, agent: LoadedAgent) => LoadedAgent;
+  /** Tenants whose counters are kept (see tenant-retention.ts). */
+  retainedTenants: number;
+  /** A tenant that must never be folded, however long idle. */
+  tenantInUse: (tenant: string) => boolean;
 }
 
 const RUNTIME_LOGGER = 'openrtc';
@@ -46,16 +51,40 @@ export class SessionManager {
   /** Sessions this manager created (another Runtime in the same process has its own). */
   private readonly owned = new WeakSet<Session>();
   readonly tenants = new Map<string, TenantCounters>();
+  private readonly folded = noFoldedTenants();
+  private readonly retention: TenantRetention;
   totalStarted = 0;
   totalFailures = 0;
   lastError: string | null = null;
 
-  constructor(private readonly deps: SessionManagerDeps) {}
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.retention = new TenantRetention(deps.retainedTenants, deps.tenantInUse, (tenant) => this.foldTenant(tenant));
+  }
+
+  foldedTenants(): FoldedTenants {
+    return { ...this.folded, rejections_by_reason: { ...this.folded.rejections_by_reason } };
+  }
+
+  private foldTenant(tenant: string): void {
+    const counts = this.tenants.get(tenant);
+    this.tenants.delete(tenant);
+    this.folded.tenants++;
+    this.folded.started += counts?.started ?? 0;
+    this.folded.failures += counts?.failures ?? 0;
+    const rejections = this.deps.admission.takeRejections(tenant);
+    addRejections(this.folded.rejections_by_reason, rejections);
+    // Why the tenant left the snapshot, under `logs --tenant`: its counts now live in folded_tenants.
+    const rejected = Object.values(rejections).reduce((n, k) => n + (k ?? 0), 0);
+    this.deps.log.write('info', { tenant }, RUNTIME_LOGGER,
+      `tenant folded while idle (started=${counts?.started ?? 0} failures=${counts?.failures ?? 0} rejected=${rejected}): its counts move to folded_tenants`);
+  }
 
   /** One call: admission, then (if admitted) the session runs and the caller script drives it. */
   place(agentName: string, metadata: Record<string, unknown>, script: CallScript): CallAttempt {
     const { admission, log } = this.deps;
     const decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
+    const tenant = decision.ok ? decision.slot.tenant : decision.tenant;
+    if (tenant !== null) this.retention.touch(tenant);
     if (!decision.ok) {
       // A record of the tenant (when the id is valid): its rejections show under `logs --tenant` and can be counted from the log.
       log.write('info', decision.tenant === null ? null : { tenant: decision.tenant }, RUNTIME_LOGGER, decision.message);

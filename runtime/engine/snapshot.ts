@@ -77,6 +77,7 @@ export function buildSnapshot(src: SnapshotSources, draining: boolean, withSessi
     sessions_by_tenant: Object.fromEntries(src.admission.activeTenants()),
     max_concurrent_sessions: src.admission.maxConcurrentSessions,
     tenants,
+    folded_tenants: src.manager.foldedTenants(),
     loop_lag: src.loopLag(),
     rss_mb: round2(process.memoryUsage.rss() / MB),
     draining,

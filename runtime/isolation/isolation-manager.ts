@@ -59,6 +59,10 @@ export class IsolationManager {
 
   constructor(private readonly deps: IsolationDeps) {}
 
+  isIsolated(tenant: string): boolean {
+    return this.routes.has(tenant);
+  }
+
   isolatedTenants(): string[] {
     return [...this.routes.keys()].sort();
   }

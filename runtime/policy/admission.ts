@@ -152,6 +152,18 @@ export class Admission {
     return { ...this.rejections.get(tenant) };
   }
 
+  /** Drops a tenant's rejection counts (it is being folded) and returns them. */
+  takeRejections(tenant: string): Partial<Record<RejectionReason, number>> {
+    const counts = this.rejections.get(tenant) ?? {};
+    this.rejections.delete(tenant);
+    return counts;
+  }
+
+  /** A cap of its own (set at run time or in the config): the tenant is kept in the snapshot however long idle. */
+  hasOwnCap(tenant: string): boolean {
+    return this.capOverrides.has(tenant) || (tenant !== DEFAULT_CAP_KEY && Object.hasOwn(this.caps.tenantCaps, tenant));
+  }
+
   /** Tenants with rejections or a cap of their own: they belong in the snapshot even when idle. */
   knownTenants(): string[] {
     const names = new Set<string>([...this.rejections.keys(), ...this.capOverrides.keys(), ...this.activeByTenant.keys()]);

@@ -168,6 +168,11 @@ export class TenantBreakers {
     };
   }
 
+  /** A window, a non-closed state or settings of its own. */
+  isTracked(tenant: string): boolean {
+    return this.tenants.has(tenant) || this.overrides.has(tenant);
+  }
+
   /** Tenants with live breaker state (for tests of eviction and for the snapshot). */
   trackedTenants(): string[] {
     return [...this.tenants.keys()];

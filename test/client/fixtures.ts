@@ -1,5 +1,5 @@
 // Builders for protocol-shaped snapshots used by the client's unit tests and the tree benchmark.
-import type { RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
+import { noFoldedTenants, type RuntimeSnapshot, type SessionRow, type TenantSnapshot } from '../../protocol/control';
 
 export function tenant(overrides: Partial<TenantSnapshot> = {}): TenantSnapshot {
   return {
@@ -47,6 +47,7 @@ export function snapshot(tenants: Record<string, TenantSnapshot>, sessions: Sess
     sessions_by_tenant: byTenant,
     max_concurrent_sessions: 50,
     tenants,
+    folded_tenants: noFoldedTenants(),
     loop_lag: { p50_ms: 1, p99_ms: 4, max_ms: 9 },
     rss_mb: 80,
     draining: false,

@@ -4,6 +4,7 @@
 import {
   PROTOCOL_VERSION,
   Methods,
+  noFoldedTenants,
   type ControlApi,
   type MethodName,
   type RuntimeEvent,
@@ -34,6 +35,7 @@ export const emptySnapshot: RuntimeSnapshot = {
   sessions_by_tenant: {},
   max_concurrent_sessions: 50,
   tenants: {},
+  folded_tenants: noFoldedTenants(),
   loop_lag: { p50_ms: 0, p99_ms: 0, max_ms: 0 },
   rss_mb: 0,
   draining: false,
