@@ -162,6 +162,11 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
       `loop lag: p50 ${s.loop_lag.p50_ms.toFixed(1)}ms, p99 ${s.loop_lag.p99_ms.toFixed(1)}ms, max ${s.loop_lag.max_ms.toFixed(1)}ms`,
       `RSS: ${Math.round(s.rss_mb)} MB`,
     );
+    const folded = s.folded_tenants;
+    // Older workers' snapshots have no folded_tenants.
+    if (folded !== undefined && folded.tenants > 0) {
+      lines.push(`idle tenants folded: ${folded.tenants} (started ${folded.started}, failed ${folded.failures}); their rows are gone, their counts are in the totals`);
+    }
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
   }
   return {

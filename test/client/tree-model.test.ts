@@ -23,6 +23,13 @@ function model(): TreeModel {
 }
 
 describe('tree model', () => {
+  it('the worker tooltip says how many idle tenants were folded, and only when some were', () => {
+    const m = model();
+    assert.doesNotMatch(m.roots(NOW)[0]?.tooltip ?? '', /folded/);
+    m.applySnapshot(W, { ...snapshot({}), folded_tenants: { tenants: 480, started: 520, failures: 3, rejections_by_reason: {} } });
+    assert.match(m.roots(NOW)[0]?.tooltip ?? '', /idle tenants folded: 480 \(started 520, failed 3\)/);
+  });
+
   it('lays out workers → tenants → sessions with stable ids', () => {
     const m = model();
     const [worker] = m.roots(NOW);
