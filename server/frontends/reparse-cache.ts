@@ -36,6 +36,10 @@ export class ReparseCache<T> {
     private readonly free: (value: T) => void = () => undefined,
   ) {}
 
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
   /** Removes and returns the last parse of `path`; the caller re-parses from it and puts the result back. */
   take(path: string): Parsed<T> | undefined {
     const entry = this.entries.get(path);

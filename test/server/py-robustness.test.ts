@@ -108,6 +108,14 @@ describe('python front end robustness', () => {
     }
   });
 
+  it('a module-level `global x` is a no-op: x still binds, and resolving it does not recurse forever', () => {
+    // Found by the incremental-analysis property test: the module bound x to "look x up in the module".
+    const text = 'import threading\nglobal lock\nlock = threading.Lock()\n\nasync def entry():\n    lock.acquire()\n';
+    const summary = analyzePythonStrict('/fuzz/global.py', text, { moduleLevelIsLoop: false });
+    const entry = summary.functions.find((f) => f.id === 'entry');
+    assert.deepEqual(entry?.calls.map((c) => c.callee.kind === 'blocking' && c.callee.api), ['threading.Lock.acquire']);
+  });
+
   it('analyses a 50,000-line file within 10 s of CPU and finds its planted calls', () => {
     const block = (i: number): string => `def helper_${i}(path):\n    data = load(path)\n    return data\n\nasync def handler_${i}(ctx):\n    helper_${i}("x")\n    time.sleep(0.1)\n    await ctx.say("hi")\n\n`;
     const text = `import time\n\n${Array.from({ length: 5600 }, (_, i) => block(i)).join('')}`;

@@ -18,6 +18,7 @@ import {
 import { offloadFix, sleepFix, type FixContext } from './fixes';
 import type { Resolved } from './resolve';
 import type { FunctionInfo, Pending, Scope } from './scopes';
+import { ReplayConflict, type RootMark } from './unit-memo';
 import { argumentAt, callArguments, nameChain, namedChildren, rangeOf, unparenthesize, type CallArguments } from './syntax';
 
 /** Methods whose function argument the loop calls later, and which argument it is. */
@@ -34,6 +35,11 @@ const CALLBACK_REGISTRATIONS: Record<string, { index: number; kind: LoopRootKind
   add_writer: { index: 1, kind: 'event-handler' },
   add_signal_handler: { index: 1, kind: 'event-handler' },
 };
+/** An `entry` wins over any other root; otherwise the first root a function gets stays. */
+function applyRoot(fn: FunctionInfo, kind: LoopRootKind): void {
+  if (kind === 'entry' || fn.loopRoot === null) fn.loopRoot = kind;
+}
+
 /** Decorators that make a sync def a loop callback: `@room.on("evt")`, `@server.rtc_session()`. */
 const DECORATOR_ROOTS: Record<string, LoopRootKind> = { on: 'event-handler', once: 'event-handler', rtc_session: 'entry' };
 /** LiveKit's `WorkerOptions(entrypoint_fnc=entrypoint)`. */
@@ -42,7 +48,13 @@ const BUSY_WAIT_CLOCKS = new Set(pythonRulesByCode.get(PYTHON_BUSY_WAIT_CODE)?.a
 
 export class CallPass {
   private readonly byId: Map<string, FunctionInfo>;
-  private readonly mentionsEntryKeyword: boolean;
+  readonly mentionsEntryKeyword: boolean;
+  /** Loop roots calls mark, applied once every call is seen (replayed defs' marks join them in text order). */
+  readonly marks: RootMark[] = [];
+  /** Each function's root from its decorators alone, before any call marked it. */
+  readonly intrinsicRoots = new Map<FunctionInfo, LoopRootKind | null>();
+  /** How many of the module's call sites come from calls and `with` items (the rest are busy-waits). */
+  moduleCallPhaseEnd = 0;
 
   constructor(private readonly ctx: FixContext) {
     this.byId = new Map(ctx.file.functions.map((f) => [f.id, f]));
@@ -50,18 +62,28 @@ export class CallPass {
   }
 
   run(): void {
-    const { pending } = this.ctx.file;
-    for (const fn of this.ctx.file.functions) this.markDecoratorRoots(fn);
+    const { pending, replayedMarks } = this.ctx.file;
+    for (const fn of this.ctx.file.functions) {
+      this.markDecoratorRoots(fn);
+      this.intrinsicRoots.set(fn, fn.loopRoot);
+    }
     for (const item of pending) {
       if (item.kind === 'call') this.visitCall(item);
       else if (item.kind === 'with') this.visitWithItem(item);
+    }
+    this.moduleCallPhaseEnd = this.ctx.file.module.calls.length;
+    const marks = replayedMarks.length === 0 ? this.marks : [...this.marks, ...replayedMarks].sort((a, b) => a.at - b.at);
+    for (const mark of marks) {
+      const target = this.byId.get(mark.target);
+      if (target === undefined) throw new ReplayConflict(`a replayed call marks ${mark.target}, which is gone`);
+      applyRoot(target, mark.kind);
     }
     // After the calls, so a loop whose body already blocks is reported once, by its call.
     for (const item of pending) if (item.kind === 'while') this.visitWhile(item);
   }
 
-  private markRoot(fn: FunctionInfo, kind: LoopRootKind): void {
-    if (kind === 'entry' || fn.loopRoot === null) fn.loopRoot = kind;
+  private markRoot(fn: FunctionInfo, kind: LoopRootKind, at: number): void {
+    this.marks.push({ at, target: fn.id, kind });
   }
 
   private markDecoratorRoots(fn: FunctionInfo): void {
@@ -71,7 +93,7 @@ export class CallPass {
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       const kind = method === undefined ? undefined : DECORATOR_ROOTS[method];
       // `@x.on` without arguments is not LiveKit's form; `@server.rtc_session` is fine either way.
-      if (kind && (expression?.type === 'call' || kind === 'entry')) this.markRoot(fn, kind);
+      if (kind && (expression?.type === 'call' || kind === 'entry')) applyRoot(fn, kind);
     }
   }
 
@@ -106,11 +128,11 @@ export class CallPass {
     const registration = method === undefined ? undefined : CALLBACK_REGISTRATIONS[method];
     if (registration) {
       const target = this.functionArgument(args().positional[registration.index], scope);
-      if (target) this.markRoot(target, registration.kind);
+      if (target) this.markRoot(target, registration.kind, item.node.startIndex);
     }
     if (this.mentionsEntryKeyword) {
       const entry = this.functionArgument(args().keywords.get(ENTRY_KEYWORD), scope);
-      if (entry) this.markRoot(entry, 'entry');
+      if (entry) this.markRoot(entry, 'entry', item.node.startIndex);
     }
 
     const resolved = chain ? this.ctx.resolver.resolveChain(chain, scope) : this.ctx.resolver.resolve(calleeNode, scope);

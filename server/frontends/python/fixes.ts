@@ -49,11 +49,16 @@ function asyncioAccess(fn: FunctionInfo, ctx: FixContext): { name: string; impor
   const local = ctx.resolver.lookup('asyncio', fn.scope);
   if (local?.binding.kind === 'module' && local.binding.module === 'asyncio') return { name: 'asyncio', importEdit: null };
   if (local) return null; // the name means something else here
-  const line = (ctx.importLine ??= importLine(ctx));
+  const line = addedImportLine(ctx);
   return { name: 'asyncio', importEdit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import asyncio\n' } };
 }
 
 /** Before the first ordinary top-level import; else after the docstring and `__future__` imports. */
+/** The line an added `import asyncio` goes on (computed once per analysis). */
+export function addedImportLine(ctx: FixContext): number {
+  return (ctx.importLine ??= importLine(ctx));
+}
+
 function importLine(ctx: FixContext): number {
   // tree-sitter-python gives `from __future__ import x` its own node type, which must stay first.
   const isFuture = (n: Node): boolean => n.type === 'future_import_statement';

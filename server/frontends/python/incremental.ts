@@ -23,6 +23,11 @@ export class TreeCache {
     this.trees = new ReparseCache<Tree>(limit, (tree) => tree.delete());
   }
 
+  /** Whether a tree for `path` is kept (the file was parsed before and is likely being edited). */
+  has(path: string): boolean {
+    return this.trees.has(path);
+  }
+
   /** The tree for `text`; owned by the cache (do not delete it). */
   parse(parser: Parser, path: string, text: string): Tree | null {
     const previous = this.trees.take(path);

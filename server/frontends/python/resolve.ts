@@ -30,7 +30,7 @@ export class Resolver {
     let current: Scope | null = scope;
     while (current) {
       const binding = current.bindings.get(name);
-      if (binding?.kind === 'global') return this.lookup(name, this.file.moduleScope);
+      if (binding?.kind === 'global' && current !== this.file.moduleScope) return this.lookup(name, this.file.moduleScope);
       if (binding) return { binding, scope: current };
       // Class bodies see their own names, but functions nested in them skip to the module.
       current = current.parent;

@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
 import { countParseErrors, structureOf, type Position, type StructureNode } from './structure-query';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
+import { ReplayConflict, shiftCalls, shiftedComments, shiftedFunction, type ReplayUnit, type RootMark, type UnitPlan } from './unit-memo';
 
 export type Binding =
   /** `import a.b as c` binds c to module a.b; `import a.b` binds a to module a. */
@@ -76,6 +77,15 @@ export interface FileScopes {
   topLevelImports: Node[];
   comments: SourceComment[];
   parseErrors: number;
+  /** Classes defined at module level (not inside a function): part of what every def can see. */
+  moduleClassIds: Set<string>;
+  /** The text mentions `.setblocking`/`.settimeout`: pass 1 then tracks non-blocking sockets. */
+  touchesSockets: boolean;
+  /** Top-level defs taken from the memo (see unit-memo.ts), with the functions they brought. */
+  replayed: { unit: ReplayUnit; functions: FunctionInfo[] }[];
+  /** Loop roots the replayed defs' calls mark, and the module-level calls they make (decorators, defaults). */
+  replayedMarks: RootMark[];
+  replayedModuleCalls: CallSite[];
 }
 
 /** A stretch of the file whose names bind in one scope and whose calls belong to one function. */
@@ -121,8 +131,8 @@ export interface SourceComment {
  * @param wantComments collect comments (callers pass false when the text cannot hold a
  *   suppression, which saves reading every comment through the wasm boundary)
  */
-export function collectScopes(root: Node, moduleRange: SourceRange, wantComments: boolean): FileScopes {
-  const mayTouchSockets = /\.set(?:blocking|timeout)\b/.test(root.text);
+export function collectScopes(root: Node, moduleRange: SourceRange, wantComments: boolean, plan: UnitPlan | null = null): FileScopes {
+  const touchesSockets = /\.set(?:blocking|timeout)\b/.test(root.text);
   const moduleScope = newScope('module', null);
   const module: FunctionInfo = {
     id: '<module>', name: '<module>', node: null, range: moduleRange, isAsync: false, isLambda: false,
@@ -131,6 +141,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
   const file: FileScopes = {
     module, moduleScope, functions: [module], functionsByNode: new Map(), classes: new Map(),
     importedModules: new Set(), pending: [], topLevelImports: [], comments: [], parseErrors: 0,
+    moduleClassIds: new Set(), touchesSockets, replayed: [], replayedMarks: [], replayedModuleCalls: [],
   };
   const usedIds = new Set(['<module>']);
   const uniqueId = (wanted: string, node: Node): string => {
@@ -287,6 +298,7 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       if (!nameNode) return;
       const id = uniqueId(`${prefix}${nameNode.text}`, node);
       file.classes.set(id, { id, methods: new Map(), attributes: new Map() });
+      if (fn === module) file.moduleClassIds.add(id);
       if (scope.kind !== 'class' || !classId) bind(scope, nameNode.text, { kind: 'class', classId: id });
       outerPart(node.childForFieldName('superclasses'), region);
       openRegion(node.childForFieldName('body'), newScope('class', scope), fn, `${id}.`, id);
@@ -315,11 +327,12 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       const value = namedChildren(node)[0];
       // `with X as v` gives v what X.__enter__ returns, taken as X's own type; `except E as e` gives nothing.
       if (target) bindTargets(target, scope, position === 'with-item' && value ? value : null);
-    } else if (type === 'global_statement') {
+    } else if (type === 'global_statement' && scope !== moduleScope) {
+      // At module level `global x` changes nothing (and a module binding that points to itself would never resolve).
       for (const name of namedChildren(node)) if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
     } else if (type === 'call') {
       file.pending.push({ kind: 'call', node, scope, fn, position });
-      const callee = mayTouchSockets ? node.childForFieldName('function') : null;
+      const callee = touchesSockets ? node.childForFieldName('function') : null;
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout')) scope.nonBlocking.add(receiver.text);
@@ -330,19 +343,48 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     }
   };
 
-  const { nodes, comments } = structureOf(root, wantComments);
-  file.comments = comments;
+  /** A memo hit: bind the def's name and bring its functions back, moved to where the def now starts. */
+  const replay = (unit: ReplayUnit): void => {
+    const { record } = unit;
+    const rows = unit.startRow - record.startRow;
+    const functions: FunctionInfo[] = [];
+    for (const memo of record.functions) {
+      if (usedIds.has(memo.id)) throw new ReplayConflict(`${memo.id} is defined twice`);
+      usedIds.add(memo.id);
+      const moved = shiftedFunction(memo, rows, record);
+      const info: FunctionInfo = {
+        id: moved.id, name: moved.name, node: null, range: moved.range, isAsync: moved.isAsync, isLambda: moved.isLambda,
+        loopRoot: moved.intrinsicRoot, scope: newScope('function', moduleScope), decorators: [], calls: moved.calls,
+      };
+      file.functions.push(info);
+      functions.push(info);
+    }
+    bind(moduleScope, record.name, { kind: 'function', functionId: record.functionId });
+    file.replayed.push({ unit, functions });
+    file.replayedMarks.push(...record.marks.map((m) => ({ ...m, at: m.at + unit.startIndex })));
+    file.replayedModuleCalls.push(...shiftCalls(record.moduleCalls, rows, record));
+    file.comments.push(...shiftedComments(record.comments, rows));
+  };
+
+  const parts = plan ? plan.fresh.map((range) => structureOf(root, wantComments, range)) : [structureOf(root, wantComments)];
+  const nodes = parts.length === 1 ? (parts[0]?.nodes ?? []) : parts.flatMap((p) => p.nodes);
+  for (const part of parts) file.comments.push(...part.comments);
   if (root.hasError) file.parseErrors = countParseErrors(root);
+  const replays = plan?.replay ?? [];
+  let nextReplay = 0;
   // Nodes come in document order, outer first, so the regions form a stack; a definition pushes
   // its parts at once (parameters, then body), so the innermost region holding the node is not
   // always the top one.
   for (const item of nodes) {
     const at = item.startIndex;
+    while (nextReplay < replays.length && (replays[nextReplay] as ReplayUnit).startIndex <= at) replay(replays[nextReplay++] as ReplayUnit);
     while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
     let i = regions.length - 1;
     while ((regions[i] as Region).start > at || (regions[i] as Region).end <= at) i--;
     const region = regions[i] as Region;
     if (!region.skip) visit(item, region);
   }
+  while (nextReplay < replays.length) replay(replays[nextReplay++] as ReplayUnit);
+  if (file.replayed.length > 0) file.comments.sort((a, b) => a.line - b.line || a.column - b.column);
   return file;
 }

@@ -50,15 +50,24 @@ function queriesFor(language: Language): { plain: Query; withComments: Query } {
  * Every structure node in document order, outer before inner (a parent before the nodes it
  * contains), and the comments when asked for.
  */
-export function structureOf(root: Node, wantComments: boolean): { nodes: StructureNode[]; comments: CommentNode[] } {
+export function structureOf(
+  root: Node,
+  wantComments: boolean,
+  range?: { startIndex: number; endIndex: number },
+): { nodes: StructureNode[]; comments: CommentNode[] } {
   const query = wantComments ? queriesFor(root.tree.language).withComments : queriesFor(root.tree.language).plain;
   const positions = new Map<number, Position>();
   const nodes: StructureNode[] = [];
   const comments: CommentNode[] = [];
-  for (const { name, node } of query.captures(root)) {
+  const captures = range ? query.captures(root, { startIndex: range.startIndex, endIndex: range.endIndex }) : query.captures(root);
+  for (const { name, node } of captures) {
     if (name === 'node') {
-      nodes.push({ node, type: node.type, startIndex: node.startIndex, endIndex: node.endIndex, position: 'nested' });
+      const startIndex = node.startIndex;
+      // A ranged query also returns nodes that only touch the range.
+      if (range && (startIndex < range.startIndex || startIndex >= range.endIndex)) continue;
+      nodes.push({ node, type: node.type, startIndex, endIndex: node.endIndex, position: 'nested' });
     } else if (name === 'comment') {
+      if (range && (node.startIndex < range.startIndex || node.startIndex >= range.endIndex)) continue;
       comments.push({ line: node.startPosition.row, column: node.startPosition.column, text: node.text });
     } else {
       positions.set(node.id, name as Position);
