@@ -127,10 +127,13 @@ function mergeReplayedModuleCalls(file: FileScopes, callPhaseEnd: number): void 
   file.module.calls = [...merged, ...calls.slice(callPhaseEnd)];
 }
 
-/** The memo for the next edit: replayed defs keep their records (moved), fresh ones get new ones. */
+/**
+ * The memo for the next edit. A replayed def keeps its record as it is: records hold the rows
+ * they were made at, and a replay shifts from there. Fresh defs get new records.
+ */
 function unitRecords(plan: UnitPlan, file: FileScopes, pass: CallPass): Map<string, UnitRecord> {
   const units = new Map<string, UnitRecord>();
-  const replayedAt = new Map(file.replayed.map((r) => [r.unit.startIndex, r]));
+  const replayedAt = new Map(file.replayed.map((r) => [r.unit.startIndex, r.unit.record]));
   const functionsAt = new Map<number, FileScopes['functions']>();
   // Fresh functions by the top-level def they sit in (defs and functions are both in text order).
   let d = 0;
@@ -144,11 +147,10 @@ function unitRecords(plan: UnitPlan, file: FileScopes, pass: CallPass): Map<stri
     list.push(fn);
     functionsAt.set(def.startIndex, list);
   }
+  const marks = [...pass.marks, ...file.replayedMarks];
   const duplicates = new Set<string>();
   for (const def of plan.defs) {
-    const replayed = replayedAt.get(def.startIndex);
-    const functions = replayed?.functions ?? functionsAt.get(def.startIndex) ?? [];
-    const record = recordOf(def, functions, pass.intrinsicRoots, file.module.calls, [...pass.marks, ...file.replayedMarks], file.comments);
+    const record = replayedAt.get(def.startIndex) ?? recordOf(def, functionsAt.get(def.startIndex) ?? [], pass.intrinsicRoots, file.module.calls, marks, file.comments);
     if (record === null) continue;
     if (units.has(def.text)) duplicates.add(def.text);
     units.set(def.text, record);
