@@ -85,7 +85,9 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { title: 'session', width: 12, cell: (r) => r.session_id.slice(0, 12) },
+  // The whole id (ours are 18 characters), so it can be copied into `logs --session` or `cancel`.
+  // A longer one keeps its end: ids of one runtime share their start.
+  { title: 'session', width: 18, cell: (r) => (r.session_id.length > 18 ? `…${r.session_id.slice(-17)}` : r.session_id) },
   { title: 'agent', width: 14, cell: (r) => r.agent_name },
   { title: 'tenant', width: 14, cell: (r) => r.tenant },
   { title: 'dur(s)', width: 7, right: true, cell: (r) => r.duration_s.toFixed(0) },

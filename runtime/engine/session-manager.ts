@@ -42,7 +42,9 @@ export interface SessionManagerDeps {
 }
 
 const RUNTIME_LOGGER = 'openrtc';
-/** Random per process, then a process-wide counter: unique without a syscall per session. */
+/** Random per process, then a process-wide counter: unique without a syscall per session. The
+ *  counter has a fixed width, so no id is the start of another: grepping a raw log for one
+ *  session's id finds that session only (SES_…1 would also match SES_…1a). */
 const SESSION_ID_PREFIX = randomBytes(4).toString('hex');
 let sessionCounter = 0;
 
@@ -98,7 +100,7 @@ export class SessionManager {
       admission.release(slot);
       return { admitted: false, reason: 'unknown_agent' };
     }
-    const sessionId = `SES_${SESSION_ID_PREFIX}${(++sessionCounter).toString(36)}`;
+    const sessionId = `SES_${SESSION_ID_PREFIX}${(++sessionCounter).toString(36).padStart(6, '0')}`;
     let tenantConfig: Readonly<Record<string, unknown>> = {};
     let configError: unknown;
     try {

@@ -23,7 +23,9 @@ test('--once prints header, columns and the last block with its source line', as
   assert.match(out, /up 1h02m · sessions 4\/50/);
   assert.match(out, /loop lag p50 0.4ms p99 3.2ms max 612ms · open breakers: acme\(open\) · isolated: bistro/);
   assert.match(out, /session +agent +tenant +dur\(s\) +cpu% +mem~MB +status +last block \(source\)/);
-  assert.match(out, /sess-acme-00 dental +acme +30 +61.5 +40.0 SLOW +600ms dental.ts:42 lookupPatient/);
+  // Whole ids: two sessions whose ids share their start stay apart.
+  assert.match(out, /sess-acme-0001 +dental +acme +30 +61.5 +40.0 SLOW +600ms dental.ts:42 lookupPatient/);
+  assert.match(out, /sess-acme-0002 +booking +acme +300 /);
   assert.match(out, /mem~ = estimate/);
   assert.doesNotMatch(out, /\x1b/, 'no escape codes in --once output');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTopArgs } from '../../runtime/cli/top-args';
 import { cycleSort, cycleStatus, cycleTenant, formatUptime, renderLines } from '../../runtime/cli/top-view';
-import { poolSnapshot } from './top-fixtures';
+import { poolSnapshot, row } from './top-fixtures';
 
 test('s and f cycle through every sort key and status filter and wrap around', () => {
   const sorts = ['cpu_pct'] as ReturnType<typeof cycleSort>[];
@@ -24,4 +24,13 @@ test('uptime and width', () => {
   assert.deepEqual([formatUptime(59), formatUptime(3725), formatUptime(90061)], ['0m59s', '1h02m', '1d1h']);
   const lines = renderLines({ source: 'openrtc', label: 'x', snapshot: poolSnapshot, unknown: [] }, parseTopArgs([]), 40, true);
   assert.ok(lines.every((l) => l.length <= 40), lines.join('\n'));
+});
+
+test('the session column shows a whole runtime id, and the distinct end of a longer one', () => {
+  const ids = ['SES_a2666b9f000003', 'job-7f3e2d1c-4b5a-4e6f-9a8b-000000000001', 'job-7f3e2d1c-4b5a-4e6f-9a8b-000000000002'];
+  const snapshot = { ...poolSnapshot, sessions: ids.map((id) => row(id, 'acme', 'dental')) };
+  const text = renderLines({ source: 'openrtc', label: 'x', snapshot, unknown: [] }, parseTopArgs([]), 200, false).join('\n');
+  assert.match(text, /^SES_a2666b9f000003 /m);
+  assert.match(text, /^…9a8b-000000000001 /m);
+  assert.match(text, /^…9a8b-000000000002 /m);
 });
