@@ -3,6 +3,7 @@
 // expansion across refreshes and reconnects.
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import { breakerCountsWords } from '../../protocol/breaker-words';
+import { sessionIdLabel } from '../../protocol/session-label';
 import { breakerWords, capWords, durationWords, percentWords, rejectionWords, totalRejections } from './format';
 import { applyEvent, applySnapshot, emptyWorker, type WorkerKind, type WorkerState } from './worker-state';
 
@@ -252,7 +253,7 @@ function sessionNode(w: WorkerState, row: SessionRow, nowMs: number): TreeNode {
   return {
     id: sessionNodeId(w.id, row.session_id),
     kind: 'session',
-    label: row.session_id.length > 16 ? row.session_id.slice(0, 16) : row.session_id,
+    label: sessionIdLabel(row.session_id),
     description: parts.join(' · '),
     tooltip,
     icon,

@@ -2,6 +2,7 @@
 // screen. Pure: a snapshot and a view state in, lines out; the terminal side is top-screen.ts.
 import { basename } from 'node:path';
 import type { RuntimeSnapshot, SessionRow } from '../../protocol/control';
+import { SESSION_LABEL_WIDTH, sessionIdLabel } from '../../protocol/session-label';
 import { SORT_KEYS, STATUS_FILTERS, type SortKey, type StatusFilter } from './top-args';
 
 export interface TopSnapshot {
@@ -85,9 +86,8 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  // The whole id (ours are 18 characters), so it can be copied into `logs --session` or `cancel`.
-  // A longer one keeps its end: ids of one runtime share their start.
-  { title: 'session', width: 18, cell: (r) => (r.session_id.length > 18 ? `…${r.session_id.slice(-17)}` : r.session_id) },
+  // The whole id, so it can be copied into `logs --session` or `cancel`.
+  { title: 'session', width: SESSION_LABEL_WIDTH, cell: (r) => sessionIdLabel(r.session_id) },
   { title: 'agent', width: 14, cell: (r) => r.agent_name },
   { title: 'tenant', width: 14, cell: (r) => r.tenant },
   { title: 'dur(s)', width: 7, right: true, cell: (r) => r.duration_s.toFixed(0) },

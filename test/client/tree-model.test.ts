@@ -23,6 +23,15 @@ function model(): TreeModel {
 }
 
 describe('tree model', () => {
+  it('labels a session with its whole runtime id, and a longer id with its distinct end', () => {
+    const m = new TreeModel();
+    m.addWorker(W, 'examples', 'bundled');
+    const ids = ['SES_a2666b9f000001', 'SES_a2666b9f000002', 'job-7f3e2d1c-4b5a-4e6f-9a8b-000000000001'];
+    m.applySnapshot(W, snapshot({ acme: tenant({ active: 3 }) }, ids.map((id) => session(id, 'acme'))));
+    const labels = ids.map((id) => m.nodeById(sessionNodeId(W, id), NOW)?.label);
+    assert.deepEqual(labels, ['SES_a2666b9f000001', 'SES_a2666b9f000002', '…9a8b-000000000001']);
+  });
+
   it('the worker tooltip says how many idle tenants were folded, and only when some were', () => {
     const m = model();
     assert.doesNotMatch(m.roots(NOW)[0]?.tooltip ?? '', /folded/);
