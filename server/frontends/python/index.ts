@@ -51,9 +51,9 @@ export function analyzePython(path: string, text: string, options: PythonFrontEn
 export function analyzePythonStrict(path: string, text: string, options: PythonFrontEndOptions): FileSummary {
   const truncated = text.length > MAX_ANALYZED_CHARS;
   const source = truncated ? text.slice(0, text.lastIndexOf('\n', MAX_ANALYZED_CHARS) + 1) : text;
-  // tree-sitter reads a NUL as the end of input; a space keeps every offset where it was.
   // A file parsed before is likely being edited: keep a memo of its defs (a one-off scan pays nothing).
   const edited = trees.has(path);
+  // tree-sitter reads a NUL as the end of input; a space keeps every offset where it was.
   const tree = trees.parse(pythonParser(), path, source.includes('\0') ? source.replaceAll('\0', ' ') : source);
   if (!tree) throw new Error('python front end: parser returned no tree');
   const root = tree.rootNode;
@@ -63,13 +63,13 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
   let analysed: Analysed | null = null;
   if (keepMemo && memo !== undefined && memo.wantComments === wantComments) {
     try {
-      analysed = analyse(root, source, wantComments, { memo, build: true });
+      analysed = analyse(root, source, wantComments, { memo });
     } catch (error) {
       if (!(error instanceof ReplayConflict)) throw error;
     }
   }
-  analysed ??= analyse(root, source, wantComments, keepMemo ? { memo: null, build: true } : null);
-  if (analysed === null) throw new Error('python front end: analysis without a memo cannot miss it');
+  analysed ??= analyse(root, source, wantComments, keepMemo ? { memo: null } : null);
+  if (analysed === null) throw new Error('python front end: an analysis without a memo to replay came back empty');
   if (analysed.memo) memos.put(path, source, analysed.memo);
   memoStats.replayedDefs += analysed.file.replayed.length;
   const { file } = analysed;
@@ -93,10 +93,11 @@ interface Analysed {
 }
 
 /**
- * Passes 1 and 2. With a memo, its defs whose text is unchanged are replayed; null when the
- * module around them changed (their analysis may differ: the caller analyses in full).
+ * Passes 1 and 2. `memoing` null: no memo kept. With a memo, its defs whose text is unchanged
+ * are replayed; null when the module around them changed (their analysis may differ: the caller
+ * analyses in full). Either way a new memo is built for the next edit.
  */
-function analyse(root: Node, source: string, wantComments: boolean, memoing: { memo: FileMemo | null; build: boolean } | null): Analysed | null {
+function analyse(root: Node, source: string, wantComments: boolean, memoing: { memo: FileMemo | null } | null): Analysed | null {
   const memo = memoing?.memo ?? null;
   const plan = memoing ? planUnits(root, source, memo, wantComments) : null;
   const file = collectScopes(root, ORIGIN, wantComments, memo ? plan : null);
@@ -133,7 +134,7 @@ function mergeReplayedModuleCalls(file: FileScopes, callPhaseEnd: number): void 
  */
 function unitRecords(plan: UnitPlan, file: FileScopes, pass: CallPass): Map<string, UnitRecord> {
   const units = new Map<string, UnitRecord>();
-  const replayedAt = new Map(file.replayed.map((r) => [r.unit.startIndex, r.unit.record]));
+  const replayedAt = new Map(file.replayed.map((unit) => [unit.startIndex, unit.record]));
   const functionsAt = new Map<number, FileScopes['functions']>();
   // Fresh functions by the top-level def they sit in (defs and functions are both in text order).
   let d = 0;

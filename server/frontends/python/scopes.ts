@@ -81,8 +81,8 @@ export interface FileScopes {
   moduleClassIds: Set<string>;
   /** The text mentions `.setblocking`/`.settimeout`: pass 1 then tracks non-blocking sockets. */
   touchesSockets: boolean;
-  /** Top-level defs taken from the memo (see unit-memo.ts), with the functions they brought. */
-  replayed: { unit: ReplayUnit; functions: FunctionInfo[] }[];
+  /** Top-level defs taken from the memo (see unit-memo.ts). */
+  replayed: ReplayUnit[];
   /** Loop roots the replayed defs' calls mark, and the module-level calls they make (decorators, defaults). */
   replayedMarks: RootMark[];
   replayedModuleCalls: CallSite[];
@@ -347,7 +347,6 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
   const replay = (unit: ReplayUnit): void => {
     const { record } = unit;
     const rows = unit.startRow - record.startRow;
-    const functions: FunctionInfo[] = [];
     for (const memo of record.functions) {
       if (usedIds.has(memo.id)) throw new ReplayConflict(`${memo.id} is defined twice`);
       usedIds.add(memo.id);
@@ -357,10 +356,9 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
         loopRoot: moved.intrinsicRoot, scope: newScope('function', moduleScope), decorators: [], calls: moved.calls,
       };
       file.functions.push(info);
-      functions.push(info);
     }
     bind(moduleScope, record.name, { kind: 'function', functionId: record.functionId });
-    file.replayed.push({ unit, functions });
+    file.replayed.push(unit);
     file.replayedMarks.push(...record.marks.map((m) => ({ ...m, at: m.at + unit.startIndex })));
     file.replayedModuleCalls.push(...shiftCalls(record.moduleCalls, rows, record));
     file.comments.push(...shiftedComments(record.comments, rows));
