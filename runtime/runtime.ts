@@ -419,29 +419,30 @@ export class Runtime implements ControlApi {
     return this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows);
   }
 
+  /** openrtc.json gives the tenant settings of its own (config or isolation). */
+  private namedInConfig(tenant: string): boolean {
+    return Object.hasOwn(this.config.tenant_config, tenant) || Object.hasOwn(this.config.tenant_isolation, tenant);
+  }
+
   /** Never folded (tenant-retention.ts): sessions, a cap, breaker or process of its own, or a config entry. */
   private tenantInUse(tenant: string): boolean {
-    const c = this.config;
     return (
       this.admission.activeForTenant(tenant) > 0 ||
       this.admission.hasOwnCap(tenant) ||
       this.breakers.isTracked(tenant) ||
       this.isolation.isIsolated(tenant) ||
-      Object.hasOwn(c.tenant_config, tenant) ||
-      Object.hasOwn(c.tenant_isolation, tenant)
+      this.namedInConfig(tenant)
     );
   }
 
   /** A tenant the runtime has seen (sessions, rejections, cap, breaker) or that openrtc.json names. */
   private knownTenant(tenant: string): boolean {
-    const c = this.config;
     return (
       this.manager.tenants.has(tenant) ||
       this.admission.knownTenants().includes(tenant) ||
       this.breakers.trackedTenants().includes(tenant) ||
-      Object.hasOwn(c.tenant_config, tenant) ||
-      Object.hasOwn(c.tenant_isolation, tenant) ||
-      Object.hasOwn(c.max_sessions_per_tenant, tenant)
+      this.namedInConfig(tenant) ||
+      Object.hasOwn(this.config.max_sessions_per_tenant, tenant)
     );
   }
 
