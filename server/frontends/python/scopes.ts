@@ -4,9 +4,10 @@
 // resolves them once every binding in the file is known.
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
+import { shiftCalls } from '../shift';
 import { countParseErrors, structureOf, type Position, type StructureNode } from './structure-query';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
-import { ReplayConflict, shiftCalls, shiftedComments, shiftedFunction, type ReplayUnit, type RootMark, type UnitPlan } from './unit-memo';
+import { ReplayConflict, shiftedComments, shiftedFunction, type ReplayUnit, type RootMark, type UnitPlan } from './unit-memo';
 
 export type Binding =
   /** `import a.b as c` binds c to module a.b; `import a.b` binds a to module a. */

@@ -6,7 +6,8 @@
 // next analysis replays a def whose text it has seen, shifted to its new line, instead of
 // walking it; if the module's key changed, it analyses the whole file again.
 import type { Node } from 'web-tree-sitter';
-import type { CallSite, LoopRootKind, SourceRange, TextEdit } from '../../analysis/summary';
+import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
+import { shiftCalls, shiftRange } from '../shift';
 import type { FileScopes, FunctionInfo, SourceComment } from './scopes';
 
 export interface MemoFunction {
@@ -66,30 +67,6 @@ export interface UnitPlan {
 
 /** Two analyses disagree about a name the replay would bind (a duplicate def): analyse in full. */
 export class ReplayConflict extends Error {}
-
-function shiftRange(range: SourceRange, rows: number): SourceRange {
-  return {
-    start: { line: range.start.line + rows, character: range.start.character },
-    end: { line: range.end.line + rows, character: range.end.character },
-  };
-}
-
-/** Call sites moved by `rows`; a fix's edits move only when they sit inside the def (an added import stays). */
-export function shiftCalls(calls: readonly CallSite[], rows: number, record: UnitRecord): CallSite[] {
-  if (rows === 0) return calls.slice();
-  const inside = (edit: TextEdit): boolean => edit.range.start.line >= record.startRow && edit.range.end.line <= record.endRow;
-  return calls.map((call) => {
-    const callee = call.callee;
-    const moved: CallSite = { range: shiftRange(call.range, rows), callee };
-    if (callee.kind === 'blocking' && callee.fixes.length > 0) {
-      moved.callee = {
-        ...callee,
-        fixes: callee.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => (inside(e) ? { ...e, range: shiftRange(e.range, rows) } : e)) })),
-      };
-    }
-    return moved;
-  });
-}
 
 export function shiftedFunction(fn: MemoFunction, rows: number, record: UnitRecord): MemoFunction {
   return { ...fn, range: shiftRange(fn.range, rows), calls: shiftCalls(fn.calls, rows, record) };
