@@ -16,15 +16,9 @@ import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-prom
 import { type FunctionLike, FunctionIds, displayName, headerRange, isGenerator } from './function-ids';
 import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isProcessExitListener, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
 import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, parseErrorCount, rangeOf, unwrapExpression } from './source-text';
+import { Registrations, type Role } from './registrations';
+import { type StatementMemo, type StatementProducts, contextKeyOf, copiedFunctions, walkWithMemo } from './statement-memo';
 import { findSuppressions } from './suppressions';
-
-/** What the code around a function expression says about who runs it. */
-type Role =
-  | { kind: 'root'; root: LoopRootKind }
-  /** Called synchronously by the call it is passed to: part of the enclosing function. */
-  | { kind: 'inline' }
-  /** Runs on a worker, or at start-up (`prewarm`): never loop code. */
-  | { kind: 'off-loop' };
 
 interface Frame {
   /** Receives the calls made here. */
@@ -54,17 +48,21 @@ export class FileAnalyzer {
   private readonly functions: FunctionSummary[] = [];
   private readonly roles = new Map<ts.Node, Role>();
   /** Loop roots learnt from a reference (`room.on('x', handler)`), applied after the walk. */
-  private readonly referencedRoots = new Map<string, Role>();
+  private readonly registrations = new Registrations();
   private readonly methodTables: MethodTables;
   private readonly importInsertAt: number | undefined;
+  private readonly moduleSummary: FunctionSummary;
+  private memoForNextEdit: StatementMemo | null = null;
   private frame: Frame;
   /** The walk sets `parent` itself (see setParent), one pass instead of the parser's extra one. */
   private parentForChildren: ts.Node;
   private promiseApi: PromiseApiNames = { named: new Map(), prefixes: [] };
 
+  /** @param memoing null for a file analysed once; else the memo of its last analysis, if any */
   constructor(
     private readonly file: ts.SourceFile,
-    options: FrontEndOptions,
+    private readonly options: FrontEndOptions,
+    private readonly memoing: { previous: StatementMemo | null } | null = null,
   ) {
     this.ids = new FunctionIds(file);
     this.methodTables = new MethodTables(this.ids);
@@ -78,6 +76,7 @@ export class FileAnalyzer {
       calls: [],
     };
     this.functions.push(moduleSummary);
+    this.moduleSummary = moduleSummary;
     this.frame = { summary: moduleSummary, lexical: undefined, thisMethods: undefined };
     this.parentForChildren = file;
     const lastImport = [...file.statements].reverse().find(ts.isImportDeclaration);
@@ -90,11 +89,12 @@ export class FileAnalyzer {
     this.scopes.push(moduleScope);
     this.declarations.functionBody(this.file.statements, moduleScope);
     this.promiseApi = promiseApiNames(moduleScope);
-    for (const statement of this.file.statements) this.visit(statement);
+    if (this.memoing === null || !this.ids.inTextOrder) for (const statement of this.file.statements) this.visit(statement);
+    else this.visitWithMemo(moduleScope, this.memoing.previous);
     const exports = new ExportCollector(this.ids, moduleScope);
     for (const statement of this.file.statements) exports.statement(statement);
     this.scopes.pop();
-    this.applyReferencedRoots();
+    this.registrations.applyTo(this.functions);
     return {
       path,
       language,
@@ -103,6 +103,35 @@ export class FileAnalyzer {
       suppressions: findSuppressions(this.file),
       parseErrors: parseErrorCount(this.file),
     };
+  }
+
+  /** The memo this analysis leaves for the next edit (null when not memoing). */
+  nextMemo(): StatementMemo | null {
+    return this.memoForNextEdit;
+  }
+
+  /** Replays each statement the previous analysis recorded unchanged, walks (and records) the rest. */
+  private visitWithMemo(moduleScope: ReadonlyMap<string, Binding>, previous: StatementMemo | null): void {
+    const importAt = this.importInsertAt === undefined ? undefined : this.file.getLineAndCharacterOfPosition(this.importInsertAt);
+    const contextKey = contextKeyOf(moduleScope, importAt, this.options.moduleLevelIsLoop);
+    this.memoForNextEdit = walkWithMemo(this.file, this.ids, contextKey, previous, {
+      walk: (statement) => this.visitRecorded(statement),
+      add: (products) => {
+        this.functions.push(...products.functions);
+        this.moduleSummary.calls.push(...products.moduleCalls);
+        for (const [id, role] of products.registrations) this.registrations.register(id, role);
+      },
+    });
+  }
+
+  private visitRecorded(statement: ts.Statement): StatementProducts {
+    const functionsBefore = this.functions.length;
+    const callsBefore = this.moduleSummary.calls.length;
+    const registrations: [string, Role][] = [];
+    this.registrations.log = registrations;
+    this.visit(statement);
+    this.registrations.log = undefined;
+    return { functions: copiedFunctions(this.functions.slice(functionsBefore)), moduleCalls: this.moduleSummary.calls.slice(callsBefore), registrations };
   }
 
   private resolve(expression: ts.Expression): Target | undefined {
@@ -258,7 +287,7 @@ export class FileAnalyzer {
     }
     if (!ts.isExpression(value)) return;
     const target = this.resolve(value);
-    if (target?.kind === 'local' && !this.referencedRoots.has(target.id)) this.referencedRoots.set(target.id, role);
+    if (target?.kind === 'local') this.registrations.register(target.id, role);
     else if (target?.kind === 'import' && role.kind === 'root') this.importedRoot(value, target, role.root);
   }
 
@@ -270,7 +299,7 @@ export class FileAnalyzer {
   private importedRoot(reference: ts.Expression, target: Extract<Target, { kind: 'import' }>, root: LoopRootKind): void {
     const range = nodeRange(this.file, reference);
     this.functions.push({
-      id: `ref@${reference.getStart(this.file)}`,
+      id: `ref@${this.ids.positionKey(reference.getStart(this.file))}`,
       name: `${root} ${reference.getText(this.file)}`,
       range,
       loopRoot: root,
@@ -380,16 +409,6 @@ export class FileAnalyzer {
     if (busy !== undefined) {
       const read = busy.api === 'Date' ? 'new Date()' : `${busy.api}()`;
       this.addCall(busy.check, { kind: 'blocking', code: 'ORJ150', api: `busy-wait on ${read}`, fixes: [] });
-    }
-  }
-
-  private applyReferencedRoots(): void {
-    const byId = new Map(this.functions.map((fn) => [fn.id, fn]));
-    for (const [id, role] of this.referencedRoots) {
-      const fn = byId.get(id);
-      if (fn === undefined) continue;
-      if (role.kind === 'root') fn.loopRoot = role.root;
-      else if (role.kind === 'off-loop') fn.loopRoot = null;
     }
   }
 }

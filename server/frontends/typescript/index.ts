@@ -2,33 +2,44 @@
 // the TypeScript compiler API without a type checker (per file, fast, tolerant of errors).
 import ts = require('typescript');
 import type { FileSummary, FrontEndOptions } from '../../analysis/summary';
-import { changedSpan, ReparseCache } from '../reparse-cache';
+import { changedSpan, type Parsed, ReparseCache } from '../reparse-cache';
 import { FileAnalyzer } from './analyzer';
 import { languageFor, scriptKindFor } from './source-text';
+import type { StatementMemo } from './statement-memo';
 
-/** The last parse per file, so an edit re-parses only what it touched (the compiler's incremental parser). */
-const sources = new ReparseCache<ts.SourceFile>(32);
+export { memoStats } from './statement-memo';
 
-function parse(path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
-  const previous = sources.take(path);
-  let file: ts.SourceFile;
-  if (previous?.text === text) {
-    file = previous.value;
-  } else if (previous !== undefined) {
+/** The last parse per file, so an edit re-parses only what it touched (the compiler's incremental
+ * parser), with the statement memo of its last analysis. */
+interface LastAnalysis {
+  file: ts.SourceFile;
+  memo: StatementMemo | null;
+}
+const sources = new ReparseCache<LastAnalysis>(32);
+
+function parse(previous: Parsed<LastAnalysis> | undefined, path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
+  if (previous?.text === text) return previous.value.file;
+  if (previous !== undefined) {
     const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
     // The old tree is consumed: updateSourceFile reuses its unchanged nodes.
-    file = ts.updateSourceFile(previous.value, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
-  } else {
-    file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, kind);
+    return ts.updateSourceFile(previous.value.file, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
   }
-  sources.put(path, text, file);
-  return file;
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, kind);
 }
 
-/** The analysis without the safety net; tests use it so a bug cannot hide behind the fallback. */
+/**
+ * The analysis without the safety net; tests use it so a bug cannot hide behind the fallback.
+ * A file analysed once keeps no statement records (the workspace scan); one analysed again is
+ * being edited, and keeps them for the next edit.
+ */
 export function analyzeTypeScriptStrict(path: string, text: string, options: FrontEndOptions): FileSummary {
   const kind = scriptKindFor(path);
-  return new FileAnalyzer(parse(path, text, kind), options).analyze(path, languageFor(kind));
+  const previous = sources.take(path);
+  const file = parse(previous, path, text, kind);
+  const analyzer = new FileAnalyzer(file, options, previous === undefined ? null : { previous: previous.value.memo });
+  const summary = analyzer.analyze(path, languageFor(kind));
+  sources.put(path, text, { file, memo: analyzer.nextMemo() });
+  return summary;
 }
 
 export function analyzeTypeScript(path: string, text: string, options: FrontEndOptions): FileSummary {
