@@ -146,8 +146,8 @@ async function throughputRun(): Promise<void> {
 
 async function editRun(): Promise<void> {
   const edits = arg('edits', 60);
-  console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up; a comment line, then a code line that adds or removes a finding):`);
-  for (const kind of ['comment', 'code'] as const) {
+  console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up; a comment line, a code line that adds or removes a finding, a line break typed and deleted near the top):`);
+  for (const kind of ['comment', 'code', 'newline'] as const) {
     for (const language of ['python', 'typescript'] as const) {
       const r = await editLatency(language, 2000, edits, kind);
       console.log(

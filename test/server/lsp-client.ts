@@ -14,6 +14,7 @@ import {
   type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type Range,
 } from 'vscode-languageserver-protocol/node';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -167,13 +168,15 @@ export class TestClient {
   }
 
   /** Replaces one line's text with an incremental change, as an editor sends a keystroke. */
-  async replaceLine(file: string, line: number, oldLength: number, text: string): Promise<void> {
+  replaceLine(file: string, line: number, oldLength: number, text: string): Promise<void> {
+    return this.replaceRange(file, { start: { line, character: 0 }, end: { line, character: oldLength } }, text);
+  }
+
+  /** Replaces a range with an incremental change (an empty range inserts, empty text deletes). */
+  async replaceRange(file: string, range: Range, text: string): Promise<void> {
     const version = (this.versions.get(file) ?? 1) + 1;
     this.versions.set(file, version);
-    await this.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri: uriOf(file), version },
-      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: oldLength } }, text }],
-    });
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version }, contentChanges: [{ range, text }] });
   }
 
   /** Pulls as VS Code does: with the last report's resultId, keeping its items when told Unchanged. */
