@@ -76,7 +76,7 @@ describe('TS/JS front end speed', () => {
   const text = agentFile(2000);
   const lines = text.split('\n').length;
 
-  it('re-analyses a 2,000-line file after a one-line edit within a small multiple of a bare TypeScript parse', () => {
+  it('re-analyses a 2,000-line file after a one-line edit in less than 1.5 bare TypeScript parses (unchanged statements replayed)', () => {
     const parse = (source: string) => ts.createSourceFile('/w/agent.mjs', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
     for (let i = 0; i < 8; i++) {
       parse(text);
@@ -102,7 +102,8 @@ describe('TS/JS front end speed', () => {
       `re-analysis of ${lines} lines: p50 ${percentile(analysis, 50).toFixed(1)} ms, p95 ${percentile(analysis, 95).toFixed(1)} ms; ` +
         `bare parse p50 ${percentile(parsing, 50).toFixed(1)} ms; ratio ×${ratio.toFixed(2)}`,
     );
-    assert.ok(ratio < 6, `analysis is ×${ratio.toFixed(2)} a bare parse`);
+    // Replaying every statement but the edited one: ×0.7-0.9 here; walking the whole file again was ×2.1-2.4.
+    assert.ok(ratio < 1.5, `analysis is ×${ratio.toFixed(2)} a bare parse`);
   });
 
   it('runs at a multiple of eslint + n/no-sync throughput on the same JavaScript', async () => {
