@@ -166,6 +166,9 @@ export class SessionManager {
     if (!c) {
       c = { started: 0, failures: 0 };
       this.tenants.set(tenant, c);
+      // A tenant folded while idle gets an entry again when code its session left behind
+      // fails late: it rejoins the recency list, so it is folded again once it is old.
+      this.retention.touch(tenant);
     }
     return c;
   }

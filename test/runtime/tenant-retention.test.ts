@@ -65,3 +65,47 @@ describe('tenant retention in a running runtime', () => {
     assert.match(records.at(-1)?.message ?? '', /tenant folded while idle \(started=5 failures=0 rejected=2\)/);
   });
 });
+
+/** Ignores the caller's hang-up and throws 1.5 s in, long after its session was ended. */
+const LATE_FAILING_AGENT = `
+import { defineAgent } from 'openrtc';
+export default defineAgent({
+  name: 'late',
+  async entry() {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    throw new Error('failed after the caller hung up');
+  },
+});
+`;
+
+describe('tenant retention: a failure after the tenant was folded', () => {
+  let ws: Workspace;
+  let rt: Runtime;
+  before(async () => {
+    ws = makeWorkspace({ 'agents/hold.ts': BUSY_AGENT('hold', 5), 'agents/late.ts': LATE_FAILING_AGENT }, { enable_tenant_circuit_breaker: false });
+    // The late agent ignores the hang-up: its session is ended 50 ms later, its entry runs on.
+    rt = await Runtime.start({ workspaceDir: ws.dir, watch: false, retainedTenants: 5, callScript: { hangUpGraceMs: 50 } });
+  });
+  after(async () => {
+    await rt.stop();
+    ws.cleanup();
+  });
+
+  it('counts it under the tenant again, and folds the tenant again once it is old', async () => {
+    await rt.startCalls({ agent: 'late', tenant: 'late-tenant' });
+    for (let i = 0; i < 10; i++) await rt.startCalls({ agent: 'hold', tenant: `first-${i}` });
+    const folded = rt.snapshot();
+    assert.ok(!('late-tenant' in folded.tenants), 'folded while its entry still runs');
+    assert.equal(folded.total_session_failures, 0, 'the entry has not thrown yet');
+    const deadline = Date.now() + 5000;
+    while (rt.snapshot().total_session_failures === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(rt.snapshot().tenants['late-tenant']?.failures, 1, 'the late failure is counted under its tenant');
+    for (let i = 0; i < 10; i++) await rt.startCalls({ agent: 'hold', tenant: `second-${i}` });
+    const s = rt.snapshot();
+    assert.ok(!('late-tenant' in s.tenants), 'folded again: its entry is not kept forever');
+    assert.ok(Object.keys(s.tenants).length <= 6, `${Object.keys(s.tenants).length} tenants kept`);
+    assert.equal(s.folded_tenants.failures + Object.values(s.tenants).reduce((n, t) => n + t.failures, 0), s.total_session_failures);
+    assert.equal(s.total_session_failures, 1);
+  });
+});
+
