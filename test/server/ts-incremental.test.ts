@@ -126,6 +126,26 @@ describe('typescript incremental analysis', () => {
     assert.match(text, /class Svc \{\(/);
   });
 
+  it("falls back to a fresh parse where the compiler's incremental parser fails an assert", () => {
+    // Found by the property test: after these keystrokes updateSourceFile throws "Debug
+    // Failure. Expected 613 <= 602" while a fresh parse of the same text succeeds.
+    const seed = typeScriptSeeds().find((s) => s.startsWith('// Functions handed to a worker run off the loop'));
+    assert.ok(seed !== undefined);
+    const edits: Edit[] = [
+      { kind: 'type', at: 2028378644, column: 0, chars: 'await ' },
+      { kind: 'type', at: 1448020935, column: 1563414363, chars: '(' },
+      { kind: 'insert', at: 1303874040, snippet: '// a comment' },
+    ];
+    const file = '/edited/worker-offload.ts';
+    const options = { moduleLevelIsLoop: false };
+    let text = seed;
+    analyzeTypeScriptStrict(file, text, options);
+    for (const e of edits) {
+      text = applyEdit(text, e);
+      assert.deepEqual(comparable(analyzeTypeScriptStrict(file, text, options)), comparable(freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
+    }
+  });
+
   it('an edit inside one function of a long file replays every other statement, and a line break above replays them all', () => {
     const functions = Array.from({ length: 200 }, (_, i) => `export async function turn${i}(ctx) {\n  const v = helper${i}();\n  return v;\n}\n\nfunction helper${i}() {\n  return readFileSync('p${i}');\n}\n`);
     const base = `import { readFileSync } from 'node:fs';\n\n${functions.join('\n')}`;
