@@ -77,9 +77,21 @@ export interface FileSummary {
   functions: FunctionSummary[];
   /** Exported (TS/JS) or module-level (Python) name → FunctionSummary.id. */
   exports: Record<string, string>;
+  /** Names this file passes on from other modules (a barrel file, a package's `__init__.py`). */
+  reexports: ReExport[];
   suppressions: Suppression[];
   /** Syntax errors seen; analysis still returns what it could find. */
   parseErrors: number;
+}
+
+/**
+ * `export { a as b } from './m'` (TS/JS) or a module-level `from .m import a as b` (Python):
+ * this file's `b` is module `./m`'s `a`. `export * from './m'` has name and importedName '*'.
+ */
+export interface ReExport {
+  name: string;
+  module: string;
+  importedName: string;
 }
 
 /** Options every front end honours. */

@@ -6,6 +6,9 @@
 import type { FileSummary, FunctionSummary } from '../analysis/summary';
 import { resolveModule } from './resolve';
 
+/** Re-export hops followed for one imported name (barrel of barrels); a cycle stops earlier. */
+const MAX_REEXPORT_HOPS = 16;
+
 export interface ResolvedFunction {
   summary: FileSummary;
   fn: FunctionSummary;
@@ -94,16 +97,33 @@ export class WorkspaceIndex {
     return resolved;
   }
 
-  /** The function an imported name refers to: `name` must be one of the target file's exports. */
+  /** The function an imported name refers to: one of the target file's exports, or one it passes on. */
   resolveImport(fromPath: string, specifier: string, name: string): ResolvedFunction | null {
-    const targetPath = this.resolveFile(fromPath, specifier);
-    if (targetPath === null) return null;
-    const summary = this.files.get(targetPath);
+    return this.resolveExport(this.resolveFile(fromPath, specifier), name, new Set());
+  }
+
+  /** `name` as `path` exports it: its own function, else a named re-export, else the first `export *` that has it. */
+  private resolveExport(path: string | null, name: string, seen: Set<string>): ResolvedFunction | null {
+    if (path === null) return null;
+    const key = `${path}\0${name}`;
+    if (seen.has(key) || seen.size >= MAX_REEXPORT_HOPS) return null;
+    seen.add(key);
+    const summary = this.files.get(path);
     if (summary === undefined) return null;
     const id = Object.prototype.hasOwnProperty.call(summary.exports, name) ? summary.exports[name] : undefined;
-    if (id === undefined) return null;
-    const fn = this.functionById(summary, id);
-    return fn === undefined ? null : { summary, fn };
+    if (id !== undefined) {
+      const fn = this.functionById(summary, id);
+      return fn === undefined ? null : { summary, fn };
+    }
+    const named = summary.reexports.find((r) => r.name === name);
+    if (named !== undefined) return this.resolveExport(this.resolveFile(path, named.module), named.importedName, seen);
+    if (name === 'default') return null; // `export *` does not pass a default export on
+    for (const star of summary.reexports) {
+      if (star.name !== '*') continue;
+      const found = this.resolveExport(this.resolveFile(path, star.module), name, seen);
+      if (found !== null) return found;
+    }
+    return null;
   }
 
   /** Files whose findings can change when `path` changes: its importers, transitively (not itself). */
@@ -136,13 +156,15 @@ export class WorkspaceIndex {
   private linkImports(graph: NonNullable<WorkspaceIndex['graph']>, summary: FileSummary): void {
     for (const old of graph.targets.get(summary.path) ?? []) graph.importers.get(old)?.delete(summary.path);
     const targets = new Set<string>();
+    const link = (specifier: string): void => {
+      const target = this.resolveFile(summary.path, specifier);
+      if (target !== null && target !== summary.path) targets.add(target);
+    };
     for (const fn of summary.functions) {
-      for (const call of fn.calls) {
-        if (call.callee.kind !== 'import') continue;
-        const target = this.resolveFile(summary.path, call.callee.module);
-        if (target !== null && target !== summary.path) targets.add(target);
-      }
+      for (const call of fn.calls) if (call.callee.kind === 'import') link(call.callee.module);
     }
+    // A barrel's importers depend on what it passes on.
+    for (const reexport of summary.reexports) link(reexport.module);
     graph.targets.set(summary.path, targets);
     for (const target of targets) {
       let set = graph.importers.get(target);

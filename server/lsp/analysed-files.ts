@@ -61,7 +61,7 @@ export class AnalysedFiles {
       summary = this.analyze(path, language, bounded, { moduleLevelIsLoop, honourNoqa });
     } catch (error) {
       this.log(`front end failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      summary = { path, language, functions: [], exports: {}, suppressions: [], parseErrors: 1 };
+      summary = { path, language, functions: [], exports: {}, reexports: [], suppressions: [], parseErrors: 1 };
     }
     this.state.set(path, { version, truncation });
     this.analysis.update(summary);

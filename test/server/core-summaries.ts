@@ -29,9 +29,9 @@ export function file(
   path: string,
   language: Language,
   functions: FunctionSummary[],
-  extra: Partial<Pick<FileSummary, 'exports' | 'suppressions'>> = {},
+  extra: Partial<Pick<FileSummary, 'exports' | 'reexports' | 'suppressions'>> = {},
 ): FileSummary {
-  return { path, language, functions, exports: extra.exports ?? {}, suppressions: extra.suppressions ?? [], parseErrors: 0 };
+  return { path, language, functions, exports: extra.exports ?? {}, reexports: extra.reexports ?? [], suppressions: extra.suppressions ?? [], parseErrors: 0 };
 }
 
 export const testRules: Rule[] = [

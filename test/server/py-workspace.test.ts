@@ -47,6 +47,22 @@ describe('python summaries across workspace files', () => {
     });
   }
 
+  it("follows a package's __init__.py that imports the helper: `from tools import load_config`", () => {
+    const analysis = workspace({
+      'tools/settings.py': helpers,
+      'tools/__init__.py': 'from .settings import load_config as load_config\nfrom .missing import gone\n',
+      'agent.py': 'from tools import load_config, gone\nimport tools\n\nasync def entrypoint(ctx):\n    load_config()\n    tools.load_config()\n    gone()\n',
+    });
+    assert.deepEqual(
+      analysis.findings(join(ws, 'agent.py')).map((f) => [f.range.start.line, f.chainText]),
+      [
+        [4, 'entrypoint → load_config() → read_settings() → builtins.open'],
+        [5, 'entrypoint → load_config() → read_settings() → builtins.open'],
+      ],
+    );
+    assert.ok(analysis.dependentsOf(join(ws, 'tools/settings.py')).has(join(ws, 'agent.py')), 'an edit to the helper re-diagnoses the agent');
+  });
+
   it('reaches a method of a class in another module: `import helpers` then `helpers.Store.load()`', () => {
     const analysis = workspace({
       'store.py': 'import sqlite3\n\nclass Store:\n    def load(self):\n        return sqlite3.connect("x.db")\n',

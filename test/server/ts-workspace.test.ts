@@ -63,4 +63,42 @@ describe('TS/JS front end + core: findings across files', () => {
     // Sync helpers themselves are not loop code: nothing is reported inside them.
     for (const path of ['/w/handlers.ts', '/w/config.ts', '/w/legacy.cjs']) assert.deepEqual(analysis.findings(path), [], path);
   });
+
+  it('follows barrel files: `export { a as b } from`, `export *`, an imported name exported again', () => {
+    const barrels: Record<string, string> = {
+      '/w/lib/config.ts': files['/w/config.ts'] ?? '',
+      '/w/lib/run.ts': "import { execSync } from 'node:child_process';\nexport default function run() { return execSync('ls'); }\nexport function spawnIt() { return execSync('ps'); }\n",
+      '/w/lib/index.ts': [
+        "export * from './config';",
+        "export { default as run } from './run';",
+        "import { spawnIt } from './run';",
+        'export { spawnIt as spawnAgain };',
+        "export type { Nothing } from './types';",
+        "export * from './index';", // a cycle ends the search, it does not loop
+      ].join('\n'),
+      '/w/app.ts': [
+        "import { loadConfig, run, spawnAgain, missing } from './lib';",
+        "import * as lib from './lib/index';",
+        'export async function entry() {',
+        '  loadConfig();',
+        '  run();',
+        '  spawnAgain();',
+        '  lib.loadConfig();',
+        '  missing();',
+        '}',
+      ].join('\n'),
+    };
+    const analysis = new WorkspaceAnalysis(['/w'], javascriptRules);
+    for (const [path, text] of Object.entries(barrels)) analysis.update(analyzeTypeScript(path, text, { moduleLevelIsLoop: false }));
+    assert.deepEqual(
+      analysis.findings('/w/app.ts').map((f) => [f.range.start.line, f.chainText]),
+      [
+        [3, 'entry → loadConfig() → fs.readFileSync'],
+        [4, 'entry → run() → child_process.execSync'],
+        [5, 'entry → spawnIt() → child_process.execSync'],
+        [6, 'entry → loadConfig() → fs.readFileSync'],
+      ],
+    );
+    assert.ok(analysis.dependentsOf('/w/lib/config.ts').has('/w/app.ts'), 'an edit behind the barrel re-diagnoses its importers');
+  });
 });

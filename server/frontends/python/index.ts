@@ -5,7 +5,7 @@
 // leading dots (`.helpers`, `..util`), and the name as the other module binds it at top level
 // (`load`, or `Loader.load` for a method of a top-level class). exports lists the same names.
 import type { Node } from 'web-tree-sitter';
-import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary } from '../../analysis/summary';
+import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, ReExport } from '../../analysis/summary';
 import { ReparseCache } from '../reparse-cache';
 import { CallPass } from './calls';
 import { addedImportLine } from './fixes';
@@ -41,7 +41,7 @@ export function analyzePython(path: string, text: string, options: PythonFrontEn
   } catch {
     // A bug here must not take the server down; the fuzz tests call analyzePythonStrict to catch it.
     return {
-      path, language: 'python', exports: {}, suppressions: [], parseErrors: 1,
+      path, language: 'python', exports: {}, reexports: [], suppressions: [], parseErrors: 1,
       functions: [{ id: '<module>', name: '<module>', range: ORIGIN, loopRoot: null, isAsync: false, calls: [] }],
     };
   }
@@ -82,6 +82,7 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
       (f): FunctionSummary => ({ id: f.id, name: f.name, range: f.range, loopRoot: f.loopRoot, isAsync: f.isAsync, calls: f.calls }),
     ),
     exports: moduleExports(file),
+    reexports: moduleReexports(file),
     suppressions: collectSuppressions(file.comments, source, options.honourNoqa ?? true),
     parseErrors: file.parseErrors + (truncated ? 1 : 0) + (root.hasError && file.parseErrors === 0 ? 1 : 0),
   };
@@ -158,6 +159,15 @@ function unitRecords(plan: UnitPlan, file: FileScopes, pass: CallPass): Map<stri
   }
   for (const text of duplicates) units.delete(text); // the same def twice: its ids carry their line
   return units;
+}
+
+/** Module-level `from m import a as b`: importing `b` from this module (a package's `__init__.py`) gets m's `a`. */
+function moduleReexports(file: FileScopes): ReExport[] {
+  const reexports: ReExport[] = [];
+  for (const [name, binding] of file.moduleScope.bindings) {
+    if (binding.kind === 'from') reexports.push({ name, module: binding.module, importedName: binding.name });
+  }
+  return reexports;
 }
 
 /** Top-level defs, methods of top-level classes as `Class.method`, and `Class` → its `__init__`. */

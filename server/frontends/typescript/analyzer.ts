@@ -100,6 +100,7 @@ export class FileAnalyzer {
       language,
       functions: this.functions,
       exports: exports.exports,
+      reexports: exports.reexports,
       suppressions: findSuppressions(this.file),
       parseErrors: parseErrorCount(this.file),
     };

@@ -1,16 +1,18 @@
 // Exported functions by exported name, for the core to resolve other files' imports:
 // ESM (`export function f`, `export const f = () => …`, `export { f as g }`, `export default f`)
 // and CommonJS (`module.exports = f`, `module.exports = { f, g: h }`, `exports.f = …`,
-// `module.exports.f = …`). Re-exports from other modules are not followed (the contract maps
-// names to functions of this file).
+// `module.exports.f = …`); and names passed on from other modules (`export { f } from './m'`,
+// `export * from './m'`, an imported name exported again), which the core follows.
 import ts = require('typescript');
+import type { ReExport } from '../../analysis/summary';
 import type { Binding } from './bindings';
 import type { FunctionIds } from './function-ids';
-import { hasModifier, isFunctionValue, unwrapExpression } from './source-text';
+import { hasModifier, isFunctionValue, literalText, unwrapExpression } from './source-text';
 
 export class ExportCollector {
   /** No prototype: an export named `constructor` or `toString` must not collide with Object's. */
   readonly exports: Record<string, string> = Object.create(null) as Record<string, string>;
+  readonly reexports: ReExport[] = [];
 
   constructor(
     private readonly ids: FunctionIds,
@@ -32,6 +34,25 @@ export class ExportCollector {
     if (id !== undefined) this.exports[name] = id;
   }
 
+  /** `export { local as name }` where `local` was imported by name: the other module's export. */
+  private setLocal(name: string, local: ts.Identifier): void {
+    const binding = this.moduleScope.get(local.text);
+    if (binding?.kind === 'named') this.reexports.push({ name, module: binding.module, importedName: binding.name });
+    else if (binding?.kind === 'default') this.reexports.push({ name, module: binding.module, importedName: 'default' });
+    else this.set(name, this.functionOf(local));
+  }
+
+  /** `export { a as b } from './m'`, `export * from './m'` (`export * as ns` passes a namespace, not a function). */
+  private reexport(statement: ts.ExportDeclaration, module: string): void {
+    const clause = statement.exportClause;
+    if (clause === undefined) this.reexports.push({ name: '*', module, importedName: '*' });
+    else if (ts.isNamedExports(clause)) {
+      for (const element of clause.elements) {
+        this.reexports.push({ name: element.name.text, module, importedName: (element.propertyName ?? element.name).text });
+      }
+    }
+  }
+
   statement(statement: ts.Statement): void {
     if (ts.isFunctionDeclaration(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
       const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
@@ -43,11 +64,14 @@ export class ExportCollector {
           this.set(declaration.name.text, this.functionOf(declaration.initializer));
         }
       }
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier === undefined && statement.exportClause !== undefined) {
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined) {
+      const module = literalText(statement.moduleSpecifier);
+      if (module !== undefined && !statement.isTypeOnly) this.reexport(statement, module);
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause !== undefined) {
       if (!ts.isNamedExports(statement.exportClause)) return;
       for (const element of statement.exportClause.elements) {
         const local = element.propertyName ?? element.name;
-        if (ts.isIdentifier(local)) this.set(element.name.text, this.functionOf(local));
+        if (ts.isIdentifier(local)) this.setLocal(element.name.text, local);
       }
     } else if (ts.isExportAssignment(statement) && !statement.isExportEquals) {
       this.set('default', this.functionOf(statement.expression));

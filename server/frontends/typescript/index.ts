@@ -53,6 +53,6 @@ export function analyzeTypeScript(path: string, text: string, options: FrontEndO
   } catch {
     // Front ends never throw. The parser and the walk recurse, so pathological nesting (tens of
     // thousands of levels) can overflow the stack; such a file yields an empty summary.
-    return { path, language: languageFor(scriptKindFor(path)), functions: [], exports: {}, suppressions: [], parseErrors: 1 };
+    return { path, language: languageFor(scriptKindFor(path)), functions: [], exports: {}, reexports: [], suppressions: [], parseErrors: 1 };
   }
 }
