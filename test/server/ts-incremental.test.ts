@@ -72,6 +72,17 @@ function freshAnalysis(text: string, file: string, options: { moduleLevelIsLoop:
   return { ...analyzeTypeScriptStrict(`/fresh/agent_${fresh++}${extension}`, text, options), path: file };
 }
 
+/** Analyses `seed`, then each edit in turn, comparing every step with a fresh analysis; returns the last text. */
+function editsMatchFresh(file: string, seed: string, edits: readonly Edit[], options: { moduleLevelIsLoop: boolean }): string {
+  let text = seed;
+  analyzeTypeScriptStrict(file, text, options);
+  for (const e of edits) {
+    text = applyEdit(text, e);
+    assert.deepEqual(outcome(() => analyzeTypeScriptStrict(file, text, options)), outcome(() => freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
+  }
+  return text;
+}
+
 describe('typescript incremental analysis', () => {
   it('after every edit of a random sequence, the summary equals a fresh analysis of the same text', () => {
     const replayedBefore = memoStats.replayedStatements;
@@ -84,16 +95,8 @@ describe('typescript incremental analysis', () => {
         fc.constantFrom('.ts', '.js'),
         fc.boolean(),
         (seed, edits, id, extension, moduleLevelIsLoop) => {
-          const file = `/edited/agent_${id}${extension}`;
-          const options = { moduleLevelIsLoop };
-          let text = seed;
-          analyzeTypeScriptStrict(file, text, options);
-          for (const e of edits) {
-            text = applyEdit(text, e);
-            const incremental = outcome(() => analyzeTypeScriptStrict(file, text, options));
-            assert.deepEqual(incremental, outcome(() => freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
-            steps++;
-          }
+          editsMatchFresh(`/edited/agent_${id}${extension}`, seed, edits, { moduleLevelIsLoop });
+          steps += edits.length;
         },
       ),
       { numRuns: Number(process.env['OPENRTC_FUZZ_RUNS'] ?? 300), seed: Number(process.env['OPENRTC_FUZZ_SEED'] ?? 20261130) },
@@ -115,14 +118,7 @@ describe('typescript incremental analysis', () => {
       { kind: 'type', at: 1440461751, column: 660409571, chars: '(' },
       { kind: 'type', at: 85042043, column: 814477475, chars: 'x' },
     ];
-    const file = '/edited/broken-class.ts';
-    const options = { moduleLevelIsLoop: false };
-    let text = seed;
-    analyzeTypeScriptStrict(file, text, options);
-    for (const e of edits) {
-      text = applyEdit(text, e);
-      assert.deepEqual(comparable(analyzeTypeScriptStrict(file, text, options)), comparable(freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
-    }
+    const text = editsMatchFresh('/edited/broken-class.ts', seed, edits, { moduleLevelIsLoop: false });
     assert.match(text, /class Svc \{\(/);
   });
 
@@ -136,14 +132,8 @@ describe('typescript incremental analysis', () => {
       { kind: 'type', at: 1448020935, column: 1563414363, chars: '(' },
       { kind: 'insert', at: 1303874040, snippet: '// a comment' },
     ];
-    const file = '/edited/worker-offload.ts';
-    const options = { moduleLevelIsLoop: false };
-    let text = seed;
-    analyzeTypeScriptStrict(file, text, options);
-    for (const e of edits) {
-      text = applyEdit(text, e);
-      assert.deepEqual(comparable(analyzeTypeScriptStrict(file, text, options)), comparable(freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
-    }
+    const text = editsMatchFresh('/edited/worker-offload.ts', seed, edits, { moduleLevelIsLoop: false });
+    assert.doesNotThrow(() => analyzeTypeScriptStrict('/fresh/worker-offload.ts', text, { moduleLevelIsLoop: false }), 'the text itself parses');
   });
 
   it('an edit inside one function of a long file replays every other statement, and a line break above replays them all', () => {
