@@ -176,7 +176,11 @@ export class Runtime implements ControlApi {
     await this.registry.loadAll();
     await this.isolation.applyConfig(this.config);
     if (this.opts.attribution) {
-      const attribution = this.opts.attribution({ thresholdMs: this.config.slow_session_threshold_ms, log: (line, scope) => this.log.write('warn', scope, LOGGER, line) });
+      const attribution = this.opts.attribution({
+        thresholdMs: this.config.slow_session_threshold_ms,
+        log: (line, scope) => this.log.write('warn', scope, LOGGER, line),
+        isLive: (sessionId) => this.manager.live.has(sessionId),
+      });
       await attribution.start();
       this.cleanups.push(attribution.onBlock((r) => this.onLoopBlock(r)));
       this.attribution = attribution;

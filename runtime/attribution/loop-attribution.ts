@@ -40,6 +40,12 @@ export interface LoopAttributionOptions {
    * `/ws/agents/a.ts?v=3`), so its frames map to the user's .ts through its inline source map.
    */
   scriptSource?: (scriptName: string) => string | undefined;
+  /**
+   * Whether a session still runs. A block is reported a moment after it ends; a session that
+   * ended meanwhile has been forgotten, and a mark recorded for it would never be dropped.
+   * Default: every session does.
+   */
+  isLive?: (sessionId: string) => boolean;
 }
 
 export interface SessionLoopState {
@@ -243,7 +249,7 @@ export class LoopAttribution {
 
   private emit(reports: BlockReport[]): void {
     for (const r of reports) {
-      if (r.session_id) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
+      if (r.session_id && (this.opts.isLive?.(r.session_id) ?? true)) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
       const scope = r.session_id && r.tenant && r.agent_name ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;
       this.opts.log?.(formatSlowSessionLog(r), scope);
       // A stall nobody sampled (the watchdog was starved too, or the block ended right at the

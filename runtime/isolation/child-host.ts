@@ -135,7 +135,7 @@ export class ChildHost {
 
   private async startAttribution(): Promise<void> {
     const log = (line: string): void => this.log.write('warn', null, 'openrtc', line);
-    const attribution = attributionFor(() => ({ agentBundle: (name) => this.registry.bundleFor(name) }))({ thresholdMs: this.init.slowThresholdMs, log });
+    const attribution = attributionFor(() => ({ agentBundle: (name) => this.registry.bundleFor(name) }))({ thresholdMs: this.init.slowThresholdMs, log, isLive: (sessionId) => this.sessions.has(sessionId) });
     try {
       await attribution.start();
     } catch (err) {

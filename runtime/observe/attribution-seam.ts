@@ -30,5 +30,12 @@ export interface SessionAttribution {
   forgetSession(sessionId: string): void;
 }
 
-/** Built by the runtime once its log exists; `log` takes the `[slow-session]` lines. */
-export type AttributionFactory = (opts: { thresholdMs: number; log: (line: string, scope: SessionScope | null) => void }) => SessionAttribution;
+/**
+ * Built by the runtime once its log exists; `log` takes the `[slow-session]` lines, `isLive`
+ * says whether a session still runs (a block reported after its session ended keeps no mark).
+ */
+export type AttributionFactory = (opts: {
+  thresholdMs: number;
+  log: (line: string, scope: SessionScope | null) => void;
+  isLive: (sessionId: string) => boolean;
+}) => SessionAttribution;

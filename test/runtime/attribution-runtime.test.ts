@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RuntimeEvent, SessionRow } from '../../protocol/control';
 import { attributionFor } from '../../runtime/attribution';
+import type { SessionAttribution } from '../../runtime/observe/attribution-seam';
 import { Runtime } from '../../runtime/runtime';
 import { assertBlockedMs, FIXTURES, lineOf, sleep } from './attribution-harness';
 import { HOLD_AGENT, makeWorkspace } from './engine-workspace';
@@ -112,3 +113,40 @@ test('runtime: the first block of a fresh agent bundle, longer than a second, st
   const spin = long.frames.find((f) => f.function === 'spin');
   assert.deepEqual([spin?.file, spin?.line], [agentFile, lineOf(agentFile, 'BLOCK-SPIN')]);
 });
+
+/** Spins 120 ms as its last act: the session ends in the same turn, before the block is reported. */
+const LAST_ACT_BLOCKER = `
+import { defineAgent } from 'openrtc';
+export default defineAgent({
+  name: 'last-act',
+  async entry() {
+    const end = Date.now() + 120;
+    while (Date.now() < end) {}
+  },
+});
+`;
+
+test('runtime: a block reported after its session ended is logged under the session but leaves no mark', async (t) => {
+  const ws = makeWorkspace({ 'agents/last-act.ts': LAST_ACT_BLOCKER }, { slow_session_threshold_ms: 50 });
+  let runtime: Runtime | undefined;
+  let attribution: SessionAttribution | undefined;
+  const factory = attributionFor(() => runtime);
+  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: (opts) => (attribution = factory(opts)) }));
+  const keepAlive = setInterval(() => {}, 1000);
+  t.after(async () => {
+    clearInterval(keepAlive);
+    await rt.stop();
+    ws.cleanup();
+  });
+  const call = await rt.startCalls({ agent: 'last-act', tenant: 'acme', wait: true });
+  const sessionId = call.sessions[0] ?? '';
+  let reported = false;
+  for (let i = 0; i < 100 && !reported; i++) {
+    await sleep(50);
+    reported = (await rt.logs({ session_id: sessionId })).records.some((r) => r.message.includes('[slow-session]'));
+  }
+  assert.ok(reported, 'the block is in the session\'s log');
+  // Kept, the mark would outlive the session for good: ended sessions are forgotten only once.
+  assert.deepEqual(attribution?.sessionState(sessionId), { slow: false, blocked_ms_last: null, blocked_frames: null, cpu_pct: 0 });
+});
+
