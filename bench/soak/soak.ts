@@ -82,7 +82,7 @@ function buildCli(): { dir: string; remove(): void } {
 }
 
 function startRuntime(cli: string, workspace: string, socketPath: string, memTrace: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'mem-probe.cjs'), cli, 'run', workspace, '--socket', socketPath, '--drain-timeout', '10'], {
+  const child = spawn(process.execPath, [...(process.env['OPENRTC_SOAK_HEAP_SNAPSHOTS'] ? ['--expose-gc'] : []), '--require', join(__dirname, 'mem-probe.cjs'), cli, 'run', workspace, '--socket', socketPath, '--drain-timeout', '10'], {
     env: { ...process.env, OPENRTC_SOCKET: '', SOAK_HEALTHY_KEY: SOAK_SECRET, OPENRTC_SOAK_MEM_TRACE: memTrace },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
