@@ -7,6 +7,7 @@
 // walking it; if the module's key changed, it analyses the whole file again.
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
+import { detachStrings } from '../detached';
 import { shiftCalls, shiftRange } from '../shift';
 import type { FileScopes, FunctionInfo, SourceComment } from './scopes';
 
@@ -103,7 +104,7 @@ export function recordOf(
   // The def itself comes first; a decorated class (`Cls.m`) or a lambda in a decorator does not qualify.
   if (top === undefined || top.isLambda || top.id.includes('.') || functions.some((f) => f.id.includes('@'))) return null;
   const inRows = (range: SourceRange): boolean => range.start.line >= def.startRow && range.end.line <= def.endRow;
-  return {
+  return detachStrings({
     startRow: def.startRow,
     endRow: def.endRow,
     startIndex: def.startIndex,
@@ -115,7 +116,7 @@ export function recordOf(
     moduleCalls: moduleCalls.filter((c) => inRows(c.range)),
     marks: marks.filter((m) => m.at >= def.startIndex && m.at < def.endIndex).map((m) => ({ ...m, at: m.at - def.startIndex })),
     comments: comments.filter((c) => c.line >= def.startRow && c.line <= def.endRow),
-  };
+  });
 }
 
 /**

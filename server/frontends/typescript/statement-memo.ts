@@ -8,14 +8,13 @@
 // it walks the whole file.
 import ts = require('typescript');
 import type { CallSite, FunctionSummary, SourcePosition } from '../../analysis/summary';
+import { detachStrings } from '../detached';
 import { type RowSpan, shiftCalls, shiftRange } from '../shift';
 import type { Binding } from './bindings';
 import type { FunctionIds } from './function-ids';
 import type { Registration } from './registrations';
 
 export interface StatementRecord extends RowSpan {
-  /** The statement from its first token to its end. */
-  text: string;
   anchor: string;
   character: number;
   /** Its functions as they stood after its walk (before other statements' registrations apply). */
@@ -38,7 +37,7 @@ export interface StatementWalker {
 
 export interface StatementMemo {
   contextKey: string;
-  /** By the statement's text. */
+  /** By the statement's text, from its first token to its end (keys are slices of this version's text only). */
   byText: Map<string, StatementRecord>;
 }
 
@@ -72,7 +71,7 @@ export function walkWithMemo(file: ts.SourceFile, ids: FunctionIds, contextKey: 
       memoStats.replayedStatements++;
     } else {
       const endRow = file.getLineAndCharacterOfPosition(statement.end).line;
-      record = { text, anchor, character: start.character, startRow: start.line, endRow, ...walker.walk(statement) };
+      record = detachStrings({ anchor, character: start.character, startRow: start.line, endRow, ...walker.walk(statement) });
     }
     next.byText.set(text, record);
   });
