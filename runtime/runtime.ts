@@ -38,6 +38,7 @@ import type { OpenrtcConfig } from './config/types.js';
 import { watchConfigFile } from './config/watch.js';
 import { validateParams } from './control/params.js';
 import { SessionManager, scriptFromParams } from './engine/session-manager.js';
+import { knownTenant, tenantInUse, type TenantStateHolders } from './engine/tenant-presence.js';
 import { agentLoadNotice, breakerNotice, type Notice } from './engine/notices.js';
 import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot.js';
 import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention.js';
@@ -94,6 +95,7 @@ export class Runtime implements ControlApi {
   private readonly lag = new LoopLagMonitor();
   private readonly memory: MemoryWatermark;
   private readonly isolation: IsolationManager;
+  private holders: TenantStateHolders | undefined;
   private readonly startedAtMs: number;
   private readonly callScript: CallScript;
   private attribution: SessionAttribution | null = null;
@@ -129,7 +131,7 @@ export class Runtime implements ControlApi {
       },
       agentFor: (tenant, agent) => this.isolation.agentFor(tenant, agent),
       retainedTenants: opts.retainedTenants ?? DEFAULT_RETAINED_TENANTS,
-      tenantInUse: (tenant) => this.tenantInUse(tenant),
+      tenantInUse: (tenant) => tenantInUse(tenant, this.tenantStateHolders()),
     });
     this.isolation = new IsolationManager({
       workspaceDir,
@@ -139,7 +141,7 @@ export class Runtime implements ControlApi {
       slowThresholdMs: () => this.slowThresholdOverride ?? this.config.slow_session_threshold_ms,
       log,
       emit: (e) => this.emit(e),
-      knownTenant: (t) => this.knownTenant(t),
+      knownTenant: (t) => knownTenant(t, this.tenantStateHolders()),
       onLateError: (ctx, error, origin) => {
         const session = sessionOfScope(ctx);
         if (session) this.manager.sessionError(session, error, origin);
@@ -423,31 +425,9 @@ export class Runtime implements ControlApi {
     return this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows);
   }
 
-  /** openrtc.json gives the tenant settings of its own (config or isolation). */
-  private namedInConfig(tenant: string): boolean {
-    return Object.hasOwn(this.config.tenant_config, tenant) || Object.hasOwn(this.config.tenant_isolation, tenant);
-  }
-
-  /** Never folded (tenant-retention.ts): sessions, a cap, breaker or process of its own, or a config entry. */
-  private tenantInUse(tenant: string): boolean {
-    return (
-      this.admission.activeForTenant(tenant) > 0 ||
-      this.admission.hasOwnCap(tenant) ||
-      this.breakers.isTracked(tenant) ||
-      this.isolation.isIsolated(tenant) ||
-      this.namedInConfig(tenant)
-    );
-  }
-
-  /** A tenant the runtime has seen (sessions, rejections, cap, breaker) or that openrtc.json names. */
-  private knownTenant(tenant: string): boolean {
-    return (
-      this.manager.tenants.has(tenant) ||
-      this.admission.knownTenants().includes(tenant) ||
-      this.breakers.trackedTenants().includes(tenant) ||
-      this.namedInConfig(tenant) ||
-      Object.hasOwn(this.config.max_sessions_per_tenant, tenant)
-    );
+  /** What tenant-presence.ts reads: this runtime's parts that hold tenant state (made once, on first use). */
+  private tenantStateHolders(): TenantStateHolders {
+    return (this.holders ??= { admission: this.admission, breakers: this.breakers, isolation: this.isolation, manager: this.manager, config: () => this.config });
   }
 
   private metricsTick(): void {

@@ -3,6 +3,8 @@
 // heap's live size (its lowest readings, just after collections) from V8's sawtooth in RSS.
 'use strict';
 const { appendFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { writeHeapSnapshot } = require('node:v8');
 const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.OPENRTC_SOAK_MEM_TRACE;
@@ -16,7 +18,7 @@ if (file && isMainThread) {
   const mb = (bytes) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
   const dir = process.env.OPENRTC_SOAK_HEAP_DIR ?? process.cwd();
   for (const at of snapshotAt) {
-    setTimeout(() => require('node:v8').writeHeapSnapshot(require('node:path').join(dir, `runtime-${at}s.heapsnapshot`)), at * 1000).unref();
+    setTimeout(() => writeHeapSnapshot(join(dir, `runtime-${at}s.heapsnapshot`)), at * 1000).unref();
   }
   setInterval(() => {
     if (snapshotAt.length > 0 && typeof global.gc === 'function') global.gc();

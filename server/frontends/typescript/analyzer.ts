@@ -16,7 +16,7 @@ import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-prom
 import { type FunctionLike, FunctionIds, displayName, headerRange, isGenerator } from './function-ids';
 import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isProcessExitListener, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
 import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, parseErrorCount, rangeOf, unwrapExpression } from './source-text';
-import { Registrations, type Role } from './registrations';
+import { type Registration, Registrations, type Role } from './registrations';
 import { type StatementMemo, type StatementProducts, contextKeyOf, copiedFunctions, walkWithMemo } from './statement-memo';
 import { findSuppressions } from './suppressions';
 
@@ -128,7 +128,7 @@ export class FileAnalyzer {
   private visitRecorded(statement: ts.Statement): StatementProducts {
     const functionsBefore = this.functions.length;
     const callsBefore = this.moduleSummary.calls.length;
-    const registrations: [string, Role][] = [];
+    const registrations: Registration[] = [];
     this.registrations.log = registrations;
     this.visit(statement);
     this.registrations.log = undefined;
