@@ -71,7 +71,9 @@ export class Controller implements vscode.Disposable, WorkerSink {
       worker.kind = 'python';
       if (label) worker.label = label;
     }
-    this.log.appendLine(`connected to ${workerId} (${kind === 'python' ? 'Python OpenRTC top.sock' : 'OpenRTC control socket'})`);
+    this.log.appendLine(
+      `connected to ${workerId} (${kind === 'python' ? 'Python OpenRTC top.sock' : 'OpenRTC control socket'})`,
+    );
   }
 
   snapshot(workerId: string, snapshot: RuntimeSnapshot): void {

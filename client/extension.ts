@@ -46,7 +46,9 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
 
   if (vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('enable', true)) {
     // Not awaited: activation stays quick; the server comes up in the background.
-    startLanguageClient(context, output).catch((err: Error) => output.appendLine(`language server failed to start: ${err.message}`));
+    startLanguageClient(context, output).catch((err: Error) =>
+      output.appendLine(`language server failed to start: ${err.message}`),
+    );
   }
 
   const settings = vscode.workspace.getConfiguration('openrtc.runtime');

@@ -3,5 +3,7 @@
 import type { BreakerSnapshot } from './control';
 
 export function breakerCountsWords(b: BreakerSnapshot): string {
-  return b.state === 'closed' ? `${b.failures}/${b.samples} failures in window` : `opened on ${b.failures}/${b.samples} failures`;
+  return b.state === 'closed'
+    ? `${b.failures}/${b.samples} failures in window`
+    : `opened on ${b.failures}/${b.samples} failures`;
 }

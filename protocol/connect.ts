@@ -38,9 +38,9 @@ import {
   type SubscribeParams,
   type TenantParams,
   type TenantSnapshot,
-} from './control.js';
-import { FrameDecoder, encodeFrame } from './framing.js';
-import { parsePythonTopPayload, type PythonTopSnapshot } from './python-top.js';
+} from './control';
+import { FrameDecoder, encodeFrame } from './framing';
+import { parsePythonTopPayload, type PythonTopSnapshot } from './python-top';
 
 /** Server → client notification sent before the next event when a slow subscriber lost some. */
 export const EventsDroppedNotification = 'eventsDropped';
@@ -116,11 +116,16 @@ export class ControlClient {
     return this.closed;
   }
 
-  async request<M extends ClientMethod>(method: M, ...params: MethodSignatures[M][0] extends undefined ? [] : [MethodSignatures[M][0]]): Promise<MethodSignatures[M][1]> {
+  async request<M extends ClientMethod>(
+    method: M,
+    ...params: MethodSignatures[M][0] extends undefined ? [] : [MethodSignatures[M][0]]
+  ): Promise<MethodSignatures[M][1]> {
     if (this.closed) throw new ConnectionClosedError(this.socketPath);
     try {
       const pending: Promise<MethodSignatures[M][1]> =
-        params.length === 0 ? this.connection.sendRequest(method) : this.connection.sendRequest(method, ParameterStructures.byName, params[0]);
+        params.length === 0
+          ? this.connection.sendRequest(method)
+          : this.connection.sendRequest(method, ParameterStructures.byName, params[0]);
       return await Promise.race([pending, this.closedPromise]);
     } catch (error) {
       if (error instanceof ResponseError) throw new ControlError(error.code, error.message);
@@ -151,8 +156,7 @@ export class ControlClient {
 }
 
 export type ControlConnection =
-  | { kind: 'openrtc'; client: ControlClient }
-  | { kind: 'python-top'; top: PythonTopSnapshot };
+  { kind: 'openrtc'; client: ControlClient } | { kind: 'python-top'; top: PythonTopSnapshot };
 
 export interface ConnectOptions {
   timeoutMs?: number;
@@ -172,24 +176,32 @@ function checkSocketFile(socketPath: string): void {
     owner = stat.uid;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ConnectError('no_socket', socketPath, `no runtime at ${socketPath}: the socket does not exist`);
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new ConnectError('no_socket', socketPath, `no runtime at ${socketPath}: the socket does not exist`);
     throw new ConnectError('no_socket', socketPath, `cannot use ${socketPath}: ${(error as Error).message}`);
   }
   if (!isSocket) throw new ConnectError('not_socket', socketPath, `${socketPath} exists but is not a socket`);
   // Another user's socket could be a planted impostor that would receive our requests.
   const me = process.getuid?.();
   if (me !== undefined && owner !== me) {
-    throw new ConnectError('refused', socketPath, `refusing ${socketPath}: the socket is owned by uid ${owner}, not by us (uid ${me})`);
+    throw new ConnectError(
+      'refused',
+      socketPath,
+      `refusing ${socketPath}: the socket is owned by uid ${owner}, not by us (uid ${me})`,
+    );
   }
 }
 
 function openSocket(socketPath: string, deadline: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = netConnect(socketPath);
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new ConnectError('timeout', socketPath, `no runtime at ${socketPath}: connect timed out`));
-    }, Math.max(1, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        socket.destroy();
+        reject(new ConnectError('timeout', socketPath, `no runtime at ${socketPath}: connect timed out`));
+      },
+      Math.max(1, deadline - Date.now()),
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve(socket);
@@ -197,7 +209,13 @@ function openSocket(socketPath: string, deadline: number): Promise<Socket> {
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const kind = error.code === 'ECONNREFUSED' ? 'refused' : error.code === 'ENOENT' ? 'no_socket' : 'refused';
-      reject(new ConnectError(kind, socketPath, `no runtime at ${socketPath}: ${error.code === 'ECONNREFUSED' ? 'connection refused (stale socket?)' : error.message}`));
+      reject(
+        new ConnectError(
+          kind,
+          socketPath,
+          `no runtime at ${socketPath}: ${error.code === 'ECONNREFUSED' ? 'connection refused (stale socket?)' : error.message}`,
+        ),
+      );
     });
   });
 }
@@ -214,7 +232,12 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
     const chunks: Buffer[] = [];
     let size = 0;
     const decoder = new FrameDecoder();
-    const garbled = (why: string): ConnectError => new ConnectError('garbled', socketPath, `${socketPath} answered with something that is not an OpenRTC control protocol: ${why}`);
+    const garbled = (why: string): ConnectError =>
+      new ConnectError(
+        'garbled',
+        socketPath,
+        `${socketPath} answered with something that is not an OpenRTC control protocol: ${why}`,
+      );
     const finish = (result: ProbeResult | Error): void => {
       clearTimeout(timer);
       socket.off('data', onData);
@@ -253,7 +276,8 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
       else finish(garbled('it closed the connection without answering'));
     };
     const onError = (error: NodeJS.ErrnoException): void => {
-      if (mode === 'unknown' && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) finish({ kind: 'write_failed' });
+      if (mode === 'unknown' && (error.code === 'EPIPE' || error.code === 'ECONNRESET'))
+        finish({ kind: 'write_failed' });
       else finish(new ConnectError('refused', socketPath, `connection to ${socketPath} failed: ${error.message}`));
     };
     const timer = setTimeout(
@@ -274,12 +298,18 @@ function helloFrom(body: Buffer, socketPath: string, rest: Buffer): ProbeResult 
   } catch {
     return new ConnectError('garbled', socketPath, `${socketPath} answered hello with a body that is not JSON`);
   }
-  if (message.id !== HELLO_ID) return new ConnectError('garbled', socketPath, `${socketPath} answered something other than hello`);
+  if (message.id !== HELLO_ID)
+    return new ConnectError('garbled', socketPath, `${socketPath} answered something other than hello`);
   if (message.error) {
-    return new ConnectError('protocol_version', socketPath, `runtime at ${socketPath} refused hello: ${String(message.error.message)}`);
+    return new ConnectError(
+      'protocol_version',
+      socketPath,
+      `runtime at ${socketPath} refused hello: ${String(message.error.message)}`,
+    );
   }
   const hello = message.result;
-  if (typeof hello?.protocol_version !== 'number') return new ConnectError('garbled', socketPath, `${socketPath} answered hello without a protocol_version`);
+  if (typeof hello?.protocol_version !== 'number')
+    return new ConnectError('garbled', socketPath, `${socketPath} answered hello without a protocol_version`);
   if (hello.protocol_version !== PROTOCOL_VERSION) {
     return new ConnectError(
       'protocol_version',

@@ -67,7 +67,8 @@ export class FrameDecoder {
       const name = line.slice(0, colon).trim().toLowerCase();
       const value = line.slice(colon + 1).trim();
       if (name !== 'content-length') continue;
-      if (!/^\d{1,10}$/.test(value)) throw new FrameError('garbled', `Content-Length ${JSON.stringify(value.slice(0, 40))} is not a number`);
+      if (!/^\d{1,10}$/.test(value))
+        throw new FrameError('garbled', `Content-Length ${JSON.stringify(value.slice(0, 40))} is not a number`);
       length = Number(value);
     }
     if (length === undefined) throw new FrameError('garbled', 'header has no Content-Length');

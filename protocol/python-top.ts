@@ -3,7 +3,13 @@
 // onto our RuntimeSnapshot shape so the CLI and the extension can show either kind of worker.
 // What the Python worker does not report (loop lag, per-tenant caps and breakers) is listed in
 // `unknown` instead of being passed off as real zeros.
-import { noFoldedTenants, type RuntimeSnapshot, type SessionRow, type SessionStatus, type TenantSnapshot } from './control.js';
+import {
+  noFoldedTenants,
+  type RuntimeSnapshot,
+  type SessionRow,
+  type SessionStatus,
+  type TenantSnapshot,
+} from './control';
 
 export interface PythonWorkerStats {
   name: string;
@@ -108,7 +114,15 @@ function tenantRow(rows: SessionRow[]): TenantSnapshot {
     failures: 0,
     started: 0,
     rejections_by_reason: {},
-    breaker: { enabled: false, state: 'closed', failures: 0, samples: 0, retry_at: null, cooldown_s: 0, times_opened: 0 },
+    breaker: {
+      enabled: false,
+      state: 'closed',
+      failures: 0,
+      samples: 0,
+      retry_at: null,
+      cooldown_s: 0,
+      times_opened: 0,
+    },
     isolation: 'coroutine',
     slow_sessions: rows.filter((r) => r.status === 'slow').length,
   };
@@ -122,7 +136,8 @@ export function parsePythonTopPayload(line: string, now: Date = new Date()): Pyt
   } catch (error) {
     throw new PythonPayloadError(`not JSON (${(error as Error).message})`);
   }
-  if (Array.isArray(value)) throw new PythonPayloadError('a bare list (pre-0.19 OpenRTC) has no worker block; upgrade the worker');
+  if (Array.isArray(value))
+    throw new PythonPayloadError('a bare list (pre-0.19 OpenRTC) has no worker block; upgrade the worker');
   if (!isObject(value)) throw new PythonPayloadError('not a JSON object');
   const worker = parseWorker(value.worker);
   if (!Array.isArray(value.sessions)) throw new PythonPayloadError('"sessions" is missing or not a list');

@@ -28,35 +28,35 @@ import {
   type TenantParams,
   type TenantSnapshot,
   type ControlApi,
-} from '../protocol/control.js';
-import { AgentRegistry, type AgentLoadReport } from './agents/registry.js';
-import { DEFAULT_CALL_SCRIPT, type CallScript } from './caller/local-caller.js';
-import { runLoad } from './caller/load.js';
-import { breakerDefaultsFromConfig, capsFromConfig } from './config/apply.js';
-import { defaultConfig, loadConfigFile } from './config/load.js';
-import type { OpenrtcConfig } from './config/types.js';
-import { watchConfigFile } from './config/watch.js';
-import { validateParams } from './control/params.js';
-import { SessionManager, scriptFromParams } from './engine/session-manager.js';
-import { knownTenant, tenantInUse, type TenantStateHolders } from './engine/tenant-presence.js';
-import { agentLoadNotice, breakerNotice, type Notice } from './engine/notices.js';
-import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot.js';
-import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention.js';
-import { EventBus } from './events/event-bus.js';
-import { MetricsFile } from './events/metrics-file.js';
-import { captureConsole } from './logging/console-capture.js';
-import { describeError, errorSummary, RuntimeLog } from './logging/log.js';
-import { queryLogFile } from './logs/reader.js';
-import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam.js';
-import { LoopLagMonitor } from './observe/loop-lag.js';
-import { MemoryWatermark } from './observe/memory-watermark.js';
-import { Admission } from './policy/admission.js';
-import { TenantBreakers, type BreakerTransition } from './policy/breaker.js';
-import { systemClock, type Clock } from './policy/clock.js';
-import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager.js';
-import { installContainment } from './session/containment.js';
-import { installScopeProbe } from './session/scope.js';
-import { sessionOfScope } from './session/session.js';
+} from '../protocol/control';
+import { AgentRegistry, type AgentLoadReport } from './agents/registry';
+import { DEFAULT_CALL_SCRIPT, type CallScript } from './caller/local-caller';
+import { runLoad } from './caller/load';
+import { breakerDefaultsFromConfig, capsFromConfig } from './config/apply';
+import { defaultConfig, loadConfigFile } from './config/load';
+import type { OpenrtcConfig } from './config/types';
+import { watchConfigFile } from './config/watch';
+import { validateParams } from './control/params';
+import { SessionManager, scriptFromParams } from './engine/session-manager';
+import { knownTenant, tenantInUse, type TenantStateHolders } from './engine/tenant-presence';
+import { agentLoadNotice, breakerNotice, type Notice } from './engine/notices';
+import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from './engine/snapshot';
+import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention';
+import { EventBus } from './events/event-bus';
+import { MetricsFile } from './events/metrics-file';
+import { captureConsole } from './logging/console-capture';
+import { describeError, errorSummary, RuntimeLog } from './logging/log';
+import { queryLogFile } from './logs/reader';
+import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam';
+import { LoopLagMonitor } from './observe/loop-lag';
+import { MemoryWatermark } from './observe/memory-watermark';
+import { Admission } from './policy/admission';
+import { TenantBreakers, type BreakerTransition } from './policy/breaker';
+import { systemClock, type Clock } from './policy/clock';
+import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
+import { installContainment } from './session/containment';
+import { installScopeProbe } from './session/scope';
+import { sessionOfScope } from './session/session';
 
 export const RUNTIME_VERSION = '0.1.0';
 const LOGGER = 'openrtc';
@@ -115,7 +115,11 @@ export class Runtime implements ControlApi {
     this.callScript = { ...DEFAULT_CALL_SCRIPT, ...opts.callScript };
     this.breakers = new TenantBreakers(breakerDefaultsFromConfig(config), clock, (t) => this.onBreaker(t));
     this.registry = new AgentRegistry(workspaceDir, config.agents, (r) => this.onAgentLoad(r));
-    this.admission = new Admission(capsFromConfig(config), this.breakers, (name) => this.registry.get(name) !== undefined);
+    this.admission = new Admission(
+      capsFromConfig(config),
+      this.breakers,
+      (name) => this.registry.get(name) !== undefined,
+    );
     this.manager = new SessionManager({
       admission: this.admission,
       breakers: this.breakers,
@@ -150,7 +154,10 @@ export class Runtime implements ControlApi {
     });
     this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
     this.bus.on((e) => this.metrics.write('event', e));
-    this.memory = new MemoryWatermark((level, message) => this.log.write(level, null, LOGGER, message), () => void this.drain({}).then(() => this.opts.onMemoryLimitDrained?.()));
+    this.memory = new MemoryWatermark(
+      (level, message) => this.log.write(level, null, LOGGER, message),
+      () => void this.drain({}).then(() => this.opts.onMemoryLimitDrained?.()),
+    );
   }
 
   /** Loads and validates the config (a bad one throws ConfigError and starts nothing), then agents. */
@@ -171,10 +178,22 @@ export class Runtime implements ControlApi {
     this.cleanups.push(
       installContainment(
         (session, error, origin) => this.manager.sessionError(session, error, origin),
-        (error, origin) => this.log.write('error', null, LOGGER, `${origin} outside any session: ${errorSummary(error)}`, describeError(error)),
+        (error, origin) =>
+          this.log.write(
+            'error',
+            null,
+            LOGGER,
+            `${origin} outside any session: ${errorSummary(error)}`,
+            describeError(error),
+          ),
       ),
     );
-    this.log.write('info', null, LOGGER, `runtime ${RUNTIME_VERSION} starting in ${this.workspaceDir} (config: ${this.configPath ?? 'defaults'})`);
+    this.log.write(
+      'info',
+      null,
+      LOGGER,
+      `runtime ${RUNTIME_VERSION} starting in ${this.workspaceDir} (config: ${this.configPath ?? 'defaults'})`,
+    );
     await this.registry.loadAll();
     await this.isolation.applyConfig(this.config);
     if (this.opts.attribution) {
@@ -197,7 +216,12 @@ export class Runtime implements ControlApi {
     const tick = setInterval(() => this.metricsTick(), this.config.metrics_interval_s * 1000);
     tick.unref();
     this.cleanups.push(() => clearInterval(tick));
-    this.log.write('info', null, LOGGER, `runtime ready: ${this.registry.names().length} agent(s): ${this.registry.names().join(', ') || '(none)'}`);
+    this.log.write(
+      'info',
+      null,
+      LOGGER,
+      `runtime ready: ${this.registry.names().length} agent(s): ${this.registry.names().join(', ') || '(none)'}`,
+    );
   }
 
   get logFile(): string {
@@ -245,7 +269,10 @@ export class Runtime implements ControlApi {
   async startCalls(params: StartCallsParams): Promise<StartCallsResult> {
     validateParams(Methods.startCalls, params);
     if (!this.registry.get(params.agent)) {
-      throw new ControlError(ErrorCodes.UnknownAgent, `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`);
+      throw new ControlError(
+        ErrorCodes.UnknownAgent,
+        `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
+      );
     }
     const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
     const script = scriptFromParams(params, this.callScript);
@@ -269,7 +296,10 @@ export class Runtime implements ControlApi {
   cancelSession(params: CancelSessionParams): void {
     validateParams(Methods.cancelSession, params);
     if (!this.manager.cancel(params.session_id, ABORT_GRACE_MS)) {
-      throw new ControlError(ErrorCodes.UnknownSession, `cancelSession: no live session ${JSON.stringify(params.session_id)}`);
+      throw new ControlError(
+        ErrorCodes.UnknownSession,
+        `cancelSession: no live session ${JSON.stringify(params.session_id)}`,
+      );
     }
     this.log.write('info', null, LOGGER, `session ${params.session_id} cancelled by operator`);
   }
@@ -279,7 +309,12 @@ export class Runtime implements ControlApi {
     const before = this.admission.tenantCap(params.tenant);
     this.admission.setTenantCap(params.tenant, params.cap);
     const after = this.admission.tenantCap(params.tenant);
-    this.log.write('info', { tenant: params.tenant }, LOGGER, `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`);
+    this.log.write(
+      'info',
+      { tenant: params.tenant },
+      LOGGER,
+      `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`,
+    );
     return this.tenantView(params.tenant);
   }
 
@@ -330,7 +365,12 @@ export class Runtime implements ControlApi {
     validateParams(Methods.drain, params);
     if (!this.admission.isDraining()) {
       this.admission.setDraining(true);
-      this.log.write('info', null, LOGGER, `Pool draining: rejecting new sessions; ${this.admission.activeTotal()} in-flight call(s) run to hang-up.`);
+      this.log.write(
+        'info',
+        null,
+        LOGGER,
+        `Pool draining: rejecting new sessions; ${this.admission.activeTotal()} in-flight call(s) run to hang-up.`,
+      );
       this.emit({ type: 'draining', ts: new Date().toISOString() });
     }
     await this.manager.drainAll((params.timeout_s ?? DEFAULT_DRAIN_TIMEOUT_S) * 1000, ABORT_GRACE_MS);
@@ -357,7 +397,8 @@ export class Runtime implements ControlApi {
     }
     if (JSON.stringify(next.agents) !== JSON.stringify(previous.agents)) await this.registry.setSpec(next.agents);
     for (const key of ['log_file', 'metrics_jsonl', 'metrics_interval_s'] as const) {
-      if (next[key] !== previous[key]) this.log.write('warn', null, LOGGER, `[config] ${key} changed; takes effect on restart`);
+      if (next[key] !== previous[key])
+        this.log.write('warn', null, LOGGER, `[config] ${key} changed; takes effect on restart`);
     }
     await this.isolation.applyConfig(next);
     this.log.write('info', null, LOGGER, '[config] reloaded; caps and breaker settings applied');
@@ -388,7 +429,12 @@ export class Runtime implements ControlApi {
     await this.attribution?.stop();
     this.lag.stop();
     this.breakers.dispose();
-    this.log.write('info', null, LOGGER, `runtime stopped: ${this.manager.totalStarted} session(s) started, ${this.manager.totalFailures} failure(s)`);
+    this.log.write(
+      'info',
+      null,
+      LOGGER,
+      `runtime stopped: ${this.manager.totalStarted} session(s) started, ${this.manager.totalFailures} failure(s)`,
+    );
     this.metrics.write('snapshot', this.decoratedSnapshot(true, false));
     this.metrics.close();
     this.log.close();
@@ -427,13 +473,23 @@ export class Runtime implements ControlApi {
 
   /** What tenant-presence.ts reads: this runtime's parts that hold tenant state (made once, on first use). */
   private tenantStateHolders(): TenantStateHolders {
-    return (this.holders ??= { admission: this.admission, breakers: this.breakers, isolation: this.isolation, manager: this.manager, config: () => this.config });
+    return (this.holders ??= {
+      admission: this.admission,
+      breakers: this.breakers,
+      isolation: this.isolation,
+      manager: this.manager,
+      config: () => this.config,
+    });
   }
 
   private metricsTick(): void {
     // Session rows are left out of the periodic line: with thousands of sessions it would dominate the file.
     this.metrics.write('snapshot', this.decoratedSnapshot(this.admission.isDraining(), false));
-    this.memory.check(process.memoryUsage.rss() / (1024 * 1024), this.config.memory_warn_mb, this.config.memory_limit_mb);
+    this.memory.check(
+      process.memoryUsage.rss() / (1024 * 1024),
+      this.config.memory_warn_mb,
+      this.config.memory_limit_mb,
+    );
   }
 
   private emit(event: RuntimeEvent): void {
@@ -455,6 +511,14 @@ export class Runtime implements ControlApi {
   }
 
   private onLoopBlock(r: LoopBlockReport): void {
-    this.emit({ type: 'slow_session', ts: new Date().toISOString(), session_id: r.session_id, tenant: r.tenant, agent_name: r.agent_name, blocked_ms: r.blocked_ms, frames: r.frames });
+    this.emit({
+      type: 'slow_session',
+      ts: new Date().toISOString(),
+      session_id: r.session_id,
+      tenant: r.tenant,
+      agent_name: r.agent_name,
+      blocked_ms: r.blocked_ms,
+      frames: r.frames,
+    });
   }
 }

@@ -17,7 +17,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function openrtc(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, OPENRTC_SOCKET: socket ?? '' } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: root,
+      env: { ...process.env, OPENRTC_SOCKET: socket ?? '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -34,7 +37,10 @@ const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], 
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 section('starting: openrtc run examples/');
-const runtime = spawn(process.execPath, [cli, 'run', workspace], { cwd: root, env: { ...process.env, OPENRTC_SOCKET: '' } });
+const runtime = spawn(process.execPath, [cli, 'run', workspace], {
+  cwd: root,
+  env: { ...process.env, OPENRTC_SOCKET: '' },
+});
 runtime.stderr.on('data', (d) => process.stderr.write(`  [runtime] ${d}`));
 socket = await new Promise((resolve, reject) => {
   let out = '';
@@ -53,25 +59,84 @@ socket = await new Promise((resolve, reject) => {
 console.log(`  watch it live from another terminal: OPENRTC_SOCKET=${socket} node dist/cli.js top`);
 
 const calls = {
-  'bright-dental (healthy)': ['call', 'reception', '--tenant', 'bright-dental', '--say', "I'd like a cleaning", '--say', 'Tuesday works', '--count', '4', '--concurrency', '2', '--json'],
-  'busy-bistro (cap 2, 6 at once)': ['call', 'reception', '--tenant', 'busy-bistro', '--say', 'table for two tonight', '--count', '6', '--concurrency', '6', '--json'],
-  'flaky-clinic (backend down)': ['call', 'booking', '--tenant', 'flaky-clinic', '--say', 'any slots Friday?', '--count', '8', '--concurrency', '1', '--json'],
-  'slow-salon (sync calendar)': ['call', 'legacy-calendar', '--tenant', 'slow-salon', '--say', 'a haircut', '--say', 'Tuesday', '--say', '3pm', '--count', '2', '--concurrency', '2', '--json'],
+  'bright-dental (healthy)': [
+    'call',
+    'reception',
+    '--tenant',
+    'bright-dental',
+    '--say',
+    "I'd like a cleaning",
+    '--say',
+    'Tuesday works',
+    '--count',
+    '4',
+    '--concurrency',
+    '2',
+    '--json',
+  ],
+  'busy-bistro (cap 2, 6 at once)': [
+    'call',
+    'reception',
+    '--tenant',
+    'busy-bistro',
+    '--say',
+    'table for two tonight',
+    '--count',
+    '6',
+    '--concurrency',
+    '6',
+    '--json',
+  ],
+  'flaky-clinic (backend down)': [
+    'call',
+    'booking',
+    '--tenant',
+    'flaky-clinic',
+    '--say',
+    'any slots Friday?',
+    '--count',
+    '8',
+    '--concurrency',
+    '1',
+    '--json',
+  ],
+  'slow-salon (sync calendar)': [
+    'call',
+    'legacy-calendar',
+    '--tenant',
+    'slow-salon',
+    '--say',
+    'a haircut',
+    '--say',
+    'Tuesday',
+    '--say',
+    '3pm',
+    '--count',
+    '2',
+    '--concurrency',
+    '2',
+    '--json',
+  ],
 };
 section('placing calls for four tenants at once');
 for (const [label, args] of Object.entries(calls)) console.log(`  ${label.padEnd(32)} openrtc ${args.join(' ')}`);
 const pending = Object.entries(calls).map(async ([label, args]) => [label, await openrtc(args)]);
 
 await sleep(1800);
-const [mid, midJson, top] = await Promise.all([openrtc(['snapshot']), openrtc(['snapshot', '--json']), openrtc(['top', '--once'])]);
+const [mid, midJson, top] = await Promise.all([
+  openrtc(['snapshot']),
+  openrtc(['snapshot', '--json']),
+  openrtc(['top', '--once']),
+]);
 section('while the calls run: openrtc snapshot');
 console.log(mid.stdout || mid.stderr);
 section('openrtc top --once');
 console.log(top.stdout || top.stderr);
 
 const results = Object.fromEntries(await Promise.all(pending));
-section('outcome of each tenant\'s calls (openrtc call --json; exit 1 = some failed or were rejected)');
-for (const [label, r] of Object.entries(results)) console.log(`  ${label.padEnd(32)} exit ${r.code}  ${r.stdout.trim() || r.stderr.trim()}`);
+section("outcome of each tenant's calls (openrtc call --json; exit 1 = some failed or were rejected)");
+for (const [label, r] of Object.entries(results))
+  console.log(`  ${label.padEnd(32)} exit ${r.code}  ${r.stdout.trim() || r.stderr.trim()}`);
 
 section('final snapshot');
 const final = await openrtc(['snapshot']);
@@ -91,7 +156,9 @@ for (const r of telling) {
   const kind = /circuit-breaker|slow-session|Rejecting|failed|Error/.exec(r.message)[0];
   if (shown.has(kind)) continue;
   shown.add(kind);
-  console.log(`  ${r.level} ${r.tenant ?? '-'} ${r.session_id ?? '-'}: ${r.message.split('\n').slice(0, 2).join(' | ').slice(0, 220)}`);
+  console.log(
+    `  ${r.level} ${r.tenant ?? '-'} ${r.session_id ?? '-'}: ${r.message.split('\n').slice(0, 2).join(' | ').slice(0, 220)}`,
+  );
 }
 
 section('stopping: SIGINT (drain, then exit)');
@@ -121,9 +188,15 @@ const slowSeen =
   (midSnap?.sessions ?? []).some((s) => s.tenant === 'slow-salon' && (s.status === 'slow' || s.blocked_ms_last)) ||
   telling.some((r) => /slow-session/.test(r.message) && /slow-salon|legacy-calendar/.test(r.message));
 const checks = [
-  ['healthy tenant: every call succeeded', healthy && healthy.failed === 0 && healthy.succeeded === healthy.started && healthy.started > 0],
+  [
+    'healthy tenant: every call succeeded',
+    healthy && healthy.failed === 0 && healthy.succeeded === healthy.started && healthy.started > 0,
+  ],
   ['capped tenant: rejected at its cap', (capped?.rejected?.tenant_cap ?? 0) > 0],
-  ['failing tenant: calls failed and its breaker opened', (flaky?.failed ?? 0) > 0 && (flaky?.rejected?.circuit_open ?? 0) > 0],
+  [
+    'failing tenant: calls failed and its breaker opened',
+    (flaky?.failed ?? 0) > 0 && (flaky?.rejected?.circuit_open ?? 0) > 0,
+  ],
   ['blocking tenant: its sessions marked slow / attributed', slowSeen],
   ['runtime stopped cleanly (exit 0)', code === 0],
 ];

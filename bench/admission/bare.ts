@@ -1,6 +1,6 @@
 // The baseline: the same agent bodies invoked directly: no admission, no tenancy, no session
 // bookkeeping, no logging. Only what any host must do: a context, the caller's turns, a hang-up.
-import type { BenchContext } from './agent-logic.js';
+import type { BenchContext } from './agent-logic';
 
 export interface BareCall {
   done: Promise<void>;
@@ -21,7 +21,12 @@ export function bareCall(entry: (ctx: BenchContext) => Promise<void>, turns: str
 }
 
 /** `count` calls, at most `concurrency` at a time, like the runtime's load runs. */
-export async function bareLoad(entry: (ctx: BenchContext) => Promise<void>, turns: string[], count: number, concurrency: number): Promise<void> {
+export async function bareLoad(
+  entry: (ctx: BenchContext) => Promise<void>,
+  turns: string[],
+  count: number,
+  concurrency: number,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {

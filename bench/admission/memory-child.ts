@@ -3,10 +3,10 @@
 // N idle sessions are opened and held; the difference in heap (after GC) and RSS against the
 // same process before them, divided by N, is the cost of one idle session.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { idleEntry } from './agent-logic.js';
-import { bareCall, type BareCall } from './bare.js';
-import { startBenchRuntime } from './start-runtime.js';
-import { makeBenchWorkspace } from './workspace.js';
+import { idleEntry } from './agent-logic';
+import { bareCall, type BareCall } from './bare';
+import { startBenchRuntime } from './start-runtime';
+import { makeBenchWorkspace } from './workspace';
 
 const [mode, rawCount] = process.argv.slice(2);
 const count = Number(rawCount);
@@ -31,10 +31,19 @@ async function main(): Promise<void> {
   const before = await settle();
   if (runtime) {
     // A caller that thinks for ten minutes before its first turn: the session is admitted and idle.
-    await runtime.startCalls({ agent: 'idle', tenant: 'bench', count, concurrency: count, say: ['hi'], think_ms: 600_000, wait: false });
+    await runtime.startCalls({
+      agent: 'idle',
+      tenant: 'bench',
+      count,
+      concurrency: count,
+      say: ['hi'],
+      think_ms: 600_000,
+      wait: false,
+    });
     const deadline = Date.now() + 120_000;
     while (runtime.snapshot().active_sessions < count) {
-      if (Date.now() > deadline) throw new Error(`only ${runtime.snapshot().active_sessions}/${count} sessions became active`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${runtime.snapshot().active_sessions}/${count} sessions became active`);
       await sleep(50);
     }
   } else {
@@ -42,7 +51,13 @@ async function main(): Promise<void> {
   }
   const after = await settle();
   const active = runtime ? runtime.snapshot().active_sessions : held.length;
-  const result = JSON.stringify({ mode, count, active, heap_bytes_per_session: (after.heap - before.heap) / count, rss_bytes_per_session: (after.rss - before.rss) / count });
+  const result = JSON.stringify({
+    mode,
+    count,
+    active,
+    heap_bytes_per_session: (after.heap - before.heap) / count,
+    rss_bytes_per_session: (after.rss - before.rss) / count,
+  });
   for (const call of held) call.hangUp();
   await runtime?.stop();
   // stdout is a pipe (asynchronous): exit only once the line is out.

@@ -8,10 +8,10 @@
 // attribution off. Figures are medians; the machine is shared, so read the ratios, not the absolutes.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { echoEntry } from './agent-logic.js';
-import { bareLoad } from './bare.js';
-import { startBenchRuntime } from './start-runtime.js';
-import { makeBenchWorkspace } from './workspace.js';
+import { echoEntry } from './agent-logic';
+import { bareLoad } from './bare';
+import { startBenchRuntime } from './start-runtime';
+import { makeBenchWorkspace } from './workspace';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -32,8 +32,16 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 async function admissionRate(): Promise<void> {
   const runtime = await startBenchRuntime(makeBenchWorkspace(CALLS + 10));
   const viaRuntime = async (): Promise<void> => {
-    const r = await runtime.startCalls({ agent: 'echo', tenant: 'bench', count: CALLS, concurrency: CONCURRENCY, say: TURNS, wait: true });
-    if (r.succeeded !== CALLS) throw new Error(`runtime round: ${JSON.stringify({ ...r, sessions: r.sessions.length })}`);
+    const r = await runtime.startCalls({
+      agent: 'echo',
+      tenant: 'bench',
+      count: CALLS,
+      concurrency: CONCURRENCY,
+      say: TURNS,
+      wait: true,
+    });
+    if (r.succeeded !== CALLS)
+      throw new Error(`runtime round: ${JSON.stringify({ ...r, sessions: r.sessions.length })}`);
   };
   const bare = (): Promise<void> => bareLoad(echoEntry, TURNS, CALLS, CONCURRENCY);
   await viaRuntime(); // warm-up: agent bundles, JIT
@@ -46,20 +54,35 @@ async function admissionRate(): Promise<void> {
   }
   await runtime.stop();
   const attribution = process.env.BENCH_ATTRIBUTION === '0' ? 'off' : 'on';
-  console.log(`sessions started per second (${CALLS} calls x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, 1 turn each; medians)`);
+  console.log(
+    `sessions started per second (${CALLS} calls x ${ROUNDS} rounds, concurrency ${CONCURRENCY}, 1 turn each; medians)`,
+  );
   console.log(`  bare baseline (agent invoked directly)   ${Math.round(median(base)).toString().padStart(9)} /s`);
-  console.log(`  full runtime (attribution ${attribution.padEnd(3)})          ${Math.round(median(rt)).toString().padStart(9)} /s`);
-  console.log(`  ratio runtime / bare                     ${(median(rt) / median(base)).toFixed(3)}  (the runtime reaches ${((median(rt) / median(base)) * 100).toFixed(1)}% of bare)`);
+  console.log(
+    `  full runtime (attribution ${attribution.padEnd(3)})          ${Math.round(median(rt)).toString().padStart(9)} /s`,
+  );
+  console.log(
+    `  ratio runtime / bare                     ${(median(rt) / median(base)).toFixed(3)}  (the runtime reaches ${((median(rt) / median(base)) * 100).toFixed(1)}% of bare)`,
+  );
 }
 
 function memory(mode: 'runtime' | 'bare', count: number): { heap: number; rss: number } {
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'memory-child.ts'), mode, String(count)], {
-    encoding: 'utf8',
-    env: process.env,
-    maxBuffer: 1 << 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(__dirname, 'memory-child.ts'), mode, String(count)],
+    {
+      encoding: 'utf8',
+      env: process.env,
+      maxBuffer: 1 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`memory child ${mode} ${count} failed: ${child.stderr.slice(-800)}`);
-  const line = child.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1) ?? '';
+  const line =
+    child.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1) ?? '';
   const r = JSON.parse(line) as { heap_bytes_per_session: number; rss_bytes_per_session: number };
   return { heap: r.heap_bytes_per_session, rss: r.rss_bytes_per_session };
 }
@@ -70,7 +93,9 @@ function memoryPerSession(): void {
     const bare = memory('bare', count);
     const rt = memory('runtime', count);
     const kb = (b: number): string => `${(b / 1024).toFixed(1).padStart(7)} KiB`;
-    console.log(`  ${String(count).padStart(6)} sessions  runtime heap ${kb(rt.heap)}  rss ${kb(rt.rss)}   | bare heap ${kb(bare.heap)}  rss ${kb(bare.rss)}   | heap ratio ${(rt.heap / bare.heap).toFixed(1)}x`);
+    console.log(
+      `  ${String(count).padStart(6)} sessions  runtime heap ${kb(rt.heap)}  rss ${kb(rt.rss)}   | bare heap ${kb(bare.heap)}  rss ${kb(bare.rss)}   | heap ratio ${(rt.heap / bare.heap).toFixed(1)}x`,
+    );
   }
 }
 

@@ -8,7 +8,10 @@ export function makeBenchWorkspace(maxSessions: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'openrtc-bench-'));
   mkdirSync(join(dir, 'agents'));
   const logic = JSON.stringify(join(__dirname, 'agent-logic.ts'));
-  for (const [name, entry] of [['echo', 'echoEntry'], ['idle', 'idleEntry']]) {
+  for (const [name, entry] of [
+    ['echo', 'echoEntry'],
+    ['idle', 'idleEntry'],
+  ]) {
     writeFileSync(
       join(dir, 'agents', `${name}.ts`),
       `import { defineAgent } from 'openrtc';\nimport { ${entry} } from ${logic};\nexport default defineAgent({ name: '${name}', entry: ${entry} });\n`,

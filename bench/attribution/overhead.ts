@@ -42,7 +42,9 @@ async function framesOps(ms: number): Promise<number> {
     }
   };
   const cpu0 = process.cpuUsage();
-  const runs = Array.from({ length: SESSIONS }, (_, i) => sessionStorage.run({ sessionId: `s-${i}`, tenant: `tenant-${i}`, agentName: 'bench' }, session));
+  const runs = Array.from({ length: SESSIONS }, (_, i) =>
+    sessionStorage.run({ sessionId: `s-${i}`, tenant: `tenant-${i}`, agentName: 'bench' }, session),
+  );
   await new Promise<void>((r) => setTimeout(r, ms));
   stop = true;
   await Promise.all(runs);
@@ -52,7 +54,14 @@ async function framesOps(ms: number): Promise<number> {
 
 async function bundledWatchdog(): Promise<WorkerSource> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'openrtc-watchdog-')), 'watchdog.js');
-  await build({ entryPoints: [join(__dirname, '../../runtime/attribution/watchdog-worker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+  await build({
+    entryPoints: [join(__dirname, '../../runtime/attribution/watchdog-worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'error',
+  });
   return { code: outfile, eval: false };
 }
 

@@ -22,8 +22,14 @@ const scope = (i: number) => ({ sessionId: `s-${i}`, tenant: `tenant-${i}`, agen
 /** Stalls the engine logged as not attributed (host contention, or not sampled in time). */
 let unattributed = 0;
 
-async function withEngine<T>(opts: ConstructorParameters<typeof LoopAttribution>[0], fn: (e: LoopAttribution, reports: BlockReport[]) => Promise<T>): Promise<T> {
-  const engine = new LoopAttribution({ ...opts, log: (line) => (line.startsWith('[loop-lag]') ? unattributed++ : undefined) });
+async function withEngine<T>(
+  opts: ConstructorParameters<typeof LoopAttribution>[0],
+  fn: (e: LoopAttribution, reports: BlockReport[]) => Promise<T>,
+): Promise<T> {
+  const engine = new LoopAttribution({
+    ...opts,
+    log: (line) => (line.startsWith('[loop-lag]') ? unattributed++ : undefined),
+  });
   const reports: BlockReport[] = [];
   engine.onBlock((r) => reports.push(r));
   await engine.start();
@@ -37,7 +43,10 @@ async function withEngine<T>(opts: ConstructorParameters<typeof LoopAttribution>
 /** 1. How long after a block starts the watchdog has sampled it, per block size. */
 async function detection(agent: Agent) {
   const sizes = [60, 80, 100, 200, 600];
-  const out: Record<string, { attributed: string; unattributed_stalls: number; median_detect_ms: number; first_block_detect_ms: number | null }> = {};
+  const out: Record<
+    string,
+    { attributed: string; unattributed_stalls: number; median_detect_ms: number; first_block_detect_ms: number | null }
+  > = {};
   for (const ms of sizes) {
     const reps = ms >= 600 ? 4 : 8;
     out[`${ms}ms`] = await withEngine({ thresholdMs: THRESHOLD }, async (_e, reports) => {
@@ -48,7 +57,11 @@ async function detection(agent: Agent) {
         await sleep(80);
       }
       await sleep(300);
-      const ok = reports.filter((r) => r.session_id !== null && r.frames.some((f) => f.function === 'spin' && f.line === lineOf(source, 'BLOCK-SPIN')));
+      const ok = reports.filter(
+        (r) =>
+          r.session_id !== null &&
+          r.frames.some((f) => f.function === 'spin' && f.line === lineOf(source, 'BLOCK-SPIN')),
+      );
       return {
         attributed: `${ok.length}/${reps}`,
         unattributed_stalls: unattributed,
@@ -63,11 +76,16 @@ async function detection(agent: Agent) {
 /** 2. 200 random blocks from 5 concurrent sessions; every report checked against the truth. */
 async function accuracy(agent: Agent, blocks = 200) {
   const spinLine = lineOf(source, 'BLOCK-SPIN');
-  interface Truth { session: string; ms: number; start: number; end: number }
+  interface Truth {
+    session: string;
+    ms: number;
+    start: number;
+    end: number;
+  }
   const truth: Truth[] = [];
   let remaining = blocks;
   let seed = 42;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return withEngine({ thresholdMs: THRESHOLD }, async (_e, reports) => {
     await sleep(50);
     unattributed = 0;
@@ -100,9 +118,15 @@ async function accuracy(agent: Agent, blocks = 200) {
         continue;
       }
       const t = truth
-        .filter((x) => !claimed.has(x) && x.session === r.session_id && x.start <= r.ended_at && x.end >= r.ended_at - 1000)
+        .filter(
+          (x) => !claimed.has(x) && x.session === r.session_id && x.start <= r.ended_at && x.end >= r.ended_at - 1000,
+        )
         .sort((a, b) => b.end - a.end)[0];
-      if (!t) wrongReports.push({ r: { ...r, frames: r.frames.slice(0, 1) }, truth: truth.filter((x) => Math.abs(x.end - r.ended_at) < 400) });
+      if (!t)
+        wrongReports.push({
+          r: { ...r, frames: r.frames.slice(0, 1) },
+          truth: truth.filter((x) => Math.abs(x.end - r.ended_at) < 400),
+        });
       else if (!r.frames.some((f) => f.function === 'spin' && f.line === spinLine)) otherLine++;
       else claimed.set(t, r);
     }
@@ -133,7 +157,13 @@ async function cpuShares() {
   return withEngine({ thresholdMs: 500 }, async (engine) => {
     let stop = false;
     const runs = split.map((units, i) =>
-      sessionStorage.run(scope(i), () => (units === 0 ? (async () => { while (!stop) await sleep(5); })() : burn(units, 1, () => stop))),
+      sessionStorage.run(scope(i), () =>
+        units === 0
+          ? (async () => {
+              while (!stop) await sleep(5);
+            })()
+          : burn(units, 1, () => stop),
+      ),
     );
     await sleep(10_000); // a whole cpu_pct window (10 s): the share is read from its samples
     stop = true;
@@ -157,7 +187,10 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is built at run time
   const agent = require(await bundleAgent(source)) as Agent;
-  const result: Record<string, unknown> = { node: process.version, threadCpuUsage: typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' };
+  const result: Record<string, unknown> = {
+    node: process.version,
+    threadCpuUsage: typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function',
+  };
   if (!only || only === 'detection') result.detection = await detection(agent);
   if (!only || only === 'accuracy') result.accuracy = await accuracy(agent);
   if (!only || only === 'cpu') result.cpu = await cpuShares();

@@ -6,7 +6,7 @@
 //   loop is gone; the harness sees it through its pings, which this process answers on its loop.
 //   node --import tsx bench/isolation/lag-runner.ts shared|isolated <workspace> [tenant-child.js]
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { Runtime } from '../../runtime/runtime.js';
+import { Runtime } from '../../runtime/runtime';
 
 export type RunnerMode = 'shared' | 'isolated';
 
@@ -21,7 +21,15 @@ export type RunnerMessage =
   | { type: 'pong'; t: number }
   | { type: 'baseline'; lag: LagFigures; rss_mb: number }
   | { type: 'spinning' }
-  | { type: 'measured'; lag: LagFigures; lag_spinner_stopped: LagFigures | null; others: { succeeded: number; failed: number; started: number }; spinner_pid: number | null; spinner_rss_mb: number | null; parent_rss_mb: number };
+  | {
+      type: 'measured';
+      lag: LagFigures;
+      lag_spinner_stopped: LagFigures | null;
+      others: { succeeded: number; failed: number; started: number };
+      spinner_pid: number | null;
+      spinner_rss_mb: number | null;
+      parent_rss_mb: number;
+    };
 
 export const WINDOW_MS = 1500;
 const OTHERS = ['alpha', 'bravo'];
@@ -77,13 +85,20 @@ async function measure(sampler: LagSampler, ms: number): Promise<LagFigures> {
  * Loop lag with the spinner's child running vs stopped (SIGSTOP), in alternating slices: the host
  * is shared and its load drifts, so an A/B in interleaved slices compares like with like.
  */
-async function interleaved(sampler: LagSampler, pid: number, ms: number): Promise<{ running: LagFigures; stopped: LagFigures }> {
+async function interleaved(
+  sampler: LagSampler,
+  pid: number,
+  ms: number,
+): Promise<{ running: LagFigures; stopped: LagFigures }> {
   const running = createHistogram();
   const stopped = createHistogram();
   const slices = 10;
   try {
     for (let i = 0; i < slices; i++) {
-      for (const [h, signal] of [[stopped, 'SIGSTOP'], [running, 'SIGCONT']] as const) {
+      for (const [h, signal] of [
+        [stopped, 'SIGSTOP'],
+        [running, 'SIGCONT'],
+      ] as const) {
         process.kill(pid, signal);
         sampler.into(h);
         await sleep(ms / slices);
@@ -103,10 +118,24 @@ async function main(mode: RunnerMode, dir: string, childFile: string | undefined
     if (m.type === 'ping' && typeof m.t === 'number') send({ type: 'pong', t: m.t });
     if (m.type === 'stop') void rt?.stop().then(() => process.exit(0));
   });
-  rt = await Runtime.start({ workspaceDir: dir, watch: false, isolation: { unresponsiveMs: 60_000, ...(childFile ? { childEntry: { file: childFile, execArgv: [] } } : {}) } });
+  rt = await Runtime.start({
+    workspaceDir: dir,
+    watch: false,
+    isolation: { unresponsiveMs: 60_000, ...(childFile ? { childEntry: { file: childFile, execArgv: [] } } : {}) },
+  });
   // Steady traffic from the well-behaved tenants for the whole run.
   // Not awaited: startCalls resolves only once the whole (long) run has been dispatched.
-  for (const tenant of OTHERS) void rt.startCalls({ agent: 'chatty', tenant, count: 100_000, concurrency: 10, rate: 100, say: ['hi', 'there'], think_ms: 10, wait: false });
+  for (const tenant of OTHERS)
+    void rt.startCalls({
+      agent: 'chatty',
+      tenant,
+      count: 100_000,
+      concurrency: 10,
+      rate: 100,
+      say: ['hi', 'there'],
+      think_ms: 10,
+      wait: false,
+    });
   send({ type: 'ready' });
   await sleep(300);
   const baseline = await measure(sampler, WINDOW_MS);
@@ -119,14 +148,21 @@ async function main(mode: RunnerMode, dir: string, childFile: string | undefined
   await sleep(100);
   const pid = rt.snapshot().tenants['spinner']?.process?.pid ?? null;
   // Shared: this never returns (the loop is gone). Isolated: the child's pid is known.
-  const ab = pid !== null ? await interleaved(sampler, pid, 2 * WINDOW_MS) : { running: await measure(sampler, WINDOW_MS), stopped: null };
+  const ab =
+    pid !== null
+      ? await interleaved(sampler, pid, 2 * WINDOW_MS)
+      : { running: await measure(sampler, WINDOW_MS), stopped: null };
   const after = outcomes(rt);
   const proc = rt.snapshot().tenants['spinner']?.process;
   send({
     type: 'measured',
     lag: ab.running,
     lag_spinner_stopped: ab.stopped,
-    others: { started: after.started - before.started, succeeded: after.succeeded - before.succeeded, failed: after.failed - before.failed },
+    others: {
+      started: after.started - before.started,
+      succeeded: after.succeeded - before.succeeded,
+      failed: after.failed - before.failed,
+    },
     spinner_pid: proc?.pid ?? null,
     spinner_rss_mb: proc?.rss_mb ?? null,
     parent_rss_mb: process.memoryUsage.rss() / 2 ** 20,

@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WINDOW_MS, type LagFigures, type RunnerMessage, type RunnerMode } from './lag-runner.js';
+import { WINDOW_MS, type LagFigures, type RunnerMessage, type RunnerMode } from './lag-runner';
 
 const root = join(__dirname, '..', '..');
 const FIXTURES = join(root, 'test', 'fixtures', 'isolation');
@@ -31,14 +31,20 @@ export function makeSpinWorkspace(): string {
   mkdirSync(join(dir, 'agents'));
   for (const f of ['spin-agent.ts', 'chatty-agent.ts']) copyFileSync(join(FIXTURES, f), join(dir, 'agents', f));
   // spinner is named in the config so it is a known tenant before its first call.
-  writeFileSync(join(dir, 'openrtc.json'), JSON.stringify({ max_sessions_per_tenant: { spinner: 5 }, slow_session_threshold_ms: 200 }));
+  writeFileSync(
+    join(dir, 'openrtc.json'),
+    JSON.stringify({ max_sessions_per_tenant: { spinner: 5 }, slow_session_threshold_ms: 200 }),
+  );
   return dir;
 }
 
 /** `childFile`: a bundled tenant-child.js (starts in about a second; from source through tsx it takes several). */
 export async function runSpin(mode: RunnerMode, childFile?: string): Promise<SpinResult> {
   const dir = makeSpinWorkspace();
-  const child = fork(join(__dirname, 'lag-runner.ts'), [mode, dir, ...(childFile ? [childFile] : [])], { execArgv: ['--require', require.resolve('tsx/cjs')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'lag-runner.ts'), [mode, dir, ...(childFile ? [childFile] : [])], {
+    execArgv: ['--require', require.resolve('tsx/cjs')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let baseline: Extract<RunnerMessage, { type: 'baseline' }> | null = null;
   let measured: Extract<RunnerMessage, { type: 'measured' }> | null = null;
   let spinningAt = 0;
@@ -63,7 +69,8 @@ export async function runSpin(mode: RunnerMode, childFile?: string): Promise<Spi
     const deadline = Date.now() + 30_000;
     // Done when measured arrives, or (frozen loop) a whole window plus margin passed after 'spinning'.
     // Isolated: until 'measured'. Shared: the loop is frozen, so a window plus margin after 'spinning' says enough.
-    const frozenLongEnough = (): boolean => mode === 'shared' && spinningAt > 0 && Date.now() - spinningAt > WINDOW_MS + 1500;
+    const frozenLongEnough = (): boolean =>
+      mode === 'shared' && spinningAt > 0 && Date.now() - spinningAt > WINDOW_MS + 1500;
     while (!measured && !frozenLongEnough() && Date.now() < deadline) await sleep(50);
     clearInterval(pinger);
     if (!measured && spinningAt > 0) gapMax = Math.max(gapMax, Date.now() - lastPong);
@@ -88,8 +95,13 @@ export async function runSpin(mode: RunnerMode, childFile?: string): Promise<Spi
 }
 
 /** Isolated: the runner stops its runtime, which kills its spinning child. Shared: the loop is frozen, so SIGKILL. */
-async function stopRunner(child: ChildProcess, measured: Extract<RunnerMessage, { type: 'measured' }> | null): Promise<void> {
-  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+async function stopRunner(
+  child: ChildProcess,
+  measured: Extract<RunnerMessage, { type: 'measured' }> | null,
+): Promise<void> {
+  const exited = new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   if (measured && child.connected) child.send({ type: 'stop' });
   await Promise.race([exited, sleep(measured ? 5000 : 0)]);
   child.kill('SIGKILL');

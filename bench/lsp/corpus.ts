@@ -43,7 +43,8 @@ class FileBuilder {
     return this.out.length - 1;
   }
   filler(rnd: () => number, indent: string, comment: string, n: number): void {
-    for (let i = 0; i < n; i++) this.line(`${indent}${comment} step ${Math.floor(rnd() * 1000)}: normalise the caller's turn`);
+    for (let i = 0; i < n; i++)
+      this.line(`${indent}${comment} step ${Math.floor(rnd() * 1000)}: normalise the caller's turn`);
   }
 }
 
@@ -106,7 +107,10 @@ const pyBlocks: Block[] = [
   },
   (b, i) => {
     b.line(`async def token_${i}(ctx, pw):`);
-    b.plants.push({ kind: 'cpu-heavy', lines: [b.line('    return hashlib.pbkdf2_hmac("sha256", pw, b"salt", 200_000)')] });
+    b.plants.push({
+      kind: 'cpu-heavy',
+      lines: [b.line('    return hashlib.pbkdf2_hmac("sha256", pw, b"salt", 200_000)')],
+    });
   },
   (b, i) => {
     b.line(`async def offloaded_${i}(ctx):`);
@@ -184,12 +188,18 @@ const tsBlocks: Block[] = [
   },
   (b, i) => {
     b.line(`export async function park${i}(ctx) {`);
-    b.plants.push({ kind: 'atomics-wait', lines: [b.line('  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);')] });
+    b.plants.push({
+      kind: 'atomics-wait',
+      lines: [b.line('  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);')],
+    });
     b.line('}');
   },
   (b, i) => {
     b.line(`export async function token${i}(ctx, pw) {`);
-    b.plants.push({ kind: 'cpu-heavy', lines: [b.line("  return crypto.pbkdf2Sync(pw, 'salt', 200000, 32, 'sha256');")] });
+    b.plants.push({
+      kind: 'cpu-heavy',
+      lines: [b.line("  return crypto.pbkdf2Sync(pw, 'salt', 200000, 32, 'sha256');")],
+    });
     b.line('}');
   },
   (b, i) => {
@@ -225,14 +235,22 @@ const tsHeader = [
   "import * as cp from 'node:child_process';",
   "import zlib from 'node:zlib';",
   "import crypto from 'node:crypto';",
-  "import { readSettings } from './helpers.js';",
+  "import { readSettings } from './helpers';",
   '',
 ];
 
 const pyHelpers = `import json\n\n\ndef read_settings():\n    with open("settings.json") as f:\n        return json.load(f)\n`;
 const tsHelpers = `import { readFileSync } from 'node:fs';\n\nexport function readSettings() {\n  return JSON.parse(readFileSync('settings.json', 'utf8'));\n}\n`;
 
-function buildFile(path: string, header: string[], blocks: Block[], rnd: () => number, blockCount: number, comment: string, decoyTop: string): {
+function buildFile(
+  path: string,
+  header: string[],
+  blocks: Block[],
+  rnd: () => number,
+  blockCount: number,
+  comment: string,
+  decoyTop: string,
+): {
   file: CorpusFile;
   plants: Plant[];
   decoys: number[];
@@ -248,7 +266,11 @@ function buildFile(path: string, header: string[], blocks: Block[], rnd: () => n
     b.line('');
   }
   const text = b.out.join('\n') + '\n';
-  return { file: { path, text, lines: b.out.length }, plants: b.plants.map((p) => ({ file: path, ...p })), decoys: b.decoys };
+  return {
+    file: { path, text, lines: b.out.length },
+    plants: b.plants.map((p) => ({ file: path, ...p })),
+    decoys: b.decoys,
+  };
 }
 
 /** `count` files per language under `root`, with helpers.py / helpers.ts beside them. */
@@ -264,8 +286,28 @@ export function generateCorpus(root: string, count: number, blocksPerFile: numbe
   corpus.files.push({ path: `${root}/py/__init__.py`, text: '', lines: 0 });
   corpus.files.push({ path: `${root}/ts/helpers.ts`, text: tsHelpers, lines: tsHelpers.split('\n').length - 1 });
   for (let i = 0; i < count; i++) {
-    add(buildFile(`${root}/py/agent_${i}.py`, pyHeader, pyBlocks, rnd, blocksPerFile, '#', 'PROMPT = open("prompt.txt").read()'));
-    add(buildFile(`${root}/ts/agent${i}.ts`, tsHeader, tsBlocks, rnd, blocksPerFile, '//', "const PROMPT = readFileSync('prompt.txt', 'utf8');"));
+    add(
+      buildFile(
+        `${root}/py/agent_${i}.py`,
+        pyHeader,
+        pyBlocks,
+        rnd,
+        blocksPerFile,
+        '#',
+        'PROMPT = open("prompt.txt").read()',
+      ),
+    );
+    add(
+      buildFile(
+        `${root}/ts/agent${i}.ts`,
+        tsHeader,
+        tsBlocks,
+        rnd,
+        blocksPerFile,
+        '//',
+        "const PROMPT = readFileSync('prompt.txt', 'utf8');",
+      ),
+    );
   }
   return corpus;
 }
@@ -273,6 +315,14 @@ export function generateCorpus(root: string, count: number, blocksPerFile: numbe
 /** One file of about `lines` lines for the edit-latency measurement. */
 export function fileOfLines(language: 'python' | 'typescript', lines: number, seed = 11): string {
   const rnd = seededRandom(seed);
-  const b = buildFile('x', language === 'python' ? pyHeader : tsHeader, language === 'python' ? pyBlocks : tsBlocks, rnd, Math.ceil(lines / 5), language === 'python' ? '#' : '//', '');
+  const b = buildFile(
+    'x',
+    language === 'python' ? pyHeader : tsHeader,
+    language === 'python' ? pyBlocks : tsBlocks,
+    rnd,
+    Math.ceil(lines / 5),
+    language === 'python' ? '#' : '//',
+    '',
+  );
   return b.file.text.split('\n').slice(0, lines).join('\n') + '\n';
 }

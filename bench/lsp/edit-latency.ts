@@ -24,7 +24,8 @@ export interface Latency {
   unchanged: number;
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
 export type EditKind = 'comment' | 'code' | 'newline';
 
@@ -63,14 +64,27 @@ function editsOf(language: 'python' | 'typescript', kind: EditKind, text: string
   }
   if (language === 'python') {
     const line = at(all.indexOf('    time.sleep(0.2)'));
-    return lineEdits(line, (i) => (i % 2 === 0 ? '    await asyncio.sleep(0.2)' : '    time.sleep(0.2)'), all[line]!.length);
+    return lineEdits(
+      line,
+      (i) => (i % 2 === 0 ? '    await asyncio.sleep(0.2)' : '    time.sleep(0.2)'),
+      all[line]!.length,
+    );
   }
   const blocking = "  const prompt = readFileSync('prompt.txt', 'utf8');";
   const line = at(all.indexOf(blocking));
-  return lineEdits(line, (i) => (i % 2 === 0 ? "  const prompt = await readFile('prompt.txt', 'utf8');" : blocking), blocking.length);
+  return lineEdits(
+    line,
+    (i) => (i % 2 === 0 ? "  const prompt = await readFile('prompt.txt', 'utf8');" : blocking),
+    blocking.length,
+  );
 }
 
-export async function editLatency(language: 'python' | 'typescript', lines: number, edits: number, kind: EditKind): Promise<Latency> {
+export async function editLatency(
+  language: 'python' | 'typescript',
+  lines: number,
+  edits: number,
+  kind: EditKind,
+): Promise<Latency> {
   const root = mkdtempSync(path.join(tmpdir(), 'openrtc-bench-edit-'));
   const client = await TestClient.start({ root });
   try {

@@ -14,7 +14,8 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i === -1) return fallback;
   const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive integer, got ${process.argv[i + 1] ?? 'nothing'}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} needs a positive integer, got ${process.argv[i + 1] ?? 'nothing'}`);
   return n;
 }
 
@@ -22,7 +23,8 @@ function option<T extends string>(name: string, allowed: readonly T[]): T | unde
   const i = process.argv.indexOf(`--${name}`);
   if (i === -1) return undefined;
   const value = process.argv[i + 1];
-  if (!allowed.includes(value as T)) throw new Error(`--${name} takes one of ${allowed.join(', ')}, got ${value ?? 'nothing'}`);
+  if (!allowed.includes(value as T))
+    throw new Error(`--${name} takes one of ${allowed.join(', ')}, got ${value ?? 'nothing'}`);
   return value as T;
 }
 
@@ -70,14 +72,27 @@ function score(tool: string, corpus: Corpus, files: readonly CorpusFile[], runs:
     recall: recalled / plants.length,
     recalled,
     decoyHits,
-    missedKinds: [...missedByKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}:${n}`).join(' ') || '-',
+    missedKinds:
+      [...missedByKind]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k}:${n}`)
+        .join(' ') || '-',
   };
 }
 
 function table(title: string, rows: Row[], baseline: Row): void {
   console.log(`\n${title}`);
   console.log(
-    ['tool'.padEnd(22), 'lines/s'.padStart(10), 'x ' + baseline.tool.padEnd(8), 'x (CPU)'.padStart(8), 'findings'.padStart(9), 'recall'.padStart(14), 'decoys'.padStart(7), '  missed (kind:count)'].join(' '),
+    [
+      'tool'.padEnd(22),
+      'lines/s'.padStart(10),
+      'x ' + baseline.tool.padEnd(8),
+      'x (CPU)'.padStart(8),
+      'findings'.padStart(9),
+      'recall'.padStart(14),
+      'decoys'.padStart(7),
+      '  missed (kind:count)',
+    ].join(' '),
   );
   for (const r of rows) {
     console.log(
@@ -123,7 +138,13 @@ async function throughputRun(): Promise<void> {
   runRuff(python);
   eslint(typescript);
   parseOnly(python);
-  const runs = { oursPy: [] as ToolRun[], ruff: [] as ToolRun[], oursTs: [] as ToolRun[], eslint: [] as ToolRun[], parse: [] as ToolRun[] };
+  const runs = {
+    oursPy: [] as ToolRun[],
+    ruff: [] as ToolRun[],
+    oursTs: [] as ToolRun[],
+    eslint: [] as ToolRun[],
+    parse: [] as ToolRun[],
+  };
   for (let i = 0; i < rounds; i++) {
     // Interleaved so background load on the shared machine hits every tool alike.
     runs.ruff.push(runRuff(python));
@@ -146,7 +167,9 @@ async function throughputRun(): Promise<void> {
 
 async function editRun(): Promise<void> {
   const edits = arg('edits', 60);
-  console.log(`\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up; a comment line, a code line that adds or removes a finding, a line break typed and deleted near the top):`);
+  console.log(
+    `\nRe-diagnose a 2,000-line file after a one-line edit (real server over stdio, ${edits} edits after 10 warm-up; a comment line, a code line that adds or removes a finding, a line break typed and deleted near the top):`,
+  );
   for (const kind of ['comment', 'code', 'newline'] as const) {
     for (const language of ['python', 'typescript'] as const) {
       const r = await editLatency(language, 2000, edits, kind);

@@ -43,11 +43,15 @@ export function runOurs(files: readonly CorpusFile[]): ToolRun {
     const analysis = new WorkspaceAnalysis([], catalogue);
     for (const f of files) {
       const language = f.path.endsWith('.py') ? 'python' : 'typescript';
-      const summary: FileSummary = analyzeFile(f.path, language, f.text, { moduleLevelIsLoop: false, honourNoqa: true });
+      const summary: FileSummary = analyzeFile(f.path, language, f.text, {
+        moduleLevelIsLoop: false,
+        honourNoqa: true,
+      });
       analysis.update(summary);
     }
     const findings: Findings = new Map();
-    for (const f of files) for (const finding of analysis.findings(f.path)) record(findings, f.path, finding.range.start.line);
+    for (const f of files)
+      for (const finding of analysis.findings(f.path)) record(findings, f.path, finding.range.start.line);
     return findings;
   });
 }

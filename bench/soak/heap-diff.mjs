@@ -13,12 +13,25 @@ function load(file) {
   const snapshot = JSON.parse(readFileSync(file, 'utf8'));
   const meta = snapshot.snapshot.meta;
   const at = (name) => meta.node_fields.indexOf(name);
-  return { ...snapshot, n: meta.node_fields.length, e: meta.edge_fields.length, nodeTypes: meta.node_types[0], edgeTypes: meta.edge_types[0], type: at('type'), name: at('name'), id: at('id'), size: at('self_size'), edgeCount: at('edge_count') };
+  return {
+    ...snapshot,
+    n: meta.node_fields.length,
+    e: meta.edge_fields.length,
+    nodeTypes: meta.node_types[0],
+    edgeTypes: meta.edge_types[0],
+    type: at('type'),
+    name: at('name'),
+    id: at('id'),
+    size: at('self_size'),
+    edgeCount: at('edge_count'),
+  };
 }
 
 const label = (s, node) => {
   const type = s.nodeTypes[s.nodes[node + s.type]];
-  return type === 'string' || type === 'concatenated string' || type === 'sliced string' ? '(string)' : `${type}:${String(s.strings[s.nodes[node + s.name]]).slice(0, 50)}`;
+  return type === 'string' || type === 'concatenated string' || type === 'sliced string'
+    ? '(string)'
+    : `${type}:${String(s.strings[s.nodes[node + s.name]]).slice(0, 50)}`;
 };
 
 function census(s) {
@@ -36,9 +49,14 @@ function census(s) {
 const early = load(earlyFile);
 const late = load(lateFile);
 const before = census(early);
-const growth = [...census(late)].map(([key, e]) => [key, e.count - (before.get(key)?.count ?? 0), e.size - (before.get(key)?.size ?? 0)]);
+const growth = [...census(late)].map(([key, e]) => [
+  key,
+  e.count - (before.get(key)?.count ?? 0),
+  e.size - (before.get(key)?.size ?? 0),
+]);
 console.log('grew most (bytes, objects, kind):');
-for (const [key, count, size] of growth.sort((a, b) => b[2] - a[2]).slice(0, 12)) console.log(`${String(Math.round(size / 1024)).padStart(8)} KB ${String(count).padStart(8)}  ${key}`);
+for (const [key, count, size] of growth.sort((a, b) => b[2] - a[2]).slice(0, 12))
+  console.log(`${String(Math.round(size / 1024)).padStart(8)} KB ${String(count).padStart(8)}  ${key}`);
 
 // Object ids are stable across snapshots of one process, but new objects may reuse low ids:
 // "new" means absent from the early snapshot.
@@ -71,4 +89,5 @@ for (let node = 0; node < late.nodes.length; node += late.n) {
   paths.set(key, (paths.get(key) ?? 0) + 1);
 }
 console.log('\nnew objects by retainer path (count, object | edge <- holder ...):');
-for (const [key, count] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`${String(count).padStart(8)}  ${key}`);
+for (const [key, count] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, 12))
+  console.log(`${String(count).padStart(8)}  ${key}`);

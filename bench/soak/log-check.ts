@@ -3,7 +3,7 @@
 // both naming its tenant; and per tenant, the counts the snapshot and the callers report
 // (started, ended, failed, cancelled, rejections by reason) as derived from the records alone.
 import { readFile } from 'node:fs/promises';
-import type { RejectionReason, RuntimeEvent, RuntimeSnapshot } from '../../protocol/control.js';
+import type { RejectionReason, RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
 
 export interface TenantLogCounts {
   started: number;
@@ -44,8 +44,16 @@ const REJECTIONS: [RegExp, RejectionReason][] = [
   [/: worker at max_concurrent_sessions \(\d+\)\.$/, 'worker_cap'],
 ];
 
-const emptyCounts = (): TenantLogCounts => ({ started: 0, ended: 0, failedEnds: 0, cancelled: 0, failed: 0, rejections: {} });
-const push = (m: Map<string, string[]>, id: string, tenant: string): void => void (m.get(id) ?? m.set(id, []).get(id)!).push(tenant);
+const emptyCounts = (): TenantLogCounts => ({
+  started: 0,
+  ended: 0,
+  failedEnds: 0,
+  cancelled: 0,
+  failed: 0,
+  rejections: {},
+});
+const push = (m: Map<string, string[]>, id: string, tenant: string): void =>
+  void (m.get(id) ?? m.set(id, []).get(id)!).push(tenant);
 
 export async function checkLogCompleteness(logFile: string, events: RuntimeEvent[]): Promise<LogCheck> {
   const rawText = await readFile(logFile, 'utf8');
@@ -104,11 +112,22 @@ export async function checkLogCompleteness(logFile: string, events: RuntimeEvent
     const s = starts.get(id) ?? [];
     const x = ends.get(id) ?? [];
     if (tenant === undefined) missing.push(`${id}: in the log but no session_started event`);
-    else if (s.length !== 1 || s[0] !== tenant) missing.push(`${id}: ${s.length} start records (${s.join(',')}) for tenant ${tenant}`);
-    else if (x.length !== 1 || x[0] !== tenant) missing.push(`${id}: ${x.length} end records (${x.join(',')}) for tenant ${tenant}`);
+    else if (s.length !== 1 || s[0] !== tenant)
+      missing.push(`${id}: ${s.length} start records (${s.join(',')}) for tenant ${tenant}`);
+    else if (x.length !== 1 || x[0] !== tenant)
+      missing.push(`${id}: ${x.length} end records (${x.join(',')}) for tenant ${tenant}`);
   }
   const startRecords = [...starts.values()].reduce((a, s) => a + s.length, 0);
-  return { startRecords, endsByStatus, failedSessions: failedIds.size, perTenant, unknownRejections, missing, badLines, rawText };
+  return {
+    startRecords,
+    endsByStatus,
+    failedSessions: failedIds.size,
+    perTenant,
+    unknownRejections,
+    missing,
+    badLines,
+    rawText,
+  };
 }
 
 /** The final snapshot's counters against the same counts derived from the log: every counter it shows. */
@@ -124,8 +143,15 @@ export function compareCounters(s: RuntimeSnapshot, log: LogCheck): string[] {
     const l = log.perTenant[tenant] ?? emptyCounts();
     check(`${tenant}.started`, t?.started ?? 0, l.started);
     check(`${tenant}.failures`, t?.failures ?? 0, l.failed);
-    for (const reason of new Set([...Object.keys(t?.rejections_by_reason ?? {}), ...Object.keys(l.rejections)]) as Set<RejectionReason>) {
-      check(`${tenant}.rejections_by_reason.${reason}`, t?.rejections_by_reason[reason] ?? 0, l.rejections[reason] ?? 0);
+    for (const reason of new Set([
+      ...Object.keys(t?.rejections_by_reason ?? {}),
+      ...Object.keys(l.rejections),
+    ]) as Set<RejectionReason>) {
+      check(
+        `${tenant}.rejections_by_reason.${reason}`,
+        t?.rejections_by_reason[reason] ?? 0,
+        l.rejections[reason] ?? 0,
+      );
     }
   }
   for (const m of log.unknownRejections.slice(0, 5)) out.push(`rejection record with no known reason: ${m}`);
@@ -133,7 +159,11 @@ export function compareCounters(s: RuntimeSnapshot, log: LogCheck): string[] {
 }
 
 /** What the callers were told (startCalls results) against the log: started, and each end status and rejections. */
-export function compareCallerTally(tenant: string, tally: { started: number; succeeded: number; failed: number; cancelled: number; rejected: number }, log: LogCheck): string[] {
+export function compareCallerTally(
+  tenant: string,
+  tally: { started: number; succeeded: number; failed: number; cancelled: number; rejected: number },
+  log: LogCheck,
+): string[] {
   const l = log.perTenant[tenant] ?? emptyCounts();
   const rejected = Object.values(l.rejections).reduce((a, b) => a + (b ?? 0), 0);
   const pairs: [string, number, number][] = [

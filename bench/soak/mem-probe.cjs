@@ -23,7 +23,13 @@ if (file && isMainThread) {
   setInterval(() => {
     if (snapshotAt.length > 0 && typeof global.gc === 'function') global.gc();
     const m = process.memoryUsage();
-    const line = { wall_ms: Date.now(), rss_mb: mb(m.rss), heap_total_mb: mb(m.heapTotal), heap_used_mb: mb(m.heapUsed), external_mb: mb(m.external) };
+    const line = {
+      wall_ms: Date.now(),
+      rss_mb: mb(m.rss),
+      heap_total_mb: mb(m.heapTotal),
+      heap_used_mb: mb(m.heapUsed),
+      external_mb: mb(m.external),
+    };
     appendFileSync(file, `${JSON.stringify(line)}\n`);
   }, 5000).unref();
 }

@@ -36,9 +36,15 @@ interface TimedSample {
 }
 
 /** Windows of up to 60 s (a third of the traffic after warm-up in short runs): right after warm-up, and the last one. */
-function windows(warmupMs: number, durationMs: number): { windowMs: number; warm: (xs: TimedSample[]) => number[]; end: (xs: TimedSample[]) => number[] } {
+function windows(
+  warmupMs: number,
+  durationMs: number,
+): { windowMs: number; warm: (xs: TimedSample[]) => number[]; end: (xs: TimedSample[]) => number[] } {
   const windowMs = Math.min(60_000, (durationMs - warmupMs) / 3);
-  const within = (from: number, to: number) => (xs: TimedSample[]): number[] => xs.filter((x) => x.atMs >= from && x.atMs < to).map((x) => x.mb);
+  const within =
+    (from: number, to: number) =>
+    (xs: TimedSample[]): number[] =>
+      xs.filter((x) => x.atMs >= from && x.atMs < to).map((x) => x.mb);
   return { windowMs, warm: within(warmupMs, warmupMs + windowMs), end: within(durationMs - windowMs, durationMs) };
 }
 
@@ -73,7 +79,8 @@ export function readMemTrace(file: string, t0: number): MemTraceLine[] {
     .filter(Boolean)
     .map((line, i) => {
       const r = JSON.parse(line) as { wall_ms?: unknown; heap_used_mb?: unknown; heap_total_mb?: unknown };
-      if (typeof r.wall_ms !== 'number' || typeof r.heap_used_mb !== 'number' || typeof r.heap_total_mb !== 'number') throw new Error(`soak: ${file}:${i + 1}: expected wall_ms, heap_used_mb and heap_total_mb numbers`);
+      if (typeof r.wall_ms !== 'number' || typeof r.heap_used_mb !== 'number' || typeof r.heap_total_mb !== 'number')
+        throw new Error(`soak: ${file}:${i + 1}: expected wall_ms, heap_used_mb and heap_total_mb numbers`);
       return { atMs: r.wall_ms - t0, heapUsedMb: r.heap_used_mb, heapTotalMb: r.heap_total_mb };
     });
 }

@@ -6,11 +6,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectControl, type ControlClient } from '../../protocol/connect.js';
-import type { LoopLag, RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
-import { heapFigures, readMemTrace, rssFigures, type HeapFigures, type RssFigures } from './memory.js';
-import { checkLogCompleteness, compareCallerTally, compareCounters, type LogCheck } from './log-check.js';
-import { makeSoakWorkspace, SOAK_TENANTS, type SoakCaps, type SoakTenant } from './workspace.js';
+import { connectControl, type ControlClient } from '../../protocol/connect';
+import type { LoopLag, RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control';
+import { heapFigures, readMemTrace, rssFigures, type HeapFigures, type RssFigures } from './memory';
+import { checkLogCompleteness, compareCallerTally, compareCounters, type LogCheck } from './log-check';
+import { makeSoakWorkspace, SOAK_TENANTS, type SoakCaps, type SoakTenant } from './workspace';
 
 const root = join(__dirname, '..', '..');
 /** A value only the healthy tenant's config resolves to: it must never surface anywhere. */
@@ -76,16 +76,40 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function buildCli(): { dir: string; remove(): void } {
   const dir = join(root, '.tools', `soak-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', 'cli,watchdog,tenant-child'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', 'cli,watchdog,tenant-child'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`soak: build failed: ${r.stderr}`);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function startRuntime(cli: string, workspace: string, socketPath: string, memTrace: string): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [...(process.env['OPENRTC_SOAK_HEAP_SNAPSHOTS'] ? ['--expose-gc'] : []), '--require', join(__dirname, 'mem-probe.cjs'), cli, 'run', workspace, '--socket', socketPath, '--drain-timeout', '10'], {
-    env: { ...process.env, OPENRTC_SOCKET: '', SOAK_HEALTHY_KEY: SOAK_SECRET, OPENRTC_SOAK_MEM_TRACE: memTrace },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startRuntime(
+  cli: string,
+  workspace: string,
+  socketPath: string,
+  memTrace: string,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env['OPENRTC_SOAK_HEAP_SNAPSHOTS'] ? ['--expose-gc'] : []),
+      '--require',
+      join(__dirname, 'mem-probe.cjs'),
+      cli,
+      'run',
+      workspace,
+      '--socket',
+      socketPath,
+      '--drain-timeout',
+      '10',
+    ],
+    {
+      env: { ...process.env, OPENRTC_SOCKET: '', SOAK_HEALTHY_KEY: SOAK_SECRET, OPENRTC_SOAK_MEM_TRACE: memTrace },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -114,7 +138,8 @@ function addResult(t: TenantTally, r: StartCallsResult): void {
 }
 
 const tenantNames = Object.keys(SOAK_TENANTS) as SoakTenant[];
-const byTenant = <T>(make: () => T): Record<SoakTenant, T> => Object.fromEntries(tenantNames.map((t) => [t, make()])) as Record<SoakTenant, T>;
+const byTenant = <T>(make: () => T): Record<SoakTenant, T> =>
+  Object.fromEntries(tenantNames.map((t) => [t, make()])) as Record<SoakTenant, T>;
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const say = options.log ?? (() => {});
@@ -135,7 +160,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     // Caps in force, per tenant; a change counts from the moment its request is sent (caps only
     // rise during the soak, so an earlier count is the stricter one).
-    const capNow: Record<SoakTenant, number> = { ...byTenant(() => 40), burst: INITIAL_CAPS.burst, isolated: INITIAL_CAPS.isolated };
+    const capNow: Record<SoakTenant, number> = {
+      ...byTenant(() => 40),
+      burst: INITIAL_CAPS.burst,
+      isolated: INITIAL_CAPS.isolated,
+    };
     const active = byTenant(() => 0);
     const peak = byTenant(() => ({ events: 0, snapshots: 0, capAtPeak: 0 }));
     const violations: string[] = [];
@@ -151,7 +180,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (e.type === 'session_started') {
           active[t] += 1;
           if (active[t] > peak[t].events) peak[t] = { ...peak[t], events: active[t], capAtPeak: capNow[t] };
-          if (active[t] > capNow[t]) violations.push(`${t}: ${active[t]} active at ${e.ts} with cap ${capNow[t]} (event ${e.session_id})`);
+          if (active[t] > capNow[t])
+            violations.push(`${t}: ${active[t]} active at ${e.ts} with cap ${capNow[t]} (event ${e.session_id})`);
         } else {
           active[t] -= 1;
         }
@@ -165,8 +195,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const running = (): boolean => Date.now() < deadline;
     const drive = async (tenant: SoakTenant): Promise<void> => {
       while (running()) {
-        const round = tenant === 'burst' ? { count: 20 * capNow.burst, concurrency: 20 * capNow.burst } : ROUNDS[tenant];
-        const r = await c.request('startCalls', { agent: 'soak', tenant, metadata: { mode: SOAK_TENANTS[tenant] }, ...round, wait: true });
+        const round =
+          tenant === 'burst' ? { count: 20 * capNow.burst, concurrency: 20 * capNow.burst } : ROUNDS[tenant];
+        const r = await c.request('startCalls', {
+          agent: 'soak',
+          tenant,
+          metadata: { mode: SOAK_TENANTS[tenant] },
+          ...round,
+          wait: true,
+        });
         addResult(tally[tenant], r);
         // A tenant whose breaker is open gets every call refused at once: do not spin on it.
         await sleep(tenant === 'burst' ? 200 : 20);
@@ -183,7 +220,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           const ts = s.tenants[t];
           if (!ts) continue;
           if (ts.active > peak[t].snapshots) peak[t].snapshots = ts.active;
-          if (ts.cap !== null && ts.active > ts.cap) violations.push(`${t}: snapshot shows ${ts.active} active with cap ${ts.cap}`);
+          if (ts.cap !== null && ts.active > ts.cap)
+            violations.push(`${t}: snapshot shows ${ts.active} active with cap ${ts.cap}`);
         }
         rssSamples.push({ atMs: Date.now() - t0, mb: s.rss_mb });
         await sleep(10);
@@ -214,14 +252,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       capNow.burst = 5;
       await c.request('setTenantCap', { tenant: 'burst', cap: 5 });
       await c.request('setBreaker', { tenant: 'flaky', cooldown_s: 1, min_samples: 4 });
-      changes.push(`t=${((Date.now() - t0) / 1000).toFixed(1)}s setTenantCap burst 3→5; setBreaker flaky cooldown 1 s, min_samples 4`);
+      changes.push(
+        `t=${((Date.now() - t0) / 1000).toFixed(1)}s setTenantCap burst 3→5; setBreaker flaky cooldown 1 s, min_samples 4`,
+      );
       await sleep(options.warmupMs * 0.4);
       capNow.burst = RELOADED_CAPS.burst;
       capNow.isolated = RELOADED_CAPS.isolated;
       ws.writeConfig(RELOADED_CAPS);
       const reload = await c.request('reloadConfig');
       if (!reload.ok) throw new Error(`soak: config reload refused: ${reload.error}`);
-      changes.push(`t=${((Date.now() - t0) / 1000).toFixed(1)}s openrtc.json rewritten and reloaded: burst cap 6, isolated cap 8, cooldown 1 s`);
+      changes.push(
+        `t=${((Date.now() - t0) / 1000).toFixed(1)}s openrtc.json rewritten and reloaded: burst cap 6, isolated cap 8, cooldown 1 s`,
+      );
     };
 
     await Promise.all([...tenantNames.map(drive), poll(), killer(), operator()]);
@@ -239,7 +281,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     runtime = undefined;
 
     const log = await checkLogCompleteness(logFile, observed);
-    const counterMismatches = [...compareCounters(final, log), ...tenantNames.flatMap((t) => compareCallerTally(t, tally[t], log))];
+    const counterMismatches = [
+      ...compareCounters(final, log),
+      ...tenantNames.flatMap((t) => compareCallerTally(t, tally[t], log)),
+    ];
     const secretSeen = [
       ...(log.rawText.includes(SOAK_SECRET) ? ['log file'] : []),
       ...(JSON.stringify(observed).includes(SOAK_SECRET) ? ['events'] : []),

@@ -88,7 +88,8 @@ export function makeSoakWorkspace(caps: SoakCaps): SoakWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'openrtc-soak-'));
   mkdirSync(join(dir, 'agents'));
   writeFileSync(join(dir, 'agents', 'soak.ts'), SOAK_AGENT);
-  const writeConfig = (c: SoakCaps): void => writeFileSync(join(dir, 'openrtc.json'), JSON.stringify(soakConfig(c), null, 2));
+  const writeConfig = (c: SoakCaps): void =>
+    writeFileSync(join(dir, 'openrtc.json'), JSON.stringify(soakConfig(c), null, 2));
   writeConfig(caps);
   return { dir, writeConfig, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -9,7 +9,13 @@
 //   unbatched  apply the same events one at a time, rebuilding the dirty tenant after each
 //              (what the view would do without batching; 1 rep, it is slow by design)
 import { performance } from 'node:perf_hooks';
-import { noFoldedTenants, type RuntimeEvent, type RuntimeSnapshot, type SessionRow, type TenantSnapshot } from '../../protocol/control';
+import {
+  noFoldedTenants,
+  type RuntimeEvent,
+  type RuntimeSnapshot,
+  type SessionRow,
+  type TenantSnapshot,
+} from '../../protocol/control';
 import { TreeModel, type TreeNode } from '../../client/model/tree-model';
 
 function arg(name: string, fallback: number): number {
@@ -34,7 +40,15 @@ function tenantSnap(active: number): TenantSnapshot {
     failures: 0,
     started: active,
     rejections_by_reason: {},
-    breaker: { enabled: true, state: 'closed', failures: 0, samples: 0, retry_at: null, cooldown_s: 30, times_opened: 0 },
+    breaker: {
+      enabled: true,
+      state: 'closed',
+      failures: 0,
+      samples: 0,
+      retry_at: null,
+      cooldown_s: 30,
+      times_opened: 0,
+    },
     isolation: 'coroutine',
     slow_sessions: 0,
   };
@@ -85,9 +99,22 @@ function sessionEvents(): RuntimeEvent[] {
   const events: RuntimeEvent[] = [];
   for (let i = 0; i < EVENTS / 2; i++) {
     const old = row(i);
-    events.push({ type: 'session_ended', ts: new Date(NOW).toISOString(), session_id: old.session_id, tenant: old.tenant, agent_name: old.agent_name, duration_s: 60 });
+    events.push({
+      type: 'session_ended',
+      ts: new Date(NOW).toISOString(),
+      session_id: old.session_id,
+      tenant: old.tenant,
+      agent_name: old.agent_name,
+      duration_s: 60,
+    });
     const fresh = row(SESSIONS + i);
-    events.push({ type: 'session_started', ts: new Date(NOW).toISOString(), session_id: fresh.session_id, tenant: fresh.tenant, agent_name: fresh.agent_name });
+    events.push({
+      type: 'session_started',
+      ts: new Date(NOW).toISOString(),
+      session_id: fresh.session_id,
+      tenant: fresh.tenant,
+      agent_name: fresh.agent_name,
+    });
   }
   return events;
 }
@@ -162,8 +189,16 @@ const unbatched = performance.now() - t;
 
 const base = median(baseline);
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
-console.log(`tree model: ${SESSIONS} sessions over ${TENANTS} tenants (${nodes} nodes), ${EVENTS} session events, median of ${REPS} (Node ${process.version})`);
+console.log(
+  `tree model: ${SESSIONS} sessions over ${TENANTS} tenants (${nodes} nodes), ${EVENTS} session events, median of ${REPS} (Node ${process.version})`,
+);
 console.log(`  baseline  fresh snapshot + full rebuild         ${fmt(base)}  1.00×`);
-console.log(`  batched   1,000 events in 100s + dirty rebuild  ${fmt(median(batched))}  ${(median(batched) / base).toFixed(2)}× baseline`);
-console.log(`  one batch 1,000 events + full rebuild           ${fmt(median(oneBatch))}  ${(median(oneBatch) / base).toFixed(2)}× baseline`);
-console.log(`  unbatched 1 event at a time + dirty rebuild     ${fmt(unbatched)}  ${(unbatched / base).toFixed(2)}× baseline (1 rep)`);
+console.log(
+  `  batched   1,000 events in 100s + dirty rebuild  ${fmt(median(batched))}  ${(median(batched) / base).toFixed(2)}× baseline`,
+);
+console.log(
+  `  one batch 1,000 events + full rebuild           ${fmt(median(oneBatch))}  ${(median(oneBatch) / base).toFixed(2)}× baseline`,
+);
+console.log(
+  `  unbatched 1 event at a time + dirty rebuild     ${fmt(unbatched)}  ${(unbatched / base).toFixed(2)}× baseline (1 rep)`,
+);

@@ -17,13 +17,19 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
   const now = Date.now();
   const suspects = rankSuspects(snapshot, now);
   const calm = Object.keys(snapshot.tenants).filter((t) => !suspects.some((s) => s.tenant === t));
-  if (suspects.length === 0 && calm.length === 0) throw new UserError('The runtime has no tenants yet: nothing to investigate.');
+  if (suspects.length === 0 && calm.length === 0)
+    throw new UserError('The runtime has no tenants yet: nothing to investigate.');
 
   // 1. Identify
   const tenant =
     tenantArg ??
     (await step(INCIDENT, 1, 5, 'Identify the tenant (ranked by evidence)', [
-      ...suspects.map((s) => ({ label: `$(warning) ${s.tenant}`, description: `evidence score ${Math.round(s.score)}`, detail: s.evidence.join(' · '), value: s.tenant })),
+      ...suspects.map((s) => ({
+        label: `$(warning) ${s.tenant}`,
+        description: `evidence score ${Math.round(s.score)}`,
+        detail: s.evidence.join(' · '),
+        value: s.tenant,
+      })),
       ...calm.map((t) => ({ label: t, description: 'no signs of trouble', value: t })),
     ]));
   if (!tenant) return undefined;
@@ -35,7 +41,12 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     2,
     5,
     `Recognise the failure mode of ${tenant}`,
-    modes.map((m) => ({ label: `${m.present ? '$(error)' : '$(pass)'} ${m.title}`, description: m.present ? 'seen' : 'not seen', detail: m.evidence.join(' · '), value: true })),
+    modes.map((m) => ({
+      label: `${m.present ? '$(error)' : '$(pass)'} ${m.title}`,
+      description: m.present ? 'seen' : 'not seen',
+      detail: m.evidence.join(' · '),
+      value: true,
+    })),
     'Pick any line to go on to the blast radius',
   );
   if (!go2) return undefined;
@@ -51,19 +62,26 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
   // 4. Act
   const options = actionOptions(snapshot, tenant, modes).sort((a, b) => Number(b.recommended) - Number(a.recommended));
   const action = await step(INCIDENT, 4, 5, `Act on ${tenant}`, [
-    ...options.map((o) => ({ label: `${o.recommended ? '$(star-full) ' : ''}${o.label}`, description: o.recommended ? 'recommended by the evidence' : '', detail: o.detail, value: o })),
+    ...options.map((o) => ({
+      label: `${o.recommended ? '$(star-full) ' : ''}${o.label}`,
+      description: o.recommended ? 'recommended by the evidence' : '',
+      detail: o.detail,
+      value: o,
+    })),
     { label: '$(arrow-right) No action now: go to escalation', value: null },
   ]);
   if (action === undefined) return undefined;
   const node = controller.model.nodeById(`t|${workerId}|${tenant}`, now);
   if (action?.action === 'cap') await vscode.commands.executeCommand('openrtc.setTenantCap', node, action.suggested);
-  if (action?.action === 'isolate' && snapshot.tenants[tenant]?.isolation !== 'process') await vscode.commands.executeCommand('openrtc.isolateTenant', node);
+  if (action?.action === 'isolate' && snapshot.tenants[tenant]?.isolation !== 'process')
+    await vscode.commands.executeCommand('openrtc.isolateTenant', node);
   if (action?.action === 'breaker') await vscode.commands.executeCommand('openrtc.tuneBreaker', node, action.suggested);
 
   // 5. Escalate: the sessions with errors in the tenant's scoped logs, then its live sessions.
   const { records } = await client.request('logs', { tenant, limit: 2000 });
   const failing = new Map<string, string | null>();
-  for (const r of records) if (r.session_id && (r.level === 'error' || r.exc_info)) failing.set(r.session_id, r.agent_name);
+  for (const r of records)
+    if (r.session_id && (r.level === 'error' || r.exc_info)) failing.set(r.session_id, r.agent_name);
   const live = snapshot.sessions.filter((s) => s.tenant === tenant && !failing.has(s.session_id));
   const choice = await step<SessionTarget>(
     INCIDENT,
@@ -71,13 +89,26 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     5,
     `Escalate: pick the session to hand to ${tenant}'s developers`,
     [
-      ...[...failing].reverse().map(([id, agent]) => ({ label: `$(error) ${id}`, description: `${agent ?? '?'} · errors in the scoped log`, value: { workerId, client, tenant, sessionId: id, agentName: agent } })),
-      ...live.map((s) => ({ label: s.session_id, description: `${s.agent_name} · ${s.status}`, value: { workerId, client, tenant, sessionId: s.session_id, agentName: s.agent_name } })),
+      ...[...failing]
+        .reverse()
+        .map(([id, agent]) => ({
+          label: `$(error) ${id}`,
+          description: `${agent ?? '?'} · errors in the scoped log`,
+          value: { workerId, client, tenant, sessionId: id, agentName: agent },
+        })),
+      ...live.map((s) => ({
+        label: s.session_id,
+        description: `${s.agent_name} · ${s.status}`,
+        value: { workerId, client, tenant, sessionId: s.session_id, agentName: s.agent_name },
+      })),
     ],
     failing.size + live.length ? undefined : 'No sessions of this tenant in the logs or live',
   );
   if (!choice) return undefined;
-  const finding = modes.filter((m) => m.present).map((m) => `${m.title}: ${m.evidence[0] ?? ''}`).join('; ');
+  const finding = modes
+    .filter((m) => m.present)
+    .map((m) => `${m.title}: ${m.evidence[0] ?? ''}`)
+    .join('; ');
   return (await escalate(choice, finding || undefined)).text;
 }
 
@@ -86,28 +117,64 @@ async function debuggingDensity(controller: Controller): Promise<void> {
   const snapshot = await client.request('snapshot');
   const slow = slowRows(snapshot.sessions);
   const R = 'Debugging Density';
-  const pickedSlow = await step(R, 1, 3, `Slow sessions (${slow.length}) · loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms`, [
-    ...slow.map((s) => ({ label: `$(watch) ${s.row.session_id}`, description: s.frame ? 'pick to open the blocking line' : '', detail: s.evidence, value: s as (typeof slow)[number] | null })),
-    { label: slow.length ? '$(arrow-right) Go on to CPU' : '$(pass) No slow sessions: go on to CPU', value: null },
-  ]);
+  const pickedSlow = await step(
+    R,
+    1,
+    3,
+    `Slow sessions (${slow.length}) · loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms`,
+    [
+      ...slow.map((s) => ({
+        label: `$(watch) ${s.row.session_id}`,
+        description: s.frame ? 'pick to open the blocking line' : '',
+        detail: s.evidence,
+        value: s as (typeof slow)[number] | null,
+      })),
+      { label: slow.length ? '$(arrow-right) Go on to CPU' : '$(pass) No slow sessions: go on to CPU', value: null },
+    ],
+  );
   if (pickedSlow === undefined) return;
-  if (pickedSlow?.frame) await vscode.commands.executeCommand('openrtc.revealSlowSource', controller.model.nodeById(`s|${workerId}|${pickedSlow.row.session_id}`, Date.now()));
+  if (pickedSlow?.frame)
+    await vscode.commands.executeCommand(
+      'openrtc.revealSlowSource',
+      controller.model.nodeById(`s|${workerId}|${pickedSlow.row.session_id}`, Date.now()),
+    );
   const hot = cpuHot(snapshot.sessions);
   const go = await step(R, 2, 3, 'CPU-hot sessions (share of the process over the recent window)', [
-    ...hot.map((s) => ({ label: `${s.session_id}`, description: `${s.cpu_pct.toFixed(1)}% cpu`, detail: `${s.tenant}/${s.agent_name} · ${s.status}`, value: true })),
-    { label: hot.length ? '$(arrow-right) Go on to memory' : '$(pass) No session above 1% CPU: go on to memory', value: true },
+    ...hot.map((s) => ({
+      label: `${s.session_id}`,
+      description: `${s.cpu_pct.toFixed(1)}% cpu`,
+      detail: `${s.tenant}/${s.agent_name} · ${s.status}`,
+      value: true,
+    })),
+    {
+      label: hot.length ? '$(arrow-right) Go on to memory' : '$(pass) No session above 1% CPU: go on to memory',
+      value: true,
+    },
   ]);
   if (!go) return;
   const trend = memoryTrend(controller.rssSamples(workerId));
   await step(R, 3, 3, 'Memory trend of the worker', [
-    { label: `${trend.verdict === 'growing' ? '$(warning)' : '$(pass)'} ${trend.verdict}`, detail: `${trend.evidence}; per-session memory in a shared process is an estimate (equal share)`, value: true },
+    {
+      label: `${trend.verdict === 'growing' ? '$(warning)' : '$(pass)'} ${trend.verdict}`,
+      detail: `${trend.evidence}; per-session memory in a shared process is an estimate (equal share)`,
+      value: true,
+    },
   ]);
 }
 
 export function registerRunbookCommands(controller: Controller): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('openrtc.runbook.tenantIncident', guarded((node?: { tenant?: string | null }) => tenantIncident(controller, node?.tenant ?? undefined))),
-    vscode.commands.registerCommand('openrtc.runbook.debuggingDensity', guarded(() => debuggingDensity(controller))),
-    vscode.commands.registerCommand('openrtc.runbook.onboardTenant', guarded((answers?: OnboardingAnswers) => runOnboarding(controller, answers))),
+    vscode.commands.registerCommand(
+      'openrtc.runbook.tenantIncident',
+      guarded((node?: { tenant?: string | null }) => tenantIncident(controller, node?.tenant ?? undefined)),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.runbook.debuggingDensity',
+      guarded(() => debuggingDensity(controller)),
+    ),
+    vscode.commands.registerCommand(
+      'openrtc.runbook.onboardTenant',
+      guarded((answers?: OnboardingAnswers) => runOnboarding(controller, answers)),
+    ),
   ];
 }

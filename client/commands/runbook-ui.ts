@@ -6,7 +6,14 @@ export interface StepItem<T> extends vscode.QuickPickItem {
   value: T;
 }
 
-export async function step<T>(runbook: string, index: number, total: number, name: string, items: Array<StepItem<T>>, placeHolder?: string): Promise<T | undefined> {
+export async function step<T>(
+  runbook: string,
+  index: number,
+  total: number,
+  name: string,
+  items: Array<StepItem<T>>,
+  placeHolder?: string,
+): Promise<T | undefined> {
   const pick = await vscode.window.showQuickPick(items, {
     title: `${runbook} · ${index}/${total} · ${name}`,
     placeHolder,

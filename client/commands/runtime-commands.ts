@@ -34,7 +34,11 @@ export function registerRuntimeCommands(controller: Controller, runtime: Runtime
         const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('socket', '');
         const picks = [...new Set([configured, ...knownSockets()].filter(Boolean))];
         const typed = 'Type a socket path…';
-        const pick = picks.length ? await vscode.window.showQuickPick([...picks, typed], { title: 'Attach to an OpenRTC runtime or Python top.sock' }) : typed;
+        const pick = picks.length
+          ? await vscode.window.showQuickPick([...picks, typed], {
+              title: 'Attach to an OpenRTC runtime or Python top.sock',
+            })
+          : typed;
         if (!pick) return undefined;
         socketPath =
           pick === typed
@@ -46,7 +50,9 @@ export function registerRuntimeCommands(controller: Controller, runtime: Runtime
       }
       if (!socketPath) return undefined;
       if (!existsSync(socketPath)) {
-        void vscode.window.showErrorMessage(`OpenRTC: nothing at ${socketPath}. Is the runtime running? Start one with "OpenRTC: Start Runtime" or \`openrtc run\`.`);
+        void vscode.window.showErrorMessage(
+          `OpenRTC: nothing at ${socketPath}. Is the runtime running? Start one with "OpenRTC: Start Runtime" or \`openrtc run\`.`,
+        );
         return undefined;
       }
       controller.watch(socketPath, socketPath.split('/').pop() ?? socketPath, 'attached');

@@ -13,9 +13,19 @@ export async function openLog(uri: vscode.Uri): Promise<vscode.TextEditor> {
 }
 
 /** Builds the bundle for a session and puts it on the clipboard and in a new editor. */
-export async function escalate(target: SessionTarget, reason?: string): Promise<{ text: string; editor: vscode.TextEditor }> {
+export async function escalate(
+  target: SessionTarget,
+  reason?: string,
+): Promise<{ text: string; editor: vscode.TextEditor }> {
   const { records } = await target.client.request('logs', { tenant: target.tenant, limit: 2000 });
-  const bundle = buildBundle({ sessionId: target.sessionId, tenant: target.tenant, agentName: target.agentName, records, generatedAt: new Date(), ...(reason ? { reason } : {}) });
+  const bundle = buildBundle({
+    sessionId: target.sessionId,
+    tenant: target.tenant,
+    agentName: target.agentName,
+    records,
+    generatedAt: new Date(),
+    ...(reason ? { reason } : {}),
+  });
   await vscode.env.clipboard.writeText(bundle.text);
   const doc = await vscode.workspace.openTextDocument({ content: bundle.text, language: 'markdown' });
   const editor = await vscode.window.showTextDocument(doc, { preview: false });

@@ -25,14 +25,23 @@ export function requireControl(controller: Controller, workerId?: string): { wor
   if (client) return { workerId: client.socketPath, client };
   const workers = controller.model.allWorkers();
   if (workers.some((w) => w.kind === 'python' && (!workerId || w.id === workerId))) {
-    throw new UserError('This is a Python OpenRTC worker: its top.sock is read-only (no caps, breaker or isolation from here). Use the Python worker\'s own configuration.');
+    throw new UserError(
+      "This is a Python OpenRTC worker: its top.sock is read-only (no caps, breaker or isolation from here). Use the Python worker's own configuration.",
+    );
   }
   const down = workers.find((w) => w.connection === 'disconnected' && (!workerId || w.id === workerId));
   if (down) throw new UserError(`The runtime is not connected: ${down.problem ?? 'connecting'}.`);
-  throw new UserError('No OpenRTC runtime is running. Start one with "OpenRTC: Start Runtime" or attach with "OpenRTC: Attach to Runtime…".');
+  throw new UserError(
+    'No OpenRTC runtime is running. Start one with "OpenRTC: Start Runtime" or attach with "OpenRTC: Attach to Runtime…".',
+  );
 }
 
-export async function pickTenant(controller: Controller, node: TreeNode | undefined, title: string, allowNew = false): Promise<TenantTarget | undefined> {
+export async function pickTenant(
+  controller: Controller,
+  node: TreeNode | undefined,
+  title: string,
+  allowNew = false,
+): Promise<TenantTarget | undefined> {
   if (node?.tenant) {
     const { workerId, client } = requireControl(controller, node.workerId);
     return { workerId, tenant: node.tenant, client };
@@ -42,7 +51,11 @@ export async function pickTenant(controller: Controller, node: TreeNode | undefi
   const now = Date.now();
   const items: Array<vscode.QuickPickItem & { tenant: string }> = [...(worker?.tenants.entries() ?? [])]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, t]) => ({ label: name, description: `${breakerWords(t.breaker, now)} · ${capWords(t)}`, tenant: name }));
+    .map(([name, t]) => ({
+      label: name,
+      description: `${breakerWords(t.breaker, now)} · ${capWords(t)}`,
+      tenant: name,
+    }));
   if (items.length === 0 && !allowNew) throw new UserError('The runtime has no tenants yet: start a test call first.');
   if (allowNew) {
     const picked = await new Promise<string | undefined>((resolve) => {
@@ -54,7 +67,11 @@ export async function pickTenant(controller: Controller, node: TreeNode | undefi
         const problem = v ? validateTenantId(v) : null;
         // An invalid id shows why as the only row; accepting it does nothing.
         if (problem) qp.items = [{ label: `$(error) ${problem}`, alwaysShow: true, tenant: '' }];
-        else qp.items = v && !items.some((i) => i.tenant === v) ? [{ label: v, description: 'new tenant', tenant: v }, ...items] : items;
+        else
+          qp.items =
+            v && !items.some((i) => i.tenant === v)
+              ? [{ label: v, description: 'new tenant', tenant: v }, ...items]
+              : items;
       });
       qp.onDidAccept(() => {
         const choice = qp.selectedItems[0]?.tenant || qp.value;
@@ -74,7 +91,11 @@ export async function pickTenant(controller: Controller, node: TreeNode | undefi
   return pick ? { workerId, tenant: pick.tenant, client } : undefined;
 }
 
-export async function pickSession(controller: Controller, node: TreeNode | undefined, title: string): Promise<SessionTarget | undefined> {
+export async function pickSession(
+  controller: Controller,
+  node: TreeNode | undefined,
+  title: string,
+): Promise<SessionTarget | undefined> {
   if (node?.sessionId && node.tenant) {
     const { workerId, client } = requireControl(controller, node.workerId);
     const row = controller.model.worker(workerId)?.sessions.get(node.sessionId);
@@ -91,13 +112,29 @@ export async function pickSession(controller: Controller, node: TreeNode | undef
     { title, placeHolder: 'Session' },
   );
   if (!pick) return undefined;
-  if (pick.row) return { workerId, client, tenant: pick.row.tenant, sessionId: pick.row.session_id, agentName: pick.row.agent_name };
-  const sessionId = (await vscode.window.showInputBox({ title, prompt: 'Session id', validateInput: (v) => (v.trim() ? null : 'A session id') }))?.trim();
+  if (pick.row)
+    return {
+      workerId,
+      client,
+      tenant: pick.row.tenant,
+      sessionId: pick.row.session_id,
+      agentName: pick.row.agent_name,
+    };
+  const sessionId = (
+    await vscode.window.showInputBox({
+      title,
+      prompt: 'Session id',
+      validateInput: (v) => (v.trim() ? null : 'A session id'),
+    })
+  )?.trim();
   if (!sessionId) return undefined;
   // The tenant of an ended session comes from its own log records.
   const { records } = await client.request('logs', { session_id: sessionId, limit: 1 });
   const first = records[0];
-  if (!first?.tenant) throw new UserError(`No log records for session ${sessionId}: check the id (the runtime keeps records in its log file).`);
+  if (!first?.tenant)
+    throw new UserError(
+      `No log records for session ${sessionId}: check the id (the runtime keeps records in its log file).`,
+    );
   return { workerId, client, tenant: first.tenant, sessionId, agentName: first.agent_name };
 }
 

@@ -37,7 +37,8 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
             title: `Cap for tenant ${target.tenant}`,
             prompt: 'Concurrent sessions allowed (empty: remove the tenant’s own cap)',
             value: current === null || current === undefined ? '' : String(current),
-            validateInput: (v) => (v.trim() === '' ? null : validateCap(v).ok ? null : 'A whole number from 1 to 100000'),
+            validateInput: (v) =>
+              v.trim() === '' ? null : validateCap(v).ok ? null : 'A whole number from 1 to 100000',
           });
           if (text === undefined) return undefined;
           const parsed = validateCap(text);
@@ -45,7 +46,9 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
         }
         if (cap === undefined) return undefined;
         const result: TenantSnapshot = await target.client.request('setTenantCap', { tenant: target.tenant, cap });
-        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} cap is now ${result.cap ?? 'the default'} (${result.active} active).`);
+        void vscode.window.showInformationMessage(
+          `OpenRTC: tenant ${target.tenant} cap is now ${result.cap ?? 'the default'} (${result.active} active).`,
+        );
         return result;
       }),
     ),
@@ -71,8 +74,14 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
           if (typeof r === 'string') return undefined;
           cooldown = r;
         }
-        const result = await target.client.request('setBreaker', { tenant: target.tenant, enabled: true, cooldown_s: cooldown });
-        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} breaker cooldown is now ${result.cooldown_s}s (${result.state}).`);
+        const result = await target.client.request('setBreaker', {
+          tenant: target.tenant,
+          enabled: true,
+          cooldown_s: cooldown,
+        });
+        void vscode.window.showInformationMessage(
+          `OpenRTC: tenant ${target.tenant} breaker cooldown is now ${result.cooldown_s}s (${result.state}).`,
+        );
         return result;
       }),
     ),
@@ -82,7 +91,9 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
         const target = await pickTenant(controller, node, 'Isolate tenant in its own process');
         if (!target) return undefined;
         const result = await target.client.request('isolateTenant', { tenant: target.tenant });
-        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant}'s new sessions now run in their own process; live ones finish where they are.`);
+        void vscode.window.showInformationMessage(
+          `OpenRTC: tenant ${target.tenant}'s new sessions now run in their own process; live ones finish where they are.`,
+        );
         return result;
       }),
     ),
@@ -92,7 +103,9 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
         const target = await pickTenant(controller, node, 'Restore tenant to the shared loop');
         if (!target) return undefined;
         const result = await target.client.request('restoreTenant', { tenant: target.tenant });
-        void vscode.window.showInformationMessage(`OpenRTC: tenant ${target.tenant} is back on the shared loop for new sessions.`);
+        void vscode.window.showInformationMessage(
+          `OpenRTC: tenant ${target.tenant} is back on the shared loop for new sessions.`,
+        );
         return result;
       }),
     ),
@@ -105,7 +118,9 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
         if (problem) throw new UserError(problem);
         const { client } = requireControl(controller, node?.workerId);
         const result = await client.request('startCalls', params);
-        void vscode.window.showInformationMessage(`OpenRTC: test calls for ${params.tenant ?? 'default'}: ${summariseCalls(result)}.`);
+        void vscode.window.showInformationMessage(
+          `OpenRTC: test calls for ${params.tenant ?? 'default'}: ${summariseCalls(result)}.`,
+        );
         return result;
       }),
     ),
@@ -114,11 +129,22 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
       guarded(async (node?: TreeNode) => {
         const target = await pickTenant(controller, node, 'Show top for tenant');
         if (!target) return undefined;
-        const nodeBinary = chooseNode(vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', ''), process.env.PATH, process.execPath);
+        const nodeBinary = chooseNode(
+          vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', ''),
+          process.env.PATH,
+          process.execPath,
+        );
         const terminal = vscode.window.createTerminal({
           name: `openrtc top · ${target.tenant}`,
           shellPath: nodeBinary.command,
-          shellArgs: [join(extensionPath, 'dist', 'cli.js'), 'top', '--tenant', target.tenant, '--socket', target.workerId],
+          shellArgs: [
+            join(extensionPath, 'dist', 'cli.js'),
+            'top',
+            '--tenant',
+            target.tenant,
+            '--socket',
+            target.workerId,
+          ],
           env: nodeBinary.env,
         });
         terminal.show();
@@ -149,9 +175,19 @@ async function askCalls(controller: Controller, node: TreeNode | undefined): Pro
   const count = await vscode.window.showInputBox({
     title: `Test calls for ${target.tenant}: how many`,
     value: '1',
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? null : 'A whole number from 1 to 1000'),
+    validateInput: (v) =>
+      /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? null : 'A whole number from 1 to 1000',
   });
   if (!count) return undefined;
-  const say = turns.split('|').map((t) => t.trim()).filter(Boolean);
-  return { agent: agent.trim(), tenant: target.tenant, say, count: Number(count), concurrency: Math.min(10, Number(count)) };
+  const say = turns
+    .split('|')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    agent: agent.trim(),
+    tenant: target.tenant,
+    say,
+    count: Number(count),
+    concurrency: Math.min(10, Number(count)),
+  };
 }

@@ -13,7 +13,11 @@ const LIMIT = 5000;
 
 export function logUri(workerId: string, filter: { tenant?: string; session_id?: string }): vscode.Uri {
   const name = filter.session_id ? `session-${filter.session_id}` : `tenant-${filter.tenant ?? 'all'}`;
-  const query = new URLSearchParams({ worker: workerId, ...(filter.tenant ? { tenant: filter.tenant } : {}), ...(filter.session_id ? { session: filter.session_id } : {}) });
+  const query = new URLSearchParams({
+    worker: workerId,
+    ...(filter.tenant ? { tenant: filter.tenant } : {}),
+    ...(filter.session_id ? { session: filter.session_id } : {}),
+  });
   // The .openrtc-log extension selects the grammar (contributes.languages).
   return vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${name}.openrtc-log`, query: query.toString() });
 }
@@ -60,7 +64,10 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
     }
     const offset = view.tail.nextOffset;
     try {
-      const result = await client.request('logs', { ...view.filter, ...(offset !== undefined ? { after_offset: offset } : {}) });
+      const result = await client.request('logs', {
+        ...view.filter,
+        ...(offset !== undefined ? { after_offset: offset } : {}),
+      });
       const hadProblem = view.problem !== null;
       view.problem = null;
       return view.tail.apply(result) || hadProblem;

@@ -2,12 +2,20 @@
 // the server through workspace/configuration (protocol/lsp-settings.ts).
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { SETTINGS_SECTION } from '../../protocol/lsp-settings';
 
 export const LANGUAGES = ['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact'];
 
-export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient | undefined> {
+export async function startLanguageClient(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+): Promise<LanguageClient | undefined> {
   const module = context.asAbsolutePath('dist/server.js');
   if (!existsSync(module)) {
     output.appendLine(`language server missing at ${module}; blocking-call diagnostics are off`);

@@ -9,14 +9,19 @@ export function createObservedDiagnostics(controller: Controller): vscode.Dispos
   const collection = vscode.languages.createDiagnosticCollection('openrtc-observed');
   // Only lines in the workspace (agent code), never the runtime's own bundle.
   const blocks = new ObservedBlocks((file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined);
-  const enabled = (): boolean => vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('observedBlocking', true);
+  const enabled = (): boolean =>
+    vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('observedBlocking', true);
   const show = (file: string): void => {
     const uri = vscode.Uri.file(file);
     collection.set(
       uri,
       blocks.forFile(file).map((b) => {
         const start = new vscode.Position(b.line - 1, Math.max(0, b.column - 1));
-        const d = new vscode.Diagnostic(new vscode.Range(start, start.translate(0, 1)), observedMessage(b), vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(start, start.translate(0, 1)),
+          observedMessage(b),
+          vscode.DiagnosticSeverity.Warning,
+        );
         d.source = DIAGNOSTIC_SOURCE;
         d.code = OBSERVED_BLOCKING_CODE;
         return d;

@@ -9,11 +9,20 @@ export interface StatusSummary {
 
 /** Pure: what the item says for the watched workers. */
 export function summarise(workers: readonly WorkerState[]): StatusSummary {
-  if (workers.length === 0) return { text: '$(circle-slash) OpenRTC: stopped', tooltip: 'No OpenRTC runtime. Click to open the OpenRTC view.', warning: false };
+  if (workers.length === 0)
+    return {
+      text: '$(circle-slash) OpenRTC: stopped',
+      tooltip: 'No OpenRTC runtime. Click to open the OpenRTC view.',
+      warning: false,
+    };
   const live = workers.filter((w) => w.connection === 'connected' && w.summary);
   if (live.length === 0) {
     const why = workers.find((w) => w.problem)?.problem;
-    return { text: '$(debug-disconnect) OpenRTC: disconnected', tooltip: why ?? 'Connecting to the runtime…', warning: true };
+    return {
+      text: '$(debug-disconnect) OpenRTC: disconnected',
+      tooltip: why ?? 'Connecting to the runtime…',
+      warning: true,
+    };
   }
   let active = 0;
   let p99 = 0;

@@ -103,7 +103,9 @@ export class TreeModel {
         .map(([name, t]) => tenantNode(worker, name, t, nowMs));
     }
     if (node.kind === 'tenant' && node.tenant !== null) {
-      return [...(worker.sessionsByTenant.get(node.tenant)?.values() ?? [])].map((row) => sessionNode(worker, row, nowMs));
+      return [...(worker.sessionsByTenant.get(node.tenant)?.values() ?? [])].map((row) =>
+        sessionNode(worker, row, nowMs),
+      );
     }
     return [];
   }
@@ -135,7 +137,8 @@ function splitId(nodeId: string): [string | undefined, string | undefined, strin
 }
 
 function workerNode(w: WorkerState, nowMs: number): TreeNode {
-  const kindWords = w.kind === 'python' ? 'Python OpenRTC' : w.kind === 'bundled' ? 'bundled runtime' : 'attached runtime';
+  const kindWords =
+    w.kind === 'python' ? 'Python OpenRTC' : w.kind === 'bundled' ? 'bundled runtime' : 'attached runtime';
   let description: string;
   let icon: NodeIcon;
   if (w.connection === 'disconnected') {
@@ -166,7 +169,9 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
     const folded = s.folded_tenants;
     // Older workers' snapshots have no folded_tenants.
     if (folded !== undefined && folded.tenants > 0) {
-      lines.push(`idle tenants folded: ${folded.tenants} (started ${folded.started}, failed ${folded.failures}); their rows are gone, their counts are in the totals`);
+      lines.push(
+        `idle tenants folded: ${folded.tenants} (started ${folded.started}, failed ${folded.failures}); their rows are gone, their counts are in the totals`,
+      );
     }
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
   }
@@ -232,7 +237,12 @@ export function liveDuration(row: SessionRow, nowMs: number): number {
 
 function sessionNode(w: WorkerState, row: SessionRow, nowMs: number): TreeNode {
   const slow = row.status === 'slow';
-  const parts = [row.status, row.agent_name, durationWords(liveDuration(row, nowMs)), `cpu ${percentWords(row.cpu_pct)}`];
+  const parts = [
+    row.status,
+    row.agent_name,
+    durationWords(liveDuration(row, nowMs)),
+    `cpu ${percentWords(row.cpu_pct)}`,
+  ];
   if (slow && row.blocked_ms_last !== null) parts.push(`blocked ${Math.round(row.blocked_ms_last)}ms`);
   const top = row.blocked_frames?.[0];
   const tooltip = [

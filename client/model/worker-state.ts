@@ -28,7 +28,17 @@ export interface WorkerState {
 }
 
 export function emptyWorker(id: string, label: string, kind: WorkerKind): WorkerState {
-  return { id, label, kind, connection: 'connecting', problem: null, summary: null, tenants: new Map(), sessions: new Map(), sessionsByTenant: new Map() };
+  return {
+    id,
+    label,
+    kind,
+    connection: 'connecting',
+    problem: null,
+    summary: null,
+    tenants: new Map(),
+    sessions: new Map(),
+    sessionsByTenant: new Map(),
+  };
 }
 
 export function applySnapshot(worker: WorkerState, snapshot: RuntimeSnapshot): void {

@@ -42,7 +42,12 @@ export interface MemoryTrend {
 
 /** Least-squares slope of RSS over the samples; "growing" past `growingMbPerMin`. */
 export function memoryTrend(samples: readonly MemorySample[], growingMbPerMin = 5): MemoryTrend {
-  if (samples.length < 3) return { verdict: 'not enough samples', mbPerMinute: 0, evidence: `${samples.length} RSS sample(s); need 3 or more` };
+  if (samples.length < 3)
+    return {
+      verdict: 'not enough samples',
+      mbPerMinute: 0,
+      evidence: `${samples.length} RSS sample(s); need 3 or more`,
+    };
   const n = samples.length;
   const t0 = samples[0]?.atMs ?? 0;
   const xs = samples.map((s) => (s.atMs - t0) / 60_000);

@@ -1,7 +1,15 @@
 // Onboarding a Tenant, the step logic: validate the id and cap, write the tenant's cap into
 // openrtc.json keeping the user's comments and layout (jsonc-parser edits), and verify a test
 // call shows under the tenant, in the logs and in the snapshot. Pure: text in, text out.
-import { applyEdits, getNodeValue, modify, parseTree, findNodeAtLocation, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import {
+  applyEdits,
+  getNodeValue,
+  modify,
+  parseTree,
+  findNodeAtLocation,
+  printParseErrorCode,
+  type ParseError,
+} from 'jsonc-parser';
 import type { LogRecord, RuntimeSnapshot } from '../../protocol/control';
 
 const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -11,7 +19,9 @@ export function validateTenantId(id: string): string | null {
   if (id.length === 0) return 'A tenant id cannot be empty.';
   if (id.length > 128) return `A tenant id is at most 128 characters (this one has ${id.length}).`;
   if (!TENANT_ID.test(id)) {
-    const bad = [...new Set([...id].filter((c) => !/[A-Za-z0-9_-]/.test(c)))].map((c) => (c === ' ' ? 'space' : `'${c}'`));
+    const bad = [...new Set([...id].filter((c) => !/[A-Za-z0-9_-]/.test(c)))].map((c) =>
+      c === ' ' ? 'space' : `'${c}'`,
+    );
     return `A tenant id may hold only letters, digits, '-' and '_' (found ${bad.join(', ')}).`;
   }
   return null;
@@ -19,7 +29,8 @@ export function validateTenantId(id: string): string | null {
 
 export function validateCap(text: string): { ok: true; cap: number } | { ok: false; error: string } {
   const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) return { ok: false, error: 'The cap is a whole number of concurrent sessions (1 or more).' };
+  if (!/^\d+$/.test(trimmed))
+    return { ok: false, error: 'The cap is a whole number of concurrent sessions (1 or more).' };
   const cap = Number(trimmed);
   if (cap < 1 || cap > 100_000) return { ok: false, error: 'The cap must be between 1 and 100000.' };
   return { ok: true, cap };
@@ -42,11 +53,19 @@ export function addTenantCap(text: string, tenant: string, cap: number, file = '
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];
-  if (first) return { ok: false, error: `${file} does not parse (${printParseErrorCode(first.error)} at ${lineCol(text, first.offset)}); fix it first, nothing was written.` };
-  if (!root || root.type !== 'object') return { ok: false, error: `${file} must hold a JSON object at the top level; nothing was written.` };
+  if (first)
+    return {
+      ok: false,
+      error: `${file} does not parse (${printParseErrorCode(first.error)} at ${lineCol(text, first.offset)}); fix it first, nothing was written.`,
+    };
+  if (!root || root.type !== 'object')
+    return { ok: false, error: `${file} must hold a JSON object at the top level; nothing was written.` };
   const caps = findNodeAtLocation(root, ['max_sessions_per_tenant']);
   if (caps && caps.type !== 'object') {
-    return { ok: false, error: `${file}: max_sessions_per_tenant must be an object of {tenant: cap} (it is ${caps.type}, at ${lineCol(text, caps.offset)}); nothing was written.` };
+    return {
+      ok: false,
+      error: `${file}: max_sessions_per_tenant must be an object of {tenant: cap} (it is ${caps.type}, at ${lineCol(text, caps.offset)}); nothing was written.`,
+    };
   }
   const existing = caps ? findNodeAtLocation(caps, [tenant]) : undefined;
   const replaced = existing ? getNodeValue(existing) : null;
@@ -82,7 +101,9 @@ export function verifyOnboarding(
     {
       name: 'Tenant in the snapshot',
       ok: t !== undefined,
-      evidence: t ? `tenants["${tenant}"]: ${t.started} started, ${t.failures} failed, active ${t.active}` : `no "${tenant}" in the snapshot's tenants`,
+      evidence: t
+        ? `tenants["${tenant}"]: ${t.started} started, ${t.failures} failed, active ${t.active}`
+        : `no "${tenant}" in the snapshot's tenants`,
     },
     {
       name: 'Cap applied',

@@ -27,7 +27,8 @@ function tenantSessions(snapshot: RuntimeSnapshot, tenant: string): SessionRow[]
 
 function worstBlock(rows: readonly SessionRow[]): SessionRow | undefined {
   let worst: SessionRow | undefined;
-  for (const r of rows) if (r.blocked_ms_last !== null && (!worst || r.blocked_ms_last > (worst.blocked_ms_last ?? 0))) worst = r;
+  for (const r of rows)
+    if (r.blocked_ms_last !== null && (!worst || r.blocked_ms_last > (worst.blocked_ms_last ?? 0))) worst = r;
   return worst;
 }
 
@@ -39,7 +40,9 @@ function blockWords(row: SessionRow): string {
 /** The counts the breaker opened on (older runtimes report none once open). */
 function windowWords(t: TenantSnapshot): string {
   const b = t.breaker;
-  return b.samples > 0 ? ` after ${b.failures}/${b.samples} failures in its window` : ` (opened ${b.times_opened}× so far)`;
+  return b.samples > 0
+    ? ` after ${b.failures}/${b.samples} failures in its window`
+    : ` (opened ${b.times_opened}× so far)`;
 }
 
 /** Tenants with any sign of trouble, most suspicious first, each with the signs found. */
@@ -65,13 +68,17 @@ export function rankSuspects(snapshot: RuntimeSnapshot, nowMs: number): Suspect[
     if (t.slow_sessions > 0) {
       score += 40 * t.slow_sessions;
       const worst = worstBlock(tenantSessions(snapshot, tenant));
-      evidence.push(`${t.slow_sessions} slow session${t.slow_sessions > 1 ? 's' : ''}${worst ? `; worst: ${blockWords(worst)}` : ''}`);
+      evidence.push(
+        `${t.slow_sessions} slow session${t.slow_sessions > 1 ? 's' : ''}${worst ? `; worst: ${blockWords(worst)}` : ''}`,
+      );
     }
     const share = t.active / totalActive;
     const others = Object.keys(snapshot.tenants).length > 1;
     if (t.active > 0 && ((others && share > 0.5) || (t.cap !== null && t.active >= t.cap))) {
       score += 30 * share + (t.cap !== null && t.active >= t.cap ? 20 : 0);
-      evidence.push(`holds ${t.active} of ${snapshot.active_sessions} active sessions (${pct(t.active, snapshot.active_sessions)}), cap ${capWords(t)}`);
+      evidence.push(
+        `holds ${t.active} of ${snapshot.active_sessions} active sessions (${pct(t.active, snapshot.active_sessions)}), cap ${capWords(t)}`,
+      );
     }
     if (score > 0) suspects.push({ tenant, score, evidence });
   }
@@ -84,28 +91,50 @@ export function recogniseModes(snapshot: RuntimeSnapshot, tenant: string, nowMs:
   if (!t) return [];
   const failing: string[] = [];
   if (t.failures > 0) failing.push(`${t.failures} of ${t.started} sessions failed (${pct(t.failures, t.started)})`);
-  if (t.breaker.enabled) failing.push(`breaker ${breakerWords(t.breaker, nowMs)}; opened ${t.breaker.times_opened}× so far`);
+  if (t.breaker.enabled)
+    failing.push(`breaker ${breakerWords(t.breaker, nowMs)}; opened ${t.breaker.times_opened}× so far`);
   else failing.push('breaker is off for this tenant (enable_tenant_circuit_breaker)');
   const circuit = t.rejections_by_reason.circuit_open ?? 0;
   if (circuit) failing.push(`${circuit} new sessions rejected while the breaker was open`);
 
-  const capacity: string[] = [`active/cap ${capWords(t)}; ${pct(t.active, snapshot.active_sessions)} of all active sessions`];
+  const capacity: string[] = [
+    `active/cap ${capWords(t)}; ${pct(t.active, snapshot.active_sessions)} of all active sessions`,
+  ];
   const capRejections = (t.rejections_by_reason.tenant_cap ?? 0) + (t.rejections_by_reason.worker_cap ?? 0);
-  if (capRejections) capacity.push(`${capRejections} sessions rejected at a cap (overflow already refused; siblings keep accepting)`);
+  if (capRejections)
+    capacity.push(`${capRejections} sessions rejected at a cap (overflow already refused; siblings keep accepting)`);
   if (t.cap === null) capacity.push('no per-tenant cap: add one in the Act step');
   const atCap = t.cap !== null && t.active >= t.cap;
-  const hog = t.active > 0 && t.active / Math.max(1, snapshot.active_sessions) > 0.5 && Object.keys(snapshot.tenants).length > 1;
+  const hog =
+    t.active > 0 && t.active / Math.max(1, snapshot.active_sessions) > 0.5 && Object.keys(snapshot.tenants).length > 1;
 
   const slowRows = tenantSessions(snapshot, tenant).filter((s) => s.status === 'slow');
   const blocking: string[] = [];
   if (t.slow_sessions) blocking.push(`${t.slow_sessions} session${t.slow_sessions > 1 ? 's' : ''} marked slow`);
   for (const row of slowRows.slice(0, 3)) blocking.push(blockWords(row));
-  blocking.push(`loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms, max ${snapshot.loop_lag.max_ms.toFixed(1)}ms (shared by every tenant)`);
+  blocking.push(
+    `loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms, max ${snapshot.loop_lag.max_ms.toFixed(1)}ms (shared by every tenant)`,
+  );
 
   return [
-    { mode: 'failing_calls', title: 'Failing calls', present: t.failures > 0 || t.breaker.state !== 'closed', evidence: failing },
-    { mode: 'eating_capacity', title: 'Eating capacity', present: atCap || capRejections > 0 || hog, evidence: capacity },
-    { mode: 'blocking_loop', title: 'Blocking the loop', present: t.slow_sessions > 0 || slowRows.length > 0, evidence: blocking },
+    {
+      mode: 'failing_calls',
+      title: 'Failing calls',
+      present: t.failures > 0 || t.breaker.state !== 'closed',
+      evidence: failing,
+    },
+    {
+      mode: 'eating_capacity',
+      title: 'Eating capacity',
+      present: atCap || capRejections > 0 || hog,
+      evidence: capacity,
+    },
+    {
+      mode: 'blocking_loop',
+      title: 'Blocking the loop',
+      present: t.slow_sessions > 0 || slowRows.length > 0,
+      evidence: blocking,
+    },
   ];
 }
 
@@ -127,7 +156,11 @@ function health(tenant: string, t: TenantSnapshot, nowMs: number): TenantHealth 
   const completed = Math.max(0, t.started - t.failures - t.active);
   const accepting = !breakerOpen && !full && t.slow_sessions === 0;
   const parts = [
-    breakerOpen ? `breaker ${breakerWords(t.breaker, nowMs)}` : full ? `at its cap ${capWords(t)}` : `accepting (${capWords(t)})`,
+    breakerOpen
+      ? `breaker ${breakerWords(t.breaker, nowMs)}`
+      : full
+        ? `at its cap ${capWords(t)}`
+        : `accepting (${capWords(t)})`,
     `${completed} completed, ${t.failures} failed`,
   ];
   if (t.slow_sessions) parts.push(`${t.slow_sessions} slow`);
@@ -135,7 +168,12 @@ function health(tenant: string, t: TenantSnapshot, nowMs: number): TenantHealth 
 }
 
 /** Are the other tenants still accepting and completing? */
-export function blastRadius(snapshot: RuntimeSnapshot, suspect: string, nowMs: number, slowThresholdMs = 50): BlastRadius {
+export function blastRadius(
+  snapshot: RuntimeSnapshot,
+  suspect: string,
+  nowMs: number,
+  slowThresholdMs = 50,
+): BlastRadius {
   const others = Object.entries(snapshot.tenants)
     .filter(([name]) => name !== suspect)
     .map(([name, t]) => health(name, t, nowMs))
@@ -147,7 +185,9 @@ export function blastRadius(snapshot: RuntimeSnapshot, suspect: string, nowMs: n
     ? `Confined: ${others.length} other tenant${others.length === 1 ? '' : 's'} still accepting; loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms.`
     : [
         suffering.length ? `Not confined: ${suffering.map((s) => s.tenant).join(', ')} also affected.` : '',
-        lagging ? `Loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms is over ${slowThresholdMs}ms: every tenant on this loop stutters.` : '',
+        lagging
+          ? `Loop lag p99 ${snapshot.loop_lag.p99_ms.toFixed(1)}ms is over ${slowThresholdMs}ms: every tenant on this loop stutters.`
+          : '',
       ]
         .filter(Boolean)
         .join(' ');
@@ -165,11 +205,20 @@ export interface ActionOption {
   suggested: number | null;
 }
 
-export function actionOptions(snapshot: RuntimeSnapshot, tenant: string, modes: readonly ModeFinding[]): ActionOption[] {
+export function actionOptions(
+  snapshot: RuntimeSnapshot,
+  tenant: string,
+  modes: readonly ModeFinding[],
+): ActionOption[] {
   const t = snapshot.tenants[tenant];
   if (!t) return [];
   const present = new Set(modes.filter((m) => m.present).map((m) => m.mode));
-  const suggestedCap = Math.max(1, t.cap === null ? Math.ceil(Math.max(1, t.active) / 2) : Math.min(t.cap - 1, Math.ceil(Math.max(1, t.active) / 2)) || 1);
+  const suggestedCap = Math.max(
+    1,
+    t.cap === null
+      ? Math.ceil(Math.max(1, t.active) / 2)
+      : Math.min(t.cap - 1, Math.ceil(Math.max(1, t.active) / 2)) || 1,
+  );
   const cooldown = Math.min(600, Math.max(30, t.breaker.cooldown_s * 2));
   return [
     {

@@ -34,12 +34,15 @@ export class RuntimeManager implements vscode.Disposable {
   async start(): Promise<string> {
     if (this.process?.running && this.socketPath) return this.socketPath;
     const workspace = this.workspaceFolder();
-    if (!workspace) throw new Error('Open a folder first: the runtime runs the agents of a workspace folder (with openrtc.json).');
+    if (!workspace)
+      throw new Error('Open a folder first: the runtime runs the agents of a workspace folder (with openrtc.json).');
     const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', '');
     const node = chooseNode(configured, process.env.PATH, process.execPath);
     const socketPath = bundledSocketPath(workspace);
     this.ensureEsbuildExecutable();
-    this.output.appendLine(`starting the runtime: ${node.describe} dist/cli.js run ${workspace} --socket ${socketPath}`);
+    this.output.appendLine(
+      `starting the runtime: ${node.describe} dist/cli.js run ${workspace} --socket ${socketPath}`,
+    );
     this.stopping = false;
     this.process = new RuntimeProcess({
       node,
@@ -50,14 +53,23 @@ export class RuntimeManager implements vscode.Disposable {
       onExit: (code, signal) => {
         this.output.appendLine(`runtime exited (${signal ?? `code ${code}`})`);
         if (!this.stopping) {
-          void vscode.window.showWarningMessage(`The OpenRTC runtime exited unexpectedly (${signal ?? `code ${code}`}). See the OpenRTC output for why.`, 'Show Output').then((pick) => {
-            if (pick) this.output.show();
-          });
+          void vscode.window
+            .showWarningMessage(
+              `The OpenRTC runtime exited unexpectedly (${signal ?? `code ${code}`}). See the OpenRTC output for why.`,
+              'Show Output',
+            )
+            .then((pick) => {
+              if (pick) this.output.show();
+            });
         }
       },
     });
     this.socketPath = socketPath;
-    const connection = this.controller.watch(socketPath, `${workspace.split('/').pop() ?? 'runtime'} (bundled)`, 'bundled');
+    const connection = this.controller.watch(
+      socketPath,
+      `${workspace.split('/').pop() ?? 'runtime'} (bundled)`,
+      'bundled',
+    );
     connection.reconnectNow();
     return socketPath;
   }

@@ -27,9 +27,11 @@ export interface NodeChoice {
 
 /** `openrtc.runtime.nodePath` if set, else `node` on PATH, else VS Code's own Node. */
 export function chooseNode(configured: string, pathEnv: string | undefined, execPath: string): NodeChoice {
-  if (configured.trim()) return { command: configured.trim(), env: {}, describe: `${configured.trim()} (openrtc.runtime.nodePath)` };
+  if (configured.trim())
+    return { command: configured.trim(), env: {}, describe: `${configured.trim()} (openrtc.runtime.nodePath)` };
   for (const dir of (pathEnv ?? '').split(':')) {
-    if (dir && existsSync(join(dir, 'node'))) return { command: join(dir, 'node'), env: {}, describe: `${join(dir, 'node')} (PATH)` };
+    if (dir && existsSync(join(dir, 'node')))
+      return { command: join(dir, 'node'), env: {}, describe: `${join(dir, 'node')} (PATH)` };
   }
   return { command: execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, describe: `${execPath} (VS Code's own Node)` };
 }
@@ -47,7 +49,10 @@ export class RuntimeProcess {
   private child: ChildProcess | null;
 
   constructor(options: RuntimeProcessOptions) {
-    if (!existsSync(options.cliPath)) throw new Error(`The runtime CLI is missing at ${options.cliPath}; the extension was packaged without dist/cli.js.`);
+    if (!existsSync(options.cliPath))
+      throw new Error(
+        `The runtime CLI is missing at ${options.cliPath}; the extension was packaged without dist/cli.js.`,
+      );
     const { node, cliPath, workspace, socketPath } = options;
     const child = spawn(node.command, [cliPath, 'run', workspace, '--socket', socketPath], {
       cwd: workspace,

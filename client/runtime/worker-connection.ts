@@ -19,7 +19,12 @@ export interface WorkerConnectionOptions {
   reconnectMaxMs: number;
 }
 
-const defaults: WorkerConnectionOptions = { snapshotEveryMs: 2000, pythonPollMs: 1000, reconnectMinMs: 250, reconnectMaxMs: 5000 };
+const defaults: WorkerConnectionOptions = {
+  snapshotEveryMs: 2000,
+  pythonPollMs: 1000,
+  reconnectMinMs: 250,
+  reconnectMaxMs: 5000,
+};
 
 export class WorkerConnection {
   private client: ControlClient | null = null;

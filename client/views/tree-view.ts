@@ -54,9 +54,16 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     item.description = current.description;
     item.tooltip = current.tooltip;
     item.contextValue = current.contextValue;
-    item.iconPath = new vscode.ThemeIcon(current.icon.id, current.icon.color ? new vscode.ThemeColor(current.icon.color) : undefined);
+    item.iconPath = new vscode.ThemeIcon(
+      current.icon.id,
+      current.icon.color ? new vscode.ThemeColor(current.icon.color) : undefined,
+    );
     if (current.kind === 'session' && current.contextValue === 'openrtc.session.slowWithSource') {
-      item.command = { command: 'openrtc.revealSlowSource', title: 'Reveal Source of Slow Session', arguments: [current] };
+      item.command = {
+        command: 'openrtc.revealSlowSource',
+        title: 'Reveal Source of Slow Session',
+        arguments: [current],
+      };
     }
     return item;
   }
@@ -71,7 +78,11 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const model = this.controller.model;
     if (node.kind === 'worker') return undefined;
     if (node.kind === 'tenant') return model.nodeById(workerNodeId(node.workerId), Date.now());
-    return node.tenant === null ? undefined : model.children(model.nodeById(workerNodeId(node.workerId), Date.now()), Date.now()).find((t) => t.tenant === node.tenant);
+    return node.tenant === null
+      ? undefined
+      : model
+          .children(model.nodeById(workerNodeId(node.workerId), Date.now()), Date.now())
+          .find((t) => t.tenant === node.tenant);
   }
 
   dispose(): void {

@@ -8,10 +8,10 @@ import { createRequire } from 'node:module';
 import Module from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { runInThisContext } from 'node:vm';
-import * as api from '../api.js';
-import { isAgentDefinition } from './define.js';
-import { BundleMaps } from './stack-map.js';
-import type { AgentDefinition } from './types.js';
+import * as api from '../api';
+import { isAgentDefinition } from './define';
+import { BundleMaps } from './stack-map';
+import type { AgentDefinition } from './types';
 
 type Esbuild = typeof import('esbuild');
 let esbuildModule: Promise<Esbuild> | undefined;
@@ -23,7 +23,8 @@ let esbuildModule: Promise<Esbuild> | undefined;
  */
 function loadEsbuild(): Promise<Esbuild> {
   const shipped = join(__dirname, 'bin', 'esbuild');
-  if (process.env['ESBUILD_BINARY_PATH'] === undefined && existsSync(shipped)) process.env['ESBUILD_BINARY_PATH'] = shipped;
+  if (process.env['ESBUILD_BINARY_PATH'] === undefined && existsSync(shipped))
+    process.env['ESBUILD_BINARY_PATH'] = shipped;
   esbuildModule ??= import('esbuild');
   return esbuildModule;
 }
@@ -81,7 +82,9 @@ export async function bundleAgentFile(file: string, version: number): Promise<Bu
   const exported = evaluate(code, file, scriptName, maps);
   const candidate = (exported as { default?: unknown } | null)?.default ?? exported;
   if (!isAgentDefinition(candidate)) {
-    throw new AgentLoadError(`${file}: the default export is not an agent; export default defineAgent({ name, entry })`);
+    throw new AgentLoadError(
+      `${file}: the default export is not an agent; export default defineAgent({ name, entry })`,
+    );
   }
   return { file, scriptName, code, definition: candidate, inputs };
 }
@@ -121,10 +124,16 @@ function firstOriginalFrame(err: unknown, scriptName: string, maps: BundleMaps):
 }
 
 function describeBuildFailure(err: unknown, file: string): string {
-  const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+  const errors = (
+    err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }
+  ).errors;
   if (!Array.isArray(errors) || errors.length === 0) return `${file}: ${errorText(err)}`;
   return errors
-    .map((e) => (e.location ? `${resolve(dirname(file), e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}` : `${file}: ${e.text}`))
+    .map((e) =>
+      e.location
+        ? `${resolve(dirname(file), e.location.file)}:${e.location.line}:${e.location.column + 1}: ${e.text}`
+        : `${file}: ${e.text}`,
+    )
     .join('; ');
 }
 

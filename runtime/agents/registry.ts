@@ -3,10 +3,10 @@
 // definition they started with, and a broken edit keeps the old code running.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { watchDebounced, type DebouncedWatch } from '../util/debounced-watch.js';
-import { AgentLoadError, bundleAgentFile } from './bundle.js';
-import { BundleMaps } from './stack-map.js';
-import type { AgentDefinition, AgentProcess } from './types.js';
+import { watchDebounced, type DebouncedWatch } from '../util/debounced-watch';
+import { AgentLoadError, bundleAgentFile } from './bundle';
+import { BundleMaps } from './stack-map';
+import type { AgentDefinition, AgentProcess } from './types';
 
 const AGENT_EXTENSIONS = new Set(['.ts', '.js', '.mjs']);
 const RELOAD_DEBOUNCE_MS = 150;
@@ -112,7 +112,9 @@ export class AgentRegistry {
   /** Reloads agent files that changed, and agents whose helpers changed. */
   private async reloadChanged(paths: Set<string>): Promise<void> {
     const wanted = this.agentFiles();
-    const toReload = wanted.filter((file) => paths.has(file) || (this.inputsByAgentFile.get(file) ?? []).some((input) => paths.has(input)));
+    const toReload = wanted.filter(
+      (file) => paths.has(file) || (this.inputsByAgentFile.get(file) ?? []).some((input) => paths.has(input)),
+    );
     for (const file of toReload) await this.loadFile(file, true);
     // A reload may have pulled in helpers from a directory not watched yet.
     if (this.watcher && this.watchedDirs().join('\n') !== this.watchedKey) this.watch();
@@ -125,15 +127,26 @@ export class AgentRegistry {
       const bundled = await bundleAgentFile(file, ++this.version);
       const name = bundled.definition.name ?? fallbackName;
       const owner = this.byName.get(name);
-      if (owner && owner.file !== file) throw new AgentLoadError(`${file}: agent name '${name}' is already defined by ${owner.file}`);
+      if (owner && owner.file !== file)
+        throw new AgentLoadError(`${file}: agent name '${name}' is already defined by ${owner.file}`);
       const proc: AgentProcess = { userData: {} };
       try {
         await bundled.definition.prewarm?.(proc);
       } catch (err) {
-        throw new AgentLoadError(`${file}: prewarm failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+        throw new AgentLoadError(
+          `${file}: prewarm failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`,
+        );
       }
-      const loaded: LoadedAgent = { name, file, version: this.version, scriptName: bundled.scriptName, definition: bundled.definition, proc };
-      if (previous && previous.name !== name && this.byName.get(previous.name) === previous) this.byName.delete(previous.name);
+      const loaded: LoadedAgent = {
+        name,
+        file,
+        version: this.version,
+        scriptName: bundled.scriptName,
+        definition: bundled.definition,
+        proc,
+      };
+      if (previous && previous.name !== name && this.byName.get(previous.name) === previous)
+        this.byName.delete(previous.name);
       this.byFile.set(file, loaded);
       this.byName.set(name, loaded);
       this.inputsByAgentFile.set(file, bundled.inputs);

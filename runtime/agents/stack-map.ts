@@ -33,7 +33,10 @@ export class BundleMaps {
 
   /** The stack text with every bundle position replaced by its original one. */
   mapStack(stack: string): string {
-    return stack.replace(BUNDLE_FRAME, (whole, script: string, line: string, col: string) => this.original(script, Number(line), Number(col)) ?? whole);
+    return stack.replace(
+      BUNDLE_FRAME,
+      (whole, script: string, line: string, col: string) => this.original(script, Number(line), Number(col)) ?? whole,
+    );
   }
 
   private traceMap(scriptName: string): TraceMap | null {

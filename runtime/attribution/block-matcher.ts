@@ -153,7 +153,8 @@ function hostStalled(block: HeartbeatBlock, sample: BlockSample): boolean {
 }
 
 function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
-  if (hostStalled(block, sample)) return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
+  if (hostStalled(block, sample))
+    return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
   const segments = segmentsOf(block, sample.samples);
   const report = (seg: Segment, blockedMs: number, detectedAfterMs: number): BlockReport => ({
     session_id: seg.first.scope?.session_id ?? null,

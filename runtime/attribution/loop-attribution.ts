@@ -77,11 +77,17 @@ export function validateThreshold(ms: unknown, where: string): number {
 
 export function formatSlowSessionLog(r: BlockReport): string {
   if (r.attribution === 'unsampled' || r.attribution === 'host') {
-    const why = r.attribution === 'host' ? 'the watchdog thread was starved too: host CPU contention' : 'the watchdog did not sample it in time: host contention, or a block that ended at the threshold';
+    const why =
+      r.attribution === 'host'
+        ? 'the watchdog thread was starved too: host CPU contention'
+        : 'the watchdog did not sample it in time: host contention, or a block that ended at the threshold';
     return `[loop-lag] event loop stalled for ${r.blocked_ms}ms; not attributed (${why})`;
   }
   const who = r.session_id ?? 'none';
-  const why = r.attribution === 'outside' ? ' (runtime code, outside any session)' : ` (tenant=${r.tenant} agent=${r.agent_name})`;
+  const why =
+    r.attribution === 'outside'
+      ? ' (runtime code, outside any session)'
+      : ` (tenant=${r.tenant} agent=${r.agent_name})`;
   const frames = r.frames.map((f) => `\n    at ${f.function} (${f.file}:${f.line}:${f.column})`).join('');
   return `[slow-session] session_id=${who} blocked event loop for ${r.blocked_ms}ms${why}${frames}`;
 }
@@ -132,7 +138,11 @@ export class LoopAttribution {
       worker.once('error', reject);
     });
     worker.on('error', (err) => {
-      if (this.worker === worker) this.opts.log?.(`[slow-session] watchdog worker failed: ${err.message}; loop blocks are measured but not attributed`, null);
+      if (this.worker === worker)
+        this.opts.log?.(
+          `[slow-session] watchdog worker failed: ${err.message}; loop blocks are measured but not attributed`,
+          null,
+        );
     });
     this.worker = worker;
     try {
@@ -140,7 +150,10 @@ export class LoopAttribution {
     } catch (err) {
       // The runtime runs on without attribution: the heartbeat still measures loop lag and stalls.
       this.worker = null;
-      this.opts.log?.(`[slow-session] watchdog worker did not start (${err instanceof Error ? err.message : String(err)}); loop blocks are measured but not attributed`, null);
+      this.opts.log?.(
+        `[slow-session] watchdog worker did not start (${err instanceof Error ? err.message : String(err)}); loop blocks are measured but not attributed`,
+        null,
+      );
       return;
     }
     // The process's lifetime is the runtime's business, never the watchdog's.
@@ -217,7 +230,10 @@ export class LoopAttribution {
     this.lastBeat = now;
     this.shared[Slot.heartbeatCpuMs] = cpuNow;
     this.shared[Slot.heartbeat] = now;
-    if (blockedMs > this.threshold) this.emit(this.matcher.addBlock({ stamp, blockedMs, endedAt: now, thresholdMs: this.threshold, cpuMs, waitedForCoreMs }));
+    if (blockedMs > this.threshold)
+      this.emit(
+        this.matcher.addBlock({ stamp, blockedMs, endedAt: now, thresholdMs: this.threshold, cpuMs, waitedForCoreMs }),
+      );
     this.emit(this.matcher.sweep(now));
   }
 
@@ -226,13 +242,35 @@ export class LoopAttribution {
       case 'ready':
         return;
       case 'block-samples':
-        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: false, watchdogLateMs: msg.watchdog_late_ms, detectedAfterMs: msg.detected_after_ms, samples: msg.samples }, wallNow()));
+        this.emit(
+          this.matcher.addSample(
+            {
+              stamp: msg.stamp,
+              host: false,
+              watchdogLateMs: msg.watchdog_late_ms,
+              detectedAfterMs: msg.detected_after_ms,
+              samples: msg.samples,
+            },
+            wallNow(),
+          ),
+        );
         return;
       case 'cpu':
         this.cpu.add(msg);
         return;
       case 'host-stall':
-        this.emit(this.matcher.addSample({ stamp: msg.stamp, host: true, watchdogLateMs: msg.watchdog_late_ms, detectedAfterMs: msg.watchdog_late_ms, samples: [] }, wallNow()));
+        this.emit(
+          this.matcher.addSample(
+            {
+              stamp: msg.stamp,
+              host: true,
+              watchdogLateMs: msg.watchdog_late_ms,
+              detectedAfterMs: msg.watchdog_late_ms,
+              samples: [],
+            },
+            wallNow(),
+          ),
+        );
         return;
       case 'need-maps':
         for (const name of msg.names) {
@@ -249,8 +287,12 @@ export class LoopAttribution {
 
   private emit(reports: BlockReport[]): void {
     for (const r of reports) {
-      if (r.session_id && (this.opts.isLive?.(r.session_id) ?? true)) this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
-      const scope = r.session_id && r.tenant && r.agent_name ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;
+      if (r.session_id && (this.opts.isLive?.(r.session_id) ?? true))
+        this.marks.record(r.session_id, { blockedMs: r.blocked_ms, frames: r.frames, at: r.ended_at });
+      const scope =
+        r.session_id && r.tenant && r.agent_name
+          ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name }
+          : null;
       this.opts.log?.(formatSlowSessionLog(r), scope);
       // A stall nobody sampled (the watchdog was starved too, or the block ended right at the
       // threshold) counts in loop lag and the log, but is no slow_session: it names no one.

@@ -116,7 +116,14 @@ function checkHeartbeat(now: number, lateMs: number): number {
   if (!stall && stamp !== lastStamp) {
     // If this thread itself woke late, the host is contended: a stall seen now may be the
     // scheduler's doing, not the code's (checked against the main thread's CPU use later).
-    stall = { stamp, detectedAfterMs: now - stamp, watchdogLateMs: lateMs, samples: [], probing: false, nextProbeAt: now };
+    stall = {
+      stamp,
+      detectedAfterMs: now - stamp,
+      watchdogLateMs: lateMs,
+      samples: [],
+      probing: false,
+      nextProbeAt: now,
+    };
     lastStamp = stamp;
   }
   if (!stall || stall.stamp !== stamp) return now + (shared[Slot.heartbeatMs] ?? 1);
@@ -148,7 +155,13 @@ function finishStall(done: Stall): void {
   // Whether a late watchdog means the host, not the code, stalled the loop is decided on the
   // main thread, which knows the CPU it used over the whole stall (an early sample cannot).
   if (done.samples.length > 0) {
-    send({ type: 'block-samples', stamp: done.stamp, detected_after_ms: done.detectedAfterMs, samples: done.samples, watchdog_late_ms: done.watchdogLateMs });
+    send({
+      type: 'block-samples',
+      stamp: done.stamp,
+      detected_after_ms: done.detectedAfterMs,
+      samples: done.samples,
+      watchdog_late_ms: done.watchdogLateMs,
+    });
   } else if (done.watchdogLateMs > (shared[Slot.thresholdMs] ?? 0) / 2) {
     send({ type: 'host-stall', stamp: done.stamp, watchdog_late_ms: done.watchdogLateMs });
   }

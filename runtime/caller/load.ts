@@ -1,6 +1,6 @@
 // Load runs: `count` calls, at most `concurrency` at once, started at most `rate` per second.
-import type { RejectionReason, StartCallsResult } from '../../protocol/control.js';
-import type { FinalStatus } from '../session/session.js';
+import type { RejectionReason, StartCallsResult } from '../../protocol/control';
+import type { FinalStatus } from '../session/session';
 
 export interface LoadPlan {
   count: number;
@@ -11,8 +11,7 @@ export interface LoadPlan {
 
 /** One call: rejected at admission, or admitted (with its id) and later finished. */
 export type CallAttempt =
-  | { admitted: false; reason: RejectionReason }
-  | { admitted: true; sessionId: string; ended: Promise<FinalStatus> };
+  { admitted: false; reason: RejectionReason } | { admitted: true; sessionId: string; ended: Promise<FinalStatus> };
 
 export interface LoadRun {
   /** Live counts; final once `done` resolves. */

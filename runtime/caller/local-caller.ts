@@ -1,6 +1,6 @@
 // A local caller: speaks scripted turns (with optional think-time), waits for the agent's reply
 // to each, then hangs up. It stands in for a LiveKit participant.
-import type { FinalStatus, Session } from '../session/session.js';
+import type { FinalStatus, Session } from '../session/session';
 
 export interface CallScript {
   turns: string[];

@@ -1,10 +1,10 @@
 // `openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
 //  [--metadata JSON] [--socket PATH] [--json]`: places local test calls and waits for them to end.
-import type { StartCallsParams, StartCallsResult } from '../../protocol/control.js';
-import { loadScenarioFile, ScenarioError } from '../caller/scenario.js';
-import { tenantIdProblem } from '../policy/tenant-id.js';
-import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command.js';
-import { resolveSocket, withClient } from './runtime-link.js';
+import type { StartCallsParams, StartCallsResult } from '../../protocol/control';
+import { loadScenarioFile, ScenarioError } from '../caller/scenario';
+import { tenantIdProblem } from '../policy/tenant-id';
+import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command';
+import { resolveSocket, withClient } from './runtime-link';
 
 const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
                     [--metadata JSON] [--socket PATH] [--json]
@@ -27,7 +27,8 @@ function parseMetadata(text: string | undefined): Record<string, unknown> | unde
   } catch (error) {
     throw usageError(`--metadata is not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError('--metadata must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw usageError('--metadata must be a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -35,7 +36,11 @@ function parseMetadata(text: string | undefined): Record<string, unknown> | unde
 async function scriptParams(file: string): Promise<Pick<StartCallsParams, 'say' | 'think_ms' | 'reply_timeout_ms'>> {
   try {
     const s = await loadScenarioFile(file);
-    return { say: s.turns, ...(s.thinkMs !== undefined ? { think_ms: s.thinkMs } : {}), ...(s.replyTimeoutMs !== undefined ? { reply_timeout_ms: s.replyTimeoutMs } : {}) };
+    return {
+      say: s.turns,
+      ...(s.thinkMs !== undefined ? { think_ms: s.thinkMs } : {}),
+      ...(s.replyTimeoutMs !== undefined ? { reply_timeout_ms: s.replyTimeoutMs } : {}),
+    };
   } catch (error) {
     if (error instanceof ScenarioError) throw usageError(`--script ${error.message}`);
     throw error;

@@ -1,6 +1,6 @@
 // `openrtc drain [--timeout S] [--socket PATH]`: stop admitting, let live sessions finish.
-import { EXIT_OK, numberArg, parseCommandArgs, usageError, type Command } from './command.js';
-import { resolveSocket, withClient } from './runtime-link.js';
+import { EXIT_OK, numberArg, parseCommandArgs, usageError, type Command } from './command';
+import { resolveSocket, withClient } from './runtime-link';
 
 const USAGE = `usage: openrtc drain [--timeout S] [--socket PATH]
 
@@ -18,7 +18,9 @@ export const drainCommand: Command = {
     }
     if (positionals.length) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const timeout = numberArg('--timeout', values.timeout, 0, 3600);
-    await withClient(resolveSocket(values.socket, io), (client) => client.request('drain', timeout === undefined ? {} : { timeout_s: timeout }));
+    await withClient(resolveSocket(values.socket, io), (client) =>
+      client.request('drain', timeout === undefined ? {} : { timeout_s: timeout }),
+    );
     io.out('drained');
     return EXIT_OK;
   },

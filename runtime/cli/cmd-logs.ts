@@ -1,8 +1,8 @@
 // `openrtc logs FILE [--session ID] [--tenant T] [--agent A] [--level L] [--follow] [--json]`:
 // filters a scoped JSONL log (ours or Python OpenRTC's), streaming; bad lines are counted on stderr.
-import { LogFileError, scanLogFile } from '../logs/reader.js';
-import { formatRecord, isKnownLevel, type LogFilter } from '../logs/record.js';
-import { CliError, EXIT_OK, EXIT_USAGE, parseCommandArgs, usageError, type Command } from './command.js';
+import { LogFileError, scanLogFile } from '../logs/reader';
+import { formatRecord, isKnownLevel, type LogFilter } from '../logs/record';
+import { CliError, EXIT_OK, EXIT_USAGE, parseCommandArgs, usageError, type Command } from './command';
 
 const USAGE = `usage: openrtc logs FILE [--session ID] [--tenant T] [--agent A] [--level L] [--follow] [--json]
 
@@ -51,10 +51,15 @@ export const logsCommand: Command = {
       process.once('SIGTERM', stop);
     }
     try {
-      const stats = await scanLogFile(file, filter, (record) => io.out(values.json ? JSON.stringify(record) : formatRecord(record)), {
-        follow: values.follow ?? false,
-        signal: controller.signal,
-      });
+      const stats = await scanLogFile(
+        file,
+        filter,
+        (record) => io.out(values.json ? JSON.stringify(record) : formatRecord(record)),
+        {
+          follow: values.follow ?? false,
+          signal: controller.signal,
+        },
+      );
       const skipped = [
         stats.badLines ? `${stats.badLines} line${stats.badLines === 1 ? '' : 's'} that are not JSON records` : '',
         stats.oversizedLines ? `${stats.oversizedLines} line${stats.oversizedLines === 1 ? '' : 's'} over 1 MiB` : '',

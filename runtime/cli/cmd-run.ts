@@ -3,10 +3,19 @@
 // (a second signal stops at once, cancelling live sessions, and exits 1).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startControlServer } from '../control/server.js';
-import { defaultSocketPath, SocketPathError } from '../control/socket-path.js';
-import type { Runtime } from '../runtime.js';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, numberArg, parseCommandArgs, usageError, type Command } from './command.js';
+import { startControlServer } from '../control/server';
+import { defaultSocketPath, SocketPathError } from '../control/socket-path';
+import type { Runtime } from '../runtime';
+import {
+  CliError,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  numberArg,
+  parseCommandArgs,
+  usageError,
+  type Command,
+} from './command';
 
 const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S]
 
@@ -32,7 +41,10 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'start a runtime for a workspace (foreground; Ctrl-C drains and exits)',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, 'drain-timeout': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      socket: { type: 'string' },
+      'drain-timeout': { type: 'string' },
+    });
     if (values.help) {
       io.out(USAGE);
       return EXIT_OK;
@@ -54,7 +66,11 @@ export const runCommand: Command = {
     let onMemoryLimit = (): void => undefined;
     try {
       // The getter lets loop-block frames in agent bundles map back to the agent's source.
-      runtime = await Runtime.start({ workspaceDir: dir, attribution: attributionFor(() => runtime), onMemoryLimitDrained: () => onMemoryLimit() });
+      runtime = await Runtime.start({
+        workspaceDir: dir,
+        attribution: attributionFor(() => runtime),
+        onMemoryLimitDrained: () => onMemoryLimit(),
+      });
     } catch (error) {
       if (error instanceof ConfigError) throw new CliError(EXIT_FAILED, `refusing to start: ${error.message}`);
       throw error;

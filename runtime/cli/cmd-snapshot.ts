@@ -1,8 +1,8 @@
 // `openrtc snapshot [--socket PATH] [--json]`: one runtimeSnapshot(), from our runtime or from a
 // Python OpenRTC worker's top.sock (mapped onto the same shape).
-import { EXIT_OK, parseCommandArgs, usageError, type Command } from './command.js';
-import { formatSnapshot } from './format-snapshot.js';
-import { openConnection, resolveSocket } from './runtime-link.js';
+import { EXIT_OK, parseCommandArgs, usageError, type Command } from './command';
+import { formatSnapshot } from './format-snapshot';
+import { openConnection, resolveSocket } from './runtime-link';
 
 const USAGE = `usage: openrtc snapshot [--socket PATH] [--json]
 
@@ -25,7 +25,11 @@ export const snapshotCommand: Command = {
     const connection = await openConnection(socketPath);
     if (connection.kind === 'python-top') {
       const { snapshot, unknown } = connection.top;
-      io.out(values.json ? JSON.stringify(snapshot) : formatSnapshot(snapshot, [`Python OpenRTC worker; not reported: ${unknown.join(', ')}`]));
+      io.out(
+        values.json
+          ? JSON.stringify(snapshot)
+          : formatSnapshot(snapshot, [`Python OpenRTC worker; not reported: ${unknown.join(', ')}`]),
+      );
       return EXIT_OK;
     }
     try {

@@ -1,10 +1,19 @@
 // `openrtc tenant <action> T ...`: the runbook's step-4 actions against a running runtime.
 // Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
-import type { SetBreakerParams } from '../../protocol/control.js';
-import { breakerCountsWords } from '../../protocol/breaker-words.js';
-import { tenantIdProblem } from '../policy/tenant-id.js';
-import { EXIT_OK, EXIT_USAGE, intArg, numberArg, parseCommandArgs, usageError, type CliIo, type Command } from './command.js';
-import { resolveSocket, withClient } from './runtime-link.js';
+import type { SetBreakerParams } from '../../protocol/control';
+import { breakerCountsWords } from '../../protocol/breaker-words';
+import { tenantIdProblem } from '../policy/tenant-id';
+import {
+  EXIT_OK,
+  EXIT_USAGE,
+  intArg,
+  numberArg,
+  parseCommandArgs,
+  usageError,
+  type CliIo,
+  type Command,
+} from './command';
+import { resolveSocket, withClient } from './runtime-link';
 
 export interface TenantAction {
   name: string;
@@ -36,8 +45,12 @@ N = none removes T's own cap (the "*" default applies again).`,
     if (rawCap === undefined) throw usageError('tenant cap needs N (a whole number, or none)');
     if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const cap = rawCap === 'none' ? null : (intArg('N', rawCap, 0, 1_000_000) as number);
-    const result = await withClient(resolveSocket(values.socket, io), (client) => client.request('setTenantCap', { tenant, cap }));
-    io.out(values.json ? JSON.stringify(result) : `tenant ${tenant}: cap ${result.cap ?? 'none'} (active ${result.active})`);
+    const result = await withClient(resolveSocket(values.socket, io), (client) =>
+      client.request('setTenantCap', { tenant, cap }),
+    );
+    io.out(
+      values.json ? JSON.stringify(result) : `tenant ${tenant}: cap ${result.cap ?? 'none'} (active ${result.active})`,
+    );
     return EXIT_OK;
   },
 };
@@ -92,13 +105,21 @@ Tunes tenant T's circuit breaker at run time.
     if (values.enable || values.disable) params.enabled = Boolean(values.enable);
     if (Object.keys(params).length === 1) throw usageError('tenant breaker needs at least one setting (see --help)');
     const b = await withClient(resolveSocket(values.socket, io), (client) => client.request('setBreaker', params));
-    io.out(values.json ? JSON.stringify(b) : `tenant ${tenant}: breaker ${b.enabled ? b.state : 'off'}, cooldown ${b.cooldown_s}s, ${breakerCountsWords(b)}`);
+    io.out(
+      values.json
+        ? JSON.stringify(b)
+        : `tenant ${tenant}: breaker ${b.enabled ? b.state : 'off'}, cooldown ${b.cooldown_s}s, ${breakerCountsWords(b)}`,
+    );
     return EXIT_OK;
   },
 };
 
 /** isolate/restore: one request each, same argument rules (runtime/isolation). */
-function isolationAction(name: 'isolate' | 'restore', method: 'isolateTenant' | 'restoreTenant', what: string): TenantAction {
+function isolationAction(
+  name: 'isolate' | 'restore',
+  method: 'isolateTenant' | 'restoreTenant',
+  what: string,
+): TenantAction {
   return {
     name,
     usage: `usage: openrtc tenant ${name} T [--socket PATH] [--json]
@@ -114,7 +135,11 @@ ${what}`,
       const tenant = tenantArg(rawTenant);
       if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
       const t = await withClient(resolveSocket(values.socket, io), (client) => client.request(method, { tenant }));
-      io.out(values.json ? JSON.stringify(t) : `tenant ${tenant}: isolation ${t.isolation}${t.process ? ` (pid ${t.process.pid})` : ''}, active ${t.active}`);
+      io.out(
+        values.json
+          ? JSON.stringify(t)
+          : `tenant ${tenant}: isolation ${t.isolation}${t.process ? ` (pid ${t.process.pid})` : ''}, active ${t.active}`,
+      );
       return EXIT_OK;
     },
   };
@@ -156,7 +181,10 @@ export const tenantCommand: Command = {
       return EXIT_USAGE;
     }
     const action = tenantActions.find((a) => a.name === actionName);
-    if (!action) throw usageError(`unknown tenant action ${JSON.stringify(actionName)}; one of ${tenantActions.map((a) => a.name).join(', ')}`);
+    if (!action)
+      throw usageError(
+        `unknown tenant action ${JSON.stringify(actionName)}; one of ${tenantActions.map((a) => a.name).join(', ')}`,
+      );
     return action.run(rest, io);
   },
 };

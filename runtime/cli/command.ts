@@ -38,7 +38,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util parseArgs with strict checking, its errors turned into usage errors, and --help built in. */
 export function parseCommandArgs<O extends Options>(argv: readonly string[], options: O, allowPositionals = true) {
   try {
-    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     throw usageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
   }
@@ -47,15 +52,24 @@ export function parseCommandArgs<O extends Options>(argv: readonly string[], opt
 export function intArg(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) throw usageError(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value.trim()) || n < min || n > max)
+    throw usageError(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value)}`);
   return n;
 }
 
-export function numberArg(name: string, value: string | undefined, min: number, max: number, minExclusive = false): number | undefined {
+export function numberArg(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+  minExclusive = false,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n > max || n < min || (minExclusive && n === min)) {
-    throw usageError(`${name} must be a number ${minExclusive ? 'greater than' : 'from'} ${min}${minExclusive ? ' and at most' : ' to'} ${max}; got ${JSON.stringify(value)}`);
+    throw usageError(
+      `${name} must be a number ${minExclusive ? 'greater than' : 'from'} ${min}${minExclusive ? ' and at most' : ' to'} ${max}; got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }

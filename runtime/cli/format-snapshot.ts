@@ -1,10 +1,14 @@
 // Plain-text rendering of a RuntimeSnapshot for `openrtc snapshot`: a header line, one row
 // per tenant (caps, failures, rejections, breaker), one row per live session.
-import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control.js';
+import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -50,7 +54,9 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
   if (tenants.length === 0) lines.push('(no tenants yet)');
   const folded = s.folded_tenants;
   if (folded.tenants > 0) {
-    lines.push(`(${folded.tenants} idle tenants folded to bound memory: started ${folded.started}, failed ${folded.failures}, rejected ${rejectionsText(folded)})`);
+    lines.push(
+      `(${folded.tenants} idle tenants folded to bound memory: started ${folded.started}, failed ${folded.failures}, rejected ${rejectionsText(folded)})`,
+    );
   }
   lines.push('');
   lines.push(
@@ -64,7 +70,9 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
         r.duration_s.toFixed(1),
         r.cpu_pct.toFixed(1),
         r.mem_mb.toFixed(1),
-        r.blocked_ms_last === null ? '-' : `${Math.round(r.blocked_ms_last)}ms${r.blocked_frames?.[0] ? ` at ${r.blocked_frames[0].file}:${r.blocked_frames[0].line}` : ''}`,
+        r.blocked_ms_last === null
+          ? '-'
+          : `${Math.round(r.blocked_ms_last)}ms${r.blocked_frames?.[0] ? ` at ${r.blocked_frames[0].file}:${r.blocked_frames[0].line}` : ''}`,
       ]),
     ),
   );

@@ -1,7 +1,7 @@
 // `openrtc`: the CLI entry (bundled to dist/cli.js). Dispatches to the command table and turns
 // every failure into a one-line message and an exit code: never a stack trace.
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './command.js';
-import { commands } from './commands.js';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './command';
+import { commands } from './commands';
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -10,7 +10,7 @@ function overview(): string {
     '',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'The socket defaults to $OPENRTC_SOCKET, else the current workspace\'s runtime socket.',
+    "The socket defaults to $OPENRTC_SOCKET, else the current workspace's runtime socket.",
     'Exit codes: 0 ok, 1 the command or some calls failed, 2 bad usage or no runtime.',
   ].join('\n');
 }
@@ -36,14 +36,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   }
   if (!command) {
-    io.err(`openrtc: unknown command ${JSON.stringify(helpFor ?? name)}; one of ${commands.map((c) => c.name).join(', ')} (openrtc --help)`);
+    io.err(
+      `openrtc: unknown command ${JSON.stringify(helpFor ?? name)}; one of ${commands.map((c) => c.name).join(', ')} (openrtc --help)`,
+    );
     return EXIT_USAGE;
   }
   try {
     return await command.run(helpFor ? ['--help'] : rest, io);
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`openrtc ${command.name}: ${error.message}${error.exitCode === EXIT_USAGE && !error.message.startsWith('no runtime') ? ` (openrtc ${command.name} --help)` : ''}`);
+      io.err(
+        `openrtc ${command.name}: ${error.message}${error.exitCode === EXIT_USAGE && !error.message.startsWith('no runtime') ? ` (openrtc ${command.name} --help)` : ''}`,
+      );
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);

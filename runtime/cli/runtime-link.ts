@@ -1,10 +1,10 @@
 // How CLI commands find and reach a running runtime: --socket, else $OPENRTC_SOCKET, else the
 // default socket of the workspace in the current directory. Failing to connect is exit 2 with
 // a one-line hint.
-import { ControlError, ErrorCodes } from '../../protocol/control.js';
-import { ConnectError, connectControl, type ControlClient, type ControlConnection } from '../../protocol/connect.js';
-import { defaultSocketPath } from '../control/socket-path.js';
-import { CliError, EXIT_FAILED, EXIT_USAGE, type CliIo } from './command.js';
+import { ControlError, ErrorCodes } from '../../protocol/control';
+import { ConnectError, connectControl, type ControlClient, type ControlConnection } from '../../protocol/connect';
+import { defaultSocketPath } from '../control/socket-path';
+import { CliError, EXIT_FAILED, EXIT_USAGE, type CliIo } from './command';
 
 export function resolveSocket(flag: string | undefined, io: CliIo): string {
   if (flag) return flag;
@@ -22,7 +22,9 @@ export async function openConnection(socketPath: string): Promise<ControlConnect
     if (!(error instanceof ConnectError)) throw error;
     if (error.kind === 'garbled' || error.kind === 'protocol_version') throw new CliError(EXIT_USAGE, error.message);
     // ConnectError messages already begin with "no runtime at <path>" where that is the case.
-    const message = error.message.startsWith('no runtime at') ? error.message : `no runtime at ${socketPath}: ${error.message}`;
+    const message = error.message.startsWith('no runtime at')
+      ? error.message
+      : `no runtime at ${socketPath}: ${error.message}`;
     throw new CliError(EXIT_USAGE, `${message}; ${START_HINT}`);
   }
 }

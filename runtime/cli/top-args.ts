@@ -39,7 +39,9 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 function refreshRate(value: string): number {
   const hz = Number(value);
   if (value.trim() === '' || !Number.isFinite(hz) || hz < MIN_REFRESH_HZ || hz > MAX_REFRESH_HZ) {
-    throw new UsageError(`--refresh-rate ${JSON.stringify(value)} is out of range: give a number of Hz from ${MIN_REFRESH_HZ} to ${MAX_REFRESH_HZ}`);
+    throw new UsageError(
+      `--refresh-rate ${JSON.stringify(value)} is out of range: give a number of Hz from ${MIN_REFRESH_HZ} to ${MAX_REFRESH_HZ}`,
+    );
   }
   return hz;
 }

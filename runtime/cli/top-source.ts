@@ -23,11 +23,15 @@ export interface TopSource {
 const TIMEOUT_MS = 2000;
 
 function fromConnectError(err: unknown, socketPath: string): TopError {
-  if (!(err instanceof ConnectError)) return new TopError(2, `cannot reach ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
+  if (!(err instanceof ConnectError))
+    return new TopError(2, `cannot reach ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
   switch (err.kind) {
     case 'no_socket':
     case 'refused':
-      return new TopError(2, `${err.message}\nhint: start a runtime with \`openrtc run\` in the workspace, or pass --socket PATH`);
+      return new TopError(
+        2,
+        `${err.message}\nhint: start a runtime with \`openrtc run\` in the workspace, or pass --socket PATH`,
+      );
     case 'not_socket':
     case 'garbled':
     case 'timeout':
@@ -38,7 +42,13 @@ function fromConnectError(err: unknown, socketPath: string): TopError {
 
 function checkSnapshot(value: unknown, socketPath: string): RuntimeSnapshot {
   const s = value as Partial<RuntimeSnapshot> | null;
-  if (!s || typeof s !== 'object' || !Array.isArray(s.sessions) || typeof s.loop_lag !== 'object' || typeof s.tenants !== 'object') {
+  if (
+    !s ||
+    typeof s !== 'object' ||
+    !Array.isArray(s.sessions) ||
+    typeof s.loop_lag !== 'object' ||
+    typeof s.tenants !== 'object'
+  ) {
     throw new TopError(2, `${socketPath} answered snapshot with something that is not a runtime snapshot`);
   }
   return s as RuntimeSnapshot;
@@ -60,10 +70,16 @@ function runtimeSource(client: ControlClient, socketPath: string): TopSource {
       if (client.isClosed) throw gone();
       let value: unknown;
       try {
-        value = await withTimeout(client.request('snapshot'), TIMEOUT_MS, () => new TopError(1, `the runtime at ${socketPath} stopped answering`));
+        value = await withTimeout(
+          client.request('snapshot'),
+          TIMEOUT_MS,
+          () => new TopError(1, `the runtime at ${socketPath} stopped answering`),
+        );
       } catch (err) {
         if (err instanceof TopError) throw err;
-        throw client.isClosed ? gone() : new TopError(1, `snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw client.isClosed
+          ? gone()
+          : new TopError(1, `snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       return { source: 'openrtc', label, snapshot: checkSnapshot(value, socketPath), unknown: [] };
     },
@@ -71,8 +87,15 @@ function runtimeSource(client: ControlClient, socketPath: string): TopSource {
   };
 }
 
-function pythonSnapshot(top: Extract<Awaited<ReturnType<typeof connectControl>>, { kind: 'python-top' }>['top']): TopSnapshot {
-  return { source: 'python', label: `python openrtc · ${top.worker.name}`, snapshot: top.snapshot, unknown: top.unknown.map((u) => u.split(' ')[0] ?? u) };
+function pythonSnapshot(
+  top: Extract<Awaited<ReturnType<typeof connectControl>>, { kind: 'python-top' }>['top'],
+): TopSnapshot {
+  return {
+    source: 'python',
+    label: `python openrtc · ${top.worker.name}`,
+    snapshot: top.snapshot,
+    unknown: top.unknown.map((u) => u.split(' ')[0] ?? u),
+  };
 }
 
 export async function openTopSource(socketPath: string): Promise<TopSource> {
@@ -97,7 +120,9 @@ export async function openTopSource(socketPath: string): Promise<TopSource> {
       } catch (err) {
         // The worker answered before, so a missing socket now means it went away mid-run.
         const gone = err instanceof ConnectError && (err.kind === 'no_socket' || err.kind === 'refused');
-        throw gone ? new TopError(1, `the worker at ${socketPath} went away (${err.message})`) : fromConnectError(err, socketPath);
+        throw gone
+          ? new TopError(1, `the worker at ${socketPath} went away (${err.message})`)
+          : fromConnectError(err, socketPath);
       }
       if (conn.kind !== 'python-top') {
         conn.client.close();

@@ -75,7 +75,9 @@ export function formatUptime(seconds: number): string {
 function lastBlock(row: SessionRow): string {
   if (row.blocked_ms_last === null) return '-';
   const top = row.blocked_frames?.[0];
-  return top ? `${row.blocked_ms_last}ms ${basename(top.file)}:${top.line} ${top.function}` : `${row.blocked_ms_last}ms`;
+  return top
+    ? `${row.blocked_ms_last}ms ${basename(top.file)}:${top.line} ${top.function}`
+    : `${row.blocked_ms_last}ms`;
 }
 
 interface Column {
@@ -103,7 +105,10 @@ function fit(text: string, col: Column): string {
   return col.right ? t.padStart(col.width) : t.padEnd(col.width);
 }
 
-const tableLine = (cells: (c: Column) => string): string => COLUMNS.map((c) => fit(cells(c), c)).join(' ').trimEnd();
+const tableLine = (cells: (c: Column) => string): string =>
+  COLUMNS.map((c) => fit(cells(c), c))
+    .join(' ')
+    .trimEnd();
 
 function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
   const s = top.snapshot;

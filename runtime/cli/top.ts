@@ -6,7 +6,15 @@ import { resolveSocket } from './runtime-link';
 import { parseTopArgs, TOP_USAGE, UsageError, type TopOptions } from './top-args';
 import { Screen, type Key } from './top-screen';
 import { openTopSource, TopError, type TopSource } from './top-source';
-import { cycleSort, cycleStatus, cycleTenant, renderLines, selectRows, type TopSnapshot, type ViewState } from './top-view';
+import {
+  cycleSort,
+  cycleStatus,
+  cycleTenant,
+  renderLines,
+  selectRows,
+  type TopSnapshot,
+  type ViewState,
+} from './top-view';
 
 export interface TopIo extends CliIo {
   /** The terminal for live mode; null when stdout is not one. */
@@ -16,7 +24,8 @@ export interface TopIo extends CliIo {
 export const topCommand: Command = {
   name: 'top',
   summary: 'live table of sessions: cpu, memory share, slow sessions and where they blocked',
-  run: (argv, io) => runTop(argv, { ...io, terminal: process.stdout.isTTY ? { stdout: process.stdout, stdin: process.stdin } : null }),
+  run: (argv, io) =>
+    runTop(argv, { ...io, terminal: process.stdout.isTTY ? { stdout: process.stdout, stdin: process.stdin } : null }),
 };
 
 export async function runTop(argv: readonly string[], io: TopIo): Promise<number> {
@@ -64,10 +73,22 @@ function printOnce(top: TopSnapshot, view: ViewState, json: boolean, io: TopIo):
 
 /** --json without --once: one JSON line of rows per refresh, until interrupted. */
 function streamJson(source: TopSource, view: ViewState, hz: number, io: TopIo): Promise<number> {
-  return refreshLoop(source, hz, io, (top) => io.out(`${JSON.stringify(selectRows(top.snapshot.sessions, view))}\n`), () => {});
+  return refreshLoop(
+    source,
+    hz,
+    io,
+    (top) => io.out(`${JSON.stringify(selectRows(top.snapshot.sessions, view))}\n`),
+    () => {},
+  );
 }
 
-function live(source: TopSource, view: ViewState, hz: number, io: TopIo, terminal: NonNullable<TopIo['terminal']>): Promise<number> {
+function live(
+  source: TopSource,
+  view: ViewState,
+  hz: number,
+  io: TopIo,
+  terminal: NonNullable<TopIo['terminal']>,
+): Promise<number> {
   let last: TopSnapshot | null = null;
   let screen: Screen | null = null;
   const draw = (): void => {

@@ -1,7 +1,7 @@
 // Maps a validated config onto the policy modules' settings.
-import type { CapSettings } from '../policy/admission.js';
-import type { BreakerSettings } from '../policy/breaker.js';
-import type { OpenrtcConfig } from './types.js';
+import type { CapSettings } from '../policy/admission';
+import type { BreakerSettings } from '../policy/breaker';
+import type { OpenrtcConfig } from './types';
 
 export function capsFromConfig(c: OpenrtcConfig): CapSettings {
   return {

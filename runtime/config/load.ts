@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import Ajv, { type ErrorObject } from 'ajv';
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import schema from '../../schemas/openrtc.schema.json';
-import { secretProblems } from './secrets.js';
-import { ConfigError, type ConfigProblem, type OpenrtcConfig } from './types.js';
+import { secretProblems } from './secrets';
+import { ConfigError, type ConfigProblem, type OpenrtcConfig } from './types';
 
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile(schema);
@@ -27,7 +27,9 @@ export async function loadConfigFile(file: string): Promise<OpenrtcConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ keyPath: '', line: null, column: null, message: `cannot read: ${(err as Error).message}` }]);
+    throw new ConfigError(file, [
+      { keyPath: '', line: null, column: null, message: `cannot read: ${(err as Error).message}` },
+    ]);
   }
   return parseConfigText(file, text);
 }
@@ -39,7 +41,11 @@ export function parseConfigText(file: string, text: string): OpenrtcConfig {
   if (parseErrors.length > 0) {
     throw new ConfigError(
       file,
-      parseErrors.map((e) => ({ keyPath: '', ...at(e.offset), message: `not valid JSON: ${describeParseError(printParseErrorCode(e.error))}` })),
+      parseErrors.map((e) => ({
+        keyPath: '',
+        ...at(e.offset),
+        message: `not valid JSON: ${describeParseError(printParseErrorCode(e.error))}`,
+      })),
     );
   }
   const tree = parseTree(text);
@@ -93,7 +99,11 @@ function schemaProblem(
     return { keyPath, ...where, message: 'must be a folder path or a non-empty list of file/folder paths' };
   }
   if (e.keyword === 'enum') {
-    return { keyPath, ...where, message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    return {
+      keyPath,
+      ...where,
+      message: `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+    };
   }
   return { keyPath, ...where, message: e.message ?? e.keyword };
 }

@@ -1,21 +1,27 @@
 // tenant_config secrets: only environment variable *names* live in openrtc.json
 // (`"api_key_env": "ACME_KEY"`); the value is read from the environment when a session starts and
 // handed to that session's ctx.tenantConfig only. Values never reach logs, snapshots or errors.
-import type { ConfigProblem } from './types.js';
+import type { ConfigProblem } from './types';
 
 const ENV_SUFFIX = '_env';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_LOOKING_KEY = /(api[_-]?key|secret|token|passw(or)?d|credential|private[_-]?key)/i;
 
 /** Problems with secrets in one tenant's config (no values are ever quoted). */
-export function secretProblems(tenant: string, value: Record<string, unknown>): Omit<ConfigProblem, 'line' | 'column'>[] {
+export function secretProblems(
+  tenant: string,
+  value: Record<string, unknown>,
+): Omit<ConfigProblem, 'line' | 'column'>[] {
   const problems: Omit<ConfigProblem, 'line' | 'column'>[] = [];
   const walk = (obj: Record<string, unknown>, path: string): void => {
     for (const [key, v] of Object.entries(obj)) {
       const keyPath = `${path}.${key}`;
       if (key.endsWith(ENV_SUFFIX)) {
         if (typeof v !== 'string' || !ENV_NAME.test(v)) {
-          problems.push({ keyPath, message: 'must be the name of an environment variable (letters, digits, _), not a value' });
+          problems.push({
+            keyPath,
+            message: 'must be the name of an environment variable (letters, digits, _), not a value',
+          });
         }
       } else if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
         walk(v as Record<string, unknown>, keyPath);
@@ -32,7 +38,10 @@ export function secretProblems(tenant: string, value: Record<string, unknown>): 
 }
 
 export class MissingSecretError extends Error {
-  constructor(readonly tenant: string, readonly variables: string[]) {
+  constructor(
+    readonly tenant: string,
+    readonly variables: string[],
+  ) {
     super(`tenant_config.${tenant}: environment variable(s) not set: ${variables.join(', ')}`);
     this.name = 'MissingSecretError';
   }

@@ -1,6 +1,6 @@
 // The validated, defaulted shape of openrtc.json. Key names are OpenRTC's (snake_case) so the
 // file, the schema, the runbooks and this type all read the same.
-import type { IsolationMode } from '../../protocol/control.js';
+import type { IsolationMode } from '../../protocol/control';
 
 export interface OpenrtcConfig {
   agents: string | string[];

@@ -4,7 +4,7 @@
 // Any error is fired once; the server then closes this connection (and only this one).
 import type { Socket } from 'node:net';
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-jsonrpc/node';
-import { FrameDecoder, FrameError } from '../../protocol/framing.js';
+import { FrameDecoder, FrameError } from '../../protocol/framing';
 
 export const DEFAULT_PARTIAL_FRAME_TIMEOUT_MS = 10_000;
 
@@ -46,7 +46,10 @@ export class BoundedSocketReader extends AbstractMessageReader {
       if (!this.decoder.midFrame) this.clearPartialTimer();
       else if (!this.partialTimer) {
         const timeoutMs = this.partialFrameTimeoutMs;
-        this.partialTimer = setTimeout(() => this.fail(new FrameError('garbled', `a message stayed incomplete for ${timeoutMs} ms`)), timeoutMs);
+        this.partialTimer = setTimeout(
+          () => this.fail(new FrameError('garbled', `a message stayed incomplete for ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         this.partialTimer.unref();
       }
     };

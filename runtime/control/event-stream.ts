@@ -1,7 +1,7 @@
 // One subscriber's event stream. A reader that does not keep up must not make the runtime
 // buffer without bound: while its transport is backed up, events are dropped and counted,
 // and the subscriber gets one "dropped N" notice before the next event that goes through.
-import type { RuntimeEvent, RuntimeEventType } from '../../protocol/control.js';
+import type { RuntimeEvent, RuntimeEventType } from '../../protocol/control';
 
 export interface EventSink {
   /** True while earlier messages are still queued beyond the allowed backlog. */

@@ -1,13 +1,24 @@
 // Validation of control-request params: one declarative spec per method, checked before
 // the ControlApi is touched, so a bad request changes nothing. Errors name the method,
 // the field and the reason. Unknown fields are refused (a typo must not be ignored).
-import { ControlError, ErrorCodes, type RuntimeEventType } from '../../protocol/control.js';
-import { tenantIdProblem } from '../policy/tenant-id.js';
+import { ControlError, ErrorCodes, type RuntimeEventType } from '../../protocol/control';
+import { tenantIdProblem } from '../policy/tenant-id';
 
 export const EVENT_TYPES: readonly RuntimeEventType[] = [
-  'session_started', 'session_ended', 'session_failed', 'session_cancelled', 'rejected',
-  'breaker_opened', 'breaker_half_open', 'breaker_closed', 'slow_session',
-  'tenant_isolated', 'tenant_restored', 'config_reloaded', 'agent_reloaded', 'draining',
+  'session_started',
+  'session_ended',
+  'session_failed',
+  'session_cancelled',
+  'rejected',
+  'breaker_opened',
+  'breaker_half_open',
+  'breaker_closed',
+  'slow_session',
+  'tenant_isolated',
+  'tenant_restored',
+  'config_reloaded',
+  'agent_reloaded',
+  'draining',
 ];
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'critical', 'fatal'] as const;
@@ -102,7 +113,8 @@ function checkField(method: string, name: string, spec: FieldSpec, value: unknow
     }
     case 'int':
       if (value === null && spec.nullable) return;
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw bad(`must be an integer${spec.nullable ? ' or null' : ''}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw bad(`must be an integer${spec.nullable ? ' or null' : ''}`);
       if (value < spec.min || value > spec.max) throw bad(`must be between ${spec.min} and ${spec.max}`);
       return;
     case 'number':
@@ -118,20 +130,26 @@ function checkField(method: string, name: string, spec: FieldSpec, value: unknow
       if (!Array.isArray(value)) throw bad('must be an array of strings');
       if (value.length > spec.maxItems) throw bad(`must have at most ${spec.maxItems} items`);
       value.forEach((item, i) => {
-        if (typeof item !== 'string') throw invalid(method, `field '${name}[${i}]' must be a string; got ${describe(item)}`);
-        if (item.length > spec.maxLength) throw invalid(method, `field '${name}[${i}]' must be at most ${spec.maxLength} characters`);
+        if (typeof item !== 'string')
+          throw invalid(method, `field '${name}[${i}]' must be a string; got ${describe(item)}`);
+        if (item.length > spec.maxLength)
+          throw invalid(method, `field '${name}[${i}]' must be at most ${spec.maxLength} characters`);
       });
       return;
     case 'oneOf': {
       const text = typeof value === 'string' && spec.caseInsensitive ? value.toLowerCase() : value;
-      if (typeof text !== 'string' || !spec.values.includes(text)) throw bad(`must be one of ${spec.values.join(', ')}`);
+      if (typeof text !== 'string' || !spec.values.includes(text))
+        throw bad(`must be one of ${spec.values.join(', ')}`);
       return;
     }
     case 'oneOfList':
       if (!Array.isArray(value)) throw bad('must be an array');
       value.forEach((item, i) => {
         if (typeof item !== 'string' || !spec.values.includes(item)) {
-          throw invalid(method, `field '${name}[${i}]' must be one of ${spec.values.join(', ')}; got ${describe(item)}`);
+          throw invalid(
+            method,
+            `field '${name}[${i}]' must be one of ${spec.values.join(', ')}; got ${describe(item)}`,
+          );
         }
       });
       return;
@@ -155,7 +173,10 @@ export function validateParams(method: string, raw: unknown): Record<string, unk
   for (const key of Object.keys(params)) {
     if (!Object.hasOwn(spec, key)) {
       const allowed = Object.keys(spec);
-      throw invalid(method, `unknown field '${key}' (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this method takes no params'})`);
+      throw invalid(
+        method,
+        `unknown field '${key}' (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this method takes no params'})`,
+      );
     }
   }
   for (const [name, field] of Object.entries(spec)) {

@@ -27,13 +27,13 @@ import {
   type SetTenantCapParams,
   type StartCallsParams,
   type TenantParams,
-} from '../../protocol/control.js';
-import { EventsDroppedNotification } from '../../protocol/connect.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing.js';
-import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader.js';
-import { EventStream, type EventSink } from './event-stream.js';
-import { validateParams } from './params.js';
-import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path.js';
+} from '../../protocol/control';
+import { EventsDroppedNotification } from '../../protocol/connect';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing';
+import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader';
+import { EventStream, type EventSink } from './event-stream';
+import { validateParams } from './params';
+import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path';
 
 export interface ControlServerOptions {
   api: ControlApi;
@@ -81,7 +81,10 @@ const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler
 function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
   if (error instanceof ResponseError) return error;
-  return new ResponseError(RpcErrorCodes.InternalError, `${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+  return new ResponseError(
+    RpcErrorCodes.InternalError,
+    `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 export const DEFAULT_EVENT_BACKLOG_BYTES = 1024 * 1024;
@@ -127,7 +130,8 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
   connection.onRequest(async (method: string, rawParams: unknown) => {
     const isStream = method === Methods.subscribe || method === Methods.unsubscribe;
     // hasOwn: a method named "toString" must not reach Object.prototype.
-    if (!isStream && !Object.hasOwn(handlers, method)) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
+    if (!isStream && !Object.hasOwn(handlers, method))
+      return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
     try {
       const params = validateParams(method, rawParams);
       if (method === Methods.subscribe) {

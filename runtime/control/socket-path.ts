@@ -56,7 +56,8 @@ export function ensureSocketDir(dir: string, options: { private: boolean } = { p
   if (stat.isSymbolicLink()) throw new SocketPathError(`refusing socket directory ${dir}: it is a symbolic link`);
   if (!stat.isDirectory()) throw new SocketPathError(`refusing socket directory ${dir}: it is not a directory`);
   if (!options.private) return;
-  if (stat.uid !== uid()) throw new SocketPathError(`refusing socket directory ${dir}: owned by uid ${stat.uid}, not ${uid()}`);
+  if (stat.uid !== uid())
+    throw new SocketPathError(`refusing socket directory ${dir}: owned by uid ${stat.uid}, not ${uid()}`);
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
   // Re-check after the chmod: the directory must really be private before we listen in it.
   const again = lstatSync(dir);
@@ -84,9 +85,14 @@ export function somebodyListens(path: string, timeoutMs = 500): Promise<boolean>
  * Prepares `socketPath` for listen: secures its directory, refuses a path that is too long,
  * not a socket, or in use; unlinks a stale socket nobody answers on.
  */
-export async function prepareSocketPath(socketPath: string, options: { private: boolean } = { private: true }): Promise<void> {
+export async function prepareSocketPath(
+  socketPath: string,
+  options: { private: boolean } = { private: true },
+): Promise<void> {
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
-    throw new SocketPathError(`socket path is ${Buffer.byteLength(socketPath)} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit: ${socketPath}`);
+    throw new SocketPathError(
+      `socket path is ${Buffer.byteLength(socketPath)} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit: ${socketPath}`,
+    );
   }
   ensureSocketDir(dirname(socketPath), options);
   let existing;
@@ -95,7 +101,8 @@ export async function prepareSocketPath(socketPath: string, options: { private: 
   } catch {
     return;
   }
-  if (!existing.isSocket()) throw new SocketPathError(`refusing to replace ${socketPath}: it exists and is not a socket`);
+  if (!existing.isSocket())
+    throw new SocketPathError(`refusing to replace ${socketPath}: it exists and is not a socket`);
   if (await somebodyListens(socketPath)) {
     throw new SocketPathError(`another runtime is already listening on ${socketPath}`);
   }

@@ -1,9 +1,9 @@
 // The operator-facing line and the event for engine happenings (breaker transitions, agent
 // loads), in one place so the runbook wording and the event payloads stay together.
-import type { RuntimeEvent } from '../../protocol/control.js';
-import type { AgentLoadReport } from '../agents/registry.js';
-import type { LogLevel } from '../logging/log.js';
-import type { BreakerTransition } from '../policy/breaker.js';
+import type { RuntimeEvent } from '../../protocol/control';
+import type { AgentLoadReport } from '../agents/registry';
+import type { LogLevel } from '../logging/log';
+import type { BreakerTransition } from '../policy/breaker';
 
 export interface Notice {
   level: LogLevel;
@@ -18,7 +18,14 @@ export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: 
     return {
       level: 'warn',
       line: `[circuit-breaker] tenant '${t.tenant}' opened after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`,
-      event: { type: 'breaker_opened', ts, tenant: t.tenant, failures: t.failures, samples: t.samples, cooldown_s: t.cooldownS },
+      event: {
+        type: 'breaker_opened',
+        ts,
+        tenant: t.tenant,
+        failures: t.failures,
+        samples: t.samples,
+        cooldown_s: t.cooldownS,
+      },
       tenant: t.tenant,
     };
   }
@@ -30,7 +37,12 @@ export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: 
       tenant: t.tenant,
     };
   }
-  return { level: 'info', line: `[circuit-breaker] tenant '${t.tenant}' recovered`, event: { type: 'breaker_closed', ts, tenant: t.tenant }, tenant: t.tenant };
+  return {
+    level: 'info',
+    line: `[circuit-breaker] tenant '${t.tenant}' recovered`,
+    event: { type: 'breaker_closed', ts, tenant: t.tenant },
+    tenant: t.tenant,
+  };
 }
 
 /** `liveOnAgent`: sessions of that agent still running the previous code. */
@@ -42,6 +54,8 @@ export function agentLoadNotice(r: AgentLoadReport, liveOnAgent: number, ts: str
     : `${r.reload ? '[reload]' : '[agents]'} ${r.file} failed: ${r.error}`;
   // The initial load of a good file is not news; every reload and every failure is.
   const event: RuntimeEvent | null =
-    r.reload || !r.ok ? { type: 'agent_reloaded', ts, agent_name: r.agentName, file: r.file, ok: r.ok, error: r.error } : null;
+    r.reload || !r.ok
+      ? { type: 'agent_reloaded', ts, agent_name: r.agentName, file: r.file, ok: r.ok, error: r.error }
+      : null;
   return { level: r.ok ? 'info' : 'error', line, event, tenant: null };
 }

@@ -1,21 +1,26 @@
 // Places sessions through admission, runs them, and keeps the books: per-tenant counts, the
 // breaker's outcomes, start/end log records (exactly one of each per session) and events.
 import { randomBytes } from 'node:crypto';
-import { noFoldedTenants, type FoldedTenants, type RuntimeEvent, type StartCallsParams } from '../../protocol/control.js';
-import type { AgentRegistry, LoadedAgent } from '../agents/registry.js';
-import { CallChannel } from '../caller/channel.js';
-import { driveCall, type CallScript } from '../caller/local-caller.js';
-import type { CallAttempt } from '../caller/load.js';
-import { resolveTenantConfig } from '../config/secrets.js';
-import type { OpenrtcConfig } from '../config/types.js';
-import type { EventBus } from '../events/event-bus.js';
-import { describeError, errorSummary, type RuntimeLog } from '../logging/log.js';
-import type { Admission } from '../policy/admission.js';
-import type { TenantBreakers } from '../policy/breaker.js';
-import type { Clock } from '../policy/clock.js';
-import { requestedTenant } from '../policy/tenant-id.js';
-import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session.js';
-import { addRejections, TenantRetention } from './tenant-retention.js';
+import {
+  noFoldedTenants,
+  type FoldedTenants,
+  type RuntimeEvent,
+  type StartCallsParams,
+} from '../../protocol/control';
+import type { AgentRegistry, LoadedAgent } from '../agents/registry';
+import { CallChannel } from '../caller/channel';
+import { driveCall, type CallScript } from '../caller/local-caller';
+import type { CallAttempt } from '../caller/load';
+import { resolveTenantConfig } from '../config/secrets';
+import type { OpenrtcConfig } from '../config/types';
+import type { EventBus } from '../events/event-bus';
+import { describeError, errorSummary, type RuntimeLog } from '../logging/log';
+import type { Admission } from '../policy/admission';
+import type { TenantBreakers } from '../policy/breaker';
+import type { Clock } from '../policy/clock';
+import { requestedTenant } from '../policy/tenant-id';
+import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session';
+import { addRejections, TenantRetention } from './tenant-retention';
 
 export interface TenantCounters {
   started: number;
@@ -77,8 +82,12 @@ export class SessionManager {
     addRejections(this.folded.rejections_by_reason, rejections);
     // Why the tenant left the snapshot, under `logs --tenant`: its counts now live in folded_tenants.
     const rejected = Object.values(rejections).reduce((n, k) => n + (k ?? 0), 0);
-    this.deps.log.write('info', { tenant }, RUNTIME_LOGGER,
-      `tenant folded while idle (started=${counts?.started ?? 0} failures=${counts?.failures ?? 0} rejected=${rejected}): its counts move to folded_tenants`);
+    this.deps.log.write(
+      'info',
+      { tenant },
+      RUNTIME_LOGGER,
+      `tenant folded while idle (started=${counts?.started ?? 0} failures=${counts?.failures ?? 0} rejected=${rejected}): its counts move to folded_tenants`,
+    );
   }
 
   /** One call: admission, then (if admitted) the session runs and the caller script drives it. */
@@ -89,8 +98,20 @@ export class SessionManager {
     if (tenant !== null) this.retention.touch(tenant);
     if (!decision.ok) {
       // A record of the tenant (when the id is valid): its rejections show under `logs --tenant` and can be counted from the log.
-      log.write('info', decision.tenant === null ? null : { tenant: decision.tenant }, RUNTIME_LOGGER, decision.message);
-      this.emit({ type: 'rejected', ts: iso(), tenant: decision.tenant ?? '', agent_name: agentName, reason: decision.reason, detail: decision.message });
+      log.write(
+        'info',
+        decision.tenant === null ? null : { tenant: decision.tenant },
+        RUNTIME_LOGGER,
+        decision.message,
+      );
+      this.emit({
+        type: 'rejected',
+        ts: iso(),
+        tenant: decision.tenant ?? '',
+        agent_name: agentName,
+        reason: decision.reason,
+        detail: decision.message,
+      });
       return { admitted: false, reason: decision.reason };
     }
     const { slot } = decision;
@@ -130,8 +151,19 @@ export class SessionManager {
     this.owned.add(session);
     this.totalStarted++;
     this.counters(slot.tenant).started++;
-    log.write('info', scope, RUNTIME_LOGGER, `session started (agent=${agent.name} tenant=${slot.tenant}${slot.probe ? ' probe' : ''})`);
-    this.emit({ type: 'session_started', ts: iso(), session_id: sessionId, tenant: slot.tenant, agent_name: agent.name });
+    log.write(
+      'info',
+      scope,
+      RUNTIME_LOGGER,
+      `session started (agent=${agent.name} tenant=${slot.tenant}${slot.probe ? ' probe' : ''})`,
+    );
+    this.emit({
+      type: 'session_started',
+      ts: iso(),
+      session_id: sessionId,
+      tenant: slot.tenant,
+      agent_name: agent.name,
+    });
     if (configError !== undefined) session.fail(configError);
     else session.start();
     const ended = session.finished ? session.ended : driveCall(session, script);
@@ -176,7 +208,13 @@ export class SessionManager {
   /** An error after the session ended: always recorded; the one that makes it a failure also counted. */
   private lateError(session: Session, error: unknown, origin: LateErrorOrigin, counted: boolean): void {
     const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
-    this.deps.log.write('error', scope, RUNTIME_LOGGER, `${origin} after the session ended: ${errorSummary(error)}`, this.excInfo(error));
+    this.deps.log.write(
+      'error',
+      scope,
+      RUNTIME_LOGGER,
+      `${origin} after the session ended: ${errorSummary(error)}`,
+      this.excInfo(error),
+    );
     if (counted) {
       this.totalFailures++;
       this.counters(session.tenant).failures++;
@@ -196,7 +234,13 @@ export class SessionManager {
       this.totalFailures++;
       this.counters(session.tenant).failures++;
       this.lastError = summary;
-      this.deps.log.write('error', scope, RUNTIME_LOGGER, `session failed after ${durationS}s: ${summary}`, this.excInfo(detail.error));
+      this.deps.log.write(
+        'error',
+        scope,
+        RUNTIME_LOGGER,
+        `session failed after ${durationS}s: ${summary}`,
+        this.excInfo(detail.error),
+      );
       this.emit({ type: 'session_failed', ...base, error: summary });
     } else if (status === 'cancelled') {
       const reason = detail.reason ?? 'cancelled';
@@ -219,7 +263,12 @@ export class SessionManager {
 
 /** The caller script a StartCallsParams asks for. */
 export function scriptFromParams(p: StartCallsParams, base: CallScript): CallScript {
-  return { ...base, turns: p.say ?? [], thinkMs: p.think_ms ?? base.thinkMs, replyTimeoutMs: p.reply_timeout_ms ?? base.replyTimeoutMs };
+  return {
+    ...base,
+    turns: p.say ?? [],
+    thinkMs: p.think_ms ?? base.thinkMs,
+    replyTimeoutMs: p.reply_timeout_ms ?? base.replyTimeoutMs,
+  };
 }
 
 function iso(): string {

@@ -1,12 +1,12 @@
 // runtimeSnapshot(): OpenRTC's fields plus per-tenant detail and session rows (DESIGN §3.5).
-import type { LoopLag, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control.js';
-import type { AgentRegistry } from '../agents/registry.js';
-import type { SessionAttribution } from '../observe/attribution-seam.js';
-import type { Admission } from '../policy/admission.js';
-import type { TenantBreakers } from '../policy/breaker.js';
-import type { Clock } from '../policy/clock.js';
-import type { Session } from '../session/session.js';
-import type { SessionManager } from './session-manager.js';
+import type { LoopLag, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
+import type { AgentRegistry } from '../agents/registry';
+import type { SessionAttribution } from '../observe/attribution-seam';
+import type { Admission } from '../policy/admission';
+import type { TenantBreakers } from '../policy/breaker';
+import type { Clock } from '../policy/clock';
+import type { Session } from '../session/session';
+import type { SessionManager } from './session-manager';
 
 export interface SnapshotSources {
   clock: Clock;
@@ -62,7 +62,11 @@ export function tenantSnapshot(src: SnapshotSources, tenant: string, rows?: Sess
 
 export function buildSnapshot(src: SnapshotSources, draining: boolean, withSessions = true): RuntimeSnapshot {
   const rows = sessionRows(src);
-  const names = new Set([...src.manager.tenants.keys(), ...src.admission.knownTenants(), ...src.breakers.trackedTenants()]);
+  const names = new Set([
+    ...src.manager.tenants.keys(),
+    ...src.admission.knownTenants(),
+    ...src.breakers.trackedTenants(),
+  ]);
   const tenants: Record<string, TenantSnapshot> = {};
   for (const t of [...names].sort()) tenants[t] = tenantSnapshot(src, t, rows);
   return {

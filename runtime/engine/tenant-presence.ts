@@ -1,11 +1,11 @@
 // Two questions the runtime asks about a tenant id: is the tenant in use now (so its counters
 // are never folded, tenant-retention.ts), and has the runtime heard of it at all (so a control
 // request naming it is not a typo)? Answered from the parts that hold tenant state.
-import type { OpenrtcConfig } from '../config/types.js';
-import type { IsolationManager } from '../isolation/isolation-manager.js';
-import type { Admission } from '../policy/admission.js';
-import type { TenantBreakers } from '../policy/breaker.js';
-import type { SessionManager } from './session-manager.js';
+import type { OpenrtcConfig } from '../config/types';
+import type { IsolationManager } from '../isolation/isolation-manager';
+import type { Admission } from '../policy/admission';
+import type { TenantBreakers } from '../policy/breaker';
+import type { SessionManager } from './session-manager';
 
 export interface TenantStateHolders {
   admission: Pick<Admission, 'activeForTenant' | 'hasOwnCap' | 'knownTenants'>;

@@ -4,14 +4,18 @@
 // recently, and always for tenants in use now (pinned: live sessions, a cap or breaker of their
 // own, a breaker with a window, a process of their own); an older idle tenant is folded: its
 // counts move into one aggregate, so totals still equal what the log says. Pure; no clock.
-import type { RejectionReason } from '../../protocol/control.js';
+import type { RejectionReason } from '../../protocol/control';
 
 export const DEFAULT_RETAINED_TENANTS = 10_000;
 /** Entries looked at per touch when pinned tenants crowd the oldest end: bounds the work of one call. */
 const MAX_STEPS_PER_TOUCH = 8;
 
-export function addRejections(into: Partial<Record<RejectionReason, number>>, counts: Partial<Record<RejectionReason, number>>): void {
-  for (const [reason, n] of Object.entries(counts) as [RejectionReason, number][]) into[reason] = (into[reason] ?? 0) + n;
+export function addRejections(
+  into: Partial<Record<RejectionReason, number>>,
+  counts: Partial<Record<RejectionReason, number>>,
+): void {
+  for (const [reason, n] of Object.entries(counts) as [RejectionReason, number][])
+    into[reason] = (into[reason] ?? 0) + n;
 }
 
 export class TenantRetention {
@@ -23,7 +27,8 @@ export class TenantRetention {
     private readonly isPinned: (tenant: string) => boolean,
     private readonly fold: (tenant: string) => void,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`retained tenant limit must be a whole number of at least 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`retained tenant limit must be a whole number of at least 1, got ${limit}`);
   }
 
   get size(): number {
@@ -38,7 +43,8 @@ export class TenantRetention {
     for (const oldest of this.recent) {
       if (this.recent.size <= this.limit || steps++ >= MAX_STEPS_PER_TOUCH || oldest === tenant) break;
       this.recent.delete(oldest);
-      if (this.isPinned(oldest)) this.recent.add(oldest); // in use now: it goes to the recent end
+      if (this.isPinned(oldest))
+        this.recent.add(oldest); // in use now: it goes to the recent end
       else this.fold(oldest);
     }
   }

@@ -1,6 +1,6 @@
 // Fan-out of RuntimeEvents to control-API subscribers and the metrics file. A listener that
 // throws is dropped from this delivery only; it cannot break admission or other listeners.
-import type { RuntimeEvent } from '../../protocol/control.js';
+import type { RuntimeEvent } from '../../protocol/control';
 
 export class EventBus {
   private readonly listeners = new Set<(e: RuntimeEvent) => void>();

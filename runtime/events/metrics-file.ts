@@ -24,7 +24,13 @@ export class MetricsFile {
 
   write(kind: 'snapshot' | 'event', payload: object): void {
     if (this.closed) return;
-    const line = sortedJson({ schema_version: METRICS_SCHEMA_VERSION, kind, seq: ++this.seq, wall_time_unix: Date.now() / 1000, payload });
+    const line = sortedJson({
+      schema_version: METRICS_SCHEMA_VERSION,
+      kind,
+      seq: ++this.seq,
+      wall_time_unix: Date.now() / 1000,
+      payload,
+    });
     this.buffer.push(line + '\n');
   }
 
@@ -47,7 +53,8 @@ export class MetricsFile {
 /** JSON with object keys sorted at every level (Python's json.dumps(sort_keys=True)). */
 export function sortedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v: unknown) => (v === undefined ? 'null' : sortedJson(v))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v: unknown) => (v === undefined ? 'null' : sortedJson(v))).join(',')}]`;
   const obj = value as Record<string, unknown>;
   const parts: string[] = [];
   for (const key of Object.keys(obj).sort()) {

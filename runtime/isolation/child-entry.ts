@@ -13,7 +13,8 @@ export function defaultChildEntry(dir: string = __dirname): ChildEntry {
   const bundled = join(dir, 'tenant-child.js');
   if (existsSync(bundled)) return { file: bundled, execArgv: [] };
   const source = join(dir, 'child-main.ts');
-  if (!existsSync(source)) throw new Error(`isolation: tenant child program not found beside ${dir} (run npm run build)`);
+  if (!existsSync(source))
+    throw new Error(`isolation: tenant child program not found beside ${dir} (run npm run build)`);
   // Only reachable when running from source, where tsx is a dev dependency (createRequire keeps
   // the bundler from trying to resolve it at build time).
   return { file: source, execArgv: ['--require', createRequire(__filename).resolve('tsx/cjs')] };

@@ -2,20 +2,20 @@
 // sends (the same Session class, ALS scope and failure containment as the shared loop), runs the
 // same loop monitor and attribution, and reports ends, replies, logs, loop stats and blocks.
 // It decides nothing about admission or the breaker: the parent owns those.
-import type { LoopLag } from '../../protocol/control.js';
-import { AgentRegistry, type AgentLoadReport } from '../agents/registry.js';
-import { attributionFor } from '../attribution/index.js';
-import { CallChannel } from '../caller/channel.js';
-import { captureConsole } from '../logging/console-capture.js';
-import { errorSummary, type RuntimeLog } from '../logging/log.js';
-import type { SessionAttribution } from '../observe/attribution-seam.js';
-import { LoopLagMonitor } from '../observe/loop-lag.js';
-import { systemClock } from '../policy/clock.js';
-import { installContainment, type ErrorOrigin } from '../session/containment.js';
-import { installScopeProbe } from '../session/scope.js';
-import { Session, type FinalStatus } from '../session/session.js';
-import { ChildLog } from './child-log.js';
-import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages.js';
+import type { LoopLag } from '../../protocol/control';
+import { AgentRegistry, type AgentLoadReport } from '../agents/registry';
+import { attributionFor } from '../attribution/index';
+import { CallChannel } from '../caller/channel';
+import { captureConsole } from '../logging/console-capture';
+import { errorSummary, type RuntimeLog } from '../logging/log';
+import type { SessionAttribution } from '../observe/attribution-seam';
+import { LoopLagMonitor } from '../observe/loop-lag';
+import { systemClock } from '../policy/clock';
+import { installContainment, type ErrorOrigin } from '../session/containment';
+import { installScopeProbe } from '../session/scope';
+import { Session, type FinalStatus } from '../session/session';
+import { ChildLog } from './child-log';
+import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 
 const LOGGER = 'openrtc.isolation';
 /** The child never decides a breaker outcome (the parent does), so its healthy timer never fires. */
@@ -58,7 +58,13 @@ export class ChildHost {
     this.cleanups.push(
       installContainment(
         (session, error, origin) => this.sessionError(session, error, origin),
-        (error, origin) => this.log.write('error', null, LOGGER, `${origin} outside any session in tenant '${this.init.tenant}' process: ${errorSummary(error)}`),
+        (error, origin) =>
+          this.log.write(
+            'error',
+            null,
+            LOGGER,
+            `${origin} outside any session in tenant '${this.init.tenant}' process: ${errorSummary(error)}`,
+          ),
       ),
     );
     await this.registry.loadAll();
@@ -95,7 +101,11 @@ export class ChildHost {
   private startSession(msg: Extract<ParentMessage, { type: 'start' }>): void {
     const agent = this.registry.get(msg.agent_name);
     if (!agent) {
-      const error = serializeError(new Error(`agent '${msg.agent_name}' is not loaded in tenant '${this.init.tenant}' process (loaded: ${this.registry.names().join(', ') || 'none'})`));
+      const error = serializeError(
+        new Error(
+          `agent '${msg.agent_name}' is not loaded in tenant '${this.init.tenant}' process (loaded: ${this.registry.names().join(', ') || 'none'})`,
+        ),
+      );
       this.send({ tag: IPC_TAG, type: 'ended', session_id: msg.session_id, status: 'failed', error });
       return;
     }
@@ -115,7 +125,14 @@ export class ChildHost {
         outcome: () => undefined,
         finished: (s, status, detail) => this.finished(s, status, detail.error),
         // The parent logs every one and decides which counts (its Session has the same rule).
-        lateError: (s, error, origin) => this.send({ tag: IPC_TAG, type: 'late_error', session_id: s.id, origin, error: serializeError(error, (x) => this.registry.mapStack(x)) }),
+        lateError: (s, error, origin) =>
+          this.send({
+            tag: IPC_TAG,
+            type: 'late_error',
+            session_id: s.id,
+            origin,
+            error: serializeError(error, (x) => this.registry.mapStack(x)),
+          }),
       },
     });
     this.sessions.set(session.id, session);
@@ -135,12 +152,21 @@ export class ChildHost {
 
   private async startAttribution(): Promise<void> {
     const log = (line: string): void => this.log.write('warn', null, 'openrtc', line);
-    const attribution = attributionFor(() => ({ agentBundle: (name) => this.registry.bundleFor(name) }))({ thresholdMs: this.init.slowThresholdMs, log, isLive: (sessionId) => this.sessions.has(sessionId) });
+    const attribution = attributionFor(() => ({ agentBundle: (name) => this.registry.bundleFor(name) }))({
+      thresholdMs: this.init.slowThresholdMs,
+      log,
+      isLive: (sessionId) => this.sessions.has(sessionId),
+    });
     try {
       await attribution.start();
     } catch (err) {
       // Loop lag is still measured; only who-blocked is lost. Said once, in the shared log.
-      this.log.write('warn', null, LOGGER, `tenant '${this.init.tenant}' process: loop attribution unavailable (${errorSummary(err)}); measuring loop lag only`);
+      this.log.write(
+        'warn',
+        null,
+        LOGGER,
+        `tenant '${this.init.tenant}' process: loop attribution unavailable (${errorSummary(err)}); measuring loop lag only`,
+      );
       this.lag = new LoopLagMonitor();
       return;
     }
@@ -150,13 +176,31 @@ export class ChildHost {
 
   private sendStats(): void {
     const sessions: Record<string, ReturnType<SessionAttribution['sessionState']>> = {};
-    for (const id of this.sessions.keys()) sessions[id] = this.attribution?.sessionState(id) ?? { slow: false, blocked_ms_last: null, blocked_frames: null, cpu_pct: 0 };
+    for (const id of this.sessions.keys())
+      sessions[id] = this.attribution?.sessionState(id) ?? {
+        slow: false,
+        blocked_ms_last: null,
+        blocked_frames: null,
+        cpu_pct: 0,
+      };
     const lag: LoopLag = this.attribution?.loopLag() ?? this.lag?.read() ?? { p50_ms: 0, p99_ms: 0, max_ms: 0 };
-    this.send({ tag: IPC_TAG, type: 'stats', loop_lag: lag, rss_mb: Math.round((process.memoryUsage.rss() / (1024 * 1024)) * 100) / 100, sessions });
+    this.send({
+      tag: IPC_TAG,
+      type: 'stats',
+      loop_lag: lag,
+      rss_mb: Math.round((process.memoryUsage.rss() / (1024 * 1024)) * 100) / 100,
+      sessions,
+    });
   }
 
   private onAgentLoad(r: AgentLoadReport): void {
-    if (!r.ok) this.log.write('error', null, LOGGER, `tenant '${this.init.tenant}' process: ${r.reload ? '[reload]' : '[agents]'} ${r.file} failed: ${r.error}`);
+    if (!r.ok)
+      this.log.write(
+        'error',
+        null,
+        LOGGER,
+        `tenant '${this.init.tenant}' process: ${r.reload ? '[reload]' : '[agents]'} ${r.file} failed: ${r.error}`,
+      );
   }
 
   /** Sessions still live were already failed or ended by the parent; stop and let the process exit. */

@@ -3,15 +3,22 @@
 // shared sessions. A record sent before the child dies is already in the kernel's pipe buffer,
 // so the parent still reads it after a kill -9 (an async file buffer in the child would be lost).
 import { format } from 'node:util';
-import { describeError, type LogLevel, type ScopedLogger } from '../logging/log.js';
-import type { SessionScope } from '../session/scope.js';
-import { IPC_TAG, type ChildMessage } from './messages.js';
+import { describeError, type LogLevel, type ScopedLogger } from '../logging/log';
+import type { SessionScope } from '../session/scope';
+import { IPC_TAG, type ChildMessage } from './messages';
 
 export class ChildLog {
   constructor(private readonly send: (msg: ChildMessage) => void) {}
 
   write(level: LogLevel, scope: SessionScope | null, logger: string, message: string, excInfo?: string): void {
-    const record = { level, session_id: scope?.sessionId ?? null, agent_name: scope?.agentName ?? null, tenant: scope?.tenant ?? null, logger, message };
+    const record = {
+      level,
+      session_id: scope?.sessionId ?? null,
+      agent_name: scope?.agentName ?? null,
+      tenant: scope?.tenant ?? null,
+      logger,
+      message,
+    };
     this.send({ tag: IPC_TAG, type: 'log', record: excInfo === undefined ? record : { ...record, exc_info: excInfo } });
   }
 
@@ -23,7 +30,10 @@ export class ChildLog {
   }
 
   scoped(scope: SessionScope, logger: string): ScopedLogger {
-    const at = (level: LogLevel) => (message: string, ...args: unknown[]) => this.writeArgs(level, scope, logger, [message, ...args]);
+    const at =
+      (level: LogLevel) =>
+      (message: string, ...args: unknown[]) =>
+        this.writeArgs(level, scope, logger, [message, ...args]);
     return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   }
 }

@@ -1,7 +1,7 @@
 // Entry of an isolated tenant's child process (bundled as dist/tenant-child.js; forked by the
 // runtime with its init as one JSON argument). Exits when the parent goes away or says shutdown.
-import { ChildHost } from './child-host.js';
-import { parseChildInit, IPC_TAG, type ChildMessage, type ParentMessage } from './messages.js';
+import { ChildHost } from './child-host';
+import { parseChildInit, IPC_TAG, type ChildMessage, type ParentMessage } from './messages';
 
 function send(msg: ChildMessage): void {
   // After the parent is gone there is no one to report to; the 'disconnect' handler exits.
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`openrtc tenant child: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `openrtc tenant child: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -6,15 +6,21 @@
 // as on the shared loop; only its entry forwards to the child. So caps, the breaker, counts and
 // the snapshot behave the same in both modes, and switching mode drops nothing: live sessions
 // finish where they started, new ones go to the new place.
-import { ControlError, ErrorCodes, type RuntimeEvent, type SessionRow, type TenantSnapshot } from '../../protocol/control.js';
-import type { LoadedAgent } from '../agents/registry.js';
-import type { SessionContext } from '../agents/types.js';
-import type { OpenrtcConfig } from '../config/types.js';
-import type { RuntimeLog } from '../logging/log.js';
-import type { LateErrorOrigin } from '../session/session.js';
-import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
-import { defaultChildEntry, type ChildEntry } from './child-entry.js';
-import { TenantProcess } from './tenant-process.js';
+import {
+  ControlError,
+  ErrorCodes,
+  type RuntimeEvent,
+  type SessionRow,
+  type TenantSnapshot,
+} from '../../protocol/control';
+import type { LoadedAgent } from '../agents/registry';
+import type { SessionContext } from '../agents/types';
+import type { OpenrtcConfig } from '../config/types';
+import type { RuntimeLog } from '../logging/log';
+import type { LateErrorOrigin } from '../session/session';
+import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
+import { defaultChildEntry, type ChildEntry } from './child-entry';
+import { TenantProcess } from './tenant-process';
 
 const LOGGER = 'openrtc';
 
@@ -106,12 +112,18 @@ export class IsolationManager {
     const proc = this.routes.get(tenant);
     if (!proc) {
       const isolated = this.isolatedTenants();
-      throw new ControlError(ErrorCodes.NotIsolated, `restoreTenant: tenant '${tenant}' is not isolated (isolated: ${isolated.length ? isolated.join(', ') : 'none'})`);
+      throw new ControlError(
+        ErrorCodes.NotIsolated,
+        `restoreTenant: tenant '${tenant}' is not isolated (isolated: ${isolated.length ? isolated.join(', ') : 'none'})`,
+      );
     }
     this.routes.delete(tenant);
     this.retiring.add(proc);
     const live = proc.liveSessions;
-    this.logLine('info', `[isolation] tenant '${tenant}' restored: new sessions run on the shared loop; ${live} live session(s) finish in its process (pid ${proc.pid}), which then stops`);
+    this.logLine(
+      'info',
+      `[isolation] tenant '${tenant}' restored: new sessions run on the shared loop; ${live} live session(s) finish in its process (pid ${proc.pid}), which then stops`,
+    );
     this.deps.emit({ type: 'tenant_restored', ts: new Date().toISOString(), tenant });
     void proc.drained().then(() => {
       if (!this.retiring.delete(proc)) return;
@@ -122,7 +134,11 @@ export class IsolationManager {
 
   /** openrtc.json's tenant_isolation at start and on reload: isolate new 'process' entries, restore dropped ones. */
   async applyConfig(config: OpenrtcConfig): Promise<void> {
-    const wanted = new Set(Object.entries(config.tenant_isolation).filter(([, m]) => m === 'process').map(([t]) => t));
+    const wanted = new Set(
+      Object.entries(config.tenant_isolation)
+        .filter(([, m]) => m === 'process')
+        .map(([t]) => t),
+    );
     for (const t of this.configIsolated) if (!wanted.has(t) && this.routes.has(t)) this.restore(t);
     this.configIsolated = wanted;
     for (const t of wanted) {
@@ -179,10 +195,16 @@ export class IsolationManager {
     try {
       await proc.start();
     } catch (err) {
-      throw new ControlError(ErrorCodes.IsolationFailed, `isolateTenant: ${err instanceof Error ? err.message : String(err)}; tenant '${tenant}' stays on the shared loop`);
+      throw new ControlError(
+        ErrorCodes.IsolationFailed,
+        `isolateTenant: ${err instanceof Error ? err.message : String(err)}; tenant '${tenant}' stays on the shared loop`,
+      );
     }
     this.routes.set(tenant, proc);
-    this.logLine('info', `[isolation] tenant '${tenant}' isolated: new sessions run in process pid ${proc.pid}; its live sessions finish on the shared loop`);
+    this.logLine(
+      'info',
+      `[isolation] tenant '${tenant}' isolated: new sessions run in process pid ${proc.pid}; its live sessions finish on the shared loop`,
+    );
     this.deps.emit({ type: 'tenant_isolated', ts: new Date().toISOString(), tenant, pid: proc.pid });
     return proc;
   }
@@ -226,7 +248,10 @@ export class IsolationManager {
       lateErrorWindowMs: o.lateErrorWindowMs ?? 60_000,
       log: (level, message, excInfo) => this.deps.log.write(level, null, LOGGER, message, excInfo),
       writeRecord: (r) => {
-        const scope = r.session_id !== null && r.tenant !== null && r.agent_name !== null ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name } : null;
+        const scope =
+          r.session_id !== null && r.tenant !== null && r.agent_name !== null
+            ? { sessionId: r.session_id, tenant: r.tenant, agentName: r.agent_name }
+            : null;
         this.deps.log.write(r.level, scope, r.logger, r.message, r.exc_info);
       },
       onBlock: (r) => this.deps.emit({ type: 'slow_session', ts: new Date().toISOString(), ...r }),

@@ -2,10 +2,10 @@
 // fork IPC channel (JSON serialisation). The parent owns admission, the breaker, the counts and
 // the log file; the child only runs sessions and reports. Agent code inside the child can call
 // process.send() too, so the parent treats every child message as outside input and validates it.
-import type { LoopLag, StackFrame } from '../../protocol/control.js';
-import type { LogLevel } from '../logging/log.js';
-import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam.js';
-import type { FinalStatus, LateErrorOrigin } from '../session/session.js';
+import type { LoopLag, StackFrame } from '../../protocol/control';
+import type { LogLevel } from '../logging/log';
+import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam';
+import type { FinalStatus, LateErrorOrigin } from '../session/session';
 
 /** Tags every message so a stray process.send() from agent code is recognisable. */
 export const IPC_TAG = 'openrtc-isolation/1';
@@ -30,7 +30,15 @@ export interface SerializedError {
 export type EndReasonToChild = 'hang-up' | 'cancelled' | 'drain';
 
 export type ParentMessage =
-  | { tag: typeof IPC_TAG; type: 'start'; session_id: string; agent_name: string; metadata: Record<string, unknown>; tenant_config: Record<string, unknown>; grace_ms: number }
+  | {
+      tag: typeof IPC_TAG;
+      type: 'start';
+      session_id: string;
+      agent_name: string;
+      metadata: Record<string, unknown>;
+      tenant_config: Record<string, unknown>;
+      grace_ms: number;
+    }
   | { tag: typeof IPC_TAG; type: 'turn'; session_id: string; text: string }
   | { tag: typeof IPC_TAG; type: 'abort'; session_id: string; reason: EndReasonToChild; grace_ms: number }
   | { tag: typeof IPC_TAG; type: 'set_threshold'; threshold_ms: number }
@@ -77,20 +85,25 @@ function isObj(v: unknown): v is Obj {
 function str(o: Obj, key: string, where: string, nullable = false): string | null {
   const v = o[key];
   if (nullable && v === null) return null;
-  if (typeof v !== 'string' || v.length > MAX_TEXT) throw new ChildMessageError(`${where}: field '${key}' must be a string${nullable ? ' or null' : ''} of at most ${MAX_TEXT} characters`);
+  if (typeof v !== 'string' || v.length > MAX_TEXT)
+    throw new ChildMessageError(
+      `${where}: field '${key}' must be a string${nullable ? ' or null' : ''} of at most ${MAX_TEXT} characters`,
+    );
   return v;
 }
 
 function num(o: Obj, key: string, where: string, nullable = false): number | null {
   const v = o[key];
   if (nullable && v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ChildMessageError(`${where}: field '${key}' must be a finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ChildMessageError(`${where}: field '${key}' must be a finite number`);
   return v;
 }
 
 function oneOf<T extends string>(o: Obj, key: string, values: readonly T[], where: string): T {
   const v = o[key];
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new ChildMessageError(`${where}: field '${key}' must be one of ${values.join(', ')}`);
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    throw new ChildMessageError(`${where}: field '${key}' must be one of ${values.join(', ')}`);
   return v as T;
 }
 
@@ -99,7 +112,12 @@ function frames(v: unknown, where: string): StackFrame[] {
   return v.map((f, i) => {
     if (!isObj(f)) throw new ChildMessageError(`${where}: frames[${i}] must be an object`);
     const at = `${where}.frames[${i}]`;
-    return { function: str(f, 'function', at)!, file: str(f, 'file', at)!, line: num(f, 'line', at)!, column: num(f, 'column', at)! };
+    return {
+      function: str(f, 'function', at)!,
+      file: str(f, 'file', at)!,
+      line: num(f, 'line', at)!,
+      column: num(f, 'column', at)!,
+    };
   });
 }
 
@@ -114,7 +132,8 @@ function loopLag(v: unknown, where: string): LoopLag {
 }
 
 function loopView(v: unknown, where: string): SessionLoopView {
-  if (!isObj(v) || typeof v['slow'] !== 'boolean') throw new ChildMessageError(`${where}: must be { slow, blocked_ms_last, blocked_frames, cpu_pct }`);
+  if (!isObj(v) || typeof v['slow'] !== 'boolean')
+    throw new ChildMessageError(`${where}: must be { slow, blocked_ms_last, blocked_frames, cpu_pct }`);
   return {
     slow: v['slow'],
     blocked_ms_last: num(v, 'blocked_ms_last', where, true),
@@ -125,14 +144,16 @@ function loopView(v: unknown, where: string): SessionLoopView {
 
 /** Checks one message from a child; throws ChildMessageError saying which field and why. */
 export function parseChildMessage(raw: unknown): ChildMessage {
-  if (!isObj(raw) || raw['tag'] !== IPC_TAG) throw new ChildMessageError(`not an isolation message (missing tag '${IPC_TAG}')`);
+  if (!isObj(raw) || raw['tag'] !== IPC_TAG)
+    throw new ChildMessageError(`not an isolation message (missing tag '${IPC_TAG}')`);
   const type = raw['type'];
   const where = `child message '${String(type)}'`;
   const tag = IPC_TAG;
   switch (type) {
     case 'ready': {
       const agents = raw['agents'];
-      if (!Array.isArray(agents) || !agents.every((a) => typeof a === 'string')) throw new ChildMessageError(`${where}: agents must be an array of strings`);
+      if (!Array.isArray(agents) || !agents.every((a) => typeof a === 'string'))
+        throw new ChildMessageError(`${where}: agents must be an array of strings`);
       return { tag, type, agents: agents as string[] };
     }
     case 'say':
@@ -146,7 +167,13 @@ export function parseChildMessage(raw: unknown): ChildMessage {
         error: raw['error'] === null ? null : error(raw['error'], where),
       };
     case 'late_error':
-      return { tag, type, session_id: str(raw, 'session_id', where)!, origin: oneOf(raw, 'origin', ERROR_ORIGINS, where), error: error(raw['error'], where) };
+      return {
+        tag,
+        type,
+        session_id: str(raw, 'session_id', where)!,
+        origin: oneOf(raw, 'origin', ERROR_ORIGINS, where),
+        error: error(raw['error'], where),
+      };
     case 'log': {
       const r = raw['record'];
       if (!isObj(r)) throw new ChildMessageError(`${where}: record must be an object`);
@@ -166,7 +193,13 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       if (!isObj(sessions)) throw new ChildMessageError(`${where}: sessions must be an object`);
       const views: Record<string, SessionLoopView> = {};
       for (const [id, v] of Object.entries(sessions)) views[id] = loopView(v, `${where}.sessions.${id}`);
-      return { tag, type, loop_lag: loopLag(raw['loop_lag'], where), rss_mb: num(raw, 'rss_mb', where)!, sessions: views };
+      return {
+        tag,
+        type,
+        loop_lag: loopLag(raw['loop_lag'], where),
+        rss_mb: num(raw, 'rss_mb', where)!,
+        sessions: views,
+      };
     }
     case 'block': {
       const r = raw['report'];
@@ -190,7 +223,8 @@ export function parseChildMessage(raw: unknown): ChildMessage {
 
 /** The child's side: its init arrives as a JSON argument; a bad one is refused before anything runs. */
 export function parseChildInit(raw: string | undefined): ChildInit {
-  if (raw === undefined) throw new Error('tenant child: missing init argument (this program is started by the runtime)');
+  if (raw === undefined)
+    throw new Error('tenant child: missing init argument (this program is started by the runtime)');
   const v: unknown = JSON.parse(raw);
   if (!isObj(v)) throw new Error('tenant child: init must be a JSON object');
   const where = 'tenant child init';
@@ -210,7 +244,8 @@ export function parseChildInit(raw: string | undefined): ChildInit {
 }
 
 export function serializeError(err: unknown, mapStack: (stack: string) => string = (s) => s): SerializedError {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: mapStack(err.stack ?? `${err.name}: ${err.message}`) };
+  if (err instanceof Error)
+    return { name: err.name, message: err.message, stack: mapStack(err.stack ?? `${err.name}: ${err.message}`) };
   let text: string;
   try {
     text = typeof err === 'string' ? err : JSON.stringify(err);

@@ -3,16 +3,24 @@
 // a new one with backoff. The parent never depends on the child behaving: every message is
 // validated, a child that stops talking is killed, and nothing a child does can throw here.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { LoopLag, TenantProcessInfo } from '../../protocol/control.js';
-import type { SessionContext } from '../agents/types.js';
-import { describeError, errorSummary, type LogLevel } from '../logging/log.js';
-import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam.js';
-import type { LateErrorOrigin } from '../session/session.js';
-import { RestartBackoff, type BackoffSettings } from './backoff.js';
-import { ReadyGate } from './ready-gate.js';
-import type { ChildEntry } from './child-entry.js';
-import { killOnExit, lowerPriority, readRssMb } from './os-process.js';
-import { IPC_TAG, parseChildMessage, reviveError, type ChildInit, type ChildMessage, type EndReasonToChild, type ParentMessage } from './messages.js';
+import type { LoopLag, TenantProcessInfo } from '../../protocol/control';
+import type { SessionContext } from '../agents/types';
+import { describeError, errorSummary, type LogLevel } from '../logging/log';
+import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam';
+import type { LateErrorOrigin } from '../session/session';
+import { RestartBackoff, type BackoffSettings } from './backoff';
+import { ReadyGate } from './ready-gate';
+import type { ChildEntry } from './child-entry';
+import { killOnExit, lowerPriority, readRssMb } from './os-process';
+import {
+  IPC_TAG,
+  parseChildMessage,
+  reviveError,
+  type ChildInit,
+  type ChildMessage,
+  type EndReasonToChild,
+  type ParentMessage,
+} from './messages';
 
 const STDERR_TAIL_BYTES = 2048;
 /**
@@ -52,7 +60,6 @@ interface RemoteCall {
   ctx: SessionContext;
   settle(error: Error | null): void;
 }
-
 
 type State = TenantProcessInfo['state'];
 
@@ -126,7 +133,13 @@ export class TenantProcess {
           const reason = ctx.signal.reason as string;
           // 'failed' is the parent reacting to what the child reported: nothing to tell it.
           if (reason === 'hang-up' || reason === 'cancelled' || reason === 'drain') {
-            this.send({ tag: IPC_TAG, type: 'abort', session_id: ctx.sessionId, reason: reason as EndReasonToChild, grace_ms: graceMs });
+            this.send({
+              tag: IPC_TAG,
+              type: 'abort',
+              session_id: ctx.sessionId,
+              reason: reason as EndReasonToChild,
+              grace_ms: graceMs,
+            });
           }
         });
         void this.pumpTurns(ctx);
@@ -173,7 +186,14 @@ export class TenantProcess {
   }
 
   info(): TenantProcessInfo {
-    return { pid: this.pid, state: this.state, rss_mb: this.rssMb(), loop_lag: this.loopLag(), restarts: this.restarts, live_sessions: this.pending };
+    return {
+      pid: this.pid,
+      state: this.state,
+      rss_mb: this.rssMb(),
+      loop_lag: this.loopLag(),
+      restarts: this.restarts,
+      live_sessions: this.pending,
+    };
   }
 
   /** Stops the child for good (after a drain, or on runtime stop); sessions still there fail. */
@@ -259,7 +279,10 @@ export class TenantProcess {
       msg = parseChildMessage(raw);
     } catch (err) {
       // Agent code may process.send() anything; say so once per message and carry on.
-      this.opts.log('warn', `[isolation] tenant '${this.tenant}' process sent a bad message, ignored: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.log(
+        'warn',
+        `[isolation] tenant '${this.tenant}' process sent a bad message, ignored: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return;
     }
     this.lastHeardAt = Date.now();
@@ -292,7 +315,11 @@ export class TenantProcess {
       case 'log':
         // A child speaks for its own tenant only: a record claiming another is a forgery.
         if (msg.record.tenant === null || msg.record.tenant === this.tenant) this.opts.writeRecord(msg.record);
-        else this.opts.log('warn', `[isolation] tenant '${this.tenant}' process sent a log record for tenant '${msg.record.tenant}', dropped`);
+        else
+          this.opts.log(
+            'warn',
+            `[isolation] tenant '${this.tenant}' process sent a log record for tenant '${msg.record.tenant}', dropped`,
+          );
         return;
       case 'stats':
         this.lastStats = { loopLag: msg.loop_lag, rssMb: msg.rss_mb, sessions: msg.sessions };
@@ -308,7 +335,11 @@ export class TenantProcess {
     if (this.state !== 'starting') return;
     this.state = 'ready';
     const pid = this.child?.pid ?? null;
-    if (this.restarts > 0) this.opts.log('info', `[isolation] tenant '${this.tenant}' process restarted (pid ${pid}); agents: ${agents.join(', ') || 'none'}`);
+    if (this.restarts > 0)
+      this.opts.log(
+        'info',
+        `[isolation] tenant '${this.tenant}' process restarted (pid ${pid}); agents: ${agents.join(', ') || 'none'}`,
+      );
     this.ready.open();
   }
 
@@ -363,17 +394,28 @@ export class TenantProcess {
     const stderr = this.stderrTail.trim();
     if (this.state === 'stopped') return;
     const live = this.calls.size;
-    this.opts.log('error', `[isolation] ${what}${live ? `; failing its ${live} live session(s)` : ''}`, stderr ? `child stderr (tail):\n${stderr}` : undefined);
+    this.opts.log(
+      'error',
+      `[isolation] ${what}${live ? `; failing its ${live} live session(s)` : ''}`,
+      stderr ? `child stderr (tail):\n${stderr}` : undefined,
+    );
     this.failCalls(what);
     if (wasStarting && this.restarts === 0) {
       // The first start failed: isolateTenant reports it and nothing else changes.
-      this.ready.fail(new TenantProcessError(`${what} before it was ready${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`));
+      this.ready.fail(
+        new TenantProcessError(
+          `${what} before it was ready${stderr ? `: ${stderr.split('\n').slice(-3).join(' | ')}` : ''}`,
+        ),
+      );
       this.stop();
       return;
     }
     this.state = 'backoff';
     const delay = this.backoff.next(Date.now() - this.upSince);
-    this.opts.log('warn', `[isolation] restarting tenant '${this.tenant}' process in ${delay} ms (consecutive failures: ${this.backoff.consecutiveFailures})`);
+    this.opts.log(
+      'warn',
+      `[isolation] restarting tenant '${this.tenant}' process in ${delay} ms (consecutive failures: ${this.backoff.consecutiveFailures})`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.restarts++;
@@ -388,15 +430,18 @@ export class TenantProcess {
 
   private whenReady(sessionId: string | null = null): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
-    if (this.state === 'stopped') return Promise.reject(new TenantProcessError(`tenant '${this.tenant}' process is stopped`));
+    if (this.state === 'stopped')
+      return Promise.reject(new TenantProcessError(`tenant '${this.tenant}' process is stopped`));
     // A session waiting through a restart fails if the child does not come back in time.
     return this.ready.wait(
       sessionId,
       this.opts.startTimeoutMs + this.opts.backoff.maxMs,
-      () => new TenantProcessError(`tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`),
+      () =>
+        new TenantProcessError(
+          `tenant '${this.tenant}' process not available (restarting) within ${this.opts.startTimeoutMs} ms`,
+        ),
     );
   }
-
 
   private send(msg: ParentMessage): void {
     const child = this.child;

@@ -1,7 +1,7 @@
 // console.* inside a session becomes a scoped log record (logger "console"); outside any session it
 // reaches the terminal unchanged. Installed by the runtime for its lifetime and restored on stop.
-import { currentScope } from '../session/scope.js';
-import type { LogLevel, RuntimeLog } from './log.js';
+import { currentScope } from '../session/scope';
+import type { LogLevel, RuntimeLog } from './log';
 
 const METHODS: [keyof Console, LogLevel][] = [
   ['log', 'info'],

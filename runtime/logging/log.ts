@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
 import pino, { type Logger } from 'pino';
-import type { SessionScope } from '../session/scope.js';
+import type { SessionScope } from '../session/scope';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -84,7 +84,10 @@ export class RuntimeLog {
   }
 
   scoped(scope: SessionScope, logger: string): ScopedLogger {
-    const at = (level: LogLevel) => (message: string, ...args: unknown[]) => this.writeArgs(level, scope, logger, [message, ...args]);
+    const at =
+      (level: LogLevel) =>
+      (message: string, ...args: unknown[]) =>
+        this.writeArgs(level, scope, logger, [message, ...args]);
     return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   }
 

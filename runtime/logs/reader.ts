@@ -3,9 +3,9 @@
 // and `follow` to keep reading as the file grows (restarting from the top if it is truncated).
 import { createReadStream, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LogsParams, LogsResult } from '../../protocol/control.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LinePiece } from './line-splitter.js';
-import { matchesFilter, parseLogLine, toLogRecord, type LogFields, type LogFilter } from './record.js';
+import type { LogsParams, LogsResult } from '../../protocol/control';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LinePiece } from './line-splitter';
+import { matchesFilter, parseLogLine, toLogRecord, type LogFields, type LogFilter } from './record';
 
 export interface ScanStats {
   matched: number;
@@ -42,14 +42,21 @@ function fileSize(path: string): number {
     stat = statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new LogFileError(code === 'ENOENT' ? `log file not found: ${path}` : `cannot read log file ${path}: ${(error as Error).message}`);
+    throw new LogFileError(
+      code === 'ENOENT' ? `log file not found: ${path}` : `cannot read log file ${path}: ${(error as Error).message}`,
+    );
   }
   if (!stat.isFile()) throw new LogFileError(`not a log file: ${path} is not a regular file`);
   return stat.size;
 }
 
 /** Calls `onRecord` for each matching record, in file order. Resolves when done (or aborted, when following). */
-export async function scanLogFile(path: string, filter: LogFilter, onRecord: (record: LogFields) => void, options: ScanOptions = {}): Promise<ScanStats> {
+export async function scanLogFile(
+  path: string,
+  filter: LogFilter,
+  onRecord: (record: LogFields) => void,
+  options: ScanOptions = {},
+): Promise<ScanStats> {
   const stats: ScanStats = { matched: 0, badLines: 0, oversizedLines: 0, endOffset: 0 };
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let splitter = new LineSplitter(maxLineBytes);
@@ -124,5 +131,9 @@ export async function queryLogFile(path: string, params: LogsParams): Promise<Lo
     },
     { leaveTail: true, ...(params.after_offset !== undefined ? { fromOffset: params.after_offset } : {}) },
   );
-  return { records: newest.slice(-limit).map(toLogRecord), skipped_lines: stats.badLines + stats.oversizedLines, end_offset: stats.endOffset };
+  return {
+    records: newest.slice(-limit).map(toLogRecord),
+    skipped_lines: stats.badLines + stats.oversizedLines,
+    end_offset: stats.endOffset,
+  };
 }

@@ -3,7 +3,7 @@
 // their timestamp as `YYYY-MM-DD HH:MM:SS,mmm` (local time) and levels like `WARNING`;
 // pino's numeric levels are understood too.
 
-import type { LogRecord } from '../../protocol/control.js';
+import type { LogRecord } from '../../protocol/control';
 
 export type LogFields = Record<string, unknown>;
 
@@ -49,7 +49,8 @@ export function parseLogLine(text: string): ParsedLine | null {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'not a JSON object' };
   return { ok: true, record: value as LogFields };
 }
 
@@ -85,8 +86,15 @@ function displayLevel(level: unknown): string {
 
 /** `TIMESTAMP LEVEL tenant/agent/session logger: message` (+ the traceback, indented). */
 export function formatRecord(record: LogFields): string {
-  const scope = [record.tenant, record.agent_name, record.session_id].map((v) => (typeof v === 'string' ? v : '-')).join('/');
-  const message = typeof record.message === 'string' ? record.message : typeof record.msg === 'string' ? record.msg : JSON.stringify(record);
+  const scope = [record.tenant, record.agent_name, record.session_id]
+    .map((v) => (typeof v === 'string' ? v : '-'))
+    .join('/');
+  const message =
+    typeof record.message === 'string'
+      ? record.message
+      : typeof record.msg === 'string'
+        ? record.msg
+        : JSON.stringify(record);
   const logger = typeof record.logger === 'string' ? record.logger : '-';
   let line = `${displayTimestamp(record)} ${displayLevel(record.level).padEnd(8)} ${scope} ${logger}: ${message}`;
   if (typeof record.exc_info === 'string' && record.exc_info.length > 0) {

@@ -2,8 +2,8 @@
 // teammate's) plugs into; declared here structurally so the engine does not depend on its
 // internals. Without one, cpu_pct is 0, blocked_* are null, no session is ever 'slow', and loop
 // lag comes from perf_hooks: no figures are invented.
-import type { LoopLag, StackFrame } from '../../protocol/control.js';
-import type { SessionScope } from '../session/scope.js';
+import type { LoopLag, StackFrame } from '../../protocol/control';
+import type { SessionScope } from '../session/scope';
 
 export interface LoopBlockReport {
   session_id: string | null;

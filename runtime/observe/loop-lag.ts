@@ -1,7 +1,7 @@
 // Event-loop lag from perf_hooks' histogram over a recent window (reset every `windowMs`, keeping
 // the previous window so a read right after a reset still has data).
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { LoopLag } from '../../protocol/control.js';
+import type { LoopLag } from '../../protocol/control';
 
 export class LoopLagMonitor {
   private current: IntervalHistogram;

@@ -1,7 +1,7 @@
 // Worker RSS watermarks (OpenRTC's memory_warn_mb / memory_limit_mb): warn once per crossing,
 // re-armed when RSS falls back below; over the limit, log and ask the runtime to drain.
 // Exiting after the drain is the embedding program's decision (the CLI's), as for signals.
-import type { LogLevel } from '../logging/log.js';
+import type { LogLevel } from '../logging/log';
 
 export class MemoryWatermark {
   private warned = false;
@@ -16,7 +16,10 @@ export class MemoryWatermark {
     if (limitMb > 0 && rssMb > limitMb) {
       if (this.limited) return;
       this.limited = true;
-      this.log('error', `worker RSS ${Math.round(rssMb)} MB exceeded memory_limit_mb=${limitMb}; draining so the worker can be restarted`);
+      this.log(
+        'error',
+        `worker RSS ${Math.round(rssMb)} MB exceeded memory_limit_mb=${limitMb}; draining so the worker can be restarted`,
+      );
       this.onLimit();
       return;
     }

@@ -3,9 +3,9 @@
 // Caps are exact because the slot is reserved in the same synchronous call that checks it and only
 // released when the session ends: there is no await between check and reservation, so a burst
 // cannot overshoot. Lowering a cap never touches live sessions; new ones are refused until below.
-import type { RejectionReason } from '../../protocol/control.js';
-import type { TenantBreakers } from './breaker.js';
-import { tenantIdProblem } from './tenant-id.js';
+import type { RejectionReason } from '../../protocol/control';
+import type { TenantBreakers } from './breaker';
+import { tenantIdProblem } from './tenant-id';
 
 export const DEFAULT_CAP_KEY = '*';
 
@@ -30,8 +30,7 @@ export interface Slot {
 }
 
 export type AdmissionResult =
-  | { ok: true; slot: Slot }
-  | { ok: false; reason: RejectionReason; tenant: string | null; message: string };
+  { ok: true; slot: Slot } | { ok: false; reason: RejectionReason; tenant: string | null; message: string };
 
 export class Admission {
   private caps: CapSettings;
@@ -88,26 +87,47 @@ export class Admission {
   admit(req: AdmissionRequest): AdmissionResult {
     const problem = tenantIdProblem(req.tenant);
     if (this.draining) {
-      return this.reject(problem ? null : (req.tenant as string), 'draining', `Rejecting session for tenant ${this.label(req.tenant)}: worker is draining.`);
+      return this.reject(
+        problem ? null : (req.tenant as string),
+        'draining',
+        `Rejecting session for tenant ${this.label(req.tenant)}: worker is draining.`,
+      );
     }
     if (problem !== null) {
       this.invalidTenantRejections++;
-      return { ok: false, reason: 'invalid_tenant', tenant: null, message: `Rejecting session: invalid tenant id: ${problem}.` };
+      return {
+        ok: false,
+        reason: 'invalid_tenant',
+        tenant: null,
+        message: `Rejecting session: invalid tenant id: ${problem}.`,
+      };
     }
     const tenant = req.tenant as string;
     if (!this.agentExists(req.agent)) {
-      return this.reject(tenant, 'unknown_agent', `Rejecting session for tenant '${tenant}': no agent named ${JSON.stringify(req.agent)}.`);
+      return this.reject(
+        tenant,
+        'unknown_agent',
+        `Rejecting session for tenant '${tenant}': no agent named ${JSON.stringify(req.agent)}.`,
+      );
     }
     if (!this.breakers.check(tenant).allowed) {
       return this.reject(tenant, 'circuit_open', `Rejecting session for tenant '${tenant}': circuit breaker open.`);
     }
     const tenantCap = this.tenantCap(tenant);
     if (tenantCap !== null && (this.activeByTenant.get(tenant) ?? 0) >= tenantCap) {
-      return this.reject(tenant, 'tenant_cap', `Rejecting session for tenant '${tenant}': at per-tenant cap (${tenantCap}).`);
+      return this.reject(
+        tenant,
+        'tenant_cap',
+        `Rejecting session for tenant '${tenant}': at per-tenant cap (${tenantCap}).`,
+      );
     }
     const agentCap = this.agentCap(req.agent);
     if (agentCap !== null && (this.activeByAgent.get(req.agent) ?? 0) >= agentCap) {
-      return this.reject(tenant, 'agent_cap', `Rejecting session for agent '${req.agent}': at per-agent cap (${agentCap}).`);
+      return this.reject(
+        tenant,
+        'agent_cap',
+        `Rejecting session for agent '${req.agent}': at per-agent cap (${agentCap}).`,
+      );
     }
     if (this.active >= this.caps.maxConcurrentSessions) {
       return this.reject(
@@ -166,7 +186,11 @@ export class Admission {
 
   /** Tenants with rejections or a cap of their own: they belong in the snapshot even when idle. */
   knownTenants(): string[] {
-    const names = new Set<string>([...this.rejections.keys(), ...this.capOverrides.keys(), ...this.activeByTenant.keys()]);
+    const names = new Set<string>([
+      ...this.rejections.keys(),
+      ...this.capOverrides.keys(),
+      ...this.activeByTenant.keys(),
+    ]);
     for (const t of Object.keys(this.caps.tenantCaps)) if (t !== DEFAULT_CAP_KEY) names.add(t);
     return [...names];
   }

@@ -6,8 +6,8 @@
 // Open: the tenant's new sessions are rejected; a timer (not the next request) moves it to half-open.
 // Half-open: up to `halfOpenProbes` probe sessions are admitted; when that many succeed it closes,
 // when one fails it reopens with the cooldown doubled (capped at maxCooldownS).
-import type { BreakerSnapshot, BreakerState } from '../../protocol/control.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { BreakerSnapshot, BreakerState } from '../../protocol/control';
+import type { Clock, TimerHandle } from './clock';
 
 export interface BreakerSettings {
   enabled: boolean;

@@ -13,7 +13,8 @@ export function tenantIdProblem(value: unknown): string | null {
   if (value.length === 0) return 'tenant must not be empty';
   if (value.length > 128) return `tenant is ${value.length} characters long; at most 128 are allowed`;
   const bad = /[^A-Za-z0-9_-]/.exec(value);
-  if (bad) return `tenant ${JSON.stringify(value.slice(0, 40))} contains ${JSON.stringify(bad[0])}; only letters, digits, '-' and '_' are allowed`;
+  if (bad)
+    return `tenant ${JSON.stringify(value.slice(0, 40))} contains ${JSON.stringify(bad[0])}; only letters, digits, '-' and '_' are allowed`;
   return null;
 }
 

@@ -8,8 +8,8 @@
 // timer/microtask wrapping or promise tagging is needed. Errors with no session store are runtime
 // faults: they are logged (never rethrown, so a stray library callback cannot kill every
 // tenant's calls) and reported through `onStray`.
-import { sessionStorage } from './scope.js';
-import { sessionOfScope, type Session } from './session.js';
+import { sessionStorage } from './scope';
+import { sessionOfScope, type Session } from './session';
 
 export type ErrorOrigin = 'uncaughtException' | 'unhandledRejection';
 

@@ -1,7 +1,7 @@
 // currentSession(): the full session context from anywhere inside a session. The ALS store of
 // scope.ts *is* the context object (it has sessionId/tenant/agentName), so there is one store.
-import type { SessionContext } from '../agents/types.js';
-import { sessionStorage } from './scope.js';
+import type { SessionContext } from '../agents/types';
+import { sessionStorage } from './scope';
 
 const contexts = new WeakSet<object>();
 

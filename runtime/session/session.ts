@@ -6,16 +6,16 @@
 //   - none: operator cancel and drain (a probe slot is released instead).
 // Every end path goes through finish(), which runs once, so the runtime writes exactly one end
 // record and releases the slot exactly once.
-import type { SessionStatus } from '../../protocol/control.js';
-import type { LoadedAgent } from '../agents/registry.js';
-import type { EndReason, SessionContext } from '../agents/types.js';
-import type { CallChannel } from '../caller/channel.js';
-import type { ScopedLogger } from '../logging/log.js';
-import type { Clock, TimerHandle } from '../policy/clock.js';
-import type { Slot } from '../policy/admission.js';
-import type { ErrorOrigin } from './containment.js';
-import { markSessionContext } from './current.js';
-import { sessionStorage } from './scope.js';
+import type { SessionStatus } from '../../protocol/control';
+import type { LoadedAgent } from '../agents/registry';
+import type { EndReason, SessionContext } from '../agents/types';
+import type { CallChannel } from '../caller/channel';
+import type { ScopedLogger } from '../logging/log';
+import type { Clock, TimerHandle } from '../policy/clock';
+import type { Slot } from '../policy/admission';
+import type { ErrorOrigin } from './containment';
+import { markSessionContext } from './current';
+import { sessionStorage } from './scope';
 
 export type FinalStatus = Extract<SessionStatus, 'ended' | 'failed' | 'cancelled'>;
 /** Where an error after the end came from: code the session left behind, or its own entry settling late. */
@@ -207,7 +207,10 @@ export class Session {
   private entryRejected(error: unknown): void {
     const reason = this.endReason();
     // Rejecting because we aborted the signal is how a well-behaved agent stops: not a failure.
-    const causedByAbort = reason !== null && reason !== 'failed' && (error === reason || (error instanceof Error && error.name === 'AbortError'));
+    const causedByAbort =
+      reason !== null &&
+      reason !== 'failed' &&
+      (error === reason || (error instanceof Error && error.name === 'AbortError'));
     if (causedByAbort && (reason === 'cancelled' || reason === 'drain')) this.finish('cancelled', { reason });
     else if (causedByAbort) {
       this.decide(true);

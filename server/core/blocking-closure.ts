@@ -93,7 +93,8 @@ export class BlockingClosure {
         const line = site.range.start.line;
         if (site.callee.kind === 'blocking') {
           const code = site.callee.code;
-          if (!isSuppressed(summary, line, code, this.rules.get(code), this.honourNoqa)) reach(key, { node, site, next: null }, 1);
+          if (!isSuppressed(summary, line, code, this.rules.get(code), this.honourNoqa))
+            reach(key, { node, site, next: null }, 1);
           continue;
         }
         if (isSuppressed(summary, line, this.rules.transitiveCode(summary.language), undefined, false)) continue;
@@ -115,7 +116,8 @@ export class BlockingClosure {
       for (const key of buckets[d] ?? []) {
         if (distance.get(key) !== d) continue;
         const target = region.get(key) as FunctionNode;
-        for (const { node, site } of callers.get(key) ?? []) reach(keyOf(node.summary.path, node.fn.id), { node, site, next: target }, d + 1);
+        for (const { node, site } of callers.get(key) ?? [])
+          reach(keyOf(node.summary.path, node.fn.id), { node, site, next: target }, d + 1);
       }
     }
     for (const key of region.keys()) {

@@ -13,7 +13,8 @@ export const transitiveRules: readonly Rule[] = [
     languages: ['typescript', 'javascript'],
     apis: [],
     message: 'calls a synchronous helper that blocks the event loop',
-    replacement: 'make the helper async (node:fs/promises, child_process.execFile with await, ...) or move it to a worker_threads Worker',
+    replacement:
+      'make the helper async (node:fs/promises, child_process.execFile with await, ...) or move it to a worker_threads Worker',
     severity: 'warning',
   },
   {
@@ -50,7 +51,9 @@ export class RuleBook {
 
   /** null: the user turned this code off. */
   severity(code: string, settings: DiagnosticsSettings): ActiveSeverity | null {
-    const override = Object.prototype.hasOwnProperty.call(settings.severity, code) ? settings.severity[code] : undefined;
+    const override = Object.prototype.hasOwnProperty.call(settings.severity, code)
+      ? settings.severity[code]
+      : undefined;
     if (override === 'off') return null;
     return override ?? this.byCode.get(code)?.severity ?? 'warning';
   }

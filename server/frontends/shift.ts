@@ -18,14 +18,18 @@ export function shiftRange(range: SourceRange, rows: number): SourceRange {
 /** Call sites moved by `rows`; a fix's edits move only when they sit inside the unit (an added import stays). */
 export function shiftCalls(calls: readonly CallSite[], rows: number, span: RowSpan): CallSite[] {
   if (rows === 0) return calls.slice();
-  const inside = (edit: TextEdit): boolean => edit.range.start.line >= span.startRow && edit.range.end.line <= span.endRow;
+  const inside = (edit: TextEdit): boolean =>
+    edit.range.start.line >= span.startRow && edit.range.end.line <= span.endRow;
   return calls.map((call) => {
     const callee = call.callee;
     const moved: CallSite = { range: shiftRange(call.range, rows), callee };
     if (callee.kind === 'blocking' && callee.fixes.length > 0) {
       moved.callee = {
         ...callee,
-        fixes: callee.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => (inside(e) ? { ...e, range: shiftRange(e.range, rows) } : e)) })),
+        fixes: callee.fixes.map((fix) => ({
+          ...fix,
+          edits: fix.edits.map((e) => (inside(e) ? { ...e, range: shiftRange(e.range, rows) } : e)),
+        })),
       };
     }
     return moved;

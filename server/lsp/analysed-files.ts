@@ -60,7 +60,9 @@ export class AnalysedFiles {
       const { moduleLevelIsLoop, honourNoqa } = this.analysis.settings;
       summary = this.analyze(path, language, bounded, { moduleLevelIsLoop, honourNoqa });
     } catch (error) {
-      this.log(`front end failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.log(
+        `front end failed on ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       summary = { path, language, functions: [], exports: {}, reexports: [], suppressions: [], parseErrors: 1 };
     }
     this.state.set(path, { version, truncation });
@@ -72,7 +74,8 @@ export class AnalysedFiles {
     try {
       const stat = await fs.stat(path);
       if (!stat.isFile() || stat.size > maxDiskBytes) {
-        if (stat.size > maxDiskBytes) this.log(`skipped ${path}: ${stat.size} bytes is over the ${maxDiskBytes}-byte read limit`);
+        if (stat.size > maxDiskBytes)
+          this.log(`skipped ${path}: ${stat.size} bytes is over the ${maxDiskBytes}-byte read limit`);
         this.forget(path);
         return;
       }

@@ -9,10 +9,12 @@ import type { Finding } from '../core/findings';
 import { toDiagnostic } from './diagnostics';
 
 const overlaps = (a: Range, b: Range): boolean =>
-  !(a.end.line < b.start.line ||
+  !(
+    a.end.line < b.start.line ||
     (a.end.line === b.start.line && a.end.character < b.start.character) ||
     b.end.line < a.start.line ||
-    (b.end.line === a.start.line && b.end.character < a.start.character));
+    (b.end.line === a.start.line && b.end.character < a.start.character)
+  );
 
 function lineText(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
@@ -31,12 +33,18 @@ export function suppressionEdit(doc: TextDocument, language: Language, line: num
       return { range: { start: { line, character: at }, end: { line, character: at } }, newText: `, ${code}` };
     }
     const end = text.length;
-    return { range: { start: { line, character: end }, end: { line, character: end } }, newText: `  # openrtc: ignore[${code}]` };
+    return {
+      range: { start: { line, character: end }, end: { line, character: end } },
+      newText: `  # openrtc: ignore[${code}]`,
+    };
   }
   const previous = line > 0 ? tsIgnore.exec(lineText(doc, line - 1)) : null;
   if (previous !== null && (previous[2] ?? '').trim() !== '') {
     const end = lineText(doc, line - 1).length;
-    return { range: { start: { line: line - 1, character: end }, end: { line: line - 1, character: end } }, newText: `, ${code}` };
+    return {
+      range: { start: { line: line - 1, character: end }, end: { line: line - 1, character: end } },
+      newText: `, ${code}`,
+    };
   }
   const indent = /^\s*/.exec(text)?.[0] ?? '';
   const start = { line, character: 0 };
@@ -75,7 +83,11 @@ export function codeActionsFor(
       title: `Show documentation for ${finding.code}`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
-      command: { title: `Show documentation for ${finding.code}`, command: 'vscode.open', arguments: [docsUrl(finding.code)] },
+      command: {
+        title: `Show documentation for ${finding.code}`,
+        command: 'vscode.open',
+        arguments: [docsUrl(finding.code)],
+      },
     });
   }
   return actions;

@@ -26,12 +26,10 @@ export function toDiagnostic(finding: Finding): Diagnostic {
     message: finding.message,
   };
   if (finding.chain.length > 0) {
-    diagnostic.relatedInformation = finding.chain.map(
-      (hop): DiagnosticRelatedInformation => ({
-        location: { uri: uriOfPath(hop.path), range: hop.range },
-        message: `${hop.functionName}() calls ${hop.calls}`,
-      }),
-    );
+    diagnostic.relatedInformation = finding.chain.map((hop): DiagnosticRelatedInformation => ({
+      location: { uri: uriOfPath(hop.path), range: hop.range },
+      message: `${hop.functionName}() calls ${hop.calls}`,
+    }));
   }
   return diagnostic;
 }
@@ -67,6 +65,8 @@ function sameJson(a: unknown, b: unknown): boolean {
   const aRecord = a as Record<string, unknown>;
   const bRecord = b as Record<string, unknown>;
   const keys = Object.keys(aRecord);
-  return keys.length === Object.keys(bRecord).length && keys.every((key) => Object.hasOwn(bRecord, key) && sameJson(aRecord[key], bRecord[key]));
+  return (
+    keys.length === Object.keys(bRecord).length &&
+    keys.every((key) => Object.hasOwn(bRecord, key) && sameJson(aRecord[key], bRecord[key]))
+  );
 }
-

@@ -45,7 +45,8 @@ export interface ServerOptions {
 const scanWaitMs = 2000;
 
 /** Lets queued messages (newer edits) be handled first; 0 ms is one event-loop turn without a timer's 1 ms floor. */
-const yieldToEvents = (ms = 0): Promise<void> => new Promise((resolve) => (ms === 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
+const yieldToEvents = (ms = 0): Promise<void> =>
+  new Promise((resolve) => (ms === 0 ? setImmediate(resolve) : setTimeout(resolve, ms)));
 
 function pathOfUri(uri: string): string | null {
   try {
@@ -58,7 +59,8 @@ function pathOfUri(uri: string): string | null {
 /** initializationOptions.settleMs: how long a diagnostic pull waits for newer edits (default 0: one event-loop turn). */
 function settleMsOf(params: InitializeParams): number {
   const options: unknown = params.initializationOptions;
-  const value = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['settleMs'] : undefined;
+  const value =
+    typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['settleMs'] : undefined;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1000 ? value : 0;
 }
 
@@ -97,7 +99,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     try {
       await options.ready;
     } catch (error) {
-      log(`a front end failed to start; its files get no analysis: ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `a front end failed to start; its files get no analysis: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     frontEndsReady = true;
   }
@@ -129,7 +133,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (!refreshSupport || refreshTimer !== undefined) return;
       refreshTimer = setTimeout(() => {
         refreshTimer = undefined;
-        connection.languages.diagnostics.refresh().catch((e: unknown) => log(`diagnostic refresh failed: ${String(e)}`));
+        connection.languages.diagnostics
+          .refresh()
+          .catch((e: unknown) => log(`diagnostic refresh failed: ${String(e)}`));
       }, 20);
       return;
     }
@@ -143,7 +149,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   async function scan(roots: string[]): Promise<void> {
     await untilReady();
     const result = await scanWorkspace(roots, options.maxWorkspaceFiles);
-    if (result.truncated) log(`workspace scan stopped at ${options.maxWorkspaceFiles} files; files beyond that are analysed when opened`);
+    if (result.truncated)
+      log(`workspace scan stopped at ${options.maxWorkspaceFiles} files; files beyond that are analysed when opened`);
     for (const file of result.files) {
       if (documents.get(uriOfPath(file)) === undefined) await files.analyseFromDisk(file);
       await yieldToEvents();
@@ -161,7 +168,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (JSON.stringify(settings) !== JSON.stringify(analysis.settings)) settingsGeneration++;
     // Both are applied by the front ends, so a change means analysing every file again.
     const reanalyse =
-      settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop || settings.honourNoqa !== analysis.settings.honourNoqa;
+      settings.moduleLevelIsLoop !== analysis.settings.moduleLevelIsLoop ||
+      settings.honourNoqa !== analysis.settings.honourNoqa;
     analysis.settings = settings;
     if (reanalyse) {
       for (const p of files.paths()) {
@@ -201,7 +209,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialized(
     guard('initialized', undefined, async () => {
       if (configurationSupport) {
-        await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+        await connection.client
+          .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+          .catch(() => undefined);
       }
       await connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: watchedFilesGlob }] })
@@ -219,24 +229,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   );
 
   connection.onDidChangeWatchedFiles((params) =>
-    queueDiskWork(guard('didChangeWatchedFiles', undefined, async () => {
-      await untilReady();
-      const affected = new Set<string>();
-      for (const change of params.changes) {
-        const filePath = pathOfUri(change.uri);
-        if (filePath === null || languageOfPath(filePath) === null) continue;
-        if (documents.get(change.uri) !== undefined) continue; // the open buffer is the truth
-        if (change.type === FileChangeType.Deleted) {
-          for (const d of analysis.dependentsOf(filePath)) affected.add(d);
-          files.forget(filePath);
-        } else {
-          await files.analyseFromDisk(filePath);
-          for (const d of analysis.dependentsOf(filePath)) affected.add(d);
+    queueDiskWork(
+      guard('didChangeWatchedFiles', undefined, async () => {
+        await untilReady();
+        const affected = new Set<string>();
+        for (const change of params.changes) {
+          const filePath = pathOfUri(change.uri);
+          if (filePath === null || languageOfPath(filePath) === null) continue;
+          if (documents.get(change.uri) !== undefined) continue; // the open buffer is the truth
+          if (change.type === FileChangeType.Deleted) {
+            for (const d of analysis.dependentsOf(filePath)) affected.add(d);
+            files.forget(filePath);
+          } else {
+            await files.analyseFromDisk(filePath);
+            for (const d of analysis.dependentsOf(filePath)) affected.add(d);
+          }
+          affected.add(filePath);
         }
-        affected.add(filePath);
-      }
-      if (affected.size > 0) announce(affected);
-    })),
+        if (affected.size > 0) announce(affected);
+      }),
+    ),
   );
 
   /** The last full report a pull returned for each open document, to answer Unchanged when it would repeat. */
@@ -263,43 +275,52 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   documents.onDidClose((event) =>
-    queueDiskWork(guard('didClose', undefined, async () => {
-      lastReports.delete(event.document.uri);
-      const filePath = pathOfUri(event.document.uri);
-      if (filePath === null || languageOfPath(filePath) === null) return;
-      await files.analyseFromDisk(filePath);
-      announce([filePath, ...analysis.dependentsOf(filePath)]);
-    })),
+    queueDiskWork(
+      guard('didClose', undefined, async () => {
+        lastReports.delete(event.document.uri);
+        const filePath = pathOfUri(event.document.uri);
+        if (filePath === null || languageOfPath(filePath) === null) return;
+        await files.analyseFromDisk(filePath);
+        announce([filePath, ...analysis.dependentsOf(filePath)]);
+      }),
+    ),
   );
 
   connection.languages.diagnostics.on(
-    guard('textDocument/diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params, token: CancellationToken) => {
-      const uri = params.textDocument.uri;
-      const filePath = pathOfUri(uri);
-      if (filePath === null || languageOfPath(filePath) === null) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const versionAsked = documents.get(uri)?.version;
-      await untilReady();
-      // Cross-file chains need the scan; wait a bounded time (a refresh follows a longer scan).
-      if (!scanDone) await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
-      await diskWork;
-      await yieldToEvents(settleMs);
-      if (token.isCancellationRequested || documents.get(uri)?.version !== versionAsked) {
-        throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer edit superseded this request', { retriggerRequest: true });
-      }
-      if (documents.get(uri) === undefined && !analysis.index.has(filePath)) await files.analyseFromDisk(filePath);
-      const dependents = ensureCurrent(filePath, uri);
-      if (dependents.size > 0) announce(dependents);
-      const resultId = currentResultId();
-      if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      const items = diagnosticsOf(filePath);
-      // Most edits leave a file's findings as they were: the client keeps what it shows.
-      const last = lastReports.get(uri);
-      if (last !== undefined && last.resultId === params.previousResultId && sameDiagnostics(last.items, items)) {
-        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
-      }
-      if (documents.get(uri) !== undefined) lastReports.set(uri, { resultId, items });
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
-    }),
+    guard(
+      'textDocument/diagnostic',
+      { kind: DocumentDiagnosticReportKind.Full, items: [] },
+      async (params, token: CancellationToken) => {
+        const uri = params.textDocument.uri;
+        const filePath = pathOfUri(uri);
+        if (filePath === null || languageOfPath(filePath) === null)
+          return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+        const versionAsked = documents.get(uri)?.version;
+        await untilReady();
+        // Cross-file chains need the scan; wait a bounded time (a refresh follows a longer scan).
+        if (!scanDone) await Promise.race([scanned, yieldToEvents(scanWaitMs)]);
+        await diskWork;
+        await yieldToEvents(settleMs);
+        if (token.isCancellationRequested || documents.get(uri)?.version !== versionAsked) {
+          throw new ResponseError(LSPErrorCodes.ServerCancelled, 'a newer edit superseded this request', {
+            retriggerRequest: true,
+          });
+        }
+        if (documents.get(uri) === undefined && !analysis.index.has(filePath)) await files.analyseFromDisk(filePath);
+        const dependents = ensureCurrent(filePath, uri);
+        if (dependents.size > 0) announce(dependents);
+        const resultId = currentResultId();
+        if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+        const items = diagnosticsOf(filePath);
+        // Most edits leave a file's findings as they were: the client keeps what it shows.
+        const last = lastReports.get(uri);
+        if (last !== undefined && last.resultId === params.previousResultId && sameDiagnostics(last.items, items)) {
+          return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+        }
+        if (documents.get(uri) !== undefined) lastReports.set(uri, { resultId, items });
+        return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+      },
+    ),
   );
 
   connection.languages.diagnostics.onWorkspace(

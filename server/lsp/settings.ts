@@ -1,6 +1,11 @@
 // Validates the `openrtc.diagnostics` section the client sends (an outside input): each
 // bad field is reported with its key path and why, and keeps its default; good fields apply.
-import { defaultDiagnosticsSettings, SETTINGS_SECTION, type DiagnosticsSettings, type SeverityName } from '../../protocol/lsp-settings';
+import {
+  defaultDiagnosticsSettings,
+  SETTINGS_SECTION,
+  type DiagnosticsSettings,
+  type SeverityName,
+} from '../../protocol/lsp-settings';
 
 const severityNames: readonly SeverityName[] = ['error', 'warning', 'information', 'hint', 'off'];
 const codePattern = /^OR[A-Z]\d{3}$/;
@@ -32,11 +37,16 @@ export function parseDiagnosticsSettings(raw: unknown): SettingsResult {
     const value = raw[key];
     if (value === undefined) continue;
     if (typeof value === 'boolean') settings[key] = value;
-    else problems.push(`${SETTINGS_SECTION}.${key}: expected true or false, got ${describe(value)}; using ${String(settings[key])}`);
+    else
+      problems.push(
+        `${SETTINGS_SECTION}.${key}: expected true or false, got ${describe(value)}; using ${String(settings[key])}`,
+      );
   }
   const severity = raw['severity'];
   if (severity !== undefined && !isRecord(severity)) {
-    problems.push(`${SETTINGS_SECTION}.severity: expected an object of code → severity, got ${describe(severity)}; ignored`);
+    problems.push(
+      `${SETTINGS_SECTION}.severity: expected an object of code → severity, got ${describe(severity)}; ignored`,
+    );
   } else if (severity !== undefined) {
     for (const [code, value] of Object.entries(severity)) {
       const where = `${SETTINGS_SECTION}.severity.${code}`;

@@ -6,8 +6,26 @@ import * as path from 'node:path';
 import { languageOfPath } from './languages';
 
 const skippedDirectories = new Set([
-  'node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', '.venv', 'venv', 'env', '__pycache__',
-  '.mypy_cache', '.pytest_cache', '.ruff_cache', '.tox', '.nox', 'site-packages', '.openrtc', '.tools', 'coverage',
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'out',
+  'build',
+  '.venv',
+  'venv',
+  'env',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+  'site-packages',
+  '.openrtc',
+  '.tools',
+  'coverage',
 ]);
 
 export interface ScanResult {

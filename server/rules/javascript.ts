@@ -36,7 +36,14 @@ export const javascriptRules: readonly Rule[] = [
         'fsyncSync',
         'fdatasyncSync',
       ]),
-      ...fsExtraApis(['outputFileSync', 'outputJsonSync', 'outputJSONSync', 'writeJsonSync', 'writeJSONSync', 'copySync']),
+      ...fsExtraApis([
+        'outputFileSync',
+        'outputJsonSync',
+        'outputJSONSync',
+        'writeJsonSync',
+        'writeJSONSync',
+        'copySync',
+      ]),
     ],
     message:
       'Synchronous file write blocks the shared event loop; use `await writeFile(...)`/`appendFile`/`copyFile` from `node:fs/promises`',
@@ -80,7 +87,17 @@ export const javascriptRules: readonly Rule[] = [
       'futimesSync',
       'lutimesSync',
     ]).concat(
-      fsExtraApis(['ensureDirSync', 'ensureFileSync', 'mkdirsSync', 'mkdirpSync', 'removeSync', 'emptyDirSync', 'emptydirSync', 'moveSync', 'pathExistsSync']),
+      fsExtraApis([
+        'ensureDirSync',
+        'ensureFileSync',
+        'mkdirsSync',
+        'mkdirpSync',
+        'removeSync',
+        'emptyDirSync',
+        'emptydirSync',
+        'moveSync',
+        'pathExistsSync',
+      ]),
     ),
     message:
       'Synchronous file-system call (metadata, directory or handle) blocks the shared event loop; use the `node:fs/promises` form (`stat`, `access`, `readdir`, `mkdir`, `rm`, ...) with await',
@@ -141,7 +158,8 @@ export const javascriptRules: readonly Rule[] = [
     name: 'atomics-wait',
     languages: both,
     apis: ['Atomics.wait'],
-    message: '`Atomics.wait` parks the thread that runs the shared event loop; use `await Atomics.waitAsync(...).value`',
+    message:
+      '`Atomics.wait` parks the thread that runs the shared event loop; use `await Atomics.waitAsync(...).value`',
     replacement: 'Atomics.waitAsync',
     severity: 'warning',
   },
@@ -150,7 +168,14 @@ export const javascriptRules: readonly Rule[] = [
     name: 'clock-busy-wait',
     languages: both,
     // 'Date' is `new Date()` (or `Date()`) read in the loop condition.
-    apis: ['Date.now', 'Date', 'performance.now', 'perf_hooks.performance.now', 'process.hrtime', 'process.hrtime.bigint'],
+    apis: [
+      'Date.now',
+      'Date',
+      'performance.now',
+      'perf_hooks.performance.now',
+      'process.hrtime',
+      'process.hrtime.bigint',
+    ],
     message:
       'Busy-wait on the clock spins the shared event loop; use `await setTimeout(ms)` from `node:timers/promises`',
     replacement: 'setTimeout from node:timers/promises',
@@ -168,7 +193,9 @@ export const javascriptRules: readonly Rule[] = [
   },
 ];
 
-const ruleByApi = new Map<string, Rule>(javascriptRules.flatMap((rule) => rule.apis.map((api) => [api, rule] as const)));
+const ruleByApi = new Map<string, Rule>(
+  javascriptRules.flatMap((rule) => rule.apis.map((api) => [api, rule] as const)),
+);
 
 /**
  * The rule for a call to `api` (a `fs-extra.`/`graceful-fs.` call falls back to the `fs` API it
@@ -181,7 +208,9 @@ export function blockingCallRule(api: string): Rule | undefined {
   return rule === undefined || rule.code === 'ORJ150' || rule.code === 'ORJ160' ? undefined : rule;
 }
 
-export const clockApis: ReadonlySet<string> = new Set(javascriptRules.find((rule) => rule.code === 'ORJ150')?.apis ?? []);
+export const clockApis: ReadonlySet<string> = new Set(
+  javascriptRules.find((rule) => rule.code === 'ORJ150')?.apis ?? [],
+);
 
 /**
  * `fs.<sync>` → the `node:fs/promises` function with the same arguments and result, for the

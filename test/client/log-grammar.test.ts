@@ -17,10 +17,16 @@ before(async () => {
   const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new textmate.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+      createOnigString: (s) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope) =>
       scope === 'text.log.openrtc'
-        ? textmate.parseRawGrammar(readFileSync(join(root, 'syntaxes/openrtc-log.tmLanguage.json'), 'utf8'), 'openrtc-log.tmLanguage.json')
+        ? textmate.parseRawGrammar(
+            readFileSync(join(root, 'syntaxes/openrtc-log.tmLanguage.json'), 'utf8'),
+            'openrtc-log.tmLanguage.json',
+          )
         : null,
   });
   const loaded = await registry.loadGrammar('text.log.openrtc');
@@ -72,10 +78,20 @@ describe('openrtc-log grammar', () => {
   });
 
   it('tells the levels apart and highlights breaker and slow-session markers', () => {
-    const warn = formatRecord({ ...record, level: 'warning', exc_info: undefined, message: "[circuit-breaker] tenant 'globex' opened after 4/5 failures" });
+    const warn = formatRecord({
+      ...record,
+      level: 'warning',
+      exc_info: undefined,
+      message: "[circuit-breaker] tenant 'globex' opened after 4/5 failures",
+    });
     assert.equal(scopeOf(warn, 'WARNING'), 'markup.changed.level.warning.openrtc-log');
     assert.equal(scopeOf(warn, 'circuit-breaker'), 'keyword.control.circuit-breaker.openrtc-log');
-    const info = formatRecord({ ...record, level: 'info', exc_info: undefined, message: '[slow-session] session_id=AJ_7f3k2 blocked event loop for 612ms' });
+    const info = formatRecord({
+      ...record,
+      level: 'info',
+      exc_info: undefined,
+      message: '[slow-session] session_id=AJ_7f3k2 blocked event loop for 612ms',
+    });
     assert.equal(scopeOf(info, 'INFO'), 'storage.type.level.info.openrtc-log');
     assert.equal(scopeOf(info, 'slow-session'), 'keyword.control.slow-session.openrtc-log');
     const debug = formatRecord({ ...record, level: 'debug', exc_info: undefined });
@@ -83,7 +99,15 @@ describe('openrtc-log grammar', () => {
   });
 
   it('runtime records without a session show dashes and still tokenise', () => {
-    const text = formatRecord({ ...record, level: 'info', tenant: null, session_id: null, agent_name: null, exc_info: undefined, message: 'runtime ready' });
+    const text = formatRecord({
+      ...record,
+      level: 'info',
+      tenant: null,
+      session_id: null,
+      agent_name: null,
+      exc_info: undefined,
+      message: 'runtime ready',
+    });
     assert.match(text, /tenant=- session=- agent=- /);
     assert.equal(scopeOf(text, 'runtime ready'), 'string.unquoted.message.openrtc-log');
   });

@@ -12,7 +12,11 @@ const record = (message: string): LogRecord => ({
   logger: 'agent',
   message,
 });
-const reply = (messages: string[], endOffset: number, skipped = 0): LogsResult => ({ records: messages.map(record), skipped_lines: skipped, end_offset: endOffset });
+const reply = (messages: string[], endOffset: number, skipped = 0): LogsResult => ({
+  records: messages.map(record),
+  skipped_lines: skipped,
+  end_offset: endOffset,
+});
 
 describe('log tail (what a following log view shows)', () => {
   it('fills from the first reply, appends later ones, and asks from where the last reply ended', () => {
@@ -23,7 +27,14 @@ describe('log tail (what a following log view shows)', () => {
     assert.equal(tail.apply(reply([], 260)), false, 'nothing new for this view (other tenants wrote)');
     assert.equal(tail.nextOffset, 260);
     assert.equal(tail.apply(reply(['three'], 330, 1)), true);
-    assert.deepEqual(tail.text().trimEnd().split('\n').map((l) => l.replace(/^.*agent: /, '')), ['one', 'two', 'three']);
+    assert.deepEqual(
+      tail
+        .text()
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/^.*agent: /, '')),
+      ['one', 'two', 'three'],
+    );
     assert.equal(tail.skippedLines, 1);
     assert.equal(tail.recordCount, 3);
   });
@@ -32,7 +43,14 @@ describe('log tail (what a following log view shows)', () => {
     const tail = new LogTail(3);
     tail.apply(reply(['a', 'b'], 10));
     tail.apply(reply(['c', 'd', 'e'], 20));
-    assert.deepEqual(tail.text().trimEnd().split('\n').map((l) => l.replace(/^.*agent: /, '')), ['c', 'd', 'e']);
+    assert.deepEqual(
+      tail
+        .text()
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/^.*agent: /, '')),
+      ['c', 'd', 'e'],
+    );
   });
 
   it('starts over when the runtime read a replaced file from the top', () => {

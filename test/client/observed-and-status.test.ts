@@ -26,15 +26,27 @@ describe('runtime-observed blocking lines', () => {
     blocks.add(slow(600, '/ws/agents/a.ts', 12, 's2'));
     blocks.add(slow(80, '/ws/agents/a.ts', 30));
     const found = blocks.forFile('/ws/agents/a.ts');
-    assert.deepEqual(found.map((b) => [b.line, b.worstMs, b.times]), [[12, 600, 2], [30, 80, 1]]);
-    assert.equal(observedMessage(found[0]!), 'Observed blocking the event loop for 600 ms at run time, 2 times (last: session s2, tenant acme). Every tenant on this loop stalls while it runs.');
+    assert.deepEqual(
+      found.map((b) => [b.line, b.worstMs, b.times]),
+      [
+        [12, 600, 2],
+        [30, 80, 1],
+      ],
+    );
+    assert.equal(
+      observedMessage(found[0]!),
+      'Observed blocking the event loop for 600 ms at run time, 2 times (last: session s2, tenant acme). Every tenant on this loop stalls while it runs.',
+    );
     assert.deepEqual(blocks.forFile('/ext/dist/cli.js'), []);
   });
 
   it('maps hot-reloaded module paths (agents/x.ts?v=3) back to the file', () => {
     const blocks = new ObservedBlocks((f) => f.startsWith('/ws/'));
     assert.equal(blocks.add(slow(90, '/ws/agents/a.ts?v=3', 7)), '/ws/agents/a.ts');
-    assert.deepEqual(blocks.forFile('/ws/agents/a.ts').map((b) => b.line), [7]);
+    assert.deepEqual(
+      blocks.forFile('/ws/agents/a.ts').map((b) => b.line),
+      [7],
+    );
   });
 
   it('ignores events without a user frame and other event types', () => {
@@ -57,7 +69,20 @@ describe('status bar summary', () => {
     m.applySnapshot(
       '/s',
       snapshot(
-        { acme: tenant({ active: 2 }), globex: tenant({ breaker: { enabled: true, state: 'open', failures: 3, samples: 3, retry_at: null, cooldown_s: 30, times_opened: 1 } }) },
+        {
+          acme: tenant({ active: 2 }),
+          globex: tenant({
+            breaker: {
+              enabled: true,
+              state: 'open',
+              failures: 3,
+              samples: 3,
+              retry_at: null,
+              cooldown_s: 30,
+              times_opened: 1,
+            },
+          }),
+        },
         [session('a', 'acme'), session('b', 'acme')],
       ),
     );

@@ -19,7 +19,15 @@ function incident() {
         started: 6,
         failures: 4,
         rejections_by_reason: { circuit_open: 3 },
-        breaker: { enabled: true, state: 'open', failures: 4, samples: 5, retry_at: '2026-11-29T12:00:22.000Z', cooldown_s: 30, times_opened: 1 },
+        breaker: {
+          enabled: true,
+          state: 'open',
+          failures: 4,
+          samples: 5,
+          retry_at: '2026-11-29T12:00:22.000Z',
+          cooldown_s: 30,
+          times_opened: 1,
+        },
       }),
       initech: tenant({ active: 1, started: 3, slow_sessions: 1 }),
     },
@@ -35,17 +43,26 @@ function incident() {
 describe('tenant incident runbook', () => {
   it('ranks the tenant with an open breaker first, with its evidence', () => {
     const suspects = rankSuspects(incident(), NOW);
-    assert.deepEqual(suspects.map((s) => s.tenant), ['globex', 'initech']);
+    assert.deepEqual(
+      suspects.map((s) => s.tenant),
+      ['globex', 'initech'],
+    );
     assert.deepEqual(suspects[0]?.evidence, [
       'breaker open · retry in 12s after 4/5 failures in its window',
       '4 of 6 sessions failed (67%)',
       '3 sessions rejected (circuit open: 3)',
     ]);
-    assert.match(suspects[1]?.evidence[0] ?? '', /1 slow session; worst: session i1 blocked the loop 612ms at entry \(\/ws\/agents\/slowpoke.ts:9\)/);
+    assert.match(
+      suspects[1]?.evidence[0] ?? '',
+      /1 slow session; worst: session i1 blocked the loop 612ms at entry \(\/ws\/agents\/slowpoke.ts:9\)/,
+    );
   });
 
   it('a healthy pool has no suspects', () => {
-    const healthy = snapshot({ acme: tenant({ active: 1, cap: 5, started: 3 }), b: tenant({ active: 1, started: 1 }) }, [session('a1', 'acme'), session('b1', 'b')]);
+    const healthy = snapshot(
+      { acme: tenant({ active: 1, cap: 5, started: 3 }), b: tenant({ active: 1, started: 1 }) },
+      [session('a1', 'acme'), session('b1', 'b')],
+    );
     assert.deepEqual(rankSuspects(healthy, NOW), []);
   });
 
@@ -62,16 +79,22 @@ describe('tenant incident runbook', () => {
   });
 
   it('eating capacity: a tenant at its cap with cap rejections', () => {
-    const snap = snapshot({ acme: tenant({ active: 5, cap: 5, started: 20, rejections_by_reason: { tenant_cap: 7 } }), b: tenant({ active: 1 }) });
+    const snap = snapshot({
+      acme: tenant({ active: 5, cap: 5, started: 20, rejections_by_reason: { tenant_cap: 7 } }),
+      b: tenant({ active: 1 }),
+    });
     const cap = recogniseModes(snap, 'acme', NOW).find((m) => m.mode === 'eating_capacity');
     assert.equal(cap?.present, true);
     assert.match(cap?.evidence.join('\n') ?? '', /7 sessions rejected at a cap/);
     const options = actionOptions(snap, 'acme', recogniseModes(snap, 'acme', NOW));
-    assert.deepEqual(options.map((o) => [o.action, o.recommended, o.suggested]), [
-      ['cap', true, 3],
-      ['isolate', false, null],
-      ['breaker', false, 60],
-    ]);
+    assert.deepEqual(
+      options.map((o) => [o.action, o.recommended, o.suggested]),
+      [
+        ['cap', true, 3],
+        ['isolate', false, null],
+        ['breaker', false, 60],
+      ],
+    );
   });
 
   it('blast radius: confined when the others accept and the loop is quick; not when a sibling suffers', () => {
@@ -81,7 +104,9 @@ describe('tenant incident runbook', () => {
     const clean = snapshot({ globex: tenant({ failures: 3 }), acme: tenant({ active: 1, cap: 5, started: 4 }) });
     const r = blastRadius(clean, 'globex', NOW);
     assert.equal(r.confined, true);
-    assert.deepEqual(r.others, [{ tenant: 'acme', accepting: true, evidence: 'accepting (1/5) · 3 completed, 0 failed' }]);
+    assert.deepEqual(r.others, [
+      { tenant: 'acme', accepting: true, evidence: 'accepting (1/5) · 3 completed, 0 failed' },
+    ]);
     const lagging = { ...clean, loop_lag: { p50_ms: 30, p99_ms: 400, max_ms: 600 } };
     assert.match(blastRadius(lagging, 'globex', NOW).summary, /every tenant on this loop stutters/);
   });
@@ -104,7 +129,12 @@ describe('escalation bundle', () => {
       tenant: 'globex',
       agentName: 'support',
       generatedAt: new Date(NOW),
-      records: [rec('globex', 'g1', 'boom'), rec('acme', 'a1', 'acme secret'), rec('globex', 'g2', 'also failing'), rec(null, null, 'runtime line')],
+      records: [
+        rec('globex', 'g1', 'boom'),
+        rec('acme', 'a1', 'acme secret'),
+        rec('globex', 'g2', 'also failing'),
+        rec(null, null, 'runtime line'),
+      ],
     });
     assert.equal(bundle.sessionLines, 1);
     assert.equal(bundle.tenantLines, 1);
@@ -126,7 +156,8 @@ describe('onboarding runbook', () => {
   });
 
   it('adds the cap keeping comments and layout', () => {
-    const text = '{\n  // tenants of the agency\n  "agents": "agents/",\n  "max_sessions_per_tenant": {\n    "acme": 5 // busy clinic\n  }\n}\n';
+    const text =
+      '{\n  // tenants of the agency\n  "agents": "agents/",\n  "max_sessions_per_tenant": {\n    "acme": 5 // busy clinic\n  }\n}\n';
     const r = addTenantCap(text, 'dental-co', 3);
     assert.ok(r.ok);
     assert.equal(r.replaced, null);
@@ -148,7 +179,10 @@ describe('onboarding runbook', () => {
   it('refuses a broken file, a wrong shape and a bad id, saying where and why', () => {
     const broken = addTenantCap('{\n  "agents": "agents/",\n  "max_sessions_per_tenant": { "acme": }\n}', 'dental', 2);
     assert.equal(broken.ok, false);
-    assert.match(broken.ok ? '' : broken.error, /openrtc.json does not parse \(ValueExpected at line 3, column \d+\); fix it first, nothing was written/);
+    assert.match(
+      broken.ok ? '' : broken.error,
+      /openrtc.json does not parse \(ValueExpected at line 3, column \d+\); fix it first, nothing was written/,
+    );
     const shape = addTenantCap('{ "max_sessions_per_tenant": 5 }', 'dental', 2);
     assert.match(shape.ok ? '' : shape.error, /must be an object/);
     const id = addTenantCap('{}', 'no/slashes', 2);
@@ -157,21 +191,47 @@ describe('onboarding runbook', () => {
 
   it('verifies the test call in the snapshot and the logs', () => {
     const snap = snapshot({ 'dental-co': tenant({ cap: 3, started: 1 }) });
-    const logs: LogRecord[] = [{ timestamp: 't', level: 'info', session_id: 's9', agent_name: 'reception', tenant: 'dental-co', logger: 'agent', message: 'hello' }];
+    const logs: LogRecord[] = [
+      {
+        timestamp: 't',
+        level: 'info',
+        session_id: 's9',
+        agent_name: 'reception',
+        tenant: 'dental-co',
+        logger: 'agent',
+        message: 'hello',
+      },
+    ];
     const checks = verifyOnboarding(snap, logs, 'dental-co', ['s9'], 3);
-    assert.deepEqual(checks.map((c) => c.ok), [true, true, true, true]);
+    assert.deepEqual(
+      checks.map((c) => c.ok),
+      [true, true, true, true],
+    );
     const missing = verifyOnboarding(snapshot({}), [], 'dental-co', ['s9'], 3);
-    assert.deepEqual(missing.map((c) => c.ok), [false, false, false, false]);
+    assert.deepEqual(
+      missing.map((c) => c.ok),
+      [false, false, false, false],
+    );
   });
 });
 
 describe('debugging density runbook', () => {
   it('lists slow rows worst first with their source, and CPU-hot sessions', () => {
-    const rows = [session('a', 't', { blocked_ms_last: 80, status: 'slow' }), session('b', 't', { blocked_ms_last: 600, blocked_frames: frames, cpu_pct: 70 }), session('c', 't', { cpu_pct: 0.2 })];
-    assert.deepEqual(slowRows(rows).map((r) => r.row.session_id), ['b', 'a']);
+    const rows = [
+      session('a', 't', { blocked_ms_last: 80, status: 'slow' }),
+      session('b', 't', { blocked_ms_last: 600, blocked_frames: frames, cpu_pct: 70 }),
+      session('c', 't', { cpu_pct: 0.2 }),
+    ];
+    assert.deepEqual(
+      slowRows(rows).map((r) => r.row.session_id),
+      ['b', 'a'],
+    );
     assert.match(slowRows(rows)[0]?.evidence ?? '', /blocked 600ms at entry \(\/ws\/agents\/slowpoke.ts:9\)/);
     assert.match(slowRows(rows)[1]?.evidence ?? '', /no source line captured/);
-    assert.deepEqual(cpuHot(rows).map((r) => r.session_id), ['b']);
+    assert.deepEqual(
+      cpuHot(rows).map((r) => r.session_id),
+      ['b'],
+    );
   });
 
   it('reads the memory trend as a slope', () => {

@@ -7,7 +7,8 @@ import { launchBrowser } from './lib/browser.mjs';
 import { makeScratch, removeScratch, startCodeServer, stopGroup } from './lib/code-server.mjs';
 
 export const RESULT_MARKER = 'OPENRTC_E2E_RESULT';
-const NOISE = /ENOTFOUND|open-vsx|favicon|manifest\.json|Failed to load resource|\[\w+ Host\] (rejected promise|Extension Host)|DeprecationWarning|punycode/;
+const NOISE =
+  /ENOTFOUND|open-vsx|favicon|manifest\.json|Failed to load resource|\[\w+ Host\] (rejected promise|Extension Host)|DeprecationWarning|punycode/;
 
 /**
  * @param {{root: string, workspace: string, testsEntry: string, timeoutMs?: number, env?: Record<string,string>, settings?: object}} o
@@ -45,7 +46,8 @@ export async function runHostTests({ root, workspace, testsEntry, timeoutMs = 12
         }
         return;
       }
-      if (!NOISE.test(text) && (msg.type() !== 'error' || process.env.OPENRTC_E2E_VERBOSE)) process.stdout.write(`${text}\n`);
+      if (!NOISE.test(text) && (msg.type() !== 'error' || process.env.OPENRTC_E2E_VERBOSE))
+        process.stdout.write(`${text}\n`);
     });
     // The payload URIs use the workbench's remote authority (the server maps it back to file:);
     // read it from the page's HTML rather than loading a whole workbench just for that.
@@ -56,7 +58,10 @@ export async function runHostTests({ root, workspace, testsEntry, timeoutMs = 12
       ['extensionTestsPath', remote(testsEntry)],
     ]);
     const t0 = Date.now();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 90_000,
+    });
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
     const outcome = await Promise.race([exited, timeout]);
     if (process.env.OPENRTC_E2E_VERBOSE) console.log(`(host exit ${outcome} after ${Date.now() - t0}ms)`);
@@ -80,8 +85,16 @@ export async function runHostTests({ root, workspace, testsEntry, timeoutMs = 12
 async function remoteAuthority(url, workspace) {
   const html = await (await fetch(`${url}/?folder=${encodeURIComponent(workspace)}`)).text();
   const match = /id="vscode-workbench-web-configuration"[^>]*data-settings="([^"]*)"/.exec(html);
-  if (!match) throw new Error('could not find the workbench configuration in code-server\'s page');
-  const settings = JSON.parse(match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
-  if (typeof settings.remoteAuthority !== 'string') throw new Error('the workbench configuration has no remoteAuthority');
+  if (!match) throw new Error("could not find the workbench configuration in code-server's page");
+  const settings = JSON.parse(
+    match[1]
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
+  if (typeof settings.remoteAuthority !== 'string')
+    throw new Error('the workbench configuration has no remoteAuthority');
   return settings.remoteAuthority;
 }

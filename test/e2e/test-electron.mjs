@@ -16,7 +16,9 @@ const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { c
 if (build.status !== 0) process.exit(build.status ?? 1);
 const extensionTestsPath = await bundleSuite(root);
 const workspace = freshWorkspace(root);
-const vscodeExecutablePath = process.argv.includes('--code-server') ? join(root, 'test/e2e/code-server-shim.mjs') : process.env.OPENRTC_VSCODE_EXECUTABLE;
+const vscodeExecutablePath = process.argv.includes('--code-server')
+  ? join(root, 'test/e2e/code-server-shim.mjs')
+  : process.env.OPENRTC_VSCODE_EXECUTABLE;
 let code = 1;
 try {
   code = await runTests({

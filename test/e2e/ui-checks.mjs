@@ -41,7 +41,10 @@ export const UI_CHECKS = [
       await entry.click();
       await page.locator('.part.sidebar .title-label', { hasText: 'Workers' }).first().waitFor({ timeout: 10_000 });
       await treeRow(page, '(bundled)').waitFor({ timeout: 45_000 });
-      await page.locator('.pane-body .monaco-list-row', { hasText: 'sessions · lag p99' }).first().waitFor({ timeout: 45_000 });
+      await page
+        .locator('.pane-body .monaco-list-row', { hasText: 'sessions · lag p99' })
+        .first()
+        .waitFor({ timeout: 45_000 });
       await shot('01-openrtc-view');
     },
   },
@@ -51,7 +54,10 @@ export const UI_CHECKS = [
       await testCalls(page, 'acme', 'reception', 2);
       await testCalls(page, 'globex', 'flaky', 4);
       await treeRow(page, 'acme').waitFor({ timeout: 20_000 });
-      await page.locator('.pane-body .monaco-list-row', { hasText: 'open · retry in' }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.pane-body .monaco-list-row', { hasText: 'open · retry in' })
+        .first()
+        .waitFor({ timeout: 20_000 });
       await page.keyboard.press('Escape');
       await page.waitForTimeout(400);
       await shot('02-tree-breaker-open');
@@ -67,13 +73,20 @@ export const UI_CHECKS = [
       await answer(page, '1/5'); // globex ranks first: its breaker is open
       await answer(page, '2/5 · Recognise the failure mode of globex');
       await answer(page, '3/5 · Confirm the blast radius');
-      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '4/5 · Act on globex' }).waitFor({ timeout: 20_000 });
+      await page
+        .locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '4/5 · Act on globex' })
+        .waitFor({ timeout: 20_000 });
       await shot('04-runbook-act');
       await answer(page, '4/5'); // the recommended action first: tune the breaker
-      await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '5/5 · Escalate' }).waitFor({ timeout: 20_000 });
+      await page
+        .locator(`${QUICK_INPUT} .quick-input-title`, { hasText: '5/5 · Escalate' })
+        .waitFor({ timeout: 20_000 });
       await shot('05-runbook-escalate');
       await answer(page, '5/5');
-      await page.locator('.monaco-editor .view-lines', { hasText: 'OpenRTC escalation bundle' }).first().waitFor({ timeout: 20_000 });
+      await page
+        .locator('.monaco-editor .view-lines', { hasText: 'OpenRTC escalation bundle' })
+        .first()
+        .waitFor({ timeout: 20_000 });
       await page.waitForTimeout(800); // the toast slides in
       await shot('06-escalation-bundle');
     },

@@ -23,7 +23,10 @@ export async function runUiTest({ root, workspace, vsix, screenshots }) {
     server = await startCodeServer(root, scratch);
     browser = await launchBrowser(scratch);
     const page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 90_000,
+    });
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
     const ctx = { page, workspace, shot: (name) => page.screenshot({ path: join(screenshots, `${name}.png`) }) };
@@ -38,7 +41,10 @@ export async function runUiTest({ root, workspace, vsix, screenshots }) {
         console.log(`  ✗ ${check.name}: ${err.message.split('\n')[0]}`);
         await ctx.shot(`failed-${check.name.replace(/\W+/g, '-')}`).catch(() => {});
         // What the extension said (errors arrive as notifications), for the log.
-        const messages = await page.locator('.notification-list-item-message').allTextContents().catch(() => []);
+        const messages = await page
+          .locator('.notification-list-item-message')
+          .allTextContents()
+          .catch(() => []);
         for (const m of messages) console.log(`    notification: ${m}`);
         break; // later checks build on earlier ones
       }

@@ -1,7 +1,7 @@
 // A raw client for the control socket, for fuzzing: writes any bytes, decodes whatever frames come
 // back with the protocol's own bounded decoder, and reports whether the server closed on it.
 import { connect, type Socket } from 'node:net';
-import { FrameDecoder } from '../../protocol/framing.js';
+import { FrameDecoder } from '../../protocol/framing';
 
 export interface WireReply {
   /** Decoded bodies that carry an `id` (responses); notifications are left out. */
@@ -43,7 +43,10 @@ export class RawControlConnection {
   }
 
   /** Waits until `done` holds, the server closes the socket, or `timeoutMs` passes. */
-  async wait(done: (responses: Record<string, unknown>[]) => boolean, timeoutMs: number): Promise<WireReply & { timedOut: boolean }> {
+  async wait(
+    done: (responses: Record<string, unknown>[]) => boolean,
+    timeoutMs: number,
+  ): Promise<WireReply & { timedOut: boolean }> {
     const deadline = Date.now() + timeoutMs;
     while (!done(this.responses) && !this.closed && Date.now() < deadline) {
       await new Promise<void>((r) => {
@@ -54,7 +57,11 @@ export class RawControlConnection {
         });
       });
     }
-    return { responses: [...this.responses], closedByServer: this.closed, timedOut: !done(this.responses) && !this.closed };
+    return {
+      responses: [...this.responses],
+      closedByServer: this.closed,
+      timedOut: !done(this.responses) && !this.closed,
+    };
   }
 
   destroy(): void {

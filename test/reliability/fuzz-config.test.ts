@@ -5,16 +5,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseConfigText } from '../../runtime/config/load.js';
-import { ConfigError } from '../../runtime/config/types.js';
+import { parseConfigText } from '../../runtime/config/load';
+import { ConfigError } from '../../runtime/config/types';
 
 const FILE = '/ws/openrtc.json';
 const RUNS = Number(process.env.OPENRTC_FUZZ_RUNS ?? 400);
 
 const KEYS = [
-  'agents', 'max_concurrent_sessions', 'max_sessions_per_tenant', 'max_sessions_per_agent', 'enable_tenant_circuit_breaker',
-  'tenant_circuit_cooldown_s', 'tenant_circuit_failure_ratio', 'tenant_circuit_min_samples', 'tenant_circuit_window_s',
-  'isolation', 'tenant_isolation', 'slow_session_threshold_ms', 'tenant_config', 'log_file', 'memory_warn_mb', 'memory_limit_mb',
+  'agents',
+  'max_concurrent_sessions',
+  'max_sessions_per_tenant',
+  'max_sessions_per_agent',
+  'enable_tenant_circuit_breaker',
+  'tenant_circuit_cooldown_s',
+  'tenant_circuit_failure_ratio',
+  'tenant_circuit_min_samples',
+  'tenant_circuit_window_s',
+  'isolation',
+  'tenant_isolation',
+  'slow_session_threshold_ms',
+  'tenant_config',
+  'log_file',
+  'memory_warn_mb',
+  'memory_limit_mb',
 ];
 const VALID = {
   agents: 'agents/',
@@ -30,17 +43,18 @@ const VALID = {
 const oddValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(-1, 0, 1e308, -0, 0.5, 2 ** 53, '', '*', 'process', 'thread', 'a'.repeat(200), '../../etc', null),
-  fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('*', 'acme', 'api_key', 'token', 'x_env', 'a b', '')), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.oneof(fc.string(), fc.constantFrom('*', 'acme', 'api_key', 'token', 'x_env', 'a b', '')),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
 const randomConfig = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string()), oddValue);
 const mutatedValid = fc.tuple(fc.constantFrom(...KEYS), oddValue).map(([k, v]) => ({ ...VALID, [k]: v }));
-const mutatedText = fc
-  .tuple(fc.nat(), fc.nat(), fc.string({ maxLength: 8 }))
-  .map(([a, b, insert]) => {
-    const text = JSON.stringify(VALID, null, 2);
-    const at = a % text.length;
-    return text.slice(0, at) + insert + text.slice(at + (b % 6));
-  });
+const mutatedText = fc.tuple(fc.nat(), fc.nat(), fc.string({ maxLength: 8 })).map(([a, b, insert]) => {
+  const text = JSON.stringify(VALID, null, 2);
+  const at = a % text.length;
+  return text.slice(0, at) + insert + text.slice(at + (b % 6));
+});
 
 function check(text: string): 'ok' | 'refused' {
   try {
@@ -49,13 +63,17 @@ function check(text: string): 'ok' | 'refused' {
     assert.deepEqual(parseConfigText(FILE, JSON.stringify(config)), config);
     return 'ok';
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw new Error(`loader threw ${String(error)} for ${JSON.stringify(text).slice(0, 300)}`);
+    if (!(error instanceof ConfigError))
+      throw new Error(`loader threw ${String(error)} for ${JSON.stringify(text).slice(0, 300)}`);
     assert.ok(error.problems.length > 0, 'a refusal has at least one problem');
     for (const line of error.message.split('\n')) assert.ok(line.startsWith(FILE), `names the file: ${line}`);
     for (const p of error.problems) {
       assert.ok(p.message.length > 0, 'says why');
       // Where: a key path, or line:column (an empty key name has an empty path but a position).
-      assert.ok(p.keyPath.length > 0 || p.line !== null || p.message.includes('must'), `says where: ${JSON.stringify(p)}`);
+      assert.ok(
+        p.keyPath.length > 0 || p.line !== null || p.message.includes('must'),
+        `says where: ${JSON.stringify(p)}`,
+      );
     }
     return 'refused';
   }
@@ -68,7 +86,10 @@ test('openrtc.json fuzz: a valid config or a ConfigError naming file and key, no
     ['mutated valid configs', mutatedValid.map((c) => JSON.stringify(c))],
     ['mutated text', mutatedText],
   ] as const) {
-    fc.assert(fc.property(arb as fc.Arbitrary<string>, (text) => void seen[check(text)]++), { numRuns: RUNS });
+    fc.assert(
+      fc.property(arb as fc.Arbitrary<string>, (text) => void seen[check(text)]++),
+      { numRuns: RUNS },
+    );
     console.log(`fuzz openrtc.json ${name}: ${RUNS} cases`);
   }
   console.log(`fuzz openrtc.json: ${seen.ok} accepted, ${seen.refused} refused`);

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { connectControl } from '../../protocol/connect.js';
-import { Methods, type RuntimeSnapshot } from '../../protocol/control.js';
-import { encodeFrame } from '../../protocol/framing.js';
-import { paramSpecs } from '../../runtime/control/params.js';
-import { startControlServer, type ControlServer } from '../../runtime/control/server.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { ECHO_AGENT, makeWorkspace, type Workspace } from '../runtime/engine-workspace.js';
-import { RawControlConnection } from './control-wire.js';
+import { connectControl } from '../../protocol/connect';
+import { Methods, type RuntimeSnapshot } from '../../protocol/control';
+import { encodeFrame } from '../../protocol/framing';
+import { paramSpecs } from '../../runtime/control/params';
+import { startControlServer, type ControlServer } from '../../runtime/control/server';
+import { Runtime } from '../../runtime/runtime';
+import { ECHO_AGENT, makeWorkspace, type Workspace } from '../runtime/engine-workspace';
+import { RawControlConnection } from './control-wire';
 
 const RUNS = Number(process.env.OPENRTC_FUZZ_RUNS ?? 150);
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -31,20 +31,57 @@ const METHODS = Object.values(Methods);
 // Methods whose valid form would end or reshape the runtime under test: always sent with a bad field.
 const ALWAYS_INVALID = new Set<string>([Methods.drain, Methods.isolateTenant]);
 const oddValue = fc.oneof(
-  fc.constantFrom(-1, 0, 1, 2, 1.5, 1e12, '', 'echo', 'acme', 'globex', 'no such agent', 'bad tenant!', 'a'.repeat(300), true, false, null, [], {}, ['hi'], { tenant: 'globex' }),
+  fc.constantFrom(
+    -1,
+    0,
+    1,
+    2,
+    1.5,
+    1e12,
+    '',
+    'echo',
+    'acme',
+    'globex',
+    'no such agent',
+    'bad tenant!',
+    'a'.repeat(300),
+    true,
+    false,
+    null,
+    [],
+    {},
+    ['hi'],
+    { tenant: 'globex' },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const paramsFor = (method: string): fc.Arbitrary<unknown> => {
   const keys = Object.keys(paramSpecs[method] ?? {});
-  const dict = fc.dictionary(keys.length ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 }), oddValue, { maxKeys: 5 });
+  const dict = fc.dictionary(
+    keys.length ? fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })) : fc.string({ maxLength: 8 }),
+    oddValue,
+    { maxKeys: 5 },
+  );
   const params = ALWAYS_INVALID.has(method) ? dict.map((p) => ({ ...p, zz_not_a_field: 1 })) : dict;
-  return fc.oneof({ weight: 6, arbitrary: params }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }, { weight: 1, arbitrary: fc.constant(undefined) });
+  return fc.oneof(
+    { weight: 6, arbitrary: params },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
 };
 const message = fc
   .tuple(
-    fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...METHODS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom('toString', '__proto__', 'constructor', 'event', '$/cancelRequest') }),
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...METHODS) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.constantFrom('toString', '__proto__', 'constructor', 'event', '$/cancelRequest') },
+    ),
     fc.oneof({ weight: 8, arbitrary: fc.constant('2.0') }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 1 }) }),
-    fc.oneof({ weight: 8, arbitrary: fc.constant('id') }, { weight: 1, arbitrary: fc.constant('none') }, { weight: 1, arbitrary: fc.constant('odd') }),
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constant('id') },
+      { weight: 1, arbitrary: fc.constant('none') },
+      { weight: 1, arbitrary: fc.constant('odd') },
+    ),
   )
   .chain(([method, jsonrpc, idKind]) =>
     paramsFor(method).map((params) => {
@@ -65,11 +102,24 @@ describe('control protocol fuzz over a real socket', () => {
   const dropped: string[] = [];
 
   before(async () => {
-    ws = makeWorkspace({ 'agents/echo.ts': ECHO_AGENT }, { max_sessions_per_tenant: { '*': 3 }, enable_tenant_circuit_breaker: true });
-    rt = await Runtime.start({ workspaceDir: ws.dir, watch: false, callScript: { replyTimeoutMs: 2000, hangUpGraceMs: 200 } });
+    ws = makeWorkspace(
+      { 'agents/echo.ts': ECHO_AGENT },
+      { max_sessions_per_tenant: { '*': 3 }, enable_tenant_circuit_breaker: true },
+    );
+    rt = await Runtime.start({
+      workspaceDir: ws.dir,
+      watch: false,
+      callScript: { replyTimeoutMs: 2000, hangUpGraceMs: 200 },
+    });
     dir = mkdtempSync(join(tmpdir(), 'orc-fz-'));
     path = join(dir, 'c.sock');
-    server = await startControlServer({ api: rt, socketPath: path, maxMessageBytes: MAX_MESSAGE_BYTES, partialFrameTimeoutMs: 300, onConnectionDropped: (r) => dropped.push(r) });
+    server = await startControlServer({
+      api: rt,
+      socketPath: path,
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      partialFrameTimeoutMs: 300,
+      onConnectionDropped: (r) => dropped.push(r),
+    });
   });
   after(async () => {
     await server.close();
@@ -119,30 +169,53 @@ describe('control protocol fuzz over a real socket', () => {
           assert.ok(typeof error.message === 'string' && error.message.length > 0, 'a refusal says why');
         } else if (reply.closedByServer) {
           tally.dropped += 1;
-          assert.ok(dropped.length > droppedBefore && dropped.at(-1)!.length > 0, `closed without a reason on ${JSON.stringify(msg).slice(0, 200)}`);
+          assert.ok(
+            dropped.length > droppedBefore && dropped.at(-1)!.length > 0,
+            `closed without a reason on ${JSON.stringify(msg).slice(0, 200)}`,
+          );
           live = await RawControlConnection.open(path);
         } else {
           tally.unanswered += 1; // a notification or a message that is not a request: no reply is due
         }
         await idle();
-        assert.deepEqual(state(rt.snapshot()), before, `state changed by a refused ${JSON.stringify(msg).slice(0, 200)}`);
+        assert.deepEqual(
+          state(rt.snapshot()),
+          before,
+          `state changed by a refused ${JSON.stringify(msg).slice(0, 200)}`,
+        );
       }),
       { numRuns: RUNS * 2 },
     );
     live.destroy();
     conn.destroy();
     await stillServes();
-    console.log(`fuzz control messages: ${RUNS * 2} cases (${tally.ok} accepted, ${tally.refused} refused with a reason, ${tally.dropped} connections closed, ${tally.unanswered} needing no reply)`);
+    console.log(
+      `fuzz control messages: ${RUNS * 2} cases (${tally.ok} accepted, ${tally.refused} refused with a reason, ${tally.dropped} connections closed, ${tally.unanswered} needing no reply)`,
+    );
     assert.ok(tally.ok > 0 && tally.refused > 0, 'both accepted and refused requests were exercised');
   });
 
   const validFrame = encodeFrame({ jsonrpc: '2.0', id: 7, method: 'snapshot' });
   const rawInput = fc.oneof(
-    fc.uint8Array({ minLength: 1, maxLength: 512 }).map((b) => ({ kind: 'random bytes', bytes: Buffer.from(b), hangUp: false })),
-    fc.nat({ max: validFrame.length - 1 }).map((n) => ({ kind: 'partial frame', bytes: validFrame.subarray(0, Math.max(1, n)), hangUp: false })),
-    fc.nat({ max: validFrame.length - 1 }).map((n) => ({ kind: 'abrupt disconnect', bytes: validFrame.subarray(0, Math.max(1, n)), hangUp: true })),
-    fc.integer({ min: MAX_MESSAGE_BYTES + 1, max: 2 ** 31 }).map((n) => ({ kind: 'oversized frame', bytes: Buffer.from(`Content-Length: ${n}\r\n\r\n{"jsonrpc":`), hangUp: false })),
-    fc.string({ maxLength: 40 }).map((h) => ({ kind: 'mutated header', bytes: Buffer.from(`Content-Length: ${h}\r\n\r\n{}`), hangUp: false })),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 512 })
+      .map((b) => ({ kind: 'random bytes', bytes: Buffer.from(b), hangUp: false })),
+    fc
+      .nat({ max: validFrame.length - 1 })
+      .map((n) => ({ kind: 'partial frame', bytes: validFrame.subarray(0, Math.max(1, n)), hangUp: false })),
+    fc
+      .nat({ max: validFrame.length - 1 })
+      .map((n) => ({ kind: 'abrupt disconnect', bytes: validFrame.subarray(0, Math.max(1, n)), hangUp: true })),
+    fc
+      .integer({ min: MAX_MESSAGE_BYTES + 1, max: 2 ** 31 })
+      .map((n) => ({
+        kind: 'oversized frame',
+        bytes: Buffer.from(`Content-Length: ${n}\r\n\r\n{"jsonrpc":`),
+        hangUp: false,
+      })),
+    fc
+      .string({ maxLength: 40 })
+      .map((h) => ({ kind: 'mutated header', bytes: Buffer.from(`Content-Length: ${h}\r\n\r\n{}`), hangUp: false })),
   );
 
   it('raw bytes: partial, oversized and garbled frames and abrupt disconnects close only that connection, with a reason', async () => {
@@ -162,7 +235,8 @@ describe('control protocol fuzz over a real socket', () => {
           const answered = reply.responses.length > 0;
           // Bytes that happen to form a whole valid request may be answered; anything else is closed.
           assert.ok(reply.closedByServer || answered, `${kind}: connection neither answered nor closed`);
-          if (reply.closedByServer && !answered) assert.ok(dropped.length > droppedBefore && dropped.at(-1)!.length > 0, `${kind}: closed without a reason`);
+          if (reply.closedByServer && !answered)
+            assert.ok(dropped.length > droppedBefore && dropped.at(-1)!.length > 0, `${kind}: closed without a reason`);
         }
         await stillServes();
         await idle();
@@ -170,7 +244,11 @@ describe('control protocol fuzz over a real socket', () => {
       }),
       { numRuns: Math.round(RUNS / 2) },
     );
-    console.log(`fuzz control raw bytes: ${Math.round(RUNS / 2)} cases (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    console.log(
+      `fuzz control raw bytes: ${Math.round(RUNS / 2)} cases (${Object.entries(counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')})`,
+    );
     assert.equal(server.connectionCount() <= 1, true, 'no connection left open');
   });
 });

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ControlError, ErrorCodes } from '../../protocol/control.js';
-import { isValidTenantId } from '../../runtime/policy/tenant-id.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { makeWorkspace, type Workspace } from '../runtime/engine-workspace.js';
+import { ControlError, ErrorCodes } from '../../protocol/control';
+import { isValidTenantId } from '../../runtime/policy/tenant-id';
+import { Runtime } from '../../runtime/runtime';
+import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 
 const RUNS = Number(process.env.OPENRTC_FUZZ_RUNS ?? 150);
 
@@ -33,7 +33,10 @@ const tenantId = fc.oneof(
   fc.integer({ min: 126, max: 131 }).map((n) => 'a'.repeat(n)),
   fc.constantFrom('', ' acme', 'acme ', 'acme\n', 'ac/me', '../x', 'default', '*', '__proto__', 'constructor', 'é'),
 );
-const oddKey = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'tenant_x', ''));
+const oddKey = fc.oneof(
+  fc.string({ maxLength: 10 }),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'tenant_x', ''),
+);
 const oddMetadata = fc.oneof(
   fc.dictionary(oddKey, fc.jsonValue({ maxDepth: 4 }), { maxKeys: 8 }),
   fc.constant({ deep: JSON.parse('['.repeat(500) + ']'.repeat(500)) as unknown }),
@@ -56,10 +59,16 @@ describe('agent metadata fuzz through startCalls', () => {
     let valid = 0;
     await fc.assert(
       fc.asyncProperty(tenantId, fc.boolean(), async (tenant, asParam) => {
-        const call = asParam ? rt.startCalls({ agent: 'probe', tenant }) : rt.startCalls({ agent: 'probe', metadata: { tenant } });
+        const call = asParam
+          ? rt.startCalls({ agent: 'probe', tenant })
+          : rt.startCalls({ agent: 'probe', metadata: { tenant } });
         if (!isValidTenantId(tenant)) {
           if (asParam) {
-            await assert.rejects(call, (e: unknown) => e instanceof ControlError && e.code === ErrorCodes.InvalidTenantId && e.message.length > 0);
+            await assert.rejects(
+              call,
+              (e: unknown) =>
+                e instanceof ControlError && e.code === ErrorCodes.InvalidTenantId && e.message.length > 0,
+            );
           } else {
             const r = await call;
             assert.deepEqual([r.started, r.rejected.invalid_tenant], [0, 1]);
@@ -73,7 +82,8 @@ describe('agent metadata fuzz through startCalls', () => {
       }),
       { numRuns: RUNS },
     );
-    for (const t of Object.keys(rt.snapshot().tenants)) assert.ok(isValidTenantId(t), `no invalid tenant in the snapshot: ${JSON.stringify(t)}`);
+    for (const t of Object.keys(rt.snapshot().tenants))
+      assert.ok(isValidTenantId(t), `no invalid tenant in the snapshot: ${JSON.stringify(t)}`);
     console.log(`fuzz metadata tenant ids: ${RUNS} cases (${valid} valid)`);
   });
 
@@ -86,7 +96,11 @@ describe('agent metadata fuzz through startCalls', () => {
         const got = seen().get(r.sessions[0]!);
         assert.equal(got?.tenant, 'acme');
         assert.deepEqual(got?.metadata, sent);
-        assert.equal(Object.getPrototypeOf(got?.metadata), Object.prototype, 'a "__proto__" key did not replace the prototype');
+        assert.equal(
+          Object.getPrototypeOf(got?.metadata),
+          Object.prototype,
+          'a "__proto__" key did not replace the prototype',
+        );
         seen().delete(r.sessions[0]!);
       }),
       { numRuns: Math.round(RUNS / 2) },

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { heapFigures, readMemTrace, rssFigures } from '../../bench/soak/memory';
 
 /** One reading per second for `seconds`, from `mb(t)`. */
-const series = (seconds: number, mb: (t: number) => number) => Array.from({ length: seconds }, (_, t) => ({ atMs: t * 1000, mb: mb(t) }));
+const series = (seconds: number, mb: (t: number) => number) =>
+  Array.from({ length: seconds }, (_, t) => ({ atMs: t * 1000, mb: mb(t) }));
 /** A collection every 10 s: RSS climbs 100 → 145 MB and drops back. */
 const sawtooth = (t: number): number => 100 + (t % 10) * 5;
 
@@ -24,12 +25,25 @@ test('a sawtooth with a flat floor is no growth, though two single readings diff
 });
 
 test('a rising floor shows in the end window', () => {
-  const r = rssFigures(series(600, (t) => sawtooth(t) + t / 10), 120_000, 600_000, 0);
+  const r = rssFigures(
+    series(600, (t) => sawtooth(t) + t / 10),
+    120_000,
+    600_000,
+    0,
+  );
   assert.ok(r.endMb - r.warmMb > 40, `${r.warmMb} → ${r.endMb}`);
 });
 
 test('short runs use a third of the traffic after warm-up as the window', () => {
-  assert.equal(rssFigures(series(35, () => 1), 10_000, 35_000, 1).windowS, 8);
+  assert.equal(
+    rssFigures(
+      series(35, () => 1),
+      10_000,
+      35_000,
+      1,
+    ).windowS,
+    8,
+  );
 });
 
 test('the memory trace: live heap from the lowest heapUsed per window, bad lines refused with file:line', (t) => {
@@ -37,12 +51,21 @@ test('the memory trace: live heap from the lowest heapUsed per window, bad lines
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'trace.jsonl');
   const t0 = 1_000_000;
-  const lines = Array.from({ length: 120 }, (_, i) => ({ wall_ms: t0 + i * 5000, rss_mb: 150, heap_total_mb: 60 + (i % 6) * 10, heap_used_mb: 20 + (i % 6) * 8 + (i >= 108 ? 3 : 0), external_mb: 2 }));
+  const lines = Array.from({ length: 120 }, (_, i) => ({
+    wall_ms: t0 + i * 5000,
+    rss_mb: 150,
+    heap_total_mb: 60 + (i % 6) * 10,
+    heap_used_mb: 20 + (i % 6) * 8 + (i >= 108 ? 3 : 0),
+    external_mb: 2,
+  }));
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const h = heapFigures(readMemTrace(file, t0), 120_000, 600_000);
   assert.deepEqual([h.usedLowWarmMb, h.usedLowEndMb], [20, 23]);
   assert.deepEqual([h.totalMinMb, h.totalMaxMb], [60, 110]);
   writeFileSync(file, '{"wall_ms": 1, "heap_used_mb": "x"}\n');
-  assert.throws(() => readMemTrace(file, 0), /trace\.jsonl:1: expected wall_ms, heap_used_mb and heap_total_mb numbers/);
+  assert.throws(
+    () => readMemTrace(file, 0),
+    /trace\.jsonl:1: expected wall_ms, heap_used_mb and heap_total_mb numbers/,
+  );
   assert.deepEqual(readMemTrace(join(dir, 'absent.jsonl'), 0), [], 'no trace (probe not loaded): no figures');
 });

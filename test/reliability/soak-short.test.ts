@@ -3,8 +3,8 @@
 // reported here (35 s is too short for a growth figure to mean anything).
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { missedGoals } from '../../bench/soak/run.js';
-import { formatReport, runSoak, type SoakReport } from '../../bench/soak/soak.js';
+import { missedGoals } from '../../bench/soak/run';
+import { formatReport, runSoak, type SoakReport } from '../../bench/soak/soak';
 
 describe('chaos soak (short)', { timeout: 150_000 }, () => {
   let report: SoakReport;

@@ -8,17 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { buildBundle } from '../../client/logs/escalation.js';
-import type { LogRecord, RuntimeEvent } from '../../protocol/control.js';
-import { logsCommand } from '../../runtime/cli/cmd-logs.js';
-import { renderLines } from '../../runtime/cli/top-view.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { makeWorkspace, type Workspace } from '../runtime/engine-workspace.js';
+import { buildBundle } from '../../client/logs/escalation';
+import type { LogRecord, RuntimeEvent } from '../../protocol/control';
+import { logsCommand } from '../../runtime/cli/cmd-logs';
+import { renderLines } from '../../runtime/cli/top-view';
+import { Runtime } from '../../runtime/runtime';
+import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 
 const RUNS = Number(process.env.OPENRTC_FUZZ_RUNS ?? 150);
 const A = 'acme';
 const B = 'globex';
-const SECRETS = { ACME_KEY: `sk-acme-${randomBytes(12).toString('hex')}`, GLOBEX_KEY: `sk-globex-${randomBytes(12).toString('hex')}` };
+const SECRETS = {
+  ACME_KEY: `sk-acme-${randomBytes(12).toString('hex')}`,
+  GLOBEX_KEY: `sk-globex-${randomBytes(12).toString('hex')}`,
+};
 
 // Logs through every path (ctx.log, console), fails on request, holds on request, and proves the
 // secret resolved without ever printing it.
@@ -61,7 +64,12 @@ describe('tenant wall', () => {
         },
       },
     );
-    rt = await Runtime.start({ workspaceDir: ws.dir, watch: false, env: { ...SECRETS }, callScript: { replyTimeoutMs: 300, hangUpGraceMs: 100 } });
+    rt = await Runtime.start({
+      workspaceDir: ws.dir,
+      watch: false,
+      env: { ...SECRETS },
+      callScript: { replyTimeoutMs: 300, hangUpGraceMs: 100 },
+    });
     rt.onEvent((e) => events.push(e));
   });
   after(async () => {
@@ -69,15 +77,22 @@ describe('tenant wall', () => {
     ws.cleanup();
   });
 
-  const sessionsOf = (tenant: string): string[] => events.flatMap((e) => (e.type === 'session_started' && e.tenant === tenant ? [e.session_id] : []));
+  const sessionsOf = (tenant: string): string[] =>
+    events.flatMap((e) => (e.type === 'session_started' && e.tenant === tenant ? [e.session_id] : []));
   const assertNothingOf = (text: string, tenant: string, where: string): void => {
     assert.ok(!text.includes(tenant), `${where} mentions tenant ${tenant}`);
     // A whole id, not a prefix of a longer one (ids of other runtimes may be longer).
-    for (const id of sessionsOf(tenant)) assert.ok(!new RegExp(`${id}(?![0-9a-z])`).test(text), `${where} holds ${tenant}'s session ${id}`);
+    for (const id of sessionsOf(tenant))
+      assert.ok(!new RegExp(`${id}(?![0-9a-z])`).test(text), `${where} holds ${tenant}'s session ${id}`);
   };
   const cliLogs = async (args: string[]): Promise<string> => {
     const out: string[] = [];
-    await logsCommand.run([rt.logFile, ...args], { out: (t) => out.push(t), err: (t) => out.push(t), env: {}, cwd: ws.dir });
+    await logsCommand.run([rt.logFile, ...args], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      env: {},
+      cwd: ws.dir,
+    });
     return out.join('\n');
   };
 
@@ -85,24 +100,39 @@ describe('tenant wall', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 6 }), async (calls) => {
         // Calls of both tenants held live while top renders (taken at once: nothing ends them early).
-        await Promise.all([A, B].map((tenant) => rt.startCalls({ agent: 'wall', tenant, metadata: { hold_ms: 800 }, count: 2, wait: false })));
+        await Promise.all(
+          [A, B].map((tenant) =>
+            rt.startCalls({ agent: 'wall', tenant, metadata: { hold_ms: 800 }, count: 2, wait: false }),
+          ),
+        );
         const snapshot = rt.snapshot();
         await Promise.all(
           calls.map((c) =>
-            rt.startCalls({ agent: 'wall', tenant: c.tenant, metadata: { fail: c.fail }, say: c.say }).catch((e: unknown) => {
-              errors.push(String(e));
-              return null;
-            }),
+            rt
+              .startCalls({ agent: 'wall', tenant: c.tenant, metadata: { fail: c.fail }, say: c.say })
+              .catch((e: unknown) => {
+                errors.push(String(e));
+                return null;
+              }),
           ),
         );
-        const lines = renderLines({ source: 'openrtc', label: 'wall', snapshot, unknown: [] }, { sort: 'duration_s', status: 'all', tenant: A, agent: null }, 400, false);
+        const lines = renderLines(
+          { source: 'openrtc', label: 'wall', snapshot, unknown: [] },
+          { sort: 'duration_s', status: 'all', tenant: A, agent: null },
+          400,
+          false,
+        );
         // Session ids are cut to 12 characters in top, so rows are checked by their tenant column.
         const titles = lines.findIndex((l) => l.startsWith('session '));
         const rows = lines.slice(titles + 1, lines.indexOf('', titles));
         const liveA = snapshot.sessions.filter((s) => s.tenant === A).length;
-        assert.ok(liveA >= 2 && snapshot.sessions.some((s) => s.tenant === B), 'both tenants have live sessions while top renders');
+        assert.ok(
+          liveA >= 2 && snapshot.sessions.some((s) => s.tenant === B),
+          'both tenants have live sessions while top renders',
+        );
         assert.equal(rows.length, liveA, `top --tenant ${A} shows exactly A's ${liveA} sessions:\n${rows.join('\n')}`);
-        for (const row of rows) assert.ok(row.includes(` ${A} `) && !row.includes(B), `a row of another tenant: ${row}`);
+        for (const row of rows)
+          assert.ok(row.includes(` ${A} `) && !row.includes(B), `a row of another tenant: ${row}`);
         while (rt.sessions().length > 0) await new Promise((r) => setTimeout(r, 5));
 
         const viaControl = await rt.logs({ tenant: A, limit: 100_000 });
@@ -114,13 +144,21 @@ describe('tenant wall', () => {
         // The bundle gets every record of the log, unfiltered: its own filter is what is tested.
         const all: LogRecord[] = (await rt.logs({ limit: 100_000 })).records;
         const sessionA = sessionsOf(A).at(-1)!;
-        const bundle = buildBundle({ sessionId: sessionA, tenant: A, agentName: 'wall', records: all, generatedAt: new Date() });
+        const bundle = buildBundle({
+          sessionId: sessionA,
+          tenant: A,
+          agentName: 'wall',
+          records: all,
+          generatedAt: new Date(),
+        });
         assert.ok(bundle.text.includes(sessionA) && bundle.sessionLines > 0);
         assertNothingOf(bundle.text, B, 'the escalation bundle for A');
       }),
       { numRuns: Math.max(5, Math.round(RUNS / 20)) },
     );
-    console.log(`wall tenant views: ${Math.max(5, Math.round(RUNS / 20))} workloads, ${sessionsOf(A).length} sessions of A, ${sessionsOf(B).length} of B`);
+    console.log(
+      `wall tenant views: ${Math.max(5, Math.round(RUNS / 20))} workloads, ${sessionsOf(A).length} sessions of A, ${sessionsOf(B).length} of B`,
+    );
   });
 
   it('tenant_config secret values appear in no log record, metrics line, snapshot, event or error', async () => {
@@ -135,10 +173,15 @@ describe('tenant wall', () => {
       ['logs results', JSON.stringify(await rt.logs({ limit: 100_000 }))],
     ];
     for (const [where, text] of haystacks) {
-      for (const [name, value] of Object.entries(SECRETS)) assert.ok(!text.includes(value), `${name}'s value appears in the ${where}`);
+      for (const [name, value] of Object.entries(SECRETS))
+        assert.ok(!text.includes(value), `${name}'s value appears in the ${where}`);
     }
     const log = haystacks[0]![1];
     assert.match(log, /INITECH_KEY_NOT_SET/, 'the missing variable is named');
-    assert.match(log, new RegExp(`key-length ${SECRETS.ACME_KEY.length}`), 'the secret did reach the agent (so its absence from the log means something)');
+    assert.match(
+      log,
+      new RegExp(`key-length ${SECRETS.ACME_KEY.length}`),
+      'the secret did reach the agent (so its absence from the log means something)',
+    );
   });
 });

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Admission, type Slot } from '../../runtime/policy/admission.js';
-import { DEFAULT_BREAKER_SETTINGS, TenantBreakers } from '../../runtime/policy/breaker.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { VirtualClock } from './engine-virtual-clock.js';
-import { BUSY_AGENT, makeWorkspace, type Workspace } from './engine-workspace.js';
+import { Admission, type Slot } from '../../runtime/policy/admission';
+import { DEFAULT_BREAKER_SETTINGS, TenantBreakers } from '../../runtime/policy/breaker';
+import { Runtime } from '../../runtime/runtime';
+import { VirtualClock } from './engine-virtual-clock';
+import { BUSY_AGENT, makeWorkspace, type Workspace } from './engine-workspace';
 
 function policy(caps: { max?: number; tenant?: Record<string, number>; agent?: Record<string, number> } = {}) {
   const clock = new VirtualClock();
-  const breakers = new TenantBreakers({ ...DEFAULT_BREAKER_SETTINGS, enabled: true, minSamples: 2 }, clock, () => undefined);
+  const breakers = new TenantBreakers(
+    { ...DEFAULT_BREAKER_SETTINGS, enabled: true, minSamples: 2 },
+    clock,
+    () => undefined,
+  );
   const admission = new Admission(
     { maxConcurrentSessions: caps.max ?? 10_000, tenantCaps: caps.tenant ?? {}, agentCaps: caps.agent ?? {} },
     breakers,
@@ -25,12 +29,16 @@ describe('admission chain (pure)', () => {
     assert.equal(admission.activeForTenant('acme'), 10);
     assert.deepEqual(admission.rejectionsFor('acme'), { tenant_cap: 990 });
     const rejected = results.find((r) => !r.ok);
-    assert.equal(rejected && !rejected.ok && rejected.message, "Rejecting session for tenant 'acme': at per-tenant cap (10).");
+    assert.equal(
+      rejected && !rejected.ok && rejected.message,
+      "Rejecting session for tenant 'acme': at per-tenant cap (10).",
+    );
   });
 
   it('"*" caps unlisted tenants; a listed tenant uses its own cap', () => {
     const { admission } = policy({ tenant: { '*': 2, big: 5 } });
-    const admitted = (t: string) => Array.from({ length: 10 }, () => admission.admit({ tenant: t, agent: 'a' })).filter((r) => r.ok).length;
+    const admitted = (t: string) =>
+      Array.from({ length: 10 }, () => admission.admit({ tenant: t, agent: 'a' })).filter((r) => r.ok).length;
     assert.equal(admitted('x'), 2);
     assert.equal(admitted('y'), 2);
     assert.equal(admitted('big'), 5);
@@ -38,7 +46,9 @@ describe('admission chain (pure)', () => {
 
   it('lowering a cap keeps live sessions and refuses new ones until below the new cap', () => {
     const { admission } = policy({ tenant: { acme: 10 } });
-    const slots = Array.from({ length: 10 }, () => admission.admit({ tenant: 'acme', agent: 'a' })).flatMap((r) => (r.ok ? [r.slot] : []));
+    const slots = Array.from({ length: 10 }, () => admission.admit({ tenant: 'acme', agent: 'a' })).flatMap((r) =>
+      r.ok ? [r.slot] : [],
+    );
     admission.setTenantCap('acme', 3);
     assert.equal(admission.activeForTenant('acme'), 10, 'live sessions untouched');
     const releaseAndTry = (slot: Slot) => {
@@ -111,7 +121,10 @@ describe('exact caps through the running runtime', () => {
   let ws: Workspace;
   let rt: Runtime;
   before(async () => {
-    ws = makeWorkspace({ 'agents/hold.ts': BUSY_AGENT('hold', 40), 'agents/long.ts': BUSY_AGENT('long', 150) }, { max_sessions_per_tenant: { acme: 10 }, max_concurrent_sessions: 5000 });
+    ws = makeWorkspace(
+      { 'agents/hold.ts': BUSY_AGENT('hold', 40), 'agents/long.ts': BUSY_AGENT('long', 150) },
+      { max_sessions_per_tenant: { acme: 10 }, max_concurrent_sessions: 5000 },
+    );
     rt = await Runtime.start({ workspaceDir: ws.dir, watch: false });
   });
   after(async () => {
@@ -160,7 +173,10 @@ describe('exact caps through the running runtime', () => {
     const phase1 = w.samples.slice(0, beforeLower);
     const phase2 = w.samples.slice(beforeLower, beforeRaise);
     const phase3 = w.samples.slice(beforeRaise);
-    assert.ok(phase1.length > 0 && phase2.length > 0 && phase3.length > 0, `each phase admitted sessions (${phase1.length}/${phase2.length}/${phase3.length})`);
+    assert.ok(
+      phase1.length > 0 && phase2.length > 0 && phase3.length > 0,
+      `each phase admitted sessions (${phase1.length}/${phase2.length}/${phase3.length})`,
+    );
     for (const s of w.samples) assert.ok(s.cap !== null && s.active <= s.cap, `active ${s.active} over cap ${s.cap}`);
     assert.equal(Math.max(...phase1.map((s) => s.active)), 10);
     assert.ok(Math.max(...phase2.map((s) => s.active)) <= 3);

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ECHO_AGENT, makeWorkspace } from './engine-workspace.js';
+import { ECHO_AGENT, makeWorkspace } from './engine-workspace';
 
 const ROOT = join(__dirname, '../..');
 
@@ -20,7 +20,11 @@ describe('bundled runtime without node_modules', () => {
 
   it('dist/runtime.js loads a .ts agent and runs a call from a directory with no node_modules', () => {
     const dist = join(out, 'dist');
-    const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--outdir', dist, '--only', 'runtime'], { encoding: 'utf8' });
+    const build = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts/build.mjs'), '--outdir', dist, '--only', 'runtime'],
+      { encoding: 'utf8' },
+    );
     assert.equal(build.status, 0, build.stderr);
     assert.ok(existsSync(join(dist, 'bin/esbuild')), 'the native binary is shipped');
     const script = `
@@ -32,9 +36,17 @@ describe('bundled runtime without node_modules', () => {
         await rt.stop();
         console.log(JSON.stringify({ r, lines, binary: process.env.ESBUILD_BINARY_PATH }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const run = spawnSync(process.execPath, ['-e', script], { cwd: out, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    const run = spawnSync(process.execPath, ['-e', script], {
+      cwd: out,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
     assert.equal(run.status, 0, run.stderr);
-    const res = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { r: { succeeded: number }; lines: string[]; binary: string };
+    const res = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
+      r: { succeeded: number };
+      lines: string[];
+      binary: string;
+    };
     assert.equal(res.r.succeeded, 1);
     assert.ok(res.lines.includes('agent: echo: ping'), res.lines.join('\n'));
     assert.equal(res.binary, join(dist, 'bin/esbuild'));

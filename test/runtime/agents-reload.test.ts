@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { RuntimeEvent } from '../../protocol/control.js';
-import { bundleAgentFile } from '../../runtime/agents/bundle.js';
-import { inlineSourceMap } from '../../runtime/agents/stack-map.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { makeWorkspace } from './engine-workspace.js';
+import type { RuntimeEvent } from '../../protocol/control';
+import { bundleAgentFile } from '../../runtime/agents/bundle';
+import { inlineSourceMap } from '../../runtime/agents/stack-map';
+import { Runtime } from '../../runtime/runtime';
+import { makeWorkspace } from './engine-workspace';
 
 const versioned = (version: string) => `
 import { defineAgent } from 'openrtc';
@@ -37,7 +37,11 @@ import { defineAgent } from 'openrtc';
 export default defineAgent({ entry: (ctx) => { ctx.say('from mjs ' + ctx.agentName); } });
 `;
 
-function waitFor<T extends RuntimeEvent['type']>(rt: Runtime, type: T, timeoutMs = 8000): Promise<Extract<RuntimeEvent, { type: T }>> {
+function waitFor<T extends RuntimeEvent['type']>(
+  rt: Runtime,
+  type: T,
+  timeoutMs = 8000,
+): Promise<Extract<RuntimeEvent, { type: T }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
     const off = rt.onEvent((e) => {
@@ -52,16 +56,27 @@ function waitFor<T extends RuntimeEvent['type']>(rt: Runtime, type: T, timeoutMs
 
 async function agentLines(rt: Runtime, sessionId: string): Promise<string[]> {
   const { records } = await rt.logs({ session_id: sessionId });
-  return records.filter((r) => r.logger === 'call' && r.message.startsWith('agent: ')).map((r) => r.message.slice('agent: '.length));
+  return records
+    .filter((r) => r.logger === 'call' && r.message.startsWith('agent: '))
+    .map((r) => r.message.slice('agent: '.length));
 }
 
 describe('agent loading', () => {
   it('loads .ts, .js and .mjs agents; openrtc resolves to the runtime; prewarm and tenantConfig reach ctx', async () => {
     const ws = makeWorkspace(
-      { 'agents/greeter.ts': versioned('v1'), 'agents/lib/suffix.ts': "export const suffix = '!';", 'agents/plain.js': JS_AGENT, 'agents/named-by-file.mjs': MJS_AGENT },
+      {
+        'agents/greeter.ts': versioned('v1'),
+        'agents/lib/suffix.ts': "export const suffix = '!';",
+        'agents/plain.js': JS_AGENT,
+        'agents/named-by-file.mjs': MJS_AGENT,
+      },
       { tenant_config: { acme: { voice: 'alloy', llm: { api_key_env: 'OPENRTC_TEST_KEY' } } } },
     );
-    const rt = await Runtime.start({ workspaceDir: ws.dir, watch: false, env: { OPENRTC_TEST_KEY: 'sk-hidden-value' } });
+    const rt = await Runtime.start({
+      workspaceDir: ws.dir,
+      watch: false,
+      env: { OPENRTC_TEST_KEY: 'sk-hidden-value' },
+    });
     try {
       assert.deepEqual(rt.snapshot().registered_agents, 3);
       const g = await rt.startCalls({ agent: 'greeter', tenant: 'acme', say: ['hi'] });
@@ -83,7 +98,8 @@ describe('agent loading', () => {
     const ws = makeWorkspace({
       'agents/ok.ts': versioned('v1').replace("'greeter'", "'ok'"),
       'agents/lib/suffix.ts': "export const suffix = '';",
-      'agents/broken.ts': "import { defineAgent } from 'openrtc';\nexport default defineAgent({\n  entry(ctx) { return ctx. }\n});\n",
+      'agents/broken.ts':
+        "import { defineAgent } from 'openrtc';\nexport default defineAgent({\n  entry(ctx) { return ctx. }\n});\n",
       'agents/not-agent.ts': 'export default { hello: 1 };',
     });
     const events: RuntimeEvent[] = [];
@@ -92,7 +108,10 @@ describe('agent loading', () => {
     try {
       assert.deepEqual(rt.snapshot().registered_agents, 1);
       const lines = (await rt.logs({ level: 'error' })).records.map((r) => r.message);
-      assert.ok(lines.some((l) => /\[agents\] .*broken\.ts failed: .*broken\.ts:3:\d+: /.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /\[agents\] .*broken\.ts failed: .*broken\.ts:3:\d+: /.test(l)),
+        lines.join('\n'),
+      );
       assert.ok(lines.some((l) => /not-agent\.ts: the default export is not an agent/.test(l)));
     } finally {
       await rt.stop();
@@ -103,12 +122,21 @@ describe('agent loading', () => {
 
 describe('agent bundles', () => {
   it('carry an inline source map whose sources are the original absolute paths', async () => {
-    const ws = makeWorkspace({ 'agents/greeter.ts': versioned('v1'), 'agents/lib/suffix.ts': "export const suffix = '';" });
+    const ws = makeWorkspace({
+      'agents/greeter.ts': versioned('v1'),
+      'agents/lib/suffix.ts': "export const suffix = '';",
+    });
     try {
       const b = await bundleAgentFile(join(ws.dir, 'agents/greeter.ts'), 1);
       const map = JSON.parse(inlineSourceMap(b.code) ?? '{}') as { sources?: string[] };
-      assert.deepEqual([...(map.sources ?? [])].sort(), [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort());
-      assert.deepEqual([...b.inputs].sort(), [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort());
+      assert.deepEqual(
+        [...(map.sources ?? [])].sort(),
+        [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort(),
+      );
+      assert.deepEqual(
+        [...b.inputs].sort(),
+        [join(ws.dir, 'agents/greeter.ts'), join(ws.dir, 'agents/lib/suffix.ts')].sort(),
+      );
       assert.equal(b.scriptName, `${join(ws.dir, 'agents/greeter.ts')}?v=1`);
     } finally {
       ws.cleanup();
@@ -118,7 +146,10 @@ describe('agent bundles', () => {
 
 describe('agent hot reload', () => {
   it('new sessions get the new code, live ones finish on the old; a broken edit keeps the old code', async () => {
-    const ws = makeWorkspace({ 'agents/greeter.ts': versioned('v1'), 'agents/lib/suffix.ts': "export const suffix = '';" });
+    const ws = makeWorkspace({
+      'agents/greeter.ts': versioned('v1'),
+      'agents/lib/suffix.ts': "export const suffix = '';",
+    });
     const rt = await Runtime.start({ workspaceDir: ws.dir, callScript: { replyTimeoutMs: 3000 } });
     try {
       // A call that lives across the reload: two turns, 600 ms apart.
@@ -142,14 +173,20 @@ describe('agent hot reload', () => {
       assert.deepEqual(await agentLines(rt, helped.sessions[0]!), ['v2 hm?']);
 
       const failed = waitFor(rt, 'agent_reloaded');
-      ws.write('agents/greeter.ts', "import { defineAgent } from 'openrtc';\nexport default defineAgent({\n  entry(ctx) {\n    ctx.say(;\n  },\n});\n");
+      ws.write(
+        'agents/greeter.ts',
+        "import { defineAgent } from 'openrtc';\nexport default defineAgent({\n  entry(ctx) {\n    ctx.say(;\n  },\n});\n",
+      );
       const bad = await failed;
       assert.equal(bad.ok, false);
       assert.match(bad.error ?? '', /greeter\.ts:4:\d+: /);
       const after = await rt.startCalls({ agent: 'greeter', tenant: 'acme', say: ['still'] });
       assert.deepEqual(await agentLines(rt, after.sessions[0]!), ['v2 still?'], 'the last good code keeps serving');
       const errors = (await rt.logs({ level: 'error' })).records.map((r) => r.message);
-      assert.ok(errors.some((m) => /^\[reload\] \S+greeter\.ts failed: \S+greeter\.ts:4:\d+: /.test(m)), errors.join('\n'));
+      assert.ok(
+        errors.some((m) => /^\[reload\] \S+greeter\.ts failed: \S+greeter\.ts:4:\d+: /.test(m)),
+        errors.join('\n'),
+      );
     } finally {
       await rt.stop();
       ws.cleanup();

@@ -36,9 +36,7 @@ test('blocks of 80, 200 and 600 ms in one tenant are attributed to its session a
       while (quiet) await sleep(3);
     });
   const others = [chatter('s-bravo-1', 'bravo'), chatter('s-charlie-1', 'charlie')];
-  await inSession('s-acme-1', 'acme', () =>
-    agent.session([{ ms: 80 }, { ms: 200 }, { ms: 600 }], 120),
-  );
+  await inSession('s-acme-1', 'acme', () => agent.session([{ ms: 80 }, { ms: 200 }, { ms: 600 }], 120));
   await sleep(300);
   quiet = false;
   await Promise.all(others);
@@ -88,7 +86,11 @@ test('a block in runtime code outside any session is reported with session_id nu
   quiet = false;
   await bystander;
   stop();
-  assert.deepEqual(reports.filter((r) => r.session_id !== null), [], 'nothing blamed on a session');
+  assert.deepEqual(
+    reports.filter((r) => r.session_id !== null),
+    [],
+    'nothing blamed on a session',
+  );
   const inline = lineOf(source, 'BLOCK-INLINE');
   const r = reports.find((x) => x.frames[0]?.line === inline);
   assert.ok(r, JSON.stringify({ reports, log: logs.slice(-3) }));
@@ -101,10 +103,24 @@ test('a block in runtime code outside any session is reported with session_id nu
 
 test('blocks just under the threshold are not reported', async () => {
   const { reports, stop } = collectReports(engine);
-  await inSession('s-acme-3', 'acme', () => agent.session([{ ms: 35, wall: true }, { ms: 40, wall: true }, { ms: 35, wall: true }, { ms: 40, wall: true }], 60));
+  await inSession('s-acme-3', 'acme', () =>
+    agent.session(
+      [
+        { ms: 35, wall: true },
+        { ms: 40, wall: true },
+        { ms: 35, wall: true },
+        { ms: 40, wall: true },
+      ],
+      60,
+    ),
+  );
   await sleep(300);
   stop();
-  assert.deepEqual(reports.filter((r) => r.session_id !== null), [], JSON.stringify(reports));
+  assert.deepEqual(
+    reports.filter((r) => r.session_id !== null),
+    [],
+    JSON.stringify(reports),
+  );
   assert.equal(engine.sessionState('s-acme-3').slow, false);
 });
 
@@ -119,6 +135,10 @@ test('the threshold changes at run time and bad values are refused', async () =>
   stop();
   engine.setThreshold(50);
   const blamed = reports.filter((r) => r.session_id !== null);
-  assert.deepEqual(blamed.map((r) => r.session_id), ['s-acme-4'], 'the 100 ms block is under the new threshold');
+  assert.deepEqual(
+    blamed.map((r) => r.session_id),
+    ['s-acme-4'],
+    'the 100 ms block is under the new threshold',
+  );
   assertBlockedMs(blamed[0]!.blocked_ms, 350);
 });

@@ -14,7 +14,11 @@ test('cpu_pct follows a 6:2:1:0 split within 5 points and sums to at most 100', 
   const split = { 'cpu-a': 6, 'cpu-b': 2, 'cpu-c': 1, 'cpu-d': 0 } as const;
   const runs = Object.entries(split).map(([id, units]) =>
     sessionStorage.run({ sessionId: id, tenant: `t-${id}`, agentName: 'burner' }, () =>
-      units === 0 ? (async () => { while (!stop) await sleep(5); })() : burn(units, 1, () => stop),
+      units === 0
+        ? (async () => {
+            while (!stop) await sleep(5);
+          })()
+        : burn(units, 1, () => stop),
     ),
   );
   await sleep(3200);
@@ -30,6 +34,9 @@ test('cpu_pct follows a 6:2:1:0 split within 5 points and sums to at most 100', 
   for (const [id, units] of Object.entries(split)) {
     const share = (100 * (pct[id] ?? 0)) / total;
     const expected = (100 * units) / unitSum;
-    assert.ok(Math.abs(share - expected) <= 5, `${id}: share ${share.toFixed(1)} vs ${expected.toFixed(1)} (${JSON.stringify(pct)})`);
+    assert.ok(
+      Math.abs(share - expected) <= 5,
+      `${id}: share ${share.toFixed(1)} vs ${expected.toFixed(1)} (${JSON.stringify(pct)})`,
+    );
   }
 });

@@ -11,13 +11,23 @@ export const FIXTURES = join(__dirname, '..', 'fixtures', 'attribution');
 
 export async function bundleAgent(entry: string): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'openrtc-attr-')), 'agent.js');
-  await build({ entryPoints: [entry], outfile, bundle: true, format: 'cjs', platform: 'node', sourcemap: 'inline', logLevel: 'error' });
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    sourcemap: 'inline',
+    logLevel: 'error',
+  });
   return outfile;
 }
 
 /** 1-based line of the marker comment in a fixture. */
 export function lineOf(file: string, marker: string): number {
-  const idx = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(marker));
+  const idx = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker));
   if (idx < 0) throw new Error(`marker ${marker} not in ${file}`);
   return idx + 1;
 }

@@ -25,13 +25,23 @@ const sample = (stamp: number, session: string | null, host = false, watchdogLat
 
 test('matcher pairs a block with its sample in either order, by stamp', () => {
   const m = new BlockMatcher(1000);
-  assert.deepEqual(m.addBlock({ stamp: 10, blockedMs: 80.4, endedAt: 100, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 }), []);
+  assert.deepEqual(
+    m.addBlock({ stamp: 10, blockedMs: 80.4, endedAt: 100, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 }),
+    [],
+  );
   const [r1] = m.addSample(sample(10, 's1'), 101);
   assert.equal(r1?.session_id, 's1');
   assert.equal(r1?.blocked_ms, 80);
   assert.equal(r1?.attribution, 'session');
   assert.deepEqual(m.addSample(sample(20, null), 150), []);
-  const [r2] = m.addBlock({ stamp: 20, blockedMs: 200, endedAt: 160, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 });
+  const [r2] = m.addBlock({
+    stamp: 20,
+    blockedMs: 200,
+    endedAt: 160,
+    thresholdMs: 50,
+    cpuMs: 1000,
+    waitedForCoreMs: 0,
+  });
   assert.equal(r2?.attribution, 'outside');
   assert.equal(r2?.session_id, null);
 });
@@ -42,8 +52,15 @@ test('matcher: a block without a sample is reported unattributed after the grace
   m.addSample(sample(2, 's-x'), 100);
   assert.deepEqual(m.sweep(1099), []);
   const out = m.sweep(1100);
-  assert.deepEqual(out.map((r) => [r.attribution, r.session_id]), [['unsampled', null]]);
-  assert.deepEqual(m.addBlock({ stamp: 2, blockedMs: 60, endedAt: 1200, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 }), [], 'the stale sample for stamp 2 was dropped');
+  assert.deepEqual(
+    out.map((r) => [r.attribution, r.session_id]),
+    [['unsampled', null]],
+  );
+  assert.deepEqual(
+    m.addBlock({ stamp: 2, blockedMs: 60, endedAt: 1200, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 }),
+    [],
+    'the stale sample for stamp 2 was dropped',
+  );
 });
 
 test('matcher splits a stall made of two sessions back to back, and drops a short third', () => {
@@ -51,7 +68,14 @@ test('matcher splits a stall made of two sessions back to back, and drops a shor
   // Stall from 0 to 150: s1 sampled at 55..60, s2 at 65..120, s3 at 125..145 (~25 ms: under 50).
   const samples = [at(55, 's1'), at(60, 's1'), at(65, 's2'), at(120, 's2'), at(125, 's3'), at(145, 's3')];
   m.addSample({ stamp: 0, host: false, watchdogLateMs: 0, detectedAfterMs: 55, samples }, 10);
-  const reports = m.addBlock({ stamp: 0, blockedMs: 150, endedAt: 150, thresholdMs: 50, cpuMs: 1000, waitedForCoreMs: 0 });
+  const reports = m.addBlock({
+    stamp: 0,
+    blockedMs: 150,
+    endedAt: 150,
+    thresholdMs: 50,
+    cpuMs: 1000,
+    waitedForCoreMs: 0,
+  });
   assert.deepEqual(
     reports.map((r) => [r.session_id, r.blocked_ms, r.frames[0]?.function]),
     [
@@ -73,11 +97,25 @@ test('matcher: a late watchdog blames a session only if the main thread spent a 
   const m = new BlockMatcher();
   // Sampled inside s1, but the watchdog woke 40 ms late and the main thread used 20 ms of CPU in 300 ms: the host.
   m.addSample(sample(1, 's1', false, 40), 10);
-  const [descheduled] = m.addBlock({ stamp: 1, blockedMs: 300, endedAt: 400, thresholdMs: 50, cpuMs: 20, waitedForCoreMs: 0 });
+  const [descheduled] = m.addBlock({
+    stamp: 1,
+    blockedMs: 300,
+    endedAt: 400,
+    thresholdMs: 50,
+    cpuMs: 20,
+    waitedForCoreMs: 0,
+  });
   assert.deepEqual([descheduled?.attribution, descheduled?.session_id], ['host', null]);
   // Same lateness, but 150 ms of CPU over the stall (an early sample may have seen only 30): the code.
   m.addSample(sample(2, 's1', false, 40), 500);
-  const [busy] = m.addBlock({ stamp: 2, blockedMs: 300, endedAt: 900, thresholdMs: 50, cpuMs: 150, waitedForCoreMs: 0 });
+  const [busy] = m.addBlock({
+    stamp: 2,
+    blockedMs: 300,
+    endedAt: 900,
+    thresholdMs: 50,
+    cpuMs: 150,
+    waitedForCoreMs: 0,
+  });
   assert.deepEqual([busy?.attribution, busy?.session_id], ['session', 's1']);
 });
 
@@ -85,11 +123,25 @@ test('matcher: a block the scheduler stretched past the threshold blames nobody;
   const m = new BlockMatcher();
   // A 40 ms spin while the loop waited 25 ms for a core: 65 ms of wall time, 40 of the code's.
   m.addSample(sample(1, 's1', false), 10);
-  const [stretched] = m.addBlock({ stamp: 1, blockedMs: 65, endedAt: 100, thresholdMs: 50, cpuMs: 40, waitedForCoreMs: 25 });
+  const [stretched] = m.addBlock({
+    stamp: 1,
+    blockedMs: 65,
+    endedAt: 100,
+    thresholdMs: 50,
+    cpuMs: 40,
+    waitedForCoreMs: 25,
+  });
   assert.deepEqual([stretched?.attribution, stretched?.session_id, stretched?.blocked_ms], ['host', null, 65]);
   // An 80 ms block that also waited 25 ms: still 55 ms of the code's own, so the session is named.
   m.addSample(sample(2, 's1', false), 200);
-  const [slow] = m.addBlock({ stamp: 2, blockedMs: 105, endedAt: 300, thresholdMs: 50, cpuMs: 80, waitedForCoreMs: 25 });
+  const [slow] = m.addBlock({
+    stamp: 2,
+    blockedMs: 105,
+    endedAt: 300,
+    thresholdMs: 50,
+    cpuMs: 80,
+    waitedForCoreMs: 25,
+  });
   assert.deepEqual([slow?.attribution, slow?.session_id, slow?.blocked_ms], ['session', 's1', 105]);
 });
 
@@ -107,7 +159,14 @@ test('cpu window: shares over the recent window only, summing to at most 100', (
   const w = new CpuWindow(10_000);
   w.add({ from: 0, to: 1000, counts: { a: 90 }, outside: 0, idle: 10 });
   w.add({ from: 10_000, to: 11_000, counts: { a: 20, b: 60 }, outside: 10, idle: 10 });
-  assert.deepEqual([...w.shares(11_000)], [['a', 20], ['b', 60]], 'the first bucket fell out of the window');
+  assert.deepEqual(
+    [...w.shares(11_000)],
+    [
+      ['a', 20],
+      ['b', 60],
+    ],
+    'the first bucket fell out of the window',
+  );
   assert.deepEqual([...w.shares(30_000)], []);
 });
 
@@ -136,7 +195,14 @@ test('frame mapper maps a bundle frame to the .ts line through the inline map, a
   assert.deepEqual(mapper.unknownScripts([{ function: 'spin', file: memory, line: bundleLine, column: 3 }]), [memory]);
   const tail = code.find((l) => l.startsWith('//# sourceMappingURL='))!.slice('//# sourceMappingURL='.length);
   mapper.register(memory, tail);
-  assert.equal(mapper.map({ function: 'spin', file: memory, line: bundleLine, column: 3 }).line, lineOf(source, 'BLOCK-SPIN'));
+  assert.equal(
+    mapper.map({ function: 'spin', file: memory, line: bundleLine, column: 3 }).line,
+    lineOf(source, 'BLOCK-SPIN'),
+  );
   mapper.register('/ws/bad.ts?v=1', 'data:application/json;base64,bm90IGpzb24=');
-  assert.equal(mapper.map({ function: 'y', file: '/ws/bad.ts?v=1', line: 1, column: 1 }).mapped, false, 'a malformed map is ignored');
+  assert.equal(
+    mapper.map({ function: 'y', file: '/ws/bad.ts?v=1', line: 1, column: 1 }).mapped,
+    false,
+    'a malformed map is ignored',
+  );
 });

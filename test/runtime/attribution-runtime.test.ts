@@ -14,11 +14,18 @@ import { HOLD_AGENT, makeWorkspace } from './engine-workspace';
 
 test('runtime: blocks reach slow_session events and session rows with the agent .ts line', async (t) => {
   const ws = makeWorkspace(
-    { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8'), 'agents/hold.ts': HOLD_AGENT('hold', 2000) },
+    {
+      'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8'),
+      'agents/hold.ts': HOLD_AGENT('hold', 2000),
+    },
     { slow_session_threshold_ms: 50 },
   );
   let runtime: Runtime | undefined;
-  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: attributionFor(() => runtime) }));
+  const rt = (runtime = await Runtime.start({
+    workspaceDir: ws.dir,
+    watch: false,
+    attribution: attributionFor(() => runtime),
+  }));
   // The runtime's own timers are unref'd (its control socket keeps a real process alive).
   const keepAlive = setInterval(() => {}, 1000);
   let stopped = false;
@@ -43,10 +50,19 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
   rt.onEvent((e) => {
     if (e.type !== 'slow_session') return;
     events.push(e);
-    rowsAtBlock.set(e, rt.sessions().find((r) => r.session_id === e.session_id));
+    rowsAtBlock.set(
+      e,
+      rt.sessions().find((r) => r.session_id === e.session_id),
+    );
   });
   const quiet = ['bravo', 'charlie'].map((tenant) => rt.startCalls({ agent: 'hold', tenant, count: 1 }));
-  const call = await rt.startCalls({ agent: 'blocker', tenant: 'acme', say: ['80', '200', '600', '30'], think_ms: 150, wait: true });
+  const call = await rt.startCalls({
+    agent: 'blocker',
+    tenant: 'acme',
+    say: ['80', '200', '600', '30'],
+    think_ms: 150,
+    wait: true,
+  });
   await Promise.all(quiet);
   await sleep(300);
 
@@ -81,7 +97,9 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
     assert.deepEqual(row?.blocked_frames, e.frames);
   }
   await stop(); // flushes the JSONL log
-  const log = ws.readLog().find((r) => String(r.message).startsWith(`[slow-session] session_id=${sessionId} blocked event loop for`));
+  const log = ws
+    .readLog()
+    .find((r) => String(r.message).startsWith(`[slow-session] session_id=${sessionId} blocked event loop for`));
   assert.ok(log, 'the [slow-session] line is in the JSONL log');
   // Scoped to the blamed session, so `openrtc logs --session X` shows why X was slow.
   assert.equal(log['session_id'], sessionId);
@@ -91,9 +109,16 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
 test('runtime: the first block of a fresh agent bundle, longer than a second, still maps to the .ts line', async (t) => {
   // The watchdog asks the main thread for a bundle's map, which it can only answer once the block
   // is over; a long first block used to time out that request and leave the bundle map-less.
-  const ws = makeWorkspace({ 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8') }, { slow_session_threshold_ms: 50 });
+  const ws = makeWorkspace(
+    { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8') },
+    { slow_session_threshold_ms: 50 },
+  );
   let runtime: Runtime | undefined;
-  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: attributionFor(() => runtime) }));
+  const rt = (runtime = await Runtime.start({
+    workspaceDir: ws.dir,
+    watch: false,
+    attribution: attributionFor(() => runtime),
+  }));
   const keepAlive = setInterval(() => {}, 1000);
   t.after(async () => {
     clearInterval(keepAlive);
@@ -131,7 +156,11 @@ test('runtime: a block reported after its session ended is logged under the sess
   let runtime: Runtime | undefined;
   let attribution: SessionAttribution | undefined;
   const factory = attributionFor(() => runtime);
-  const rt = (runtime = await Runtime.start({ workspaceDir: ws.dir, watch: false, attribution: (opts) => (attribution = factory(opts)) }));
+  const rt = (runtime = await Runtime.start({
+    workspaceDir: ws.dir,
+    watch: false,
+    attribution: (opts) => (attribution = factory(opts)),
+  }));
   const keepAlive = setInterval(() => {}, 1000);
   t.after(async () => {
     clearInterval(keepAlive);
@@ -145,8 +174,12 @@ test('runtime: a block reported after its session ended is logged under the sess
     await sleep(50);
     reported = (await rt.logs({ session_id: sessionId })).records.some((r) => r.message.includes('[slow-session]'));
   }
-  assert.ok(reported, 'the block is in the session\'s log');
+  assert.ok(reported, "the block is in the session's log");
   // Kept, the mark would outlive the session for good: ended sessions are forgotten only once.
-  assert.deepEqual(attribution?.sessionState(sessionId), { slow: false, blocked_ms_last: null, blocked_frames: null, cpu_pct: 0 });
+  assert.deepEqual(attribution?.sessionState(sessionId), {
+    slow: false,
+    blocked_ms_last: null,
+    blocked_frames: null,
+    cpu_pct: 0,
+  });
 });
-

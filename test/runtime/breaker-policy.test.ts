@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_BREAKER_SETTINGS, TenantBreakers, type BreakerTransition } from '../../runtime/policy/breaker.js';
-import { VirtualClock } from './engine-virtual-clock.js';
+import { DEFAULT_BREAKER_SETTINGS, TenantBreakers, type BreakerTransition } from '../../runtime/policy/breaker';
+import { VirtualClock } from './engine-virtual-clock';
 
 const ON = { ...DEFAULT_BREAKER_SETTINGS, enabled: true, cooldownS: 30, failureRatio: 0.5, minSamples: 5, windowS: 60 };
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RuntimeEvent } from '../../protocol/control.js';
-import { parseScenario } from '../../runtime/caller/scenario.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { BUSY_AGENT, makeWorkspace, type Workspace } from './engine-workspace.js';
+import type { RuntimeEvent } from '../../protocol/control';
+import { parseScenario } from '../../runtime/caller/scenario';
+import { Runtime } from '../../runtime/runtime';
+import { BUSY_AGENT, makeWorkspace, type Workspace } from './engine-workspace';
 
 const WAITER = `
 import { defineAgent } from 'openrtc';
@@ -22,7 +22,10 @@ describe('local caller', () => {
   let ws: Workspace;
   let rt: Runtime;
   before(async () => {
-    ws = makeWorkspace({ 'agents/waiter.ts': WAITER, 'agents/busy.ts': BUSY_AGENT('busy', 60) }, { max_concurrent_sessions: 500 });
+    ws = makeWorkspace(
+      { 'agents/waiter.ts': WAITER, 'agents/busy.ts': BUSY_AGENT('busy', 60) },
+      { max_concurrent_sessions: 500 },
+    );
     rt = await Runtime.start({ workspaceDir: ws.dir, watch: false });
   });
   after(async () => {
@@ -32,11 +35,18 @@ describe('local caller', () => {
 
   it('speaks scripted turns with think-time, records replies, then hangs up', async () => {
     const t0 = performance.now();
-    const r = await rt.startCalls({ agent: 'waiter', tenant: 'acme', say: ['menu', 'table for 2', 'bye'], think_ms: 100 });
+    const r = await rt.startCalls({
+      agent: 'waiter',
+      tenant: 'acme',
+      say: ['menu', 'table for 2', 'bye'],
+      think_ms: 100,
+    });
     const elapsed = performance.now() - t0;
     assert.equal(r.succeeded, 1);
     assert.ok(elapsed >= 390, `four think pauses of 100 ms (took ${Math.round(elapsed)} ms)`);
-    const lines = (await rt.logs({ session_id: r.sessions[0]! })).records.filter((x) => x.logger !== 'openrtc').map((x) => x.message);
+    const lines = (await rt.logs({ session_id: r.sessions[0]! })).records
+      .filter((x) => x.logger !== 'openrtc')
+      .map((x) => x.message);
     assert.deepEqual(lines, [
       'caller: menu',
       'agent: reply 1 to menu',
@@ -54,7 +64,11 @@ describe('local caller', () => {
     let maxLive = 0;
     const off = rt.onEvent((e: RuntimeEvent) => {
       if (e.type === 'session_started' && e.tenant === 'load') maxLive = Math.max(maxLive, ++live);
-      if ((e.type === 'session_ended' || e.type === 'session_failed' || e.type === 'session_cancelled') && e.tenant === 'load') live--;
+      if (
+        (e.type === 'session_ended' || e.type === 'session_failed' || e.type === 'session_cancelled') &&
+        e.tenant === 'load'
+      )
+        live--;
     });
     const bounded = await rt.startCalls({ agent: 'busy', tenant: 'load', count: 30, concurrency: 4 });
     assert.deepEqual([bounded.started, bounded.succeeded, maxLive], [30, 30, 4]);
@@ -89,13 +103,31 @@ describe('local caller', () => {
 
 describe('scenario files', () => {
   it('reads turns and pacing; errors name the file and key', () => {
-    assert.deepEqual(parseScenario('s.json', '{"turns": ["hi", {"say": "bye"}], "think_ms": 250}'), { turns: ['hi', 'bye'], thinkMs: 250 });
-    assert.throws(() => parseScenario('s.json', '{"turns": ["hi", 3]}'), /^ScenarioError: s\.json: turns\[1\]: must be a string/);
+    assert.deepEqual(parseScenario('s.json', '{"turns": ["hi", {"say": "bye"}], "think_ms": 250}'), {
+      turns: ['hi', 'bye'],
+      thinkMs: 250,
+    });
+    assert.throws(
+      () => parseScenario('s.json', '{"turns": ["hi", 3]}'),
+      /^ScenarioError: s\.json: turns\[1\]: must be a string/,
+    );
     assert.throws(() => parseScenario('s.json', '{"turns": [], "think": 1}'), /s\.json: think: unknown key/);
-    assert.throws(() => parseScenario('s.json', '{"turns": [], "think_ms": -1}'), /s\.json: think_ms: must be a whole number/);
+    assert.throws(
+      () => parseScenario('s.json', '{"turns": [], "think_ms": -1}'),
+      /s\.json: think_ms: must be a whole number/,
+    );
     assert.throws(() => parseScenario('s.json', '{"turns": '), /s\.json: not valid JSON/);
-    assert.throws(() => parseScenario('s.json', '{"turns": [], "reply_timeout_ms": 1.5}'), /s\.json: reply_timeout_ms: must be a whole number/);
-    assert.throws(() => parseScenario('s.json', JSON.stringify({ turns: ['x'.repeat(10_001)] })), /s\.json: turns\[0\]: is 10001 characters/);
-    assert.throws(() => parseScenario('s.json', JSON.stringify({ turns: Array(1001).fill('hi') })), /s\.json: turns: has 1001 turns/);
+    assert.throws(
+      () => parseScenario('s.json', '{"turns": [], "reply_timeout_ms": 1.5}'),
+      /s\.json: reply_timeout_ms: must be a whole number/,
+    );
+    assert.throws(
+      () => parseScenario('s.json', JSON.stringify({ turns: ['x'.repeat(10_001)] })),
+      /s\.json: turns\[0\]: is 10001 characters/,
+    );
+    assert.throws(
+      () => parseScenario('s.json', JSON.stringify({ turns: Array(1001).fill('hi') })),
+      /s\.json: turns: has 1001 turns/,
+    );
   });
 });

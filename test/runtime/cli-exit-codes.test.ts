@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltCli, exitOf } from './cli-helpers.js';
+import { BuiltCli, exitOf } from './cli-helpers';
 
 const cli = new BuiltCli('exit-codes');
 const NO_STACK = /^\s+at /m;
@@ -19,7 +19,10 @@ describe('openrtc exit codes and messages', () => {
     cli.build();
     dir = mkdtempSync(join(tmpdir(), 'orc-cli-'));
     pythonSock = join(dir, 'top.sock');
-    const payload = { worker: { uptime_s: 3, active_sessions: 1, max_sessions: 8 }, sessions: [{ session_id: 'AJ_1', agent_name: 'dental', tenant: 'acme', duration_s: 1, status: 'active' }] };
+    const payload = {
+      worker: { uptime_s: 3, active_sessions: 1, max_sessions: 8 },
+      sessions: [{ session_id: 'AJ_1', agent_name: 'dental', tenant: 'acme', duration_s: 1, status: 'active' }],
+    };
     python = createServer((s) => {
       s.on('error', () => {});
       s.end(`${JSON.stringify(payload)}\n`);
@@ -34,7 +37,12 @@ describe('openrtc exit codes and messages', () => {
 
   it('a missing runtime is exit 2 with a one-line hint, never a stack trace', async () => {
     const missing = join(dir, 'nobody.sock');
-    const commands = [['snapshot', '--socket', missing], ['call', 'echo', '--tenant', 'acme', '--socket', missing], ['tenant', 'cap', 'acme', '3', '--socket', missing], ['drain', '--socket', missing]];
+    const commands = [
+      ['snapshot', '--socket', missing],
+      ['call', 'echo', '--tenant', 'acme', '--socket', missing],
+      ['tenant', 'cap', 'acme', '3', '--socket', missing],
+      ['drain', '--socket', missing],
+    ];
     const results = await Promise.all(commands.map((args) => cli.run(args)));
     for (const [i, r] of results.entries()) {
       const args = commands[i]!;
@@ -55,7 +63,10 @@ describe('openrtc exit codes and messages', () => {
 
   it('a stale socket (nobody listening) is exit 2 too', async () => {
     const stale = join(dir, 'stale.sock');
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`,
+    ]);
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -102,7 +113,10 @@ describe('openrtc exit codes and messages', () => {
       assert.equal(results[i]!.code, 0, results[i]!.stderr);
       assert.match(results[i]!.stdout, new RegExp(`usage: openrtc ${command}`));
     });
-    assert.match(results.at(-1)!.stdout, /Exit codes: 0 ok, 1 the command or some calls failed, 2 bad usage or no runtime/);
+    assert.match(
+      results.at(-1)!.stdout,
+      /Exit codes: 0 ok, 1 the command or some calls failed, 2 bad usage or no runtime/,
+    );
   });
 
   it('tenant actions have their own --help', async () => {
@@ -116,7 +130,10 @@ describe('openrtc exit codes and messages', () => {
   it('snapshot reads a Python OpenRTC top.sock; control commands refuse it clearly', async () => {
     const snap = await cli.run(['snapshot', '--socket', pythonSock, '--json']);
     assert.equal(snap.code, 0, snap.stderr);
-    const parsed = JSON.parse(snap.stdout) as { max_concurrent_sessions: number; sessions_by_tenant: Record<string, number> };
+    const parsed = JSON.parse(snap.stdout) as {
+      max_concurrent_sessions: number;
+      sessions_by_tenant: Record<string, number>;
+    };
     assert.equal(parsed.max_concurrent_sessions, 8);
     assert.deepEqual(parsed.sessions_by_tenant, { acme: 1 });
     const text = await cli.run(['snapshot', '--socket', pythonSock]);
@@ -128,7 +145,14 @@ describe('openrtc exit codes and messages', () => {
 
   it('logs: skipped bad lines are reported on stderr, matches on stdout, exit 0', async () => {
     const file = join(dir, 'w.jsonl');
-    writeFileSync(file, ['{"level":"INFO","session_id":"s1","tenant":"a","logger":"x","message":"one","timestamp":"2026-01-01 10:00:00,000"}', 'garbage', '{"level":"INFO","session_id":"s2","tenant":"b","logger":"x","message":"two"}'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '{"level":"INFO","session_id":"s1","tenant":"a","logger":"x","message":"one","timestamp":"2026-01-01 10:00:00,000"}',
+        'garbage',
+        '{"level":"INFO","session_id":"s2","tenant":"b","logger":"x","message":"two"}',
+      ].join('\n'),
+    );
     const r = await cli.run(['logs', file, '--tenant', 'a']);
     assert.equal(r.code, 0);
     assert.equal(r.stdout.trim(), '2026-01-01T10:00:00.000 INFO     a/-/s1 x: one');
@@ -137,7 +161,8 @@ describe('openrtc exit codes and messages', () => {
 
   it('logs --follow prints records as they are appended and stops cleanly on SIGINT', async () => {
     const file = join(dir, 'live.jsonl');
-    const line = (m: string, tenant = 'a'): string => `${JSON.stringify({ level: 'INFO', session_id: 's', tenant, logger: 'x', message: m })}\n`;
+    const line = (m: string, tenant = 'a'): string =>
+      `${JSON.stringify({ level: 'INFO', session_id: 's', tenant, logger: 'x', message: m })}\n`;
     writeFileSync(file, line('first'));
     const { child, output } = await cli.start(['logs', file, '--tenant', 'a', '--follow'], /first/);
     appendFileSync(file, `not json\n${line('other tenant', 'b')}${line('second')}`);

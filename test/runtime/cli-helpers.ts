@@ -22,7 +22,11 @@ export class BuiltCli {
 
   build(): void {
     mkdirSync(this.dir, { recursive: true });
-    const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,watchdog'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,watchdog'],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
   }
 
@@ -37,7 +41,10 @@ export class BuiltCli {
   /** Runs one command to completion. `env` replaces OPENRTC_SOCKET handling when given. */
   run(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = root): Promise<CliResult> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [this.entry, ...args], { cwd, env: { ...process.env, OPENRTC_SOCKET: '', ...env } });
+      const child = spawn(process.execPath, [this.entry, ...args], {
+        cwd,
+        env: { ...process.env, OPENRTC_SOCKET: '', ...env },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -53,7 +60,10 @@ export class BuiltCli {
     env: NodeJS.ProcessEnv = {},
     timeoutMs = 20_000,
   ): Promise<{ child: ChildProcessWithoutNullStreams; line: string; output: () => string }> {
-    const child = spawn(process.execPath, [this.entry, ...args], { cwd: root, env: { ...process.env, OPENRTC_SOCKET: '', ...env } });
+    const child = spawn(process.execPath, [this.entry, ...args], {
+      cwd: root,
+      env: { ...process.env, OPENRTC_SOCKET: '', ...env },
+    });
     let out = '';
     child.stderr.on('data', (d) => (out += d));
     const line = await new Promise<string>((resolve, reject) => {

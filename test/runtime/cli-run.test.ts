@@ -7,9 +7,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control.js';
-import { connectControl } from '../../protocol/connect.js';
-import { BuiltCli, exitOf } from './cli-helpers.js';
+import type { RuntimeEvent, RuntimeSnapshot, StartCallsResult } from '../../protocol/control';
+import { connectControl } from '../../protocol/connect';
+import { BuiltCli, exitOf } from './cli-helpers';
 
 const cli = new BuiltCli('run');
 
@@ -53,7 +53,21 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
   let echoSessions: string[] = [];
 
   it('call --json: healthy calls succeed, exit 0', async () => {
-    const r = await ctl(['call', 'echo', '--tenant', 'acme', '--say', 'hi', '--say', 'bye', '--count', '3', '--concurrency', '3', '--json']);
+    const r = await ctl([
+      'call',
+      'echo',
+      '--tenant',
+      'acme',
+      '--say',
+      'hi',
+      '--say',
+      'bye',
+      '--count',
+      '3',
+      '--concurrency',
+      '3',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as StartCallsResult;
     assert.equal(result.started, 3);
@@ -64,9 +78,12 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     echoSessions = result.sessions;
   });
 
-  it('call --script: the caller speaks the file\'s turns; a bad file is refused naming the file and key', async () => {
+  it("call --script: the caller speaks the file's turns; a bad file is refused naming the file and key", async () => {
     const script = join(dir, 'dialogue.json');
-    writeFileSync(script, JSON.stringify({ turns: ['menu', { say: 'table for two' }], think_ms: 20, reply_timeout_ms: 2000 }));
+    writeFileSync(
+      script,
+      JSON.stringify({ turns: ['menu', { say: 'table for two' }], think_ms: 20, reply_timeout_ms: 2000 }),
+    );
     const r = await ctl(['call', 'echo', '--tenant', 'scripted', '--script', script, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const [id] = (JSON.parse(r.stdout) as StartCallsResult).sessions;
@@ -163,18 +180,27 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     const target = echoSessions[0]!;
     const bySession = await cli.run(['logs', logFile, '--session', target, '--json']);
     assert.equal(bySession.code, 0, bySession.stderr);
-    const records = bySession.stdout.trim().split('\n').map((l) => JSON.parse(l) as { session_id: string; tenant: string; agent_name: string; message: string });
+    const records = bySession.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { session_id: string; tenant: string; agent_name: string; message: string });
     assert.ok(records.length >= 1, 'the session logged');
     assert.ok(records.every((r) => r.session_id === target && r.tenant === 'acme' && r.agent_name === 'echo'));
     const byTenant = await cli.run(['logs', logFile, '--tenant', 'flaky', '--json']);
-    const flaky = byTenant.stdout.trim().split('\n').map((l) => JSON.parse(l) as { tenant: string; message: string });
+    const flaky = byTenant.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { tenant: string; message: string });
     assert.ok(flaky.some((r) => r.message === 'about to fail'));
     // The tenant's breaker transitions are its records too: the incident runbook reads them there.
-    assert.ok(flaky.some((r) => r.message.startsWith("[circuit-breaker] tenant 'flaky' opened after")), byTenant.stdout);
+    assert.ok(
+      flaky.some((r) => r.message.startsWith("[circuit-breaker] tenant 'flaky' opened after")),
+      byTenant.stdout,
+    );
     assert.ok(flaky.every((r) => r.tenant === 'flaky'));
   });
 
-  it('subscribe streams the real runtime\'s events, filtered by type', async () => {
+  it("subscribe streams the real runtime's events, filtered by type", async () => {
     const c = await connectControl(sock);
     assert.equal(c.kind, 'openrtc');
     if (c.kind !== 'openrtc') return;
@@ -184,10 +210,14 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
     const r = await ctl(['call', 'echo', '--tenant', 'events', '--say', 'hi', '--json']);
     const [session] = (JSON.parse(r.stdout) as StartCallsResult).sessions;
     const deadline = Date.now() + 5000;
-    while (!events.some((e) => e.type === 'session_ended') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    while (!events.some((e) => e.type === 'session_ended') && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 50));
     c.client.close();
     const mine = events.filter((e) => 'session_id' in e && e.session_id === session);
-    assert.deepEqual(mine.map((e) => e.type), ['session_started', 'session_ended']);
+    assert.deepEqual(
+      mine.map((e) => e.type),
+      ['session_started', 'session_ended'],
+    );
     assert.ok(events.every((e) => e.type === 'session_started' || e.type === 'session_ended'));
   });
 

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
-import type { RuntimeEvent } from '../../protocol/control.js';
-import { defaultConfig, parseConfigText } from '../../runtime/config/load.js';
-import { MissingSecretError, resolveTenantConfig } from '../../runtime/config/secrets.js';
-import { ConfigError } from '../../runtime/config/types.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { BUSY_AGENT, makeWorkspace } from './engine-workspace.js';
+import type { RuntimeEvent } from '../../protocol/control';
+import { defaultConfig, parseConfigText } from '../../runtime/config/load';
+import { MissingSecretError, resolveTenantConfig } from '../../runtime/config/secrets';
+import { ConfigError } from '../../runtime/config/types';
+import { Runtime } from '../../runtime/runtime';
+import { BUSY_AGENT, makeWorkspace } from './engine-workspace';
 
 const FILE = '/ws/openrtc.json';
 
@@ -33,11 +33,14 @@ describe('openrtc.json parsing and validation', () => {
   });
 
   it('malformed JSON: file, line:column and what was expected', () => {
-    assert.deepEqual(problems('{\n  "max_concurrent_sessions": 10\n  "agents": "a"\n}'), [`${FILE}:3:3: not valid JSON: comma expected`]);
+    assert.deepEqual(problems('{\n  "max_concurrent_sessions": 10\n  "agents": "a"\n}'), [
+      `${FILE}:3:3: not valid JSON: comma expected`,
+    ]);
   });
 
   it('schema errors name the key path and line:column', () => {
-    const text = '{\n  "max_sessions_per_tenant": {\n    "acme": -1,\n    "bad tenant": 3\n  },\n  "max_concurent_sessions": 5,\n  "isolation": "thread"\n}';
+    const text =
+      '{\n  "max_sessions_per_tenant": {\n    "acme": -1,\n    "bad tenant": 3\n  },\n  "max_concurent_sessions": 5,\n  "isolation": "thread"\n}';
     assert.deepEqual(problems(text), [
       `${FILE}:3:13: max_sessions_per_tenant.acme: must be >= 0`,
       `${FILE}:4:5: max_sessions_per_tenant.bad tenant: "bad tenant" is not a valid tenant id (1-128 of letters, digits, '-', '_', or "*")`,
@@ -47,9 +50,15 @@ describe('openrtc.json parsing and validation', () => {
   });
 
   it('wrong types are refused with the key path', () => {
-    assert.deepEqual(problems('{"agents": 3}'), [`${FILE}:1:12: agents: must be a folder path or a non-empty list of file/folder paths`]);
-    assert.deepEqual(problems('{"enable_tenant_circuit_breaker": "yes"}'), [`${FILE}:1:35: enable_tenant_circuit_breaker: must be boolean`]);
-    assert.deepEqual(problems('{"tenant_circuit_failure_ratio": 1.5}'), [`${FILE}:1:34: tenant_circuit_failure_ratio: must be <= 1`]);
+    assert.deepEqual(problems('{"agents": 3}'), [
+      `${FILE}:1:12: agents: must be a folder path or a non-empty list of file/folder paths`,
+    ]);
+    assert.deepEqual(problems('{"enable_tenant_circuit_breaker": "yes"}'), [
+      `${FILE}:1:35: enable_tenant_circuit_breaker: must be boolean`,
+    ]);
+    assert.deepEqual(problems('{"tenant_circuit_failure_ratio": 1.5}'), [
+      `${FILE}:1:34: tenant_circuit_failure_ratio: must be <= 1`,
+    ]);
     assert.deepEqual(problems('[]'), [`${FILE}:1:1: must be object`]);
   });
 
@@ -58,21 +67,31 @@ describe('openrtc.json parsing and validation', () => {
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /tenant_config\.acme\.llm\.api_key: looks like an inline secret; .*"api_key_env"/);
     assert.doesNotMatch(lines[0]!, /sk-live-SECRET/);
-    assert.match(problems('{"tenant_config": {"acme": {"api_key_env": "sk-live-SECRET"}}}')[0]!, /api_key_env: must be the name of an environment variable/);
+    assert.match(
+      problems('{"tenant_config": {"acme": {"api_key_env": "sk-live-SECRET"}}}')[0]!,
+      /api_key_env: must be the name of an environment variable/,
+    );
   });
 
   it('env-var secrets resolve per tenant; a missing variable names the variable, never a value', () => {
-    const c = parseConfigText(FILE, '{"tenant_config": {"acme": {"voice": "alloy", "llm": {"api_key_env": "ACME_KEY"}}}}');
+    const c = parseConfigText(
+      FILE,
+      '{"tenant_config": {"acme": {"voice": "alloy", "llm": {"api_key_env": "ACME_KEY"}}}}',
+    );
     const resolved = resolveTenantConfig('acme', c.tenant_config['acme'], { ACME_KEY: 'sk-123' });
     assert.deepEqual(resolved, { voice: 'alloy', llm: { api_key: 'sk-123' } });
-    assert.throws(() => resolveTenantConfig('acme', c.tenant_config['acme'], {}), (e: unknown) => e instanceof MissingSecretError && /ACME_KEY/.test(e.message));
+    assert.throws(
+      () => resolveTenantConfig('acme', c.tenant_config['acme'], {}),
+      (e: unknown) => e instanceof MissingSecretError && /ACME_KEY/.test(e.message),
+    );
   });
 
   it('the schema file is valid for editors: every property has a description, defaults validate', () => {
     const schema = JSON.parse(readFileSync(join(__dirname, '../../schemas/openrtc.schema.json'), 'utf8')) as {
       properties: Record<string, { description?: string }>;
     };
-    for (const [key, prop] of Object.entries(schema.properties)) assert.ok(prop.description, `${key} has a description`);
+    for (const [key, prop] of Object.entries(schema.properties))
+      assert.ok(prop.description, `${key} has a description`);
     const validate = new Ajv().compile(schema);
     assert.equal(validate(defaultConfig()), true, JSON.stringify(validate.errors));
   });
@@ -128,7 +147,11 @@ describe('config reload in a running runtime', () => {
   it('a bad config at start is refused with the file and key path', async () => {
     const ws = makeWorkspace({}, '{ "max_concurrent_sessions": 0 }');
     try {
-      await assert.rejects(Runtime.start({ workspaceDir: ws.dir, watch: false }), (e: unknown) => e instanceof ConfigError && /openrtc\.json:1:30: max_concurrent_sessions: must be >= 1/.test(e.message));
+      await assert.rejects(
+        Runtime.start({ workspaceDir: ws.dir, watch: false }),
+        (e: unknown) =>
+          e instanceof ConfigError && /openrtc\.json:1:30: max_concurrent_sessions: must be >= 1/.test(e.message),
+      );
     } finally {
       ws.cleanup();
     }

@@ -5,20 +5,48 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectError, ConnectionClosedError, connectControl } from '../../protocol/connect.js';
-import { encodeFrame, FrameDecoder } from '../../protocol/framing.js';
-import { startControlServer } from '../../runtime/control/server.js';
-import { RecordingApi } from './control-fake-api.js';
+import { ConnectError, ConnectionClosedError, connectControl } from '../../protocol/connect';
+import { encodeFrame, FrameDecoder } from '../../protocol/framing';
+import { startControlServer } from '../../runtime/control/server';
+import { RecordingApi } from './control-fake-api';
 
 /** What a Python OpenRTC 0.19 worker's top.sock writes: one line, then close, never reading. */
 const pythonPayload = {
   worker: {
-    name: 'worker-1', uptime_s: 125.5, active_sessions: 2, max_sessions: 50, started: 9, failed: 1, saved_bytes: 0, draining: false,
-    system: { available: true, cpu_pct: 12.5, vcpus: 2 }, cpu_history: [1, 2],
+    name: 'worker-1',
+    uptime_s: 125.5,
+    active_sessions: 2,
+    max_sessions: 50,
+    started: 9,
+    failed: 1,
+    saved_bytes: 0,
+    draining: false,
+    system: { available: true, cpu_pct: 12.5, vcpus: 2 },
+    cpu_history: [1, 2],
   },
   sessions: [
-    { session_id: 'AJ_abc', agent_name: 'dental', tenant: 'acme', duration_s: 12.25, mem_mb: 40.1, peak_mb: 41, cpu_pct: 3.5, status: 'active', pinned: false },
-    { session_id: 'AJ_def', agent_name: 'dental', tenant: null, duration_s: 2, mem_mb: 40.1, peak_mb: 40.1, cpu_pct: 80, status: 'slow', pinned: false },
+    {
+      session_id: 'AJ_abc',
+      agent_name: 'dental',
+      tenant: 'acme',
+      duration_s: 12.25,
+      mem_mb: 40.1,
+      peak_mb: 41,
+      cpu_pct: 3.5,
+      status: 'active',
+      pinned: false,
+    },
+    {
+      session_id: 'AJ_def',
+      agent_name: 'dental',
+      tenant: null,
+      duration_s: 2,
+      mem_mb: 40.1,
+      peak_mb: 40.1,
+      cpu_pct: 80,
+      status: 'slow',
+      pinned: false,
+    },
   ],
 };
 
@@ -74,7 +102,10 @@ describe('connectControl', () => {
     const pending = c.client.request('startCalls', { agent: 'a', wait: true });
     await new Promise((r) => setTimeout(r, 100));
     await server.close();
-    await assert.rejects(pending, (e: unknown) => e instanceof ConnectionClosedError && /closed the connection before answering/.test(e.message));
+    await assert.rejects(
+      pending,
+      (e: unknown) => e instanceof ConnectionClosedError && /closed the connection before answering/.test(e.message),
+    );
     await assert.rejects(c.client.request('snapshot'), ConnectionClosedError);
   });
 
@@ -91,37 +122,51 @@ describe('connectControl', () => {
       assert.equal(s.total_sessions_started, 9);
       assert.equal(s.total_session_failures, 1);
       assert.deepEqual(s.sessions_by_tenant, { acme: 1, default: 1 });
-      assert.deepEqual(s.sessions.map((r) => [r.session_id, r.status, r.tenant]), [['AJ_abc', 'active', 'acme'], ['AJ_def', 'slow', 'default']]);
+      assert.deepEqual(
+        s.sessions.map((r) => [r.session_id, r.status, r.tenant]),
+        [
+          ['AJ_abc', 'active', 'acme'],
+          ['AJ_def', 'slow', 'default'],
+        ],
+      );
       assert.equal(s.tenants.default?.slow_sessions, 1);
       assert.ok(c.top.unknown.includes('loop_lag'), 'fields Python does not report are named, not faked');
     });
   }
 
-  it('reads a real Python process writing one line and closing', { skip: !hasPython() && 'python3 not installed' }, async () => {
-    const path = join(dir, 'realpy.sock');
-    const script = `
+  it(
+    'reads a real Python process writing one line and closing',
+    { skip: !hasPython() && 'python3 not installed' },
+    async () => {
+      const path = join(dir, 'realpy.sock');
+      const script = `
 import json, os, socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o600); s.listen(4)
 print('up', flush=True)
 while True:
     c, _ = s.accept(); c.sendall((json.dumps(json.loads(sys.argv[2])) + "\\n").encode()); c.close()
 `;
-    const child = spawn('python3', ['-c', script, path, JSON.stringify(pythonPayload)]);
-    try {
-      await new Promise<void>((r) => child.stdout.once('data', () => r()));
-      const c = await connectControl(path);
-      assert.equal(c.kind, 'python-top');
-      if (c.kind === 'python-top') assert.equal(c.top.worker.name, 'worker-1');
-    } finally {
-      child.kill();
-    }
-  });
+      const child = spawn('python3', ['-c', script, path, JSON.stringify(pythonPayload)]);
+      try {
+        await new Promise<void>((r) => child.stdout.once('data', () => r()));
+        const c = await connectControl(path);
+        assert.equal(c.kind, 'python-top');
+        if (c.kind === 'python-top') assert.equal(c.top.worker.name, 'worker-1');
+      } finally {
+        child.kill();
+      }
+    },
+  );
 
   const expectKind = async (path: string, kind: string, message: RegExp, timeoutMs = 2000): Promise<void> => {
-    await assert.rejects(connectControl(path, { timeoutMs }), (e: unknown) => e instanceof ConnectError && e.kind === kind && message.test(e.message));
+    await assert.rejects(
+      connectControl(path, { timeoutMs }),
+      (e: unknown) => e instanceof ConnectError && e.kind === kind && message.test(e.message),
+    );
   };
 
-  it('says clearly when there is no socket file', () => expectKind(join(dir, 'missing.sock'), 'no_socket', /no runtime at .*missing\.sock: the socket does not exist/));
+  it('says clearly when there is no socket file', () =>
+    expectKind(join(dir, 'missing.sock'), 'no_socket', /no runtime at .*missing\.sock: the socket does not exist/));
 
   it('says clearly when the path is not a socket', async () => {
     writeFileSync(join(dir, 'file.sock'), '');
@@ -130,7 +175,10 @@ while True:
 
   it('says clearly when nobody listens (stale socket)', async () => {
     const path = join(dir, 'stale.sock');
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+    ]);
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -138,7 +186,10 @@ while True:
   });
 
   it('times out on a server that never answers', async () => {
-    const path = await serve('mute.sock', createServer(() => {}));
+    const path = await serve(
+      'mute.sock',
+      createServer(() => {}),
+    );
     const started = Date.now();
     await expectKind(path, 'timeout', /did not answer/, 300);
     assert.ok(Date.now() - started < 2000);

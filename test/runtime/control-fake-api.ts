@@ -10,7 +10,7 @@ import {
   type RuntimeEvent,
   type RuntimeSnapshot,
   type TenantSnapshot,
-} from '../../protocol/control.js';
+} from '../../protocol/control';
 
 export const emptyTenant: TenantSnapshot = {
   active: 0,
@@ -18,7 +18,15 @@ export const emptyTenant: TenantSnapshot = {
   failures: 0,
   started: 0,
   rejections_by_reason: {},
-  breaker: { enabled: false, state: 'closed', failures: 0, samples: 0, retry_at: null, cooldown_s: 30, times_opened: 0 },
+  breaker: {
+    enabled: false,
+    state: 'closed',
+    failures: 0,
+    samples: 0,
+    retry_at: null,
+    cooldown_s: 30,
+    times_opened: 0,
+  },
   isolation: 'coroutine',
   slow_sessions: 0,
 };

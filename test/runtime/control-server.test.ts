@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ControlError, ErrorCodes, type RuntimeEvent } from '../../protocol/control.js';
-import { connectControl, type ControlClient } from '../../protocol/connect.js';
-import { encodeFrame } from '../../protocol/framing.js';
-import { startControlServer, type ControlServer } from '../../runtime/control/server.js';
-import { RecordingApi } from './control-fake-api.js';
+import { ControlError, ErrorCodes, type RuntimeEvent } from '../../protocol/control';
+import { connectControl, type ControlClient } from '../../protocol/connect';
+import { encodeFrame } from '../../protocol/framing';
+import { startControlServer, type ControlServer } from '../../runtime/control/server';
+import { RecordingApi } from './control-fake-api';
 
 const MAX = 64 * 1024;
 
@@ -19,7 +19,11 @@ async function client(path: string): Promise<ControlClient> {
 }
 
 /** Sends raw bytes and resolves with what came back once the server closed the socket (or after idleMs). */
-function rawExchange(path: string, bytes: Buffer | string, idleMs = 1500): Promise<{ closed: boolean; received: string }> {
+function rawExchange(
+  path: string,
+  bytes: Buffer | string,
+  idleMs = 1500,
+): Promise<{ closed: boolean; received: string }> {
   return new Promise((resolve) => {
     const socket: Socket = connect(path);
     let received = '';
@@ -74,14 +78,27 @@ describe('control server', () => {
     assert.equal(cap.cap, 3);
     const calls = await c.request('startCalls', { agent: 'a', tenant: 'acme', say: ['hi'], count: 2, wait: true });
     assert.equal(calls.started, 1);
-    assert.deepEqual(api.calls.at(-1), { method: 'startCalls', params: { agent: 'a', tenant: 'acme', say: ['hi'], count: 2, wait: true } });
+    assert.deepEqual(api.calls.at(-1), {
+      method: 'startCalls',
+      params: { agent: 'a', tenant: 'acme', say: ['hi'], count: 2, wait: true },
+    });
     c.close();
   });
 
   const badRequests: [string, Record<string, unknown> | unknown[], number, RegExp][] = [
     ['setTenantCap', { tenant: 'acme', cap: -1 }, ErrorCodes.InvalidParams, /field 'cap' must be between 0 and/],
-    ['setTenantCap', { tenant: 'bad tenant!', cap: 1 }, ErrorCodes.InvalidTenantId, /field 'tenant': tenant "bad tenant!" contains " "; only letters, digits/],
-    ['setTenantCap', { tenant: 'x'.repeat(129), cap: 1 }, ErrorCodes.InvalidTenantId, /field 'tenant': tenant is 129 characters long; at most 128/],
+    [
+      'setTenantCap',
+      { tenant: 'bad tenant!', cap: 1 },
+      ErrorCodes.InvalidTenantId,
+      /field 'tenant': tenant "bad tenant!" contains " "; only letters, digits/,
+    ],
+    [
+      'setTenantCap',
+      { tenant: 'x'.repeat(129), cap: 1 },
+      ErrorCodes.InvalidTenantId,
+      /field 'tenant': tenant is 129 characters long; at most 128/,
+    ],
     ['setTenantCap', { tenant: 'acme' }, ErrorCodes.InvalidParams, /field 'cap' is required/],
     ['setTenantCap', { tenant: 'acme', cap: 1, extra: true }, ErrorCodes.InvalidParams, /unknown field 'extra'/],
     ['setBreaker', { tenant: 'acme', cooldown_s: 0 }, ErrorCodes.InvalidParams, /cooldown_s' must be greater than 0/],
@@ -102,7 +119,11 @@ describe('control server', () => {
       await assert.rejects(
         // Raw request: the typed client would not let these through the compiler.
         (c as unknown as { request(m: string, p: unknown): Promise<unknown> }).request(method, params),
-        (error: unknown) => error instanceof ControlError && error.code === code && message.test(error.message) && error.message.startsWith(`${method}: `),
+        (error: unknown) =>
+          error instanceof ControlError &&
+          error.code === code &&
+          message.test(error.message) &&
+          error.message.startsWith(`${method}: `),
       );
       assert.equal(api.calls.length, before, 'the API must not be called');
       c.close();
@@ -113,7 +134,10 @@ describe('control server', () => {
     const before = api.calls.length;
     const frame = encodeFrame({ jsonrpc: '2.0', id: 3, method: 'setTenantCap', params: ['acme', 1] });
     const result = await rawExchange(path, frame, 400);
-    assert.match(result.received, /"code":-32602,"message":"setTenantCap: params must be an object \(by-name\), got an array"/);
+    assert.match(
+      result.received,
+      /"code":-32602,"message":"setTenantCap: params must be an object \(by-name\), got an array"/,
+    );
     assert.equal(result.closed, false, 'a bad request is answered, not a reason to hang up');
     assert.equal(api.calls.length, before);
   });
@@ -121,8 +145,16 @@ describe('control server', () => {
   it('unknown methods get MethodNotFound', async () => {
     const c = await client(path);
     const raw = c as unknown as { request(m: string, p?: unknown): Promise<unknown> };
-    for (const [method, params] of [['launchMissiles', undefined], ['toString', undefined], ['constructor', { x: 1 }]] as const) {
-      await assert.rejects(params ? raw.request(method, params) : raw.request(method), (e: unknown) => e instanceof ControlError && e.code === -32601 && e.message.includes(`unknown method '${method}'`));
+    for (const [method, params] of [
+      ['launchMissiles', undefined],
+      ['toString', undefined],
+      ['constructor', { x: 1 }],
+    ] as const) {
+      await assert.rejects(
+        params ? raw.request(method, params) : raw.request(method),
+        (e: unknown) =>
+          e instanceof ControlError && e.code === -32601 && e.message.includes(`unknown method '${method}'`),
+      );
     }
     c.close();
   });
@@ -209,7 +241,10 @@ describe('control server', () => {
     api.emit({ type: 'breaker_closed', ts: 't', tenant: 'a' });
     api.emit({ type: 'breaker_opened', ts: 't', tenant: 'a', failures: 3, samples: 5, cooldown_s: 30 });
     await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(got.map((e) => e.type), ['breaker_opened']);
+    assert.deepEqual(
+      got.map((e) => e.type),
+      ['breaker_opened'],
+    );
     c.close();
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(api.listenerCount, 0, 'the listener is removed when the subscriber leaves');
@@ -224,7 +259,8 @@ describe('control server', () => {
     socket.pause();
     const big = 'x'.repeat(2000);
     const rssBefore = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 20_000; i++) api.emit({ type: 'session_failed', ts: 't', session_id: `s${i}`, tenant: 'a', agent_name: 'a', error: big });
+    for (let i = 0; i < 20_000; i++)
+      api.emit({ type: 'session_failed', ts: 't', session_id: `s${i}`, tenant: 'a', agent_name: 'a', error: big });
     const grown = process.memoryUsage().heapUsed - rssBefore;
     // 20,000 events of 2 KB would be ~40 MB if buffered.
     assert.ok(grown < 20 * 1024 * 1024, `heap grew ${Math.round(grown / 1024)} KiB`);

@@ -1,7 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,9 +20,9 @@ import {
   ensureSocketDir,
   prepareSocketPath,
   socketNameForWorkspace,
-} from '../../runtime/control/socket-path.js';
-import { startControlServer } from '../../runtime/control/server.js';
-import { RecordingApi } from './control-fake-api.js';
+} from '../../runtime/control/socket-path';
+import { startControlServer } from '../../runtime/control/server';
+import { RecordingApi } from './control-fake-api';
 
 describe('control socket path', () => {
   let root: string;
@@ -74,7 +84,10 @@ describe('control socket path', () => {
   it('refuses a socket somebody answers on: two runtimes never clobber each other', async () => {
     const path = join(root, 'live', 'rt.sock');
     const first = await startControlServer({ api: new RecordingApi(), socketPath: path });
-    await assert.rejects(startControlServer({ api: new RecordingApi(), socketPath: path }), /another runtime is already listening on/);
+    await assert.rejects(
+      startControlServer({ api: new RecordingApi(), socketPath: path }),
+      /another runtime is already listening on/,
+    );
     assert.ok(existsSync(path), "the first runtime's socket is untouched");
     await first.close();
     assert.ok(!existsSync(path), 'removed on close');
@@ -84,7 +97,10 @@ describe('control socket path', () => {
     const path = join(root, 'stale', 'rt.sock');
     ensureSocketDir(join(root, 'stale'));
     // A real process listens, then dies by SIGKILL, leaving its socket file behind.
-    const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
+    ]);
     await new Promise<void>((r) => child.stdout.once('data', () => r()));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -4,7 +4,7 @@
 //   engine-child.ts containment <workspace>
 //   engine-child.ts serve <workspace>      runs load until SIGTERM/SIGINT, then stops and reports
 import { writeSync } from 'node:fs';
-import { Runtime } from '../../runtime/runtime.js';
+import { Runtime } from '../../runtime/runtime';
 
 async function containment(dir: string): Promise<void> {
   const rt = await Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 2000 } });
@@ -20,14 +20,30 @@ async function containment(dir: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
   const snap = rt.snapshot();
   await rt.stop();
-  const out = { timer, rejection, good, afterwards, tenants: snap.tenants, total_session_failures: snap.total_session_failures, last_error: snap.last_error };
+  const out = {
+    timer,
+    rejection,
+    good,
+    afterwards,
+    tenants: snap.tenants,
+    total_session_failures: snap.total_session_failures,
+    last_error: snap.last_error,
+  };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
 async function serve(dir: string): Promise<void> {
   const rt = await Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 2000 } });
   for (const tenant of ['acme', 'beta']) {
-    void rt.startCalls({ agent: 'chatty', tenant, count: 100_000, concurrency: 25, rate: 300, think_ms: 60, say: ['one', 'two', 'three'] });
+    void rt.startCalls({
+      agent: 'chatty',
+      tenant,
+      count: 100_000,
+      concurrency: 25,
+      rate: 300,
+      think_ms: 60,
+      say: ['one', 'two', 'three'],
+    });
   }
   // On a signal: stop at once. Sessions still live are cancelled inside stop(), so their end
   // records are the last lines written before exit: they must reach the file.
@@ -39,7 +55,15 @@ async function serve(dir: string): Promise<void> {
     await rt.stop();
     const snap = rt.snapshot();
     // Synchronous: stdout to a pipe is asynchronous and process.exit would drop the line.
-    writeSync(1, JSON.stringify({ signal, live_at_signal: liveAtSignal, total_sessions_started: snap.total_sessions_started, log_file: rt.logFile }) + '\n');
+    writeSync(
+      1,
+      JSON.stringify({
+        signal,
+        live_at_signal: liveAtSignal,
+        total_sessions_started: snap.total_sessions_started,
+        log_file: rt.logFile,
+      }) + '\n',
+    );
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ControlError, ErrorCodes, PROTOCOL_VERSION, type RuntimeEvent } from '../../protocol/control.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { BUSY_AGENT, HOLD_AGENT, makeWorkspace } from './engine-workspace.js';
+import { ControlError, ErrorCodes, PROTOCOL_VERSION, type RuntimeEvent } from '../../protocol/control';
+import { Runtime } from '../../runtime/runtime';
+import { BUSY_AGENT, HOLD_AGENT, makeWorkspace } from './engine-workspace';
 
 describe('runtime lifecycle', () => {
   it('drain refuses new sessions, lets short calls finish, cancels the rest at the timeout', async () => {
-    const ws = makeWorkspace({ 'agents/short.ts': BUSY_AGENT('short', 100), 'agents/endless.ts': HOLD_AGENT('endless', 60_000) });
+    const ws = makeWorkspace({
+      'agents/short.ts': BUSY_AGENT('short', 100),
+      'agents/endless.ts': HOLD_AGENT('endless', 60_000),
+    });
     const rt = await Runtime.start({ workspaceDir: ws.dir, watch: false });
     const events: RuntimeEvent[] = [];
     rt.onEvent((e) => events.push(e));
@@ -28,7 +31,10 @@ describe('runtime lifecycle', () => {
       assert.equal(rt.snapshot().active_sessions, 0);
       assert.ok(events.some((e) => e.type === 'draining'));
       const cancelled = events.filter((e) => e.type === 'session_cancelled');
-      assert.deepEqual(cancelled.map((e) => e.type === 'session_cancelled' && e.reason), ['drain', 'drain']);
+      assert.deepEqual(
+        cancelled.map((e) => e.type === 'session_cancelled' && e.reason),
+        ['drain', 'drain'],
+      );
       assert.equal(rt.snapshot().tenants['acme']?.failures, 0, 'drain is not a failure');
     } finally {
       await rt.stop();
@@ -38,7 +44,10 @@ describe('runtime lifecycle', () => {
   });
 
   it('hello, snapshot fields and the versioned metrics file', async () => {
-    const ws = makeWorkspace({ 'agents/hold.ts': HOLD_AGENT('hold', 10) }, { metrics_interval_s: 0.25, max_sessions_per_tenant: { '*': 4 } });
+    const ws = makeWorkspace(
+      { 'agents/hold.ts': HOLD_AGENT('hold', 10) },
+      { metrics_interval_s: 0.25, max_sessions_per_tenant: { '*': 4 } },
+    );
     const rt = await Runtime.start({ workspaceDir: ws.dir, watch: false });
     try {
       const hello = rt.hello({ client: 'test', protocol_version: PROTOCOL_VERSION });
@@ -48,7 +57,17 @@ describe('runtime lifecycle', () => {
       await rt.startCalls({ agent: 'hold', metadata: { tenant: 'bad/id' } });
       await new Promise((r) => setTimeout(r, 600));
       const snap = rt.snapshot();
-      for (const key of ['timestamp', 'uptime_seconds', 'registered_agents', 'active_sessions', 'total_sessions_started', 'total_session_failures', 'last_error', 'sessions_by_agent', 'sessions_by_tenant']) {
+      for (const key of [
+        'timestamp',
+        'uptime_seconds',
+        'registered_agents',
+        'active_sessions',
+        'total_sessions_started',
+        'total_session_failures',
+        'last_error',
+        'sessions_by_agent',
+        'sessions_by_tenant',
+      ]) {
         assert.ok(key in snap, key);
       }
       assert.deepEqual(snap.tenants['acme']?.rejections_by_reason, { tenant_cap: 2 });
@@ -60,8 +79,21 @@ describe('runtime lifecycle', () => {
       await rt.stop();
     }
     const lines = readFileSync(rt.metricsFile, 'utf8').trim().split('\n');
-    const parsed = lines.map((l) => JSON.parse(l) as { schema_version: number; kind: string; seq: number; wall_time_unix: number; payload: Record<string, unknown> });
-    assert.deepEqual(Object.keys(JSON.parse(lines[0]!) as object), ['kind', 'payload', 'schema_version', 'seq', 'wall_time_unix'], 'sorted keys');
+    const parsed = lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          schema_version: number;
+          kind: string;
+          seq: number;
+          wall_time_unix: number;
+          payload: Record<string, unknown>;
+        },
+    );
+    assert.deepEqual(
+      Object.keys(JSON.parse(lines[0]!) as object),
+      ['kind', 'payload', 'schema_version', 'seq', 'wall_time_unix'],
+      'sorted keys',
+    );
     assert.ok(parsed.every((p, i) => p.schema_version === 1 && p.seq === i + 1 && p.wall_time_unix > 1.7e9));
     assert.ok(parsed.filter((p) => p.kind === 'snapshot').length >= 2, 'periodic snapshots');
     const eventTypes = parsed.filter((p) => p.kind === 'event').map((p) => p.payload['type']);
@@ -84,10 +116,22 @@ describe('runtime lifecycle', () => {
         }
         return 0;
       };
-      assert.equal(code(() => rt.setTenantCap({ tenant: 'acme corp', cap: 3 })), ErrorCodes.InvalidTenantId);
-      assert.equal(code(() => rt.setTenantCap({ tenant: 'acme', cap: -1 })), ErrorCodes.InvalidParams);
-      assert.equal(code(() => rt.setBreaker({ tenant: 'acme', failure_ratio: 2 })), ErrorCodes.InvalidParams);
-      assert.equal(code(() => rt.cancelSession({ session_id: 'SES_nope' })), ErrorCodes.UnknownSession);
+      assert.equal(
+        code(() => rt.setTenantCap({ tenant: 'acme corp', cap: 3 })),
+        ErrorCodes.InvalidTenantId,
+      );
+      assert.equal(
+        code(() => rt.setTenantCap({ tenant: 'acme', cap: -1 })),
+        ErrorCodes.InvalidParams,
+      );
+      assert.equal(
+        code(() => rt.setBreaker({ tenant: 'acme', failure_ratio: 2 })),
+        ErrorCodes.InvalidParams,
+      );
+      assert.equal(
+        code(() => rt.cancelSession({ session_id: 'SES_nope' })),
+        ErrorCodes.UnknownSession,
+      );
       assert.equal(JSON.stringify(rt.snapshot().tenants), before);
       assert.equal(rt.setTenantCap({ tenant: 'acme', cap: 5 }).cap, 5);
       assert.equal(rt.setBreaker({ tenant: 'acme', enabled: true, cooldown_s: 7 }).cooldown_s, 7);

@@ -1,5 +1,5 @@
 // A virtual clock for policy tests: timers fire only when the test advances time.
-import type { Clock, TimerHandle } from '../../runtime/policy/clock.js';
+import type { Clock, TimerHandle } from '../../runtime/policy/clock';
 
 interface Pending {
   at: number;

@@ -19,7 +19,8 @@ export function makeWorkspace(files: Record<string, string>, config?: object | s
     return p;
   };
   for (const [rel, text] of Object.entries(files)) write(rel, text);
-  if (config !== undefined) write('openrtc.json', typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  if (config !== undefined)
+    write('openrtc.json', typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   return {
     dir,
     write,

@@ -12,7 +12,12 @@ const CAP = 12;
 
 test('a burst across isolate and restore: none lost, none over the cap', { timeout: 90_000 }, async (t) => {
   const chatty = readFileSync(join(__dirname, '..', 'fixtures', 'isolation', 'chatty-agent.ts'), 'utf8');
-  const { runtime } = await isolatedRuntimeFor(t, 'burst', { 'agents/chatty.ts': chatty }, { max_sessions_per_tenant: { burst: CAP } });
+  const { runtime } = await isolatedRuntimeFor(
+    t,
+    'burst',
+    { 'agents/chatty.ts': chatty },
+    { max_sessions_per_tenant: { burst: CAP } },
+  );
 
   let live = 0;
   let maxLive = 0;
@@ -30,17 +35,32 @@ test('a burst across isolate and restore: none lost, none over the cap', { timeo
   });
 
   // 200 calls at 40/s (about 5 s), each about 300 ms long, 20 at a time against a cap of 12.
-  const burst = runtime.startCalls({ agent: 'chatty', tenant: 'burst', count: 200, concurrency: 20, rate: 40, say: ['one', 'two', 'three'], think_ms: 80 });
+  const burst = runtime.startCalls({
+    agent: 'chatty',
+    tenant: 'burst',
+    count: 200,
+    concurrency: 20,
+    rate: 40,
+    say: ['one', 'two', 'three'],
+    think_ms: 80,
+  });
   await waitFor('the first burst sessions', () => startedIn['shared-before'] >= 5);
   await runtime.isolateTenant({ tenant: 'burst' });
-  await waitFor('sessions in the child', () => runtime.sessions().filter((r) => r.tenant === 'burst' && r.isolation === 'process').length >= 3);
+  await waitFor(
+    'sessions in the child',
+    () => runtime.sessions().filter((r) => r.tenant === 'burst' && r.isolation === 'process').length >= 3,
+  );
   const childPid = runtime.snapshot().tenants['burst']!.process!.pid!;
   await runtime.restoreTenant({ tenant: 'burst' });
   const result = await burst;
 
   const rejected = Object.values(result.rejected).reduce((a, b) => a + b, 0);
   assert.equal(result.started + rejected, 200, `every call accounted for: ${JSON.stringify(result)}`);
-  assert.deepEqual(Object.keys(result.rejected).filter((r) => r !== 'tenant_cap'), [], 'rejections only at the cap');
+  assert.deepEqual(
+    Object.keys(result.rejected).filter((r) => r !== 'tenant_cap'),
+    [],
+    'rejections only at the cap',
+  );
   assert.deepEqual([result.succeeded, result.failed, result.cancelled], [result.started, 0, 0], JSON.stringify(result));
   assert.ok(maxLive <= CAP, `live sessions peaked at ${maxLive} over the cap ${CAP}`);
   assert.equal(live, 0);

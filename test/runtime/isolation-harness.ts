@@ -18,20 +18,43 @@ export interface ChildBuild {
 }
 
 /** Builds tenant-child.js (and the watchdog it starts) into .tools/ (gitignored, inside the repo so esbuild resolves). */
-export function buildTenantChild(name: string, extra: string[] = [], dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`)): ChildBuild {
+export function buildTenantChild(
+  name: string,
+  extra: string[] = [],
+  dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`),
+): ChildBuild {
   mkdirSync(dir, { recursive: true });
   const only = ['tenant-child', 'watchdog', ...extra].join(',');
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', only], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', only], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
   return { dir, childFile: join(dir, 'tenant-child.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function isolationOptions(build: ChildBuild, over: IsolationOptions = {}): IsolationOptions {
-  return { childEntry: { file: build.childFile, execArgv: [] }, startTimeoutMs: 20_000, statsIntervalMs: 100, backoff: { initialMs: 100, maxMs: 1000 }, ...over };
+  return {
+    childEntry: { file: build.childFile, execArgv: [] },
+    startTimeoutMs: 20_000,
+    statsIntervalMs: 100,
+    backoff: { initialMs: 100, maxMs: 1000 },
+    ...over,
+  };
 }
 
-export async function startIsolatedRuntime(dir: string, build: ChildBuild, over: Partial<RuntimeStartOptions> = {}, iso: IsolationOptions = {}): Promise<Runtime> {
-  return Runtime.start({ workspaceDir: dir, watch: false, callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 1000 }, isolation: isolationOptions(build, iso), ...over });
+export async function startIsolatedRuntime(
+  dir: string,
+  build: ChildBuild,
+  over: Partial<RuntimeStartOptions> = {},
+  iso: IsolationOptions = {},
+): Promise<Runtime> {
+  return Runtime.start({
+    workspaceDir: dir,
+    watch: false,
+    callScript: { replyTimeoutMs: 5000, hangUpGraceMs: 1000 },
+    isolation: isolationOptions(build, iso),
+    ...over,
+  });
 }
 
 /**

@@ -35,7 +35,8 @@ test('saving an agent file reloads it inside an isolated tenant child', { timeou
   assert.equal(await reply(), 'agent: v1: hi');
   ws.write('agents/versioned.ts', VERSION_AGENT('v2'));
   let seen: string | undefined;
-  for (const until = Date.now() + 20_000; Date.now() < until && seen !== 'agent: v2: hi'; await sleep(200)) seen = await reply();
+  for (const until = Date.now() + 20_000; Date.now() < until && seen !== 'agent: v2: hi'; await sleep(200))
+    seen = await reply();
   assert.equal(seen, 'agent: v2: hi');
   assert.equal(runtime.snapshot().tenants['acme']?.isolation, 'process');
 });

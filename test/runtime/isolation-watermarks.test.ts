@@ -9,7 +9,10 @@ import { MemoryWatermark } from '../../runtime/observe/memory-watermark';
 function watch(): { w: MemoryWatermark; lines: [LogLevel, string][]; drains: () => number } {
   const lines: [LogLevel, string][] = [];
   let drains = 0;
-  const w = new MemoryWatermark((level, message) => lines.push([level, message]), () => drains++);
+  const w = new MemoryWatermark(
+    (level, message) => lines.push([level, message]),
+    () => drains++,
+  );
   return { w, lines, drains: () => drains };
 }
 
@@ -28,9 +31,7 @@ test('memory_limit_mb: one error and one drain, whatever follows', () => {
   for (const rss of [900, 1600, 1700, 100, 1800]) w.check(rss, 1000, 1500);
   assert.deepEqual(
     lines.map(([level, m]) => [level, m.replace(/\d+ MB exceeded/, 'N MB exceeded')]),
-    [
-      ['error', 'worker RSS N MB exceeded memory_limit_mb=1500; draining so the worker can be restarted'],
-    ],
+    [['error', 'worker RSS N MB exceeded memory_limit_mb=1500; draining so the worker can be restarted']],
   );
   assert.equal(drains(), 1);
 });

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RuntimeLog } from '../../runtime/logging/log.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { makeWorkspace } from './engine-workspace.js';
+import { RuntimeLog } from '../../runtime/logging/log';
+import { Runtime } from '../../runtime/runtime';
+import { makeWorkspace } from './engine-workspace';
 
 const TALKER = `
 import { defineAgent, currentSession } from 'openrtc';
@@ -44,12 +44,20 @@ describe('scoped JSONL records', () => {
       } finally {
         process.stdout.write = realWrite;
       }
-      assert.ok(written.join('').includes('outside any session: reaches the terminal'), 'console outside a session still prints');
+      assert.ok(
+        written.join('').includes('outside any session: reaches the terminal'),
+        'console outside a session still prints',
+      );
       assert.equal(b.failed, 1);
 
       const all = (await rt.logs({ limit: 10_000 })).records;
       for (const r of all) {
-        assert.deepEqual(Object.keys(r).filter((k) => k !== 'exc_info').sort(), ['agent_name', 'level', 'logger', 'message', 'session_id', 'tenant', 'timestamp']);
+        assert.deepEqual(
+          Object.keys(r)
+            .filter((k) => k !== 'exc_info')
+            .sort(),
+          ['agent_name', 'level', 'logger', 'message', 'session_id', 'tenant', 'timestamp'],
+        );
         const scoped = r.session_id !== null;
         assert.equal(r.tenant !== null, scoped);
         assert.equal(r.agent_name !== null, scoped);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { makeWorkspace } from './engine-workspace.js';
+import { makeWorkspace } from './engine-workspace';
 
 const CHILD = join(__dirname, 'engine-child.ts');
 
@@ -33,9 +33,15 @@ interface Report {
   log_file: string;
 }
 
-function runUntilSignal(dir: string, signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; report: Report; stderr: string }> {
+function runUntilSignal(
+  dir: string,
+  signal: NodeJS.Signals,
+  afterMs: number,
+): Promise<{ code: number | null; report: Report; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'serve', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -97,7 +103,11 @@ describe('log completeness on shutdown signals', { concurrency: 2 }, () => {
       }
       assert.equal(ends.size, starts.size);
       // console.* and currentSession().log inside sessions were captured with their scope.
-      assert.ok(records.some((r) => r['logger'] === 'console' && String(r['message']).startsWith('heard') && r['session_id'] !== null));
+      assert.ok(
+        records.some(
+          (r) => r['logger'] === 'console' && String(r['message']).startsWith('heard') && r['session_id'] !== null,
+        ),
+      );
       assert.ok(records.some((r) => r['logger'] === 'agent.chatty' && r['level'] === 'DEBUG'));
     });
   }

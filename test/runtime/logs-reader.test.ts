@@ -4,12 +4,27 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineSplitter } from '../../runtime/logs/line-splitter.js';
-import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/logs/reader.js';
-import { formatRecord, type LogFields, type LogFilter } from '../../runtime/logs/record.js';
+import { LineSplitter } from '../../runtime/logs/line-splitter';
+import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/logs/reader';
+import { formatRecord, type LogFields, type LogFilter } from '../../runtime/logs/record';
 
-const rec = (session: string | null, tenant: string | null, level: string, message: string, extra: LogFields = {}): string =>
-  JSON.stringify({ timestamp: '2026-11-29T10:00:00.000Z', level, session_id: session, agent_name: session ? 'dental' : null, tenant, logger: 'openrtc', message, ...extra });
+const rec = (
+  session: string | null,
+  tenant: string | null,
+  level: string,
+  message: string,
+  extra: LogFields = {},
+): string =>
+  JSON.stringify({
+    timestamp: '2026-11-29T10:00:00.000Z',
+    level,
+    session_id: session,
+    agent_name: session ? 'dental' : null,
+    tenant,
+    logger: 'openrtc',
+    message,
+    ...extra,
+  });
 
 /** Lines as our runtime and Python OpenRTC write them, with junk between. */
 const mixed = [
@@ -21,7 +36,15 @@ const mixed = [
   '',
   '[1, 2, 3]',
   // Python OpenRTC JsonLogFormatter record: local time with a comma, levelname.
-  JSON.stringify({ timestamp: '2026-11-29 10:00:01,250', level: 'WARNING', session_id: 's3', agent_name: 'restaurant', tenant: 'acme', logger: 'livekit.agents', message: 'py record' }),
+  JSON.stringify({
+    timestamp: '2026-11-29 10:00:01,250',
+    level: 'WARNING',
+    session_id: 's3',
+    agent_name: 'restaurant',
+    tenant: 'acme',
+    logger: 'livekit.agents',
+    message: 'py record',
+  }),
   '{"truncated": ',
   rec('s2', 'globex', 'INFO', 's2 bye'),
 ];
@@ -44,33 +67,54 @@ describe('log reader', () => {
 
   it('--session selects exactly that session, skipping and counting bad lines', async () => {
     const { records, stats } = await collect(file, { session_id: 's1' });
-    assert.deepEqual(records.map((r) => r.message), ['s1 hello', 's1 failed']);
+    assert.deepEqual(
+      records.map((r) => r.message),
+      ['s1 hello', 's1 failed'],
+    );
     assert.equal(stats.badLines, 3, 'non-JSON, a JSON array and a truncated object; the blank line is not counted');
   });
 
   it('--tenant selects exactly that tenant, including Python OpenRTC records', async () => {
     const { records } = await collect(file, { tenant: 'acme' });
-    assert.deepEqual(records.map((r) => r.message), ['s1 hello', 's1 failed', 'py record']);
+    assert.deepEqual(
+      records.map((r) => r.message),
+      ['s1 hello', 's1 failed', 'py record'],
+    );
     const none = await collect(file, { tenant: 'nobody' });
     assert.equal(none.records.length, 0);
   });
 
   it('--level keeps that level and above, with Python and pino level forms', async () => {
     const { records } = await collect(file, { level: 'warn' });
-    assert.deepEqual(records.map((r) => r.message), ['s2 slow', 's1 failed', 'py record']);
+    assert.deepEqual(
+      records.map((r) => r.message),
+      ['s2 slow', 's1 failed', 'py record'],
+    );
     const pinoFile = join(dir, 'pino.jsonl');
-    writeFileSync(pinoFile, [JSON.stringify({ level: 30, msg: 'info' }), JSON.stringify({ level: 50, msg: 'error' })].join('\n'));
-    assert.deepEqual((await collect(pinoFile, { level: 'error' })).records.map((r) => r.msg), ['error']);
+    writeFileSync(
+      pinoFile,
+      [JSON.stringify({ level: 30, msg: 'info' }), JSON.stringify({ level: 50, msg: 'error' })].join('\n'),
+    );
+    assert.deepEqual(
+      (await collect(pinoFile, { level: 'error' })).records.map((r) => r.msg),
+      ['error'],
+    );
   });
 
   it('--agent combines with the other filters', async () => {
     const { records } = await collect(file, { agent_name: 'restaurant', tenant: 'acme' });
-    assert.deepEqual(records.map((r) => r.session_id), ['s3']);
+    assert.deepEqual(
+      records.map((r) => r.session_id),
+      ['s3'],
+    );
   });
 
   it('formats records for humans, Python timestamps included', async () => {
     const { records } = await collect(file, { session_id: 's3' });
-    assert.equal(formatRecord(records[0]!), '2026-11-29T10:00:01.250 WARNING  acme/restaurant/s3 livekit.agents: py record');
+    assert.equal(
+      formatRecord(records[0]!),
+      '2026-11-29T10:00:01.250 WARNING  acme/restaurant/s3 livekit.agents: py record',
+    );
     const failed = (await collect(file, { level: 'error' })).records[0]!;
     assert.match(formatRecord(failed), /s1 failed\n {4}Traceback\.\.\.\n {4}ValueError: x$/);
   });
@@ -78,23 +122,39 @@ describe('log reader', () => {
   it('skips a line over the cap without buffering it, and keeps reading', async () => {
     const big = join(dir, 'big.jsonl');
     const cap = 64 * 1024;
-    writeFileSync(big, rec('a', 't', 'INFO', 'before') + '\n' + 'x'.repeat(cap * 40) + '\n' + rec('b', 't', 'INFO', 'after') + '\n');
+    writeFileSync(
+      big,
+      rec('a', 't', 'INFO', 'before') + '\n' + 'x'.repeat(cap * 40) + '\n' + rec('b', 't', 'INFO', 'after') + '\n',
+    );
     const { records, stats } = await collect(big, {}, { maxLineBytes: cap });
-    assert.deepEqual(records.map((r) => r.message), ['before', 'after']);
+    assert.deepEqual(
+      records.map((r) => r.message),
+      ['before', 'after'],
+    );
     assert.equal(stats.oversizedLines, 1);
     const splitter = new LineSplitter(cap);
     for (let i = 0; i < 40; i++) splitter.push(Buffer.alloc(32 * 1024, 0x78));
     assert.ok(splitter.peakHeldBytes <= cap, `held at most the cap (${splitter.peakHeldBytes})`);
-    assert.deepEqual(splitter.push(Buffer.from('\n{}\n')).map((p) => p.kind), ['oversized', 'line']);
+    assert.deepEqual(
+      splitter.push(Buffer.from('\n{}\n')).map((p) => p.kind),
+      ['oversized', 'line'],
+    );
   });
 
   it('streams a file larger than its heap limit (constant memory)', async () => {
     const large = join(dir, 'large.jsonl');
-    const block = Array.from({ length: 2000 }, (_, i) => rec(`s${i % 50}`, `t${i % 7}`, 'INFO', `line ${i} ${'y'.repeat(400)}`)).join('\n') + '\n';
+    const block =
+      Array.from({ length: 2000 }, (_, i) =>
+        rec(`s${i % 50}`, `t${i % 7}`, 'INFO', `line ${i} ${'y'.repeat(400)}`),
+      ).join('\n') + '\n';
     writeFileSync(large, '');
     for (let i = 0; i < 60; i++) appendFileSync(large, block); // ~66 MB, 120,000 records
     const heapMb = 24;
-    const child = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(__dirname, 'logs-scan-child.ts'), large, 't3'], { encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(__dirname, 'logs-scan-child.ts'), large, 't3'],
+      { encoding: 'utf8' },
+    );
     assert.equal(child.status, 0, `child failed with a ${heapMb} MB heap: ${child.stderr.slice(-500)}`);
     const perBlock = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 7 === 3).length;
     assert.equal(JSON.parse(child.stdout).matched, perBlock * 60);
@@ -105,7 +165,11 @@ describe('log reader', () => {
     writeFileSync(live, rec('s1', 'acme', 'INFO', 'old') + '\n');
     const seen: string[] = [];
     const controller = new AbortController();
-    const done = scanLogFile(live, { tenant: 'acme' }, (r) => seen.push(String(r.message)), { follow: true, pollMs: 30, signal: controller.signal });
+    const done = scanLogFile(live, { tenant: 'acme' }, (r) => seen.push(String(r.message)), {
+      follow: true,
+      pollMs: 30,
+      signal: controller.signal,
+    });
     await waitFor(() => seen.length === 1);
     appendFileSync(live, rec('s1', 'acme', 'INFO', 'new') + '\n' + rec('s9', 'other', 'INFO', 'not mine') + '\n');
     await waitFor(() => seen.length === 2);
@@ -128,10 +192,13 @@ describe('log reader', () => {
 
   it('queryLogFile returns the newest N matches as protocol records', async () => {
     const result = await queryLogFile(file, { tenant: 'acme', limit: 2 });
-    assert.deepEqual(result.records.map((r) => [r.message, r.level, r.timestamp]), [
-      ['s1 failed', 'ERROR', '2026-11-29T10:00:00.000Z'],
-      ['py record', 'WARNING', '2026-11-29T10:00:01.250'],
-    ]);
+    assert.deepEqual(
+      result.records.map((r) => [r.message, r.level, r.timestamp]),
+      [
+        ['s1 failed', 'ERROR', '2026-11-29T10:00:00.000Z'],
+        ['py record', 'WARNING', '2026-11-29T10:00:01.250'],
+      ],
+    );
     assert.equal(result.skipped_lines, 3);
   });
 
@@ -139,19 +206,29 @@ describe('log reader', () => {
     const f = join(dir, 'cursor.jsonl');
     writeFileSync(f, rec('s1', 'acme', 'INFO', 'one') + '\n');
     const first = await queryLogFile(f, { tenant: 'acme' });
-    assert.deepEqual(first.records.map((r) => r.message), ['one']);
+    assert.deepEqual(
+      first.records.map((r) => r.message),
+      ['one'],
+    );
     const half = rec('s1', 'acme', 'INFO', 'three');
     appendFileSync(f, rec('s2', 'globex', 'INFO', 'two') + '\n' + half.slice(0, 20));
     const second = await queryLogFile(f, { tenant: 'acme', after_offset: first.end_offset });
-    assert.deepEqual(second.records, [], 'the other tenant\'s record is not a match; the half line waits');
+    assert.deepEqual(second.records, [], "the other tenant's record is not a match; the half line waits");
     assert.equal(second.skipped_lines, 0);
     appendFileSync(f, half.slice(20) + '\n');
     const third = await queryLogFile(f, { tenant: 'acme', after_offset: second.end_offset });
-    assert.deepEqual(third.records.map((r) => r.message), ['three']);
+    assert.deepEqual(
+      third.records.map((r) => r.message),
+      ['three'],
+    );
     assert.equal(third.end_offset, (await queryLogFile(f, {})).end_offset, 'the cursor is at the end');
     writeFileSync(f, rec('s9', 'acme', 'INFO', 'rotated') + '\n');
     const rotated = await queryLogFile(f, { tenant: 'acme', after_offset: third.end_offset });
-    assert.deepEqual(rotated.records.map((r) => r.message), ['rotated'], 'a shorter file is read from the top');
+    assert.deepEqual(
+      rotated.records.map((r) => r.message),
+      ['rotated'],
+      'a shorter file is read from the top',
+    );
   });
 });
 

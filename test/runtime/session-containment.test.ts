@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { StartCallsResult, TenantSnapshot } from '../../protocol/control.js';
-import { ECHO_AGENT, makeWorkspace } from './engine-workspace.js';
+import type { StartCallsResult, TenantSnapshot } from '../../protocol/control';
+import { ECHO_AGENT, makeWorkspace } from './engine-workspace';
 
 const CHILD = join(__dirname, 'engine-child.ts');
 
@@ -76,7 +76,9 @@ describe('failure containment', () => {
     assert.equal(r.total_session_failures, 100);
 
     const log = ws.readLog();
-    const failed = log.filter((l) => typeof l['message'] === 'string' && (l['message'] as string).startsWith('session failed'));
+    const failed = log.filter(
+      (l) => typeof l['message'] === 'string' && (l['message'] as string).startsWith('session failed'),
+    );
     assert.equal(failed.length, 100);
     for (const rec of failed) {
       assert.equal(rec['tenant'], 'bad');

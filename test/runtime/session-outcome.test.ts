@@ -4,9 +4,9 @@
 // are not failures, and other tenants never notice.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RuntimeEvent } from '../../protocol/control.js';
-import { Runtime } from '../../runtime/runtime.js';
-import { makeWorkspace, type Workspace } from './engine-workspace.js';
+import type { RuntimeEvent } from '../../protocol/control';
+import { Runtime } from '../../runtime/runtime';
+import { makeWorkspace, type Workspace } from './engine-workspace';
 
 const MOODY = `
 import { defineAgent } from 'openrtc';
@@ -65,7 +65,14 @@ describe('session outcomes and the breaker through the runtime', () => {
     const r = await call('flaky', { fail: 'sync' }, 5);
     assert.deepEqual([r.started, r.failed, r.rejected.circuit_open], [3, 3, 2]);
     const opened = events.find((e) => e.type === 'breaker_opened' && e.tenant === 'flaky');
-    assert.deepEqual(opened && { ...opened, ts: 'x' }, { type: 'breaker_opened', ts: 'x', tenant: 'flaky', failures: 3, samples: 3, cooldown_s: 1 });
+    assert.deepEqual(opened && { ...opened, ts: 'x' }, {
+      type: 'breaker_opened',
+      ts: 'x',
+      tenant: 'flaky',
+      failures: 3,
+      samples: 3,
+      cooldown_s: 1,
+    });
     assert.equal(rt.snapshot().tenants['flaky']?.breaker.state, 'open');
     assert.ok(rt.snapshot().tenants['flaky']?.breaker.retry_at);
 
@@ -79,7 +86,11 @@ describe('session outcomes and the breaker through the runtime', () => {
     assert.equal(probe.succeeded, 1);
     await closed;
     const messages = (await rt.logs({ limit: 10_000 })).records.map((x) => x.message);
-    assert.ok(messages.includes("[circuit-breaker] tenant 'flaky' opened after 3/3 failures; rejecting its new sessions for 1s"));
+    assert.ok(
+      messages.includes(
+        "[circuit-breaker] tenant 'flaky' opened after 3/3 failures; rejecting its new sessions for 1s",
+      ),
+    );
     assert.ok(messages.includes("[circuit-breaker] tenant 'flaky' recovered"));
     assert.ok(messages.includes("Rejecting session for tenant 'flaky': circuit breaker open."));
   });

@@ -23,7 +23,9 @@ export function socketPath(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'openrtc-top-')), name);
 }
 
-export async function runtimeServer(snapshot: RuntimeSnapshot): Promise<{ path: string; server: ControlServer; api: SnapshotApi }> {
+export async function runtimeServer(
+  snapshot: RuntimeSnapshot,
+): Promise<{ path: string; server: ControlServer; api: SnapshotApi }> {
   const api = new SnapshotApi(snapshot);
   const path = socketPath('rt.sock');
   const server = await startControlServer({ api, socketPath: path, privateDir: false });
@@ -31,7 +33,10 @@ export async function runtimeServer(snapshot: RuntimeSnapshot): Promise<{ path: 
 }
 
 /** A raw server: `onConnection` decides what the peer does. */
-export async function rawServer(name: string, onConnection: (s: Socket) => void): Promise<{ path: string; server: Server }> {
+export async function rawServer(
+  name: string,
+  onConnection: (s: Socket) => void,
+): Promise<{ path: string; server: Server }> {
   const path = socketPath(name);
   const server = createServer((s) => {
     s.on('error', () => {});
@@ -72,7 +77,14 @@ export const poolSnapshot: RuntimeSnapshot = {
     clinic: { ...emptyTenant, active: 1 },
   },
   sessions: [
-    row('sess-acme-0001', 'acme', 'dental', { cpu_pct: 61.5, duration_s: 30, mem_mb: 40, status: 'slow', blocked_ms_last: 600, blocked_frames: [frame] }),
+    row('sess-acme-0001', 'acme', 'dental', {
+      cpu_pct: 61.5,
+      duration_s: 30,
+      mem_mb: 40,
+      status: 'slow',
+      blocked_ms_last: 600,
+      blocked_frames: [frame],
+    }),
     row('sess-acme-0002', 'acme', 'booking', { cpu_pct: 2.5, duration_s: 300, mem_mb: 40 }),
     row('sess-bistro-01', 'bistro', 'booking', { cpu_pct: 20.1, duration_s: 5, mem_mb: 120, isolation: 'process' }),
     row('sess-clinic-01', 'clinic', 'dental', { cpu_pct: 0, duration_s: 60, mem_mb: 40, status: 'failed' }),

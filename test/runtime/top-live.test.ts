@@ -15,7 +15,10 @@ class Pty {
 
   constructor(args: string[]) {
     const top = ['node', '--import', 'tsx', 'runtime/cli/main.ts', 'top', ...args].map((a) => `'${a}'`).join(' ');
-    this.child = spawn('script', ['-qfec', `stty cols 160 rows 30; exec ${top}`, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('script', ['-qfec', `stty cols 160 rows 30; exec ${top}`, '/dev/null'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.out += d.toString()));
     this.exited = new Promise((r) => this.child.on('exit', (code) => r(code)));
@@ -28,7 +31,8 @@ class Pty {
   async waitFor(re: RegExp, ms = 8000): Promise<void> {
     const until = Date.now() + ms;
     while (!re.test(this.out)) {
-      if (Date.now() > until) throw new Error(`timed out waiting for ${re} in:\n${JSON.stringify(this.out.slice(-2000))}`);
+      if (Date.now() > until)
+        throw new Error(`timed out waiting for ${re} in:\n${JSON.stringify(this.out.slice(-2000))}`);
       await new Promise((r) => setTimeout(r, 30));
     }
   }
@@ -55,7 +59,10 @@ test('live top: alternate screen, keys cycle sort/status/tenant, q restores the 
   await pty.waitFor(/tenant acme · agent all · 1\/4 sessions/);
   pty.send('q');
   assert.equal(await pty.exited, 0);
-  assert.ok(pty.out.trimEnd().endsWith('\x1b[?25h\x1b[?1049l'), `restores the screen last: ${JSON.stringify(pty.out.slice(-40))}`);
+  assert.ok(
+    pty.out.trimEnd().endsWith('\x1b[?25h\x1b[?1049l'),
+    `restores the screen last: ${JSON.stringify(pty.out.slice(-40))}`,
+  );
 });
 
 test('live top: Ctrl-C exits 0 and restores the terminal', async (t) => {

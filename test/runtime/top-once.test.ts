@@ -49,11 +49,17 @@ test('--sort orders numbers descending and text ascending', async () => {
 
 test('each filter: --status, --tenant, --agent, combined', async () => {
   const path = await pool();
-  const run = async (...args: string[]) => ids((await topOnce(['--once', '--json', '--sort', 'session_id', '--socket', path, ...args])).out);
+  const run = async (...args: string[]) =>
+    ids((await topOnce(['--once', '--json', '--sort', 'session_id', '--socket', path, ...args])).out);
   assert.deepEqual(await run('--status', 'slow'), ['sess-acme-0001']);
   assert.deepEqual(await run('--status', 'failed'), ['sess-clinic-01']);
   assert.deepEqual(await run('--status', 'active'), ['sess-acme-0002', 'sess-bistro-01']);
-  assert.deepEqual(await run('--status', 'all'), ['sess-acme-0001', 'sess-acme-0002', 'sess-bistro-01', 'sess-clinic-01']);
+  assert.deepEqual(await run('--status', 'all'), [
+    'sess-acme-0001',
+    'sess-acme-0002',
+    'sess-bistro-01',
+    'sess-clinic-01',
+  ]);
   assert.deepEqual(await run('--tenant', 'acme'), ['sess-acme-0001', 'sess-acme-0002']);
   assert.deepEqual(await run('--agent', 'booking'), ['sess-acme-0002', 'sess-bistro-01']);
   assert.deepEqual(await run('--tenant', 'acme', '--agent', 'booking'), ['sess-acme-0002']);
@@ -72,8 +78,28 @@ test('an empty pool prints an empty table and an empty JSON list', async () => {
 
 test('reads a Python OpenRTC top.sock into the same table', async () => {
   const payload = {
-    worker: { name: 'py-worker', uptime_s: 90, active_sessions: 1, max_sessions: 20, started: 3, failed: 0, draining: false },
-    sessions: [{ session_id: 'AJ_py_1', agent_name: 'restaurant', tenant: null, duration_s: 12, mem_mb: 50, peak_mb: 60, cpu_pct: 7, status: 'SLOW', pinned: false }],
+    worker: {
+      name: 'py-worker',
+      uptime_s: 90,
+      active_sessions: 1,
+      max_sessions: 20,
+      started: 3,
+      failed: 0,
+      draining: false,
+    },
+    sessions: [
+      {
+        session_id: 'AJ_py_1',
+        agent_name: 'restaurant',
+        tenant: null,
+        duration_s: 12,
+        mem_mb: 50,
+        peak_mb: 60,
+        cpu_pct: 7,
+        status: 'SLOW',
+        pinned: false,
+      },
+    ],
   };
   const py = await rawServer('top.sock', (s) => s.end(`${JSON.stringify(payload)}\n`));
   cleanups.push(() => py.server.close());
@@ -88,7 +114,11 @@ test('bad input: garbled or silent top.sock, a socket that is not ours, no socke
   const garbled = await rawServer('garbled.sock', (s) => s.end('{"worker": nope}\n'));
   const silent = await rawServer('silent.sock', () => {});
   const notOurs = await rawServer('ssh.sock', (s) => s.end('SSH-2.0-OpenSSH_9.2\r\n'));
-  cleanups.push(() => garbled.server.close(), () => silent.server.close(), () => notOurs.server.close());
+  cleanups.push(
+    () => garbled.server.close(),
+    () => silent.server.close(),
+    () => notOurs.server.close(),
+  );
 
   const g = await topOnce(['--once', '--socket', garbled.path]);
   assert.equal(g.code, 2);

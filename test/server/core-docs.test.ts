@@ -17,6 +17,9 @@ test('each rule code has docs/rules/<CODE>.md titled with its code and name, and
     const page = path.join(docs, `${rule.code}.md`);
     assert.ok(existsSync(page), `${rule.code}: docs page missing`);
     assert.equal(readFileSync(page, 'utf8').split('\n')[0], `# ${rule.code}: ${rule.name}`);
-    assert.match(index, new RegExp(`\\| \\[${rule.code}\\]\\(${rule.code}\\.md\\) \\| ${rule.name} \\| ${rule.severity} \\|`));
+    assert.match(
+      index,
+      new RegExp(`\\| \\[${rule.code}\\]\\(${rule.code}\\.md\\) \\| ${rule.name} \\| ${rule.severity} \\|`),
+    );
   }
 });

@@ -18,9 +18,10 @@ test('a blocking call in loop code is reported; the same call in code the loop n
     ]),
   );
   const found = a.findings('/ws/agent.ts');
-  assert.deepEqual(found.map((f) => [f.code, f.range.start.line, f.severity, f.chainText]), [
-    ['ORJ101', 2, 'warning', 'entry → fs.readFileSync'],
-  ]);
+  assert.deepEqual(
+    found.map((f) => [f.code, f.range.start.line, f.severity, f.chainText]),
+    [['ORJ101', 2, 'warning', 'entry → fs.readFileSync']],
+  );
   assert.match(found[0]!.message, /node:fs\/promises/);
 });
 
@@ -39,16 +40,21 @@ test('helpers two levels deep in the same file: flagged at the loop call site wi
   assert.equal(only!.blockingCode, 'ORP101');
   assert.equal(only!.range.start.line, 2);
   assert.equal(only!.chainText, 'entry → load_config() → parse() → time.sleep');
-  assert.deepEqual(only!.chain.map((h) => [h.functionName, h.range.start.line, h.calls]), [
-    ['load_config', 6, 'parse()'],
-    ['parse', 9, 'time.sleep'],
-  ]);
+  assert.deepEqual(
+    only!.chain.map((h) => [h.functionName, h.range.start.line, h.calls]),
+    [
+      ['load_config', 6, 'parse()'],
+      ['parse', 9, 'time.sleep'],
+    ],
+  );
   assert.match(only!.message, /asyncio\.to_thread\(load_config/);
 });
 
 test('a helper in another file, imported through a .js specifier that names a .ts file', () => {
   const a = analysis(
-    file('/ws/agents/main.ts', 'typescript', [fn('entry', 3, [imported(4, '../lib/config.js', 'loadConfig')], { loopRoot: 'entry' })]),
+    file('/ws/agents/main.ts', 'typescript', [
+      fn('entry', 3, [imported(4, '../lib/config.js', 'loadConfig')], { loopRoot: 'entry' }),
+    ]),
     file('/ws/lib/config.ts', 'typescript', [fn('loadConfig', 1, [blocking(2, 'ORJ101', 'fs.readFileSync')])], {
       exports: { loadConfig: 'loadConfig' },
     }),
@@ -77,7 +83,10 @@ test('calling an async function is not a blocking call, even if its body blocks'
     ]),
   );
   const found = a.findings('/ws/a.py');
-  assert.deepEqual(found.map((f) => [f.code, f.range.start.line]), [['ORP101', 5]]);
+  assert.deepEqual(
+    found.map((f) => [f.code, f.range.start.line]),
+    [['ORP101', 5]],
+  );
 });
 
 test('recursive helpers terminate: a cycle that reaches a blocking call blocks, one that does not, does not', () => {
@@ -91,19 +100,31 @@ test('recursive helpers terminate: a cycle that reaches a blocking call blocks, 
     ]),
   );
   const found = a.findings('/ws/a.py');
-  assert.deepEqual(found.map((f) => [f.range.start.line, f.chainText]), [[2, 'entry → ping() → pong() → time.sleep']]);
+  assert.deepEqual(
+    found.map((f) => [f.range.start.line, f.chainText]),
+    [[2, 'entry → ping() → pong() → time.sleep']],
+  );
 });
 
 test('a sync event handler is loop code too', () => {
   const a = analysis(
-    file('/ws/a.ts', 'typescript', [fn('onTrack', 1, [blocking(2, 'ORJ101', 'fs.readFileSync')], { loopRoot: 'event-handler' })]),
+    file('/ws/a.ts', 'typescript', [
+      fn('onTrack', 1, [blocking(2, 'ORJ101', 'fs.readFileSync')], { loopRoot: 'event-handler' }),
+    ]),
   );
   assert.equal(a.findings('/ws/a.ts').length, 1);
 });
 
 test("a helper call's offload fixes are offered only when the helper blocks", () => {
-  const fix = { title: 'Run in a thread', preferred: false, edits: [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } }, newText: 'x' }] };
-  const withFix = (line: number, functionId: string) => ({ ...local(line, functionId), callee: { kind: 'local' as const, functionId, offloadFixes: [fix] } });
+  const fix = {
+    title: 'Run in a thread',
+    preferred: false,
+    edits: [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } }, newText: 'x' }],
+  };
+  const withFix = (line: number, functionId: string) => ({
+    ...local(line, functionId),
+    callee: { kind: 'local' as const, functionId, offloadFixes: [fix] },
+  });
   const a = analysis(
     file('/ws/a.py', 'python', [
       fn('entry', 1, [withFix(2, 'slow'), withFix(3, 'quick')], { isAsync: true }),
@@ -111,5 +132,8 @@ test("a helper call's offload fixes are offered only when the helper blocks", ()
       fn('quick', 8, []),
     ]),
   );
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => [f.range.start.line, f.fixes]), [[2, [fix]]]);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => [f.range.start.line, f.fixes]),
+    [[2, [fix]]],
+  );
 });

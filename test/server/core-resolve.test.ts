@@ -4,7 +4,10 @@ import { resolvePythonModule, resolveScriptModule } from '../../server/core/reso
 import { WorkspaceAnalysis } from '../../server/core/workspace-analysis';
 import { blocking, file, fn, imported, testRules } from './core-summaries';
 
-const existsIn = (...paths: string[]) => (p: string) => paths.includes(p);
+const existsIn =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 test('TS/JS specifiers: extensionless, explicit, /index.*, .js naming a .ts source; packages never', () => {
   const exists = existsIn('/ws/src/a.ts', '/ws/src/util/index.tsx', '/ws/src/b.mjs', '/ws/src/c.ts', '/ws/lib.cjs');
@@ -19,7 +22,13 @@ test('TS/JS specifiers: extensionless, explicit, /index.*, .js naming a .ts sour
 });
 
 test('Python modules: relative dots, packages, the file folder first, then the workspace roots', () => {
-  const exists = existsIn('/ws/app/helpers.py', '/ws/app/pkg/__init__.py', '/ws/app/pkg/db.py', '/ws/shared/util.py', '/ws/top.py');
+  const exists = existsIn(
+    '/ws/app/helpers.py',
+    '/ws/app/pkg/__init__.py',
+    '/ws/app/pkg/db.py',
+    '/ws/shared/util.py',
+    '/ws/top.py',
+  );
   const from = '/ws/app/agent.py';
   const roots = ['/ws', '/ws/shared'];
   assert.equal(resolvePythonModule(from, '.helpers', roots, exists), '/ws/app/helpers.py');
@@ -38,14 +47,19 @@ test('Python modules: relative dots, packages, the file folder first, then the w
 
 test('dependents: importers transitively; a new file makes a dangling import resolve', () => {
   const a = new WorkspaceAnalysis(['/ws'], testRules);
-  const leaf = file('/ws/leaf.py', 'python', [fn('slow', 1, [blocking(2, 'ORP101', 'time.sleep')])], { exports: { slow: 'slow' } });
+  const leaf = file('/ws/leaf.py', 'python', [fn('slow', 1, [blocking(2, 'ORP101', 'time.sleep')])], {
+    exports: { slow: 'slow' },
+  });
   a.update(file('/ws/mid.py', 'python', [fn('go', 1, [imported(2, 'leaf', 'slow')])], { exports: { go: 'go' } }));
   a.update(file('/ws/top.py', 'python', [fn('entry', 1, [imported(2, '.mid', 'go')], { isAsync: true })]));
   a.update(file('/ws/other.py', 'python', []));
   assert.deepEqual(a.findings('/ws/top.py'), []);
   a.update(leaf);
   assert.deepEqual([...a.dependentsOf('/ws/leaf.py')].sort(), ['/ws/mid.py', '/ws/top.py']);
-  assert.deepEqual(a.findings('/ws/top.py').map((f) => f.chainText), ['entry → go() → slow() → time.sleep']);
+  assert.deepEqual(
+    a.findings('/ws/top.py').map((f) => f.chainText),
+    ['entry → go() → slow() → time.sleep'],
+  );
   a.update(file('/ws/mid.py', 'python', [fn('go', 1, [])], { exports: { go: 'go' } }));
   assert.deepEqual([...a.dependentsOf('/ws/leaf.py')], [], 'an edit that drops the import drops the edge');
   a.update(file('/ws/mid.py', 'python', [fn('go', 1, [imported(2, 'leaf', 'slow')])], { exports: { go: 'go' } }));

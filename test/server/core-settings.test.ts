@@ -40,11 +40,20 @@ test('`# noqa: ASYNC251` suppresses the rule that covers ruff ASYNC251 only whil
 test('severity: rule default, per-code override, off, and enable=false', () => {
   const a = new WorkspaceAnalysis(['/ws'], testRules);
   a.update(sleeper([]));
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => f.severity), ['warning', 'warning']);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => f.severity),
+    ['warning', 'warning'],
+  );
   a.settings = { ...defaultDiagnosticsSettings, severity: { ORP101: 'error', ORP100: 'hint' } };
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => f.severity), ['error', 'hint']);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => f.severity),
+    ['error', 'hint'],
+  );
   a.settings = { ...defaultDiagnosticsSettings, severity: { ORP100: 'off' } };
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => f.code), ['ORP101']);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => f.code),
+    ['ORP101'],
+  );
   a.settings = { ...defaultDiagnosticsSettings, enable: false };
   assert.deepEqual(a.findings('/ws/a.py'), []);
 });
@@ -52,7 +61,13 @@ test('severity: rule default, per-code override, off, and enable=false', () => {
 test('a settings change to honourNoqa takes effect on the transitive closure too', () => {
   const a = new WorkspaceAnalysis(['/ws'], testRules);
   a.update(sleeper([{ line: 6, codes: ['ASYNC251'] }]));
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => f.code), ['ORP101']);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => f.code),
+    ['ORP101'],
+  );
   a.settings = { ...defaultDiagnosticsSettings, honourNoqa: false };
-  assert.deepEqual(a.findings('/ws/a.py').map((f) => f.code), ['ORP101', 'ORP100']);
+  assert.deepEqual(
+    a.findings('/ws/a.py').map((f) => f.code),
+    ['ORP101', 'ORP100'],
+  );
 });

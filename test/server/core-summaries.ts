@@ -1,6 +1,13 @@
 // Hand-written FileSummary builders for the core's tests: the core must work on what any
 // front end produces, so its tests do not depend on a particular front end.
-import type { Callee, CallSite, FileSummary, FunctionSummary, Language, LoopRootKind } from '../../server/analysis/summary';
+import type {
+  Callee,
+  CallSite,
+  FileSummary,
+  FunctionSummary,
+  Language,
+  LoopRootKind,
+} from '../../server/analysis/summary';
 import type { Rule } from '../../server/rules/rule';
 
 export const at = (line: number, character = 2, length = 10): CallSite['range'] => ({
@@ -22,7 +29,14 @@ export function fn(
   opts: { loopRoot?: LoopRootKind | null; isAsync?: boolean } = {},
 ): FunctionSummary {
   const isAsync = opts.isAsync ?? false;
-  return { id, name: id, range: at(line, 0, id.length), loopRoot: opts.loopRoot ?? (isAsync ? 'async' : null), isAsync, calls };
+  return {
+    id,
+    name: id,
+    range: at(line, 0, id.length),
+    loopRoot: opts.loopRoot ?? (isAsync ? 'async' : null),
+    isAsync,
+    calls,
+  };
 }
 
 export function file(
@@ -31,7 +45,15 @@ export function file(
   functions: FunctionSummary[],
   extra: Partial<Pick<FileSummary, 'exports' | 'reexports' | 'suppressions'>> = {},
 ): FileSummary {
-  return { path, language, functions, exports: extra.exports ?? {}, reexports: extra.reexports ?? [], suppressions: extra.suppressions ?? [], parseErrors: 0 };
+  return {
+    path,
+    language,
+    functions,
+    exports: extra.exports ?? {},
+    reexports: extra.reexports ?? [],
+    suppressions: extra.suppressions ?? [],
+    parseErrors: 0,
+  };
 }
 
 export const testRules: Rule[] = [

@@ -28,7 +28,10 @@ before(async () => {
 });
 
 function assertInside(range: SourceRange, lines: number, what: string): void {
-  assert.ok(range.start.line >= 0 && range.start.line < lines, `${what}: start line ${range.start.line} outside 0..${lines - 1}`);
+  assert.ok(
+    range.start.line >= 0 && range.start.line < lines,
+    `${what}: start line ${range.start.line} outside 0..${lines - 1}`,
+  );
   assert.ok(range.end.line >= range.start.line && range.end.line < lines, `${what}: end line ${range.end.line}`);
 }
 
@@ -40,13 +43,18 @@ function checkSummary(summary: FileSummary, text: string): void {
     assertInside(fn.range, lines, `function ${fn.id}`);
     for (const call of fn.calls) {
       assertInside(call.range, lines, `call in ${fn.id}`);
-      if (call.callee.kind === 'local') assert.ok(ids.has(call.callee.functionId), `local callee ${call.callee.functionId} exists`);
+      if (call.callee.kind === 'local')
+        assert.ok(ids.has(call.callee.functionId), `local callee ${call.callee.functionId} exists`);
     }
   }
   for (const id of Object.values(summary.exports)) assert.ok(ids.has(id), `export → ${id} exists`);
 }
 
-function fuzz(language: 'typescript' | 'python', seeds: string[], analyze: (file: string, text: string) => FileSummary): void {
+function fuzz(
+  language: 'typescript' | 'python',
+  seeds: string[],
+  analyze: (file: string, text: string) => FileSummary,
+): void {
   const file = language === 'python' ? '/ws/agent.py' : '/ws/agent.ts';
   const analysis = new WorkspaceAnalysis(['/ws'], catalogue);
   let slowest = 0;
@@ -77,7 +85,11 @@ function fuzz(language: 'typescript' | 'python', seeds: string[], analyze: (file
  * still answer. Any other exception fails the test.
  */
 function isTypeScriptParserAssertion(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('Debug Failure') && /parse\w+ \(.*typescript\.js/.test(error.stack ?? '');
+  return (
+    error instanceof Error &&
+    error.message.startsWith('Debug Failure') &&
+    /parse\w+ \(.*typescript\.js/.test(error.stack ?? '')
+  );
 }
 
 test('TypeScript front end + core: mutated and truncated sources', { timeout: 180_000 }, () => {
@@ -92,9 +104,13 @@ test('TypeScript front end + core: mutated and truncated sources', { timeout: 18
       return analyzeTypeScript(file, text, options);
     }
   });
-  console.log(`typescript: ${parserAssertions} inputs hit a TypeScript parser assertion (answered with an empty summary)`);
+  console.log(
+    `typescript: ${parserAssertions} inputs hit a TypeScript parser assertion (answered with an empty summary)`,
+  );
 });
 
 test('Python front end + core: mutated and truncated sources', { timeout: 180_000 }, () => {
-  fuzz('python', pythonSeeds(), (file, text) => analyzePythonStrict(file, text, { moduleLevelIsLoop: false, honourNoqa: true }));
+  fuzz('python', pythonSeeds(), (file, text) =>
+    analyzePythonStrict(file, text, { moduleLevelIsLoop: false, honourNoqa: true }),
+  );
 });

@@ -9,9 +9,47 @@ type Mutation =
   | { kind: 'insert'; at: number; text: string };
 
 const tokens = [
-  '(', ')', '{', '}', '[', ']', ':', ';', ',', '.', '=>', '\n', '\n    ', '\t', '"', "'", '`', '${', '\\',
-  '#', '//', '/*', '*/', '"""', 'async ', 'await ', 'def ', 'function ', 'class ', 'lambda ', 'return ', 'while ',
-  'import ', 'from ', 'require(', 'time.sleep(', 'readFileSync(', '@room.on("x")\n', '\u00e9', '\ud83d\ude00', '\0',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ';',
+  ',',
+  '.',
+  '=>',
+  '\n',
+  '\n    ',
+  '\t',
+  '"',
+  "'",
+  '`',
+  '${',
+  '\\',
+  '#',
+  '//',
+  '/*',
+  '*/',
+  '"""',
+  'async ',
+  'await ',
+  'def ',
+  'function ',
+  'class ',
+  'lambda ',
+  'return ',
+  'while ',
+  'import ',
+  'from ',
+  'require(',
+  'time.sleep(',
+  'readFileSync(',
+  '@room.on("x")\n',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\0',
 ];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -44,6 +82,7 @@ export function mutatedSource(seeds: readonly string[]): fc.Arbitrary<string> {
 export function fuzzCases(): number {
   const raw = process.env['OPENRTC_FUZZ_CASES'];
   const n = raw === undefined ? 5000 : Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`OPENRTC_FUZZ_CASES must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`OPENRTC_FUZZ_CASES must be a positive integer, got ${JSON.stringify(raw)}`);
   return n;
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 const tsSeed = `import { readFileSync as r, promises as fsp } from 'node:fs';
 import * as cp from 'child_process';
 import fs from 'fs';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config';
 const { pbkdf2Sync: derive } = require('node:crypto');
 // openrtc-ignore-next-line ORJ101
 const boot = r('/etc/boot', 'utf8');
@@ -88,5 +88,8 @@ function fixtureSources(dir: string, ext: RegExp): string[] {
 }
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
-export const typeScriptSeeds = (): string[] => [tsSeed, ...fixtureSources(path.join(fixtures, 'ts'), /\.(ts|tsx|js|mjs|cjs)$/)];
+export const typeScriptSeeds = (): string[] => [
+  tsSeed,
+  ...fixtureSources(path.join(fixtures, 'ts'), /\.(ts|tsx|js|mjs|cjs)$/),
+];
 export const pythonSeeds = (): string[] => [pySeed, ...fixtureSources(path.join(fixtures, 'py'), /\.py$/)];

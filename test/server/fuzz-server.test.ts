@@ -18,7 +18,8 @@ const perEditLimitMs = 5000;
 function serverCases(): number {
   const raw = process.env['OPENRTC_SERVER_FUZZ_CASES'];
   const n = raw === undefined ? 1000 : Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`OPENRTC_SERVER_FUZZ_CASES must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`OPENRTC_SERVER_FUZZ_CASES must be a positive integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 

@@ -27,7 +27,8 @@ function sourcesKey(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|mjs|json)$/.test(entry.name)) hash.update(`${full}:${statSync(full).mtimeMs}:${statSync(full).size}\n`);
+      else if (/\.(ts|mjs|json)$/.test(entry.name))
+        hash.update(`${full}:${statSync(full).mtimeMs}:${statSync(full).size}\n`);
     }
   };
   for (const dir of ['server', 'protocol']) walk(path.join(repoRoot, dir));
@@ -48,10 +49,14 @@ export function serverBundle(): string {
   const cached = path.join(tmpdir(), `openrtc-lsp-bundle-${sourcesKey()}`);
   if (!existsSync(path.join(cached, 'server.js'))) {
     const dir = mkdtempSync(path.join(tmpdir(), 'openrtc-lsp-build-'));
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', dir, '--only', 'server'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'scripts/build.mjs'), '--outdir', dir, '--only', 'server'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0) throw new Error(`building the server bundle failed:\n${r.stdout}\n${r.stderr}`);
     try {
       renameSync(dir, cached);
@@ -136,7 +141,10 @@ export class TestClient {
       textDocument: {
         ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
         publishDiagnostics: { relatedInformation: true },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+        codeAction: {
+          codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } },
+          isPreferredSupport: true,
+        },
       },
     };
     await client.connection.sendRequest('initialize', {
@@ -176,21 +184,28 @@ export class TestClient {
   async replaceRange(file: string, range: Range, text: string): Promise<void> {
     const version = (this.versions.get(file) ?? 1) + 1;
     this.versions.set(file, version);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version },
+      contentChanges: [{ range, text }],
+    });
   }
 
   /** Pulls as VS Code does: with the last report's resultId, keeping its items when told Unchanged. */
   async pull(file: string): Promise<Diagnostic[]> {
     const last = this.reports.get(file);
-    const report: { kind: string; resultId?: string; items?: Diagnostic[] } = await this.connection.sendRequest('textDocument/diagnostic', {
-      textDocument: { uri: uriOf(file) },
-      ...(last ? { previousResultId: last.resultId } : {}),
-    });
+    const report: { kind: string; resultId?: string; items?: Diagnostic[] } = await this.connection.sendRequest(
+      'textDocument/diagnostic',
+      {
+        textDocument: { uri: uriOf(file) },
+        ...(last ? { previousResultId: last.resultId } : {}),
+      },
+    );
     if (report.kind === 'unchanged' && last !== undefined && report.resultId === last.resultId) {
       this.unchangedReports++;
       return last.items;
     }
-    if (report.kind !== 'full' || report.items === undefined) throw new Error(`expected a full report, got ${JSON.stringify(report).slice(0, 200)}`);
+    if (report.kind !== 'full' || report.items === undefined)
+      throw new Error(`expected a full report, got ${JSON.stringify(report).slice(0, 200)}`);
     if (report.resultId !== undefined) this.reports.set(file, { resultId: report.resultId, items: report.items });
     return report.items;
   }

@@ -7,7 +7,7 @@ import { eventually, textOf, uriOf } from './lsp-client';
 import { serverOnWorkspace } from './lsp-workspace';
 
 const agentTs = `import { readFileSync } from 'node:fs';
-import { loadConfig } from './lib/config.js';
+import { loadConfig } from './lib/config';
 
 export async function handle(path: string) {
   const text = readFileSync(path, 'utf8');
@@ -26,7 +26,11 @@ function parse(text: string) {
 }
 `;
 
-const server = serverOnWorkspace({ 'agent.ts': agentTs, 'lib/config.ts': configTs, 'node_modules/dep/index.js': agentTs });
+const server = serverOnWorkspace({
+  'agent.ts': agentTs,
+  'lib/config.ts': configTs,
+  'node_modules/dep/index.js': agentTs,
+});
 const { ws } = server;
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => `${String(d.code)}@${d.range.start.line}`).sort();
@@ -48,18 +52,22 @@ test('a TS file: direct readFileSync in an async function, and a helper in anoth
 });
 
 test('workspace diagnostics cover files that are not open, and skip node_modules', async () => {
-  const report: { items: { uri: string; kind: string; items?: Diagnostic[] }[] } = await server.client.connection.sendRequest(
-    'workspace/diagnostic',
-    { previousResultIds: [] },
-  );
+  const report: { items: { uri: string; kind: string; items?: Diagnostic[] }[] } =
+    await server.client.connection.sendRequest('workspace/diagnostic', { previousResultIds: [] });
   const uris = report.items.map((i) => i.uri).sort();
   assert.deepEqual(uris, [uriOf(ws.file('agent.ts')), uriOf(ws.file('lib/config.ts'))]);
   const config = report.items.find((i) => i.uri === uriOf(ws.file('lib/config.ts')));
   assert.deepEqual(config?.items, []); // loadConfig is never loop code by itself
   const again: typeof report = await server.client.connection.sendRequest('workspace/diagnostic', {
-    previousResultIds: report.items.map((i) => ({ uri: i.uri, value: (i as unknown as { resultId: string }).resultId })),
+    previousResultIds: report.items.map((i) => ({
+      uri: i.uri,
+      value: (i as unknown as { resultId: string }).resultId,
+    })),
   });
-  assert.deepEqual(again.items.map((i) => i.kind), ['unchanged', 'unchanged']);
+  assert.deepEqual(
+    again.items.map((i) => i.kind),
+    ['unchanged', 'unchanged'],
+  );
 });
 
 function apply(text: string, edits: TextEdit[]): string {
@@ -84,7 +92,10 @@ test('quick fix: the preferred rewrite applies to await readFile from node:fs/pr
   assert.match(fixed, /await readFile\(path, 'utf8'\)/);
   assert.match(fixed, /from 'node:fs\/promises'/);
   await server.client.change(file, fixed);
-  assert.deepEqual(codes(await server.client.pull(file)).filter((c) => c.startsWith('ORJ101')), []);
+  assert.deepEqual(
+    codes(await server.client.pull(file)).filter((c) => c.startsWith('ORJ101')),
+    [],
+  );
   await server.client.change(file, agentTs);
 });
 
@@ -113,8 +124,14 @@ test('settings: a per-code severity override and "off" apply after didChangeConf
   server.client.settings = { severity: { ORJ101: 'loud' }, enable: 'yes' };
   await server.client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await eventually(() => (warnings.length >= 2 ? true : undefined));
-  assert.ok(warnings.some((w) => w.includes('openrtc.diagnostics.severity.ORJ101') && w.includes('"loud"')), warnings.join('\n'));
-  assert.ok(warnings.some((w) => w.includes('openrtc.diagnostics.enable')), warnings.join('\n'));
+  assert.ok(
+    warnings.some((w) => w.includes('openrtc.diagnostics.severity.ORJ101') && w.includes('"loud"')),
+    warnings.join('\n'),
+  );
+  assert.ok(
+    warnings.some((w) => w.includes('openrtc.diagnostics.enable')),
+    warnings.join('\n'),
+  );
   assert.deepEqual(codes(await server.client.pull(file)), ['ORJ100@5', 'ORJ101@4']);
   assert.equal((await server.client.pull(file)).find((d) => d.code === 'ORJ101')?.severity, 2);
   server.client.settings = {};

@@ -65,24 +65,44 @@ test('an edit that leaves the findings as they were is answered Unchanged; one t
   await client.change(file, blocking.replace("execSync('ls');", "execSync('ls');\n  execSync('pwd');"));
   assert.deepEqual(codes(await client.pull(file)), ['ORJ110', 'ORJ110']);
   assert.equal(client.unchangedReports, 1, 'a changed report is sent in full');
-  await client.change(file, `// a line above\n${blocking.replace("execSync('ls');", "execSync('ls');\n  execSync('pwd');")}`);
+  await client.change(
+    file,
+    `// a line above\n${blocking.replace("execSync('ls');", "execSync('ls');\n  execSync('pwd');")}`,
+  );
   const moved = await client.pull(file);
-  assert.deepEqual(moved.map((d) => d.range.start.line), [3, 4], 'the same findings a line lower');
+  assert.deepEqual(
+    moved.map((d) => d.range.start.line),
+    [3, 4],
+    'the same findings a line lower',
+  );
   assert.equal(client.unchangedReports, 1, 'findings that only moved are sent in full');
 });
 
 test('reports compare as JSON values: key order aside, any difference down to a related location counts', () => {
-  const related = (line: number) => [{ location: { uri: 'file:///w/a.ts', range: { start: { line, character: 0 }, end: { line, character: 4 } } }, message: 'f() calls g()' }];
+  const related = (line: number) => [
+    {
+      location: { uri: 'file:///w/a.ts', range: { start: { line, character: 0 }, end: { line, character: 4 } } },
+      message: 'f() calls g()',
+    },
+  ];
   const diagnostic = (line: number): Diagnostic => ({
     range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } },
     message: 'f() blocks the event loop: entry → f() → g()',
     code: 'ORJ100',
     relatedInformation: related(line),
   });
-  const reordered: Diagnostic = { relatedInformation: related(7), code: 'ORJ100', message: diagnostic(7).message, range: diagnostic(7).range };
+  const reordered: Diagnostic = {
+    relatedInformation: related(7),
+    code: 'ORJ100',
+    message: diagnostic(7).message,
+    range: diagnostic(7).range,
+  };
   assert.ok(sameDiagnostics([diagnostic(7)], [reordered]));
   assert.ok(!sameDiagnostics([diagnostic(7)], [diagnostic(8)]), 'a related location a line lower');
   assert.ok(!sameDiagnostics([diagnostic(7)], [diagnostic(7), diagnostic(7)]));
   assert.ok(!sameDiagnostics([diagnostic(7)], [{ ...diagnostic(7), severity: 2 }]), 'an added field');
-  assert.ok(!sameDiagnostics([{ ...diagnostic(7), tags: [] }], [{ ...diagnostic(7), source: 'x' }]), 'same count of fields, different names');
+  assert.ok(
+    !sameDiagnostics([{ ...diagnostic(7), tags: [] }], [{ ...diagnostic(7), source: 'x' }]),
+    'same count of fields, different names',
+  );
 });

@@ -26,10 +26,20 @@ test('over --node-ipc: initialize, open a Python file, pull its diagnostics', { 
     await connection.sendNotification('initialized', {});
     const uri = uriOf(ws.file('agent.py'));
     await connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'python', version: 1, text: 'import time\n\nasync def entrypoint(ctx):\n    time.sleep(1)\n' },
+      textDocument: {
+        uri,
+        languageId: 'python',
+        version: 1,
+        text: 'import time\n\nasync def entrypoint(ctx):\n    time.sleep(1)\n',
+      },
     });
-    const report: { items: Diagnostic[] } = await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
-    assert.deepEqual(report.items.map((d) => [d.code, d.range.start.line]), [['ORP101', 3]]);
+    const report: { items: Diagnostic[] } = await connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri },
+    });
+    assert.deepEqual(
+      report.items.map((d) => [d.code, d.range.start.line]),
+      [['ORP101', 3]],
+    );
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
   } finally {

@@ -22,7 +22,12 @@ def fill():
     time.sleep(0.5)
 `;
 
-const server = serverOnWorkspace({ 'app/agent.py': agentPy, 'app/helpers.py': helpersPy, 'app/__init__.py': '', '.venv/lib/x.py': agentPy });
+const server = serverOnWorkspace({
+  'app/agent.py': agentPy,
+  'app/helpers.py': helpersPy,
+  'app/__init__.py': '',
+  '.venv/lib/x.py': agentPy,
+});
 const { ws } = server;
 
 const codes = (ds: Diagnostic[]) => ds.map((d) => `${String(d.code)}@${d.range.start.line}`).sort();

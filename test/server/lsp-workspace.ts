@@ -23,7 +23,10 @@ export function makeWorkspace(files: Record<string, string>): Workspace {
 
 /** A workspace with `files` and a server on it, started before this test file's tests and
  *  stopped (workspace removed) after them. */
-export function serverOnWorkspace(files: Record<string, string>, options: Omit<ClientOptions, 'root'> = {}): { ws: Workspace; readonly client: TestClient } {
+export function serverOnWorkspace(
+  files: Record<string, string>,
+  options: Omit<ClientOptions, 'root'> = {},
+): { ws: Workspace; readonly client: TestClient } {
   const ws = makeWorkspace(files);
   let started: TestClient | undefined;
   before(async () => {

@@ -30,7 +30,14 @@ describe('python catalogue', () => {
       assert.ok(existsSync(page), `missing ${page}`);
       const text = readFileSync(page, 'utf8');
       assert.ok(text.startsWith(`# ${rule.code}: ${rule.name}\n`), rule.code);
-      for (const section of ['## What it does', '## Why is this bad?', '## Example', '## Use instead', '## Fix', '## Related rules']) {
+      for (const section of [
+        '## What it does',
+        '## Why is this bad?',
+        '## Example',
+        '## Use instead',
+        '## Fix',
+        '## Related rules',
+      ]) {
         assert.ok(text.includes(section), `${rule.code} lacks ${section}`);
       }
       for (const ruff of rule.ruffCodes ?? []) assert.ok(text.includes(ruff), `${rule.code} page should name ${ruff}`);

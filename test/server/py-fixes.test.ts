@@ -17,7 +17,11 @@ function offsetOf(lines: string[], line: number, character: number): number {
 /** Applies non-overlapping edits, last first, as an editor would. */
 function apply(text: string, edits: TextEdit[]): string {
   const lines = text.split('\n');
-  const located = edits.map((e) => ({ from: offsetOf(lines, e.range.start.line, e.range.start.character), to: offsetOf(lines, e.range.end.line, e.range.end.character), newText: e.newText }));
+  const located = edits.map((e) => ({
+    from: offsetOf(lines, e.range.start.line, e.range.start.character),
+    to: offsetOf(lines, e.range.end.line, e.range.end.character),
+    newText: e.newText,
+  }));
   located.sort((a, b) => b.from - a.from);
   let out = text;
   for (const e of located) out = out.slice(0, e.from) + e.newText + out.slice(e.to);
@@ -49,7 +53,10 @@ describe('python quick fixes', () => {
 
   it('respects the alias asyncio is imported under, and the alias used for sleep', () => {
     const text = 'import asyncio as aio\nfrom time import sleep as nap\n\nasync def f():\n    x = nap(1)\n';
-    assert.equal(fixed(text), 'import asyncio as aio\nfrom time import sleep as nap\n\nasync def f():\n    x = await aio.sleep(1)\n');
+    assert.equal(
+      fixed(text),
+      'import asyncio as aio\nfrom time import sleep as nap\n\nasync def f():\n    x = await aio.sleep(1)\n',
+    );
   });
 
   it('adds import asyncio before the first import, after a docstring and __future__ imports', () => {
@@ -58,7 +65,9 @@ describe('python quick fixes', () => {
       '"""Agent."""\nfrom __future__ import annotations\nimport asyncio\nimport time\n\nasync def f():\n    await asyncio.sleep(1)\n',
     );
     assert.equal(
-      fixed('"""Agent."""\nfrom __future__ import annotations\n\nasync def f():\n    __import__("time")\n    time = 1\n    time_mod.sleep(1)\n    import time as t\n    t.sleep(1)\n'),
+      fixed(
+        '"""Agent."""\nfrom __future__ import annotations\n\nasync def f():\n    __import__("time")\n    time = 1\n    time_mod.sleep(1)\n    import time as t\n    t.sleep(1)\n',
+      ),
       '"""Agent."""\nfrom __future__ import annotations\nimport asyncio\n\nasync def f():\n    __import__("time")\n    time = 1\n    time_mod.sleep(1)\n    import time as t\n    await asyncio.sleep(1)\n',
     );
   });
@@ -72,9 +81,17 @@ describe('python quick fixes', () => {
 
   it('offers no sleep fix where await cannot go or would change meaning', () => {
     assert.equal(fixes('import time\ndef f():\n    time.sleep(1)\n').length, 0, 'sync def');
-    assert.equal(fixes('import time\nasync def f():\n    return time.sleep(1).real\n').length, 0, 'attribute of the result');
+    assert.equal(
+      fixes('import time\nasync def f():\n    return time.sleep(1).real\n').length,
+      0,
+      'attribute of the result',
+    );
     assert.equal(fixes('import time\nasync def f():\n    g(time.sleep(1))\n').length, 0, 'argument');
-    assert.equal(fixes('import time\nasync def f(asyncio):\n    time.sleep(1)\n').length, 0, 'asyncio is a parameter here');
+    assert.equal(
+      fixes('import time\nasync def f(asyncio):\n    time.sleep(1)\n').length,
+      0,
+      'asyncio is a parameter here',
+    );
   });
 
   it('wraps a blocking call in await asyncio.to_thread, keeping arguments and keywords', () => {
@@ -82,16 +99,35 @@ describe('python quick fixes', () => {
       fixed('import requests\n\nasync def f(url):\n    r = requests.get(url, timeout=5,)\n'),
       'import asyncio\nimport requests\n\nasync def f(url):\n    r = await asyncio.to_thread(requests.get, url, timeout=5)\n',
     );
-    assert.equal(fixed('import asyncio\nasync def f():\n    return input()\n'), 'import asyncio\nasync def f():\n    return await asyncio.to_thread(input)\n');
+    assert.equal(
+      fixed('import asyncio\nasync def f():\n    return input()\n'),
+      'import asyncio\nasync def f():\n    return await asyncio.to_thread(input)\n',
+    );
     const [wrap] = fixes('import asyncio\nasync def f():\n    input()\n');
     assert.equal(wrap?.preferred, false);
   });
 
   it('does not wrap calls that must stay on their thread or whose callee would be evaluated differently', () => {
-    assert.equal(fixes('import sqlite3\nasync def f():\n    sqlite3.connect("x")\n').length, 0, 'sqlite3 objects are thread-bound');
+    assert.equal(
+      fixes('import sqlite3\nasync def f():\n    sqlite3.connect("x")\n').length,
+      0,
+      'sqlite3 objects are thread-bound',
+    );
     assert.equal(fixes('async def f():\n    open("x")\n').length, 0, 'the file would still be read on the loop');
-    assert.equal(fixes('import httpx\nasync def f():\n    httpx.Client().get("u")\n').length, 0, 'callee contains a call');
-    assert.equal(fixes('import subprocess\nasync def f():\n    subprocess.run(x for x in y)\n').length, 0, 'bare generator argument');
-    assert.equal(fixes('import subprocess\nasync def f():\n    subprocess.run(\n        ["ls"],  # list\n    )\n').length, 0, 'comment in arguments');
+    assert.equal(
+      fixes('import httpx\nasync def f():\n    httpx.Client().get("u")\n').length,
+      0,
+      'callee contains a call',
+    );
+    assert.equal(
+      fixes('import subprocess\nasync def f():\n    subprocess.run(x for x in y)\n').length,
+      0,
+      'bare generator argument',
+    );
+    assert.equal(
+      fixes('import subprocess\nasync def f():\n    subprocess.run(\n        ["ls"],  # list\n    )\n').length,
+      0,
+      'comment in arguments',
+    );
   });
 });

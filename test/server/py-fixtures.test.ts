@@ -23,7 +23,8 @@ export function loopFindings(summary: FileSummary): string[] {
     seen.add(id);
     for (const call of byId.get(id)?.calls ?? []) {
       if (call.callee.kind === 'blocking') found.add(`${call.range.start.line + 1}:${call.callee.code}`);
-      if (call.callee.kind === 'local' && !byId.get(call.callee.functionId)?.isAsync) queue.push(call.callee.functionId);
+      if (call.callee.kind === 'local' && !byId.get(call.callee.functionId)?.isAsync)
+        queue.push(call.callee.functionId);
     }
   }
   return [...found].sort();
@@ -40,7 +41,9 @@ function expectedFindings(text: string): string[] {
 
 describe('python fixtures: hits and misses per rule', () => {
   before(() => initPython(nodeModulesWasmLocation(root)));
-  const files = readdirSync(fixtures).filter((f) => f.endsWith('.py')).sort();
+  const files = readdirSync(fixtures)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   it('has a fixture for every rule that flags calls', () => assert.ok(files.length >= 14));
   for (const file of files) {
     it(file, () => {

@@ -13,18 +13,44 @@ const OPTIONS = { moduleLevelIsLoop: false, honourNoqa: true };
 
 /** Lines that reach across defs: bindings, registrations, duplicates, suppressions, classes. */
 const snippets = [
-  '# a comment', '', 'import os', 'import time as t', 'from time import sleep as nap', 'nap = print', 'x = sqlite3.connect("db")',
-  'def load():\n    return 1', 'def helper():\n    t.sleep(1)', 'async def entrypoint(ctx):\n    helper()\n    load()',
-  '@room.on("track_subscribed")\ndef on_track(track):\n    helper()', 'room.on("data", parse)', 'server = WorkerOptions(entrypoint_fnc=parse)',
-  '    t.sleep(1)', '    await asyncio.sleep(1)', '    helper()  # noqa: ASYNC251', '    # openrtc: ignore[ORP101]', '    global lock',
-  '    room.on("x", lambda: t.sleep(1))', '    cb = lambda: helper()', 'class Store:\n    def get(self):\n        t.sleep(1)',
-  'async def use_store():\n    Store().get()', '    sock.setblocking(False)', '"""docstring"""', 'def load():\n    t.sleep(2)',
+  '# a comment',
+  '',
+  'import os',
+  'import time as t',
+  'from time import sleep as nap',
+  'nap = print',
+  'x = sqlite3.connect("db")',
+  'def load():\n    return 1',
+  'def helper():\n    t.sleep(1)',
+  'async def entrypoint(ctx):\n    helper()\n    load()',
+  '@room.on("track_subscribed")\ndef on_track(track):\n    helper()',
+  'room.on("data", parse)',
+  'server = WorkerOptions(entrypoint_fnc=parse)',
+  '    t.sleep(1)',
+  '    await asyncio.sleep(1)',
+  '    helper()  # noqa: ASYNC251',
+  '    # openrtc: ignore[ORP101]',
+  '    global lock',
+  '    room.on("x", lambda: t.sleep(1))',
+  '    cb = lambda: helper()',
+  'class Store:\n    def get(self):\n        t.sleep(1)',
+  'async def use_store():\n    Store().get()',
+  '    sock.setblocking(False)',
+  '"""docstring"""',
+  'def load():\n    t.sleep(2)',
 ];
 
 type Edit = { kind: 'insert' | 'replace' | 'delete'; at: number; snippet: string } | { kind: 'mutate'; text: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constantFrom('insert' as const, 'replace' as const, 'delete' as const), at: fc.nat(), snippet: fc.constantFrom(...snippets) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('insert' as const, 'replace' as const, 'delete' as const),
+      at: fc.nat(),
+      snippet: fc.constantFrom(...snippets),
+    }),
+  },
   { weight: 1, arbitrary: mutatedSource(['x']).map((text) => ({ kind: 'mutate' as const, text })) },
 );
 
@@ -54,22 +80,30 @@ describe('python incremental analysis', () => {
     const replayedBefore = memoStats.replayedDefs;
     let steps = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...pythonSeeds()), fc.array(edit, { minLength: 1, maxLength: 12 }), fc.nat(), (seed, edits, id) => {
-        const file = `/edited/agent_${id}.py`;
-        let text = seed;
-        analyzePythonStrict(file, text, OPTIONS);
-        for (const e of edits) {
-          text = applyEdit(text, e);
-          const incremental = analyzePythonStrict(file, text, OPTIONS);
-          const expected = { ...freshAnalysis(text), path: file };
-          // With syntax errors the memo is not used, and tree-sitter's error recovery after an
-          // incremental re-parse may differ from a fresh parse's (an older, separate matter).
-          if (expected.parseErrors > 0) continue;
-          assert.deepEqual(incremental, expected, `after ${JSON.stringify(e)}`);
-          steps++;
-        }
-      }),
-      { numRuns: Number(process.env['OPENRTC_FUZZ_RUNS'] ?? 300), seed: Number(process.env['OPENRTC_FUZZ_SEED'] ?? 20261129) },
+      fc.property(
+        fc.constantFrom(...pythonSeeds()),
+        fc.array(edit, { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        (seed, edits, id) => {
+          const file = `/edited/agent_${id}.py`;
+          let text = seed;
+          analyzePythonStrict(file, text, OPTIONS);
+          for (const e of edits) {
+            text = applyEdit(text, e);
+            const incremental = analyzePythonStrict(file, text, OPTIONS);
+            const expected = { ...freshAnalysis(text), path: file };
+            // With syntax errors the memo is not used, and tree-sitter's error recovery after an
+            // incremental re-parse may differ from a fresh parse's (an older, separate matter).
+            if (expected.parseErrors > 0) continue;
+            assert.deepEqual(incremental, expected, `after ${JSON.stringify(e)}`);
+            steps++;
+          }
+        },
+      ),
+      {
+        numRuns: Number(process.env['OPENRTC_FUZZ_RUNS'] ?? 300),
+        seed: Number(process.env['OPENRTC_FUZZ_SEED'] ?? 20261129),
+      },
     );
     const replayed = memoStats.replayedDefs - replayedBefore;
     console.log(`python incremental: ${steps} edits compared with fresh analyses, ${replayed} defs replayed`);
@@ -77,11 +111,19 @@ describe('python incremental analysis', () => {
   });
 
   it('an edit inside one def of a long file replays every other def', () => {
-    const defs = Array.from({ length: 200 }, (_, i) => `async def turn_${i}(ctx):\n    t.sleep(0.1)\n    return _helper_${i}()\n\ndef _helper_${i}():\n    return subprocess.run(["ls"])\n`);
+    const defs = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `async def turn_${i}(ctx):\n    t.sleep(0.1)\n    return _helper_${i}()\n\ndef _helper_${i}():\n    return subprocess.run(["ls"])\n`,
+    );
     const base = `import time as t\nimport subprocess\n\n${defs.join('\n')}`;
     const file = '/edited/long.py';
     analyzePythonStrict(file, base, OPTIONS);
-    analyzePythonStrict(file, base.replace('turn_7(ctx):\n    t.sleep(0.1)', 'turn_7(ctx):\n    t.sleep(0.2)'), OPTIONS);
+    analyzePythonStrict(
+      file,
+      base.replace('turn_7(ctx):\n    t.sleep(0.1)', 'turn_7(ctx):\n    t.sleep(0.2)'),
+      OPTIONS,
+    );
     const before = memoStats.replayedDefs;
     const edited = base.replace('turn_7(ctx):\n    t.sleep(0.1)', 'turn_7(ctx):\n    pass\n    t.sleep(0.3)');
     const summary = analyzePythonStrict(file, edited, OPTIONS);

@@ -20,8 +20,35 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-
-const SNIPPETS = ['(', ')', ':', '\n', '    ', '"', "'''", '#', 'async ', 'def ', 'lambda: ', 'await ', 'with ', 'as ', 'import ', 'from . import ', '@', '\\', '\u0000', '😀', 'é', ',', '*', '**', '=', 'while ', 'class '];
+const SNIPPETS = [
+  '(',
+  ')',
+  ':',
+  '\n',
+  '    ',
+  '"',
+  "'''",
+  '#',
+  'async ',
+  'def ',
+  'lambda: ',
+  'await ',
+  'with ',
+  'as ',
+  'import ',
+  'from . import ',
+  '@',
+  '\\',
+  '\u0000',
+  '😀',
+  'é',
+  ',',
+  '*',
+  '**',
+  '=',
+  'while ',
+  'class ',
+];
 
 function mutate(text: string, next: () => number): string {
   const at = (): number => Math.floor(next() * (text.length + 1));
@@ -54,8 +81,12 @@ function assertWellFormed(summary: FileSummary, text: string, label: string): vo
   const lineCount = text.split(/\r\n|\r|\n/).length;
   for (const f of summary.functions) {
     for (const call of f.calls) {
-      if (call.callee.kind === 'local') assert.ok(ids.has(call.callee.functionId), `${label}: dangling local ${call.callee.functionId}`);
-      assert.ok(call.range.start.line < lineCount && call.range.end.line < lineCount, `${label}: range outside the text`);
+      if (call.callee.kind === 'local')
+        assert.ok(ids.has(call.callee.functionId), `${label}: dangling local ${call.callee.functionId}`);
+      assert.ok(
+        call.range.start.line < lineCount && call.range.end.line < lineCount,
+        `${label}: range outside the text`,
+      );
     }
   }
   for (const id of Object.values(summary.exports)) assert.ok(ids.has(id), `${label}: export of unknown ${id}`);
@@ -63,7 +94,10 @@ function assertWellFormed(summary: FileSummary, text: string, label: string): vo
 
 describe('python front end robustness', () => {
   before(() => initPython(nodeModulesWasmLocation(root)));
-  const corpus = readdirSync(fixtures).filter((f) => f.endsWith('.py')).sort().map((f) => readFileSync(join(fixtures, f), 'utf8'));
+  const corpus = readdirSync(fixtures)
+    .filter((f) => f.endsWith('.py'))
+    .sort()
+    .map((f) => readFileSync(join(fixtures, f), 'utf8'));
 
   it(`survives ${CASES} truncated and mutated fixtures, each under ${PER_FILE_MS} ms of CPU`, () => {
     const next = seededRandom(0x0be7);
@@ -91,7 +125,12 @@ describe('python front end robustness', () => {
       for (let step = 0; step < 6; step++) {
         // Small edits like typing (insert or delete a few characters), sometimes a bigger mutation.
         const at = Math.floor(next() * (text.length + 1));
-        text = step === 5 ? mutate(text, next) : next() < 0.5 ? text.slice(0, at) + SNIPPETS[step % SNIPPETS.length] + text.slice(at) : text.slice(0, at) + text.slice(at + 3);
+        text =
+          step === 5
+            ? mutate(text, next)
+            : next() < 0.5
+              ? text.slice(0, at) + SNIPPETS[step % SNIPPETS.length] + text.slice(at)
+              : text.slice(0, at) + text.slice(at + 3);
         const incremental = analyzePythonStrict('/edited.py', text, { moduleLevelIsLoop: false });
         const fresh = analyzePythonStrict(`/fresh/${n}-${step}.py`, text, { moduleLevelIsLoop: false });
         assert.equal(strip(incremental), strip(fresh), `fixture ${n}, edit ${step}`);
@@ -100,9 +139,22 @@ describe('python front end robustness', () => {
   });
 
   it('stays bounded on pathological nesting and odd text', () => {
-    for (const text of ['('.repeat(20000), `x = ${'['.repeat(5000)}${']'.repeat(5000)}`, 'def f():\n' + '    if x:\n'.repeat(3000), '\r\n\r\n', '', '\uFEFFimport time', 'async def', 'lambda'.repeat(3000)]) {
+    for (const text of [
+      '('.repeat(20000),
+      `x = ${'['.repeat(5000)}${']'.repeat(5000)}`,
+      'def f():\n' + '    if x:\n'.repeat(3000),
+      '\r\n\r\n',
+      '',
+      '\uFEFFimport time',
+      'async def',
+      'lambda'.repeat(3000),
+    ]) {
       const started = cpuMs();
-      assertWellFormed(analyzePythonStrict('/fuzz/odd.py', text, { moduleLevelIsLoop: true }), text, JSON.stringify(text.slice(0, 20)));
+      assertWellFormed(
+        analyzePythonStrict('/fuzz/odd.py', text, { moduleLevelIsLoop: true }),
+        text,
+        JSON.stringify(text.slice(0, 20)),
+      );
       const spent = cpuMs() - started;
       assert.ok(spent < PER_FILE_MS * 2, `${spent.toFixed(0)} ms of CPU for ${JSON.stringify(text.slice(0, 20))}`);
     }
@@ -113,11 +165,15 @@ describe('python front end robustness', () => {
     const text = 'import threading\nglobal lock\nlock = threading.Lock()\n\nasync def entry():\n    lock.acquire()\n';
     const summary = analyzePythonStrict('/fuzz/global.py', text, { moduleLevelIsLoop: false });
     const entry = summary.functions.find((f) => f.id === 'entry');
-    assert.deepEqual(entry?.calls.map((c) => c.callee.kind === 'blocking' && c.callee.api), ['threading.Lock.acquire']);
+    assert.deepEqual(
+      entry?.calls.map((c) => c.callee.kind === 'blocking' && c.callee.api),
+      ['threading.Lock.acquire'],
+    );
   });
 
   it('analyses a 50,000-line file within 10 s of CPU and finds its planted calls', () => {
-    const block = (i: number): string => `def helper_${i}(path):\n    data = load(path)\n    return data\n\nasync def handler_${i}(ctx):\n    helper_${i}("x")\n    time.sleep(0.1)\n    await ctx.say("hi")\n\n`;
+    const block = (i: number): string =>
+      `def helper_${i}(path):\n    data = load(path)\n    return data\n\nasync def handler_${i}(ctx):\n    helper_${i}("x")\n    time.sleep(0.1)\n    await ctx.say("hi")\n\n`;
     const text = `import time\n\n${Array.from({ length: 5600 }, (_, i) => block(i)).join('')}`;
     assert.ok(text.split('\n').length >= 50000);
     const started = cpuMs();

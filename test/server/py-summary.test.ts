@@ -89,8 +89,16 @@ describe('python summary', () => {
   });
 
   it('exports top-level functions, class methods and constructors', () => {
-    const s = analyze('def load():\n    pass\nclass Repo:\n    def __init__(self):\n        pass\n    def get(self):\n        pass\ndef _private():\n    pass\n');
-    assert.deepEqual(s.exports, { load: 'load', 'Repo.__init__': 'Repo.__init__', 'Repo.get': 'Repo.get', Repo: 'Repo.__init__', _private: '_private' });
+    const s = analyze(
+      'def load():\n    pass\nclass Repo:\n    def __init__(self):\n        pass\n    def get(self):\n        pass\ndef _private():\n    pass\n',
+    );
+    assert.deepEqual(s.exports, {
+      load: 'load',
+      'Repo.__init__': 'Repo.__init__',
+      'Repo.get': 'Repo.get',
+      Repo: 'Repo.__init__',
+      _private: '_private',
+    });
   });
 
   it('resolves self.method(), Class() and instance methods to local functions', () => {
@@ -127,7 +135,15 @@ describe('python summary', () => {
       ].join('\n'),
     );
     const kinds = Object.fromEntries(s.functions.map((f) => [f.id, f.loopRoot]));
-    assert.deepEqual(kinds, { '<module>': null, on_evt: 'event-handler', tick: 'timer', done: 'then', entry: 'entry', plain: null, main: 'async' });
+    assert.deepEqual(kinds, {
+      '<module>': null,
+      on_evt: 'event-handler',
+      tick: 'timer',
+      done: 'then',
+      entry: 'entry',
+      plain: null,
+      main: 'async',
+    });
   });
 
   it('treats module top level as loop code only when asked', () => {
@@ -150,7 +166,10 @@ describe('python summary', () => {
 
   it('gives duplicate definitions distinct ids', () => {
     const s = analyze('def f():\n    pass\ndef f():\n    pass\n');
-    assert.deepEqual(s.functions.map((f) => f.id), ['<module>', 'f', 'f@3:1']);
+    assert.deepEqual(
+      s.functions.map((f) => f.id),
+      ['<module>', 'f', 'f@3:1'],
+    );
     assert.equal(s.exports.f, 'f@3:1');
   });
 });

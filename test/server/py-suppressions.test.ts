@@ -9,7 +9,10 @@ import { pythonRules } from '../../server/rules/python';
 
 const root = join(__dirname, '..', '..');
 const suppressions = (text: string, honourNoqa?: boolean): Suppression[] =>
-  analyzePythonStrict('/ws/a.py', text, { moduleLevelIsLoop: false, ...(honourNoqa === undefined ? {} : { honourNoqa }) }).suppressions;
+  analyzePythonStrict('/ws/a.py', text, {
+    moduleLevelIsLoop: false,
+    ...(honourNoqa === undefined ? {} : { honourNoqa }),
+  }).suppressions;
 
 describe('python suppressions', () => {
   before(() => initPython(nodeModulesWasmLocation(root)));
@@ -33,11 +36,14 @@ describe('python suppressions', () => {
   });
 
   it('ignores # noqa when the setting turns it off, but keeps openrtc comments', () => {
-    assert.deepEqual(suppressions('a()  # noqa: ASYNC251\nb()  # openrtc: ignore[ORP101]\n', false), [{ line: 1, codes: ['ORP101'] }]);
+    assert.deepEqual(suppressions('a()  # noqa: ASYNC251\nb()  # openrtc: ignore[ORP101]\n', false), [
+      { line: 1, codes: ['ORP101'] },
+    ]);
   });
 
   it('applies a trailing # openrtc: ignore to its line and a standalone one to the next code line', () => {
-    const text = 'a()  # openrtc: ignore[ORP101, orp102]\n# openrtc: ignore\n\n# why: legacy\nb()\nc()  # openrtc: ignore[]\n';
+    const text =
+      'a()  # openrtc: ignore[ORP101, orp102]\n# openrtc: ignore\n\n# why: legacy\nb()\nc()  # openrtc: ignore[]\n';
     assert.deepEqual(suppressions(text), [
       { line: 0, codes: ['ORP101', 'ORP102'] },
       { line: 4, codes: [] },
@@ -49,9 +55,22 @@ describe('python suppressions', () => {
   });
 
   it('gives every rule that mirrors a ruff rule an exact ASYNC code', () => {
-    for (const rule of pythonRules) for (const code of rule.ruffCodes ?? []) assert.match(code, /^ASYNC2\d\d$/, rule.code);
+    for (const rule of pythonRules)
+      for (const code of rule.ruffCodes ?? []) assert.match(code, /^ASYNC2\d\d$/, rule.code);
     const covered = new Set(pythonRules.flatMap((r) => r.ruffCodes ?? []));
-    for (const code of ['ASYNC210', 'ASYNC211', 'ASYNC212', 'ASYNC220', 'ASYNC221', 'ASYNC222', 'ASYNC230', 'ASYNC231', 'ASYNC240', 'ASYNC250', 'ASYNC251']) {
+    for (const code of [
+      'ASYNC210',
+      'ASYNC211',
+      'ASYNC212',
+      'ASYNC220',
+      'ASYNC221',
+      'ASYNC222',
+      'ASYNC230',
+      'ASYNC231',
+      'ASYNC240',
+      'ASYNC250',
+      'ASYNC251',
+    ]) {
       assert.ok(covered.has(code), `${code} has no rule`);
     }
   });

@@ -13,7 +13,8 @@ const ws = '/ws';
 
 function workspace(files: Record<string, string>): WorkspaceAnalysis {
   const analysis = new WorkspaceAnalysis([ws], pythonRules);
-  for (const [name, text] of Object.entries(files)) analysis.update(analyzePython(join(ws, name), text, { moduleLevelIsLoop: false, honourNoqa: true }));
+  for (const [name, text] of Object.entries(files))
+    analysis.update(analyzePython(join(ws, name), text, { moduleLevelIsLoop: false, honourNoqa: true }));
   return analysis;
 }
 
@@ -41,7 +42,14 @@ describe('python summaries across workspace files', () => {
       const findings = analysis.findings(join(ws, 'agents/agent.py'));
       assert.deepEqual(
         findings.map((f) => ({ line: f.range.start.line, code: f.code, blocking: f.blockingCode, chain: f.chainText })),
-        [{ line: 3, code: 'ORP100', blocking: 'ORP107', chain: 'entrypoint → load_config() → read_settings() → builtins.open' }],
+        [
+          {
+            line: 3,
+            code: 'ORP100',
+            blocking: 'ORP107',
+            chain: 'entrypoint → load_config() → read_settings() → builtins.open',
+          },
+        ],
       );
       assert.equal(findings[0]?.chain.at(-1)?.path, join(ws, 'agents/helpers.py'));
     });
@@ -51,7 +59,8 @@ describe('python summaries across workspace files', () => {
     const analysis = workspace({
       'tools/settings.py': helpers,
       'tools/__init__.py': 'from .settings import load_config as load_config\nfrom .missing import gone\n',
-      'agent.py': 'from tools import load_config, gone\nimport tools\n\nasync def entrypoint(ctx):\n    load_config()\n    tools.load_config()\n    gone()\n',
+      'agent.py':
+        'from tools import load_config, gone\nimport tools\n\nasync def entrypoint(ctx):\n    load_config()\n    tools.load_config()\n    gone()\n',
     });
     assert.deepEqual(
       analysis.findings(join(ws, 'agent.py')).map((f) => [f.range.start.line, f.chainText]),
@@ -60,7 +69,10 @@ describe('python summaries across workspace files', () => {
         [5, 'entrypoint → load_config() → read_settings() → builtins.open'],
       ],
     );
-    assert.ok(analysis.dependentsOf(join(ws, 'tools/settings.py')).has(join(ws, 'agent.py')), 'an edit to the helper re-diagnoses the agent');
+    assert.ok(
+      analysis.dependentsOf(join(ws, 'tools/settings.py')).has(join(ws, 'agent.py')),
+      'an edit to the helper re-diagnoses the agent',
+    );
   });
 
   it('reaches a method of a class in another module: `import helpers` then `helpers.Store.load()`', () => {
@@ -68,11 +80,19 @@ describe('python summaries across workspace files', () => {
       'store.py': 'import sqlite3\n\nclass Store:\n    def load(self):\n        return sqlite3.connect("x.db")\n',
       'agent.py': 'import store\n\nasync def entrypoint(ctx):\n    store.Store.load(None)\n',
     });
-    assert.deepEqual(analysis.findings(join(ws, 'agent.py')).map((f) => [f.code, f.chainText]), [['ORP100', 'entrypoint → Store.load() → sqlite3.connect']]);
+    assert.deepEqual(
+      analysis.findings(join(ws, 'agent.py')).map((f) => [f.code, f.chainText]),
+      [['ORP100', 'entrypoint → Store.load() → sqlite3.connect']],
+    );
   });
 
   it('honours # noqa: ASYNC251 on a direct finding and keeps the unsuppressed one', () => {
-    const analysis = workspace({ 'agent.py': 'import time\n\nasync def entrypoint(ctx):\n    time.sleep(1)  # noqa: ASYNC251\n    time.sleep(2)\n' });
-    assert.deepEqual(analysis.findings(join(ws, 'agent.py')).map((f) => [f.range.start.line, f.code]), [[4, 'ORP101']]);
+    const analysis = workspace({
+      'agent.py': 'import time\n\nasync def entrypoint(ctx):\n    time.sleep(1)  # noqa: ASYNC251\n    time.sleep(2)\n',
+    });
+    assert.deepEqual(
+      analysis.findings(join(ws, 'agent.py')).map((f) => [f.range.start.line, f.code]),
+      [[4, 'ORP101']],
+    );
   });
 });

@@ -26,7 +26,14 @@ describe('ORJ catalogue', () => {
       const text = readFileSync(page, 'utf8');
       assert.ok(text.startsWith(`# ${rule.code}: ${rule.name}\n`), `${rule.code} heading names the rule`);
       assert.ok(text.includes(`Severity: ${rule.severity}`), `${rule.code} page states the default severity`);
-      for (const section of ['## What it does', '## Why is this bad?', '## Example', '## Use instead', '## Fix', '## Related rules']) {
+      for (const section of [
+        '## What it does',
+        '## Why is this bad?',
+        '## Example',
+        '## Use instead',
+        '## Fix',
+        '## Related rules',
+      ]) {
         assert.ok(text.includes(section), `${rule.code} has ${section}`);
       }
     }
@@ -54,7 +61,11 @@ describe('ORJ catalogue', () => {
   });
 
   it('has at least one fixture hit per rule', () => {
-    const hit = new Set(readdirSync(fixtureDir).flatMap((name) => expectedFindings(readFileSync(join(fixtureDir, name), 'utf8')).map((f) => f.code)));
+    const hit = new Set(
+      readdirSync(fixtureDir).flatMap((name) =>
+        expectedFindings(readFileSync(join(fixtureDir, name), 'utf8')).map((f) => f.code),
+      ),
+    );
     for (const rule of javascriptRules) assert.ok(hit.has(rule.code), `${rule.code} has a fixture hit`);
   });
 });

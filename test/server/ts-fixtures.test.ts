@@ -27,7 +27,10 @@ describe('moduleLevelIsLoop', () => {
     const expected = expectedFindings(text, 'expect-module-loop').map(({ line, code }) => `${line + 1}:${code}`);
     assert.ok(expected.length > 0);
     const on = analyzeTypeScriptStrict(path, text, { moduleLevelIsLoop: true });
-    assert.deepEqual(localFindings(on).map(({ line, code }) => `${line + 1}:${code}`), expected);
+    assert.deepEqual(
+      localFindings(on).map(({ line, code }) => `${line + 1}:${code}`),
+      expected,
+    );
     assert.equal(on.functions.find((f) => f.id === '<module>')?.loopRoot, 'module');
     assert.deepEqual(localFindings(analyzeTypeScriptStrict(path, text, options)), []);
   });

@@ -11,22 +11,64 @@ import { mutatedSource } from './fuzz-mutations';
 
 /** Lines that reach across statements: imports, bindings, registrations, exports, suppressions, classes. */
 const snippets = [
-  '// a comment', '', "import { readFileSync as r } from 'node:fs';", "import * as cp from 'child_process';", "const fs = require('fs');",
-  'const r = console.log;', 'function load() { return 1; }', "function helper() { return r('x'); }", 'async function entry(ctx) { helper(); load(); }',
-  "room.on('track', helper);", "room.on('track', () => helper());", 'setTimeout(load, 10);', 'export { helper as h };', 'export default helper;',
-  '  helper();', "  cp.execSync('ls');", "  const p = await readFile('p');", '  // openrtc-ignore-next-line ORJ100', 'var load = 2;',
-  'class Store { get() { return r("x"); } static make() { return new Store(); } }', 'async function useStore() { new Store().get(); Store.make(); }',
-  "const api = { fetch() { return fs.readFileSync('x'); } };", 'async function viaApi() { api.fetch(); }', 'module.exports = { helper, load };',
-  'while (Date.now() < deadline) {}', "new Worker(() => helper());", 'const pool = new Piscina(); pool.run(helper);', '}', '{',
-  "export const handler = async () => { helper(); };", 'queueMicrotask(load);', "const { execSync } = require('node:child_process');",
+  '// a comment',
+  '',
+  "import { readFileSync as r } from 'node:fs';",
+  "import * as cp from 'child_process';",
+  "const fs = require('fs');",
+  'const r = console.log;',
+  'function load() { return 1; }',
+  "function helper() { return r('x'); }",
+  'async function entry(ctx) { helper(); load(); }',
+  "room.on('track', helper);",
+  "room.on('track', () => helper());",
+  'setTimeout(load, 10);',
+  'export { helper as h };',
+  'export default helper;',
+  '  helper();',
+  "  cp.execSync('ls');",
+  "  const p = await readFile('p');",
+  '  // openrtc-ignore-next-line ORJ100',
+  'var load = 2;',
+  'class Store { get() { return r("x"); } static make() { return new Store(); } }',
+  'async function useStore() { new Store().get(); Store.make(); }',
+  "const api = { fetch() { return fs.readFileSync('x'); } };",
+  'async function viaApi() { api.fetch(); }',
+  'module.exports = { helper, load };',
+  'while (Date.now() < deadline) {}',
+  'new Worker(() => helper());',
+  'const pool = new Piscina(); pool.run(helper);',
+  '}',
+  '{',
+  'export const handler = async () => { helper(); };',
+  'queueMicrotask(load);',
+  "const { execSync } = require('node:child_process');",
 ];
 
-type Edit = { kind: 'insert' | 'replace' | 'delete'; at: number; snippet: string } | { kind: 'type'; at: number; column: number; chars: string } | { kind: 'mutate'; text: string };
+type Edit =
+  | { kind: 'insert' | 'replace' | 'delete'; at: number; snippet: string }
+  | { kind: 'type'; at: number; column: number; chars: string }
+  | { kind: 'mutate'; text: string };
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('insert' as const, 'replace' as const, 'delete' as const), at: fc.nat(), snippet: fc.constantFrom(...snippets) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('insert' as const, 'replace' as const, 'delete' as const),
+      at: fc.nat(),
+      snippet: fc.constantFrom(...snippets),
+    }),
+  },
   // A keystroke or two inside a line: lengths change, lines stay where they are.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('type' as const), at: fc.nat(), column: fc.nat(), chars: fc.constantFrom('x', ' ', 'Sync', '(', ')', ';', '"', '/*', 'await ') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('type' as const),
+      at: fc.nat(),
+      column: fc.nat(),
+      chars: fc.constantFrom('x', ' ', 'Sync', '(', ')', ';', '"', '/*', 'await '),
+    }),
+  },
   { weight: 1, arbitrary: mutatedSource(['x']).map((text) => ({ kind: 'mutate' as const, text })) },
 );
 
@@ -67,18 +109,31 @@ function outcome(analyse: () => ReturnType<typeof analyzeTypeScriptStrict>): unk
 
 let fresh = 0;
 /** The same text analysed under a path never seen before: no tree, no memo. */
-function freshAnalysis(text: string, file: string, options: { moduleLevelIsLoop: boolean }): ReturnType<typeof analyzeTypeScriptStrict> {
+function freshAnalysis(
+  text: string,
+  file: string,
+  options: { moduleLevelIsLoop: boolean },
+): ReturnType<typeof analyzeTypeScriptStrict> {
   const extension = file.slice(file.lastIndexOf('.'));
   return { ...analyzeTypeScriptStrict(`/fresh/agent_${fresh++}${extension}`, text, options), path: file };
 }
 
 /** Analyses `seed`, then each edit in turn, comparing every step with a fresh analysis; returns the last text. */
-function editsMatchFresh(file: string, seed: string, edits: readonly Edit[], options: { moduleLevelIsLoop: boolean }): string {
+function editsMatchFresh(
+  file: string,
+  seed: string,
+  edits: readonly Edit[],
+  options: { moduleLevelIsLoop: boolean },
+): string {
   let text = seed;
   analyzeTypeScriptStrict(file, text, options);
   for (const e of edits) {
     text = applyEdit(text, e);
-    assert.deepEqual(outcome(() => analyzeTypeScriptStrict(file, text, options)), outcome(() => freshAnalysis(text, file, options)), `after ${JSON.stringify(e)}`);
+    assert.deepEqual(
+      outcome(() => analyzeTypeScriptStrict(file, text, options)),
+      outcome(() => freshAnalysis(text, file, options)),
+      `after ${JSON.stringify(e)}`,
+    );
   }
   return text;
 }
@@ -99,7 +154,10 @@ describe('typescript incremental analysis', () => {
           steps += edits.length;
         },
       ),
-      { numRuns: Number(process.env['OPENRTC_FUZZ_RUNS'] ?? 300), seed: Number(process.env['OPENRTC_FUZZ_SEED'] ?? 20261130) },
+      {
+        numRuns: Number(process.env['OPENRTC_FUZZ_RUNS'] ?? 300),
+        seed: Number(process.env['OPENRTC_FUZZ_SEED'] ?? 20261130),
+      },
     );
     const replayed = memoStats.replayedStatements - replayedBefore;
     console.log(`typescript incremental: ${steps} edits compared with fresh analyses, ${replayed} statements replayed`);
@@ -133,11 +191,18 @@ describe('typescript incremental analysis', () => {
       { kind: 'insert', at: 1303874040, snippet: '// a comment' },
     ];
     const text = editsMatchFresh('/edited/worker-offload.ts', seed, edits, { moduleLevelIsLoop: false });
-    assert.doesNotThrow(() => analyzeTypeScriptStrict('/fresh/worker-offload.ts', text, { moduleLevelIsLoop: false }), 'the text itself parses');
+    assert.doesNotThrow(
+      () => analyzeTypeScriptStrict('/fresh/worker-offload.ts', text, { moduleLevelIsLoop: false }),
+      'the text itself parses',
+    );
   });
 
   it('an edit inside one function of a long file replays every other statement, and a line break above replays them all', () => {
-    const functions = Array.from({ length: 200 }, (_, i) => `export async function turn${i}(ctx) {\n  const v = helper${i}();\n  return v;\n}\n\nfunction helper${i}() {\n  return readFileSync('p${i}');\n}\n`);
+    const functions = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `export async function turn${i}(ctx) {\n  const v = helper${i}();\n  return v;\n}\n\nfunction helper${i}() {\n  return readFileSync('p${i}');\n}\n`,
+    );
     const base = `import { readFileSync } from 'node:fs';\n\n${functions.join('\n')}`;
     const file = '/edited/long.ts';
     const options = { moduleLevelIsLoop: false };
@@ -156,6 +221,11 @@ describe('typescript incremental analysis', () => {
     const movedSummary = analyzeTypeScriptStrict(file, moved, options);
     assert.equal(memoStats.replayedStatements - beforeMove, 401, 'every statement');
     assert.deepEqual(movedSummary, freshAnalysis(moved, file, options));
-    assert.ok(movedSummary.functions.some((fn) => fn.calls.some((call) => call.callee.kind === 'blocking' && call.range.start.line > 1000)), 'findings far below the edit');
+    assert.ok(
+      movedSummary.functions.some((fn) =>
+        fn.calls.some((call) => call.callee.kind === 'blocking' && call.range.start.line > 1000),
+      ),
+      'findings far below the edit',
+    );
   });
 });

@@ -46,12 +46,14 @@ export function localFindings(summary: FileSummary): LocalFinding[] {
     for (const site of fn.calls) {
       const line = site.range.start.line;
       let finding: LocalFinding | undefined;
-      if (site.callee.kind === 'blocking') finding = { line, code: site.callee.code, chain: `${fn.name} → ${site.callee.api}` };
+      if (site.callee.kind === 'blocking')
+        finding = { line, code: site.callee.code, chain: `${fn.name} → ${site.callee.api}` };
       else if (site.callee.kind === 'local') {
         const calleeId = site.callee.functionId;
         const target = summary.functions.find((f) => f.id === calleeId);
         const chain = target === undefined ? undefined : blockingChain(summary, target, new Set());
-        if (target !== undefined && chain !== undefined) finding = { line, code: 'ORJ100', chain: [fn.name, `${target.name}()`, ...chain].join(' → ') };
+        if (target !== undefined && chain !== undefined)
+          finding = { line, code: 'ORJ100', chain: [fn.name, `${target.name}()`, ...chain].join(' → ') };
       }
       if (finding !== undefined && !suppressed(summary, line, finding.code)) out.push(finding);
     }

@@ -77,7 +77,8 @@ describe('TS/JS front end speed', () => {
   const lines = text.split('\n').length;
 
   it('re-analyses a 2,000-line file after a one-line edit in less than 1.5 bare TypeScript parses (unchanged statements replayed)', () => {
-    const parse = (source: string) => ts.createSourceFile('/w/agent.mjs', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+    const parse = (source: string) =>
+      ts.createSourceFile('/w/agent.mjs', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
     for (let i = 0; i < 8; i++) {
       parse(text);
       analyzeTypeScript('/w/agent.mjs', text, options); // warm the JIT
@@ -109,9 +110,18 @@ describe('TS/JS front end speed', () => {
   it('runs at a multiple of eslint + n/no-sync throughput on the same JavaScript', async () => {
     const pluginN = (await import('eslint-plugin-n')).default;
     const linter = new Linter({ configType: 'flat' });
-    const config = [{ plugins: { n: pluginN }, rules: { 'n/no-sync': 'error' as const }, languageOptions: { ecmaVersion: 'latest' as const, sourceType: 'module' as const } }];
+    const config = [
+      {
+        plugins: { n: pluginN },
+        rules: { 'n/no-sync': 'error' as const },
+        languageOptions: { ecmaVersion: 'latest' as const, sourceType: 'module' as const },
+      },
+    ];
     const eslintFindings = linter.verify(text, config);
-    assert.ok(eslintFindings.length > 0 && eslintFindings.every((m) => m.ruleId === 'n/no-sync'), 'eslint parsed the file and ran the rule');
+    assert.ok(
+      eslintFindings.length > 0 && eslintFindings.every((m) => m.ruleId === 'n/no-sync'),
+      'eslint parsed the file and ran the rule',
+    );
     const time = (fn: () => void, rounds: number): number => {
       const started = performance.now();
       for (let i = 0; i < rounds; i++) fn();
@@ -131,7 +141,9 @@ describe('TS/JS front end speed', () => {
       oursMs += time(ours, 3);
     }
     const ratio = eslintMs / oursMs;
-    console.log(`per ${lines}-line file: eslint n/no-sync ${(eslintMs / 4).toFixed(1)} ms, openrtc ${(oursMs / 4).toFixed(1)} ms, throughput ×${ratio.toFixed(2)}`);
+    console.log(
+      `per ${lines}-line file: eslint n/no-sync ${(eslintMs / 4).toFixed(1)} ms, openrtc ${(oursMs / 4).toFixed(1)} ms, throughput ×${ratio.toFixed(2)}`,
+    );
     assert.ok(ratio > 1.5, `throughput ratio ×${ratio.toFixed(2)}`);
   });
 });

@@ -10,8 +10,36 @@ import { analyzeTypeScript, analyzeTypeScriptStrict } from '../../server/fronten
 import { fixtureDir, readFixture } from './ts-local-findings';
 import { seededRandom } from '../../bench/lsp/corpus';
 
-
-const fragments = ['{', '}', '(', ')', '`', '${', '"', "'", '/*', '//', '=>', 'async ', 'function ', 'class ', 'new ', '<div>', '</', '...', 'while (Date.now() < 1) {}', "require('x')", "readFileSync('a')", 'this.', '@dec ', '\n', '\u2028', '\uFEFF', 'yield ', 'await '];
+const fragments = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '`',
+  '${',
+  '"',
+  "'",
+  '/*',
+  '//',
+  '=>',
+  'async ',
+  'function ',
+  'class ',
+  'new ',
+  '<div>',
+  '</',
+  '...',
+  'while (Date.now() < 1) {}',
+  "require('x')",
+  "readFileSync('a')",
+  'this.',
+  '@dec ',
+  '\n',
+  '\u2028',
+  '\uFEFF',
+  'yield ',
+  'await ',
+];
 
 function mutate(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));
@@ -43,7 +71,8 @@ function assertConsistent(summary: FileSummary, text: string): void {
   for (const fn of summary.functions) {
     for (const site of fn.calls) {
       assert.ok(site.range.start.line >= 0 && site.range.end.line < lineCount, 'call range inside the file');
-      if (site.callee.kind === 'local') assert.ok(ids.includes(site.callee.functionId), `local callee ${site.callee.functionId} exists`);
+      if (site.callee.kind === 'local')
+        assert.ok(ids.includes(site.callee.functionId), `local callee ${site.callee.functionId} exists`);
     }
   }
   for (const id of Object.values(summary.exports)) assert.ok(ids.includes(id), `export ${id} exists`);

@@ -23,7 +23,10 @@ describe('helper chains', () => {
     const chains = localFindings(fixture('loop-roots.ts'))
       .filter((f) => f.code === 'ORJ100')
       .map((f) => f.chain);
-    assert.ok(chains.includes('setTimeout callback → loadConfig() → readConfig() → fs.readFileSync'), chains.join('\n'));
+    assert.ok(
+      chains.includes('setTimeout callback → loadConfig() → readConfig() → fs.readFileSync'),
+      chains.join('\n'),
+    );
     assert.ok(chains.includes('queueMicrotask callback → readConfig() → fs.readFileSync'));
     assert.ok(chains.includes('entry → loadConfig() → readConfig() → fs.readFileSync'));
     assert.ok(chains.includes('Session.start → Session.load() → fs.readFileSync'));
@@ -48,12 +51,17 @@ describe('helper chains', () => {
     const summary = fixture('offload.ts');
     const heavy = fn(summary, 'heavy');
     assert.equal(heavy.loopRoot, null);
-    const callers = summary.functions.filter((f) => f.calls.some((c) => c.callee.kind === 'local' && c.callee.functionId === heavy.id));
+    const callers = summary.functions.filter((f) =>
+      f.calls.some((c) => c.callee.kind === 'local' && c.callee.functionId === heavy.id),
+    );
     assert.deepEqual(callers, []);
   });
 
   it('treats an inline callback of an ordinary call as part of its caller (no separate function)', () => {
-    const summary = analyze('/w/a.ts', "import { statSync } from 'fs';\nexport async function f(xs: string[]) { xs.map((x) => statSync(x)); }\n");
+    const summary = analyze(
+      '/w/a.ts',
+      "import { statSync } from 'fs';\nexport async function f(xs: string[]) { xs.map((x) => statSync(x)); }\n",
+    );
     assert.deepEqual(
       summary.functions.map((f) => [f.name, f.calls.length]),
       [
@@ -104,13 +112,16 @@ describe('imports and exports for the core', () => {
   it('maps ESM exports to function ids', () => {
     const summary = fixture('cross-file.ts');
     const id = (name: string) => fn(summary, name).id;
-    assert.deepEqual({ ...summary.exports }, {
-      run: id('run'),
-      syncExported: id('syncExported'),
-      arrowExported: id('arrowExported'),
-      publicName: id('renamed'),
-      default: id('main'),
-    });
+    assert.deepEqual(
+      { ...summary.exports },
+      {
+        run: id('run'),
+        syncExported: id('syncExported'),
+        arrowExported: id('arrowExported'),
+        publicName: id('renamed'),
+        default: id('main'),
+      },
+    );
   });
 
   it('maps CommonJS exports to function ids', () => {
@@ -129,7 +140,10 @@ describe('imports and exports for the core', () => {
   });
 
   it('does not export what is not a function of this file', () => {
-    const summary = analyze('/w/x.ts', "export const n = 1;\nexport { other } from './other';\nexport default { a: 1 };\n");
+    const summary = analyze(
+      '/w/x.ts',
+      "export const n = 1;\nexport { other } from './other';\nexport default { a: 1 };\n",
+    );
     assert.deepEqual({ ...summary.exports }, {});
     assert.equal(Object.getPrototypeOf(summary.exports), null, 'no inherited names such as toString');
   });
@@ -148,7 +162,10 @@ describe('suppressions', () => {
 
 describe('tolerance', () => {
   it('counts parse errors and still finds what it can in a broken file', () => {
-    const summary = analyze('/w/broken.ts', "import { readFileSync } from 'fs';\nasync function f() {\n  readFileSync('x');\n  const = ;\n");
+    const summary = analyze(
+      '/w/broken.ts',
+      "import { readFileSync } from 'fs';\nasync function f() {\n  readFileSync('x');\n  const = ;\n",
+    );
     assert.ok(summary.parseErrors > 0);
     assert.deepEqual(
       localFindings(summary).map((f) => [f.line, f.code]),
@@ -157,7 +174,8 @@ describe('tolerance', () => {
   });
 
   it('picks the language and grammar from the extension', () => {
-    const jsx = "import { readFileSync } from 'fs';\nexport async function P() { return <p>{readFileSync('x')}</p>; }\n";
+    const jsx =
+      "import { readFileSync } from 'fs';\nexport async function P() { return <p>{readFileSync('x')}</p>; }\n";
     for (const [ext, language] of [
       ['.ts', 'typescript'],
       ['.tsx', 'typescript'],

@@ -10,7 +10,7 @@ const files: Record<string, string> = {
   '/w/agent.ts': [
     "import { defineAgent } from 'openrtc';",
     "import { onTrack } from './handlers';",
-    "import * as config from './config.js';",
+    "import * as config from './config';",
     "const legacy = require('./legacy.cjs');",
     'export async function entry(room: any) {',
     "  room.on('track', onTrack);",
@@ -50,7 +50,8 @@ const files: Record<string, string> = {
 describe('TS/JS front end + core: findings across files', () => {
   it('reports each helper call from loop code with its chain through other files', () => {
     const analysis = new WorkspaceAnalysis(['/w'], javascriptRules);
-    for (const [path, text] of Object.entries(files)) analysis.update(analyzeTypeScript(path, text, { moduleLevelIsLoop: false }));
+    for (const [path, text] of Object.entries(files))
+      analysis.update(analyzeTypeScript(path, text, { moduleLevelIsLoop: false }));
     const findings = analysis
       .findings('/w/agent.ts')
       .map((f) => [f.range.start.line, f.code, f.chainText])
@@ -61,13 +62,15 @@ describe('TS/JS front end + core: findings across files', () => {
       [7, 'ORJ100', 'entry → load() → child_process.execSync'],
     ]);
     // Sync helpers themselves are not loop code: nothing is reported inside them.
-    for (const path of ['/w/handlers.ts', '/w/config.ts', '/w/legacy.cjs']) assert.deepEqual(analysis.findings(path), [], path);
+    for (const path of ['/w/handlers.ts', '/w/config.ts', '/w/legacy.cjs'])
+      assert.deepEqual(analysis.findings(path), [], path);
   });
 
   it('follows barrel files: `export { a as b } from`, `export *`, an imported name exported again', () => {
     const barrels: Record<string, string> = {
       '/w/lib/config.ts': files['/w/config.ts'] ?? '',
-      '/w/lib/run.ts': "import { execSync } from 'node:child_process';\nexport default function run() { return execSync('ls'); }\nexport function spawnIt() { return execSync('ps'); }\n",
+      '/w/lib/run.ts':
+        "import { execSync } from 'node:child_process';\nexport default function run() { return execSync('ls'); }\nexport function spawnIt() { return execSync('ps'); }\n",
       '/w/lib/index.ts': [
         "export * from './config';",
         "export { default as run } from './run';",
@@ -89,7 +92,8 @@ describe('TS/JS front end + core: findings across files', () => {
       ].join('\n'),
     };
     const analysis = new WorkspaceAnalysis(['/w'], javascriptRules);
-    for (const [path, text] of Object.entries(barrels)) analysis.update(analyzeTypeScript(path, text, { moduleLevelIsLoop: false }));
+    for (const [path, text] of Object.entries(barrels))
+      analysis.update(analyzeTypeScript(path, text, { moduleLevelIsLoop: false }));
     assert.deepEqual(
       analysis.findings('/w/app.ts').map((f) => [f.range.start.line, f.chainText]),
       [
@@ -99,6 +103,9 @@ describe('TS/JS front end + core: findings across files', () => {
         [6, 'entry → loadConfig() → fs.readFileSync'],
       ],
     );
-    assert.ok(analysis.dependentsOf('/w/lib/config.ts').has('/w/app.ts'), 'an edit behind the barrel re-diagnoses its importers');
+    assert.ok(
+      analysis.dependentsOf('/w/lib/config.ts').has('/w/app.ts'),
+      'an edit behind the barrel re-diagnoses its importers',
+    );
   });
 });

@@ -19,7 +19,15 @@ import { offloadFix, sleepFix, type FixContext } from './fixes';
 import type { Resolved } from './resolve';
 import type { FunctionInfo, Pending, Scope } from './scopes';
 import { ReplayConflict, type RootMark } from './unit-memo';
-import { argumentAt, callArguments, nameChain, namedChildren, rangeOf, unparenthesize, type CallArguments } from './syntax';
+import {
+  argumentAt,
+  callArguments,
+  nameChain,
+  namedChildren,
+  rangeOf,
+  unparenthesize,
+  type CallArguments,
+} from './syntax';
 
 /** Methods whose function argument the loop calls later, and which argument it is. */
 const CALLBACK_REGISTRATIONS: Record<string, { index: number; kind: LoopRootKind }> = {
@@ -41,7 +49,11 @@ function applyRoot(fn: FunctionInfo, kind: LoopRootKind): void {
 }
 
 /** Decorators that make a sync def a loop callback: `@room.on("evt")`, `@server.rtc_session()`. */
-const DECORATOR_ROOTS: Record<string, LoopRootKind> = { on: 'event-handler', once: 'event-handler', rtc_session: 'entry' };
+const DECORATOR_ROOTS: Record<string, LoopRootKind> = {
+  on: 'event-handler',
+  once: 'event-handler',
+  rtc_session: 'entry',
+};
 /** LiveKit's `WorkerOptions(entrypoint_fnc=entrypoint)`. */
 const ENTRY_KEYWORD = 'entrypoint_fnc';
 const BUSY_WAIT_CLOCKS = new Set(pythonRulesByCode.get(PYTHON_BUSY_WAIT_CODE)?.apis ?? []);
@@ -72,7 +84,8 @@ export class CallPass {
       else if (item.kind === 'with') this.visitWithItem(item);
     }
     this.moduleCallPhaseEnd = this.ctx.file.module.calls.length;
-    const marks = replayedMarks.length === 0 ? this.marks : [...this.marks, ...replayedMarks].sort((a, b) => a.at - b.at);
+    const marks =
+      replayedMarks.length === 0 ? this.marks : [...this.marks, ...replayedMarks].sort((a, b) => a.at - b.at);
     for (const mark of marks) {
       const target = this.byId.get(mark.target);
       if (target === undefined) throw new ReplayConflict(`a replayed call marks ${mark.target}, which is gone`);
@@ -105,7 +118,8 @@ export class CallPass {
     if (arg.type === 'call') {
       const callee = arg.childForFieldName('function');
       const target = callee ? this.ctx.resolver.resolve(callee, scope) : null;
-      if (this.ctx.resolver.qualifiedName(target) === 'functools.partial') return this.functionArgument(callArguments(arg).positional[0], scope);
+      if (this.ctx.resolver.qualifiedName(target) === 'functools.partial')
+        return this.functionArgument(callArguments(arg).positional[0], scope);
       return undefined;
     }
     const resolved = this.ctx.resolver.resolve(arg, scope);
@@ -123,8 +137,13 @@ export class CallPass {
     // Most callees are plain name chains (`time.sleep`, `self.load`): resolved from their text,
     // which costs one wasm call instead of several per segment.
     const chain = nameChain(calleeNode.text);
-    const method = chain ? (chain.length > 1 ? chain[chain.length - 1] : undefined)
-      : calleeNode.type === 'attribute' ? calleeNode.childForFieldName('attribute')?.text : undefined;
+    const method = chain
+      ? chain.length > 1
+        ? chain[chain.length - 1]
+        : undefined
+      : calleeNode.type === 'attribute'
+        ? calleeNode.childForFieldName('attribute')?.text
+        : undefined;
     const registration = method === undefined ? undefined : CALLBACK_REGISTRATIONS[method];
     if (registration) {
       const target = this.functionArgument(args().positional[registration.index], scope);
@@ -135,7 +154,9 @@ export class CallPass {
       if (entry) this.markRoot(entry, 'entry', item.node.startIndex);
     }
 
-    const resolved = chain ? this.ctx.resolver.resolveChain(chain, scope) : this.ctx.resolver.resolve(calleeNode, scope);
+    const resolved = chain
+      ? this.ctx.resolver.resolveChain(chain, scope)
+      : this.ctx.resolver.resolve(calleeNode, scope);
     if (!resolved) return;
     const callee = this.calleeOf(item, calleeNode, resolved, args);
     if (callee) fn.calls.push({ range: rangeOf(calleeNode), callee });
@@ -176,9 +197,12 @@ export class CallPass {
   }
 
   private fixesFor(rule: PythonRule, call: Pending, calleeNode: Node, fn: FunctionInfo): FixSuggestion[] {
-    const fix = rule.code === PYTHON_SLEEP_CODE ? sleepFix(call, calleeNode, fn, this.ctx)
-      : rule.offloadFix ? offloadFix(call.node, call, calleeNode, fn, this.ctx)
-      : null;
+    const fix =
+      rule.code === PYTHON_SLEEP_CODE
+        ? sleepFix(call, calleeNode, fn, this.ctx)
+        : rule.offloadFix
+          ? offloadFix(call.node, call, calleeNode, fn, this.ctx)
+          : null;
     return fix ? [fix] : [];
   }
 
@@ -209,7 +233,10 @@ export class CallPass {
     const inBody = (line: number): boolean => line >= body.startPosition.row && line <= body.endPosition.row;
     if (fn.calls.some((c) => c.callee.kind === 'blocking' && inBody(c.range.start.line))) return;
     const api = this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(clockCallee, scope)) ?? clockCallee.text;
-    fn.calls.push({ range: rangeOf(clockCallee), callee: { kind: 'blocking', code: PYTHON_BUSY_WAIT_CODE, api, fixes: [] } });
+    fn.calls.push({
+      range: rangeOf(clockCallee),
+      callee: { kind: 'blocking', code: PYTHON_BUSY_WAIT_CODE, api, fixes: [] },
+    });
   }
 
   /** An `await`, `async for` or `async with` of this function inside the loop body (nested

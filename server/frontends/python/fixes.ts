@@ -44,13 +44,18 @@ function asyncioAccess(fn: FunctionInfo, ctx: FixContext): { name: string; impor
     .filter(([, binding]) => binding.kind === 'module' && binding.module === 'asyncio')
     .map(([name]) => name);
   for (const name of ctx.asyncioNames) {
-    if (ctx.resolver.lookup(name, fn.scope)?.binding === ctx.file.moduleScope.bindings.get(name)) return { name, importEdit: null };
+    if (ctx.resolver.lookup(name, fn.scope)?.binding === ctx.file.moduleScope.bindings.get(name))
+      return { name, importEdit: null };
   }
   const local = ctx.resolver.lookup('asyncio', fn.scope);
-  if (local?.binding.kind === 'module' && local.binding.module === 'asyncio') return { name: 'asyncio', importEdit: null };
+  if (local?.binding.kind === 'module' && local.binding.module === 'asyncio')
+    return { name: 'asyncio', importEdit: null };
   if (local) return null; // the name means something else here
   const line = addedImportLine(ctx);
-  return { name: 'asyncio', importEdit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import asyncio\n' } };
+  return {
+    name: 'asyncio',
+    importEdit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: 'import asyncio\n' },
+  };
 }
 
 /** Before the first ordinary top-level import; else after the docstring and `__future__` imports. */
@@ -66,7 +71,8 @@ function importLine(ctx: FixContext): number {
   if (first) return first.startPosition.row;
   let line = 0;
   for (const statement of namedChildren(ctx.root)) {
-    const isDocstring = statement.type === 'expression_statement' && statement.namedChild(0)?.type === 'string' && line === 0;
+    const isDocstring =
+      statement.type === 'expression_statement' && statement.namedChild(0)?.type === 'string' && line === 0;
     const isFutureImport = isFuture(statement);
     if (statement.type === 'comment') continue;
     if (!isDocstring && !isFutureImport) break;
@@ -88,14 +94,23 @@ export function sleepFix(place: CallPlace, callee: Node, fn: FunctionInfo, ctx: 
   return { title: `Replace with \`await ${asyncio.name}.sleep(...)\``, edits, preferred: true };
 }
 
-export function offloadFix(call: Node, place: CallPlace, callee: Node, fn: FunctionInfo, ctx: FixContext): FixSuggestion | null {
+export function offloadFix(
+  call: Node,
+  place: CallPlace,
+  callee: Node,
+  fn: FunctionInfo,
+  ctx: FixContext,
+): FixSuggestion | null {
   if (!canRewrite(place, fn) || !isNameChain(callee)) return null;
   const args = call.childForFieldName('arguments');
   // `f(x for x in y)` would need new parentheses; a comment could swallow the closing one.
   if (!args || args.type !== 'argument_list' || namedChildren(args).some((a) => a.type === 'comment')) return null;
   const asyncio = asyncioAccess(fn, ctx);
   if (!asyncio) return null;
-  const inner = ctx.text.slice(args.startIndex + 1, args.endIndex - 1).trim().replace(/,$/, '');
+  const inner = ctx.text
+    .slice(args.startIndex + 1, args.endIndex - 1)
+    .trim()
+    .replace(/,$/, '');
   const calleeText = ctx.text.slice(callee.startIndex, callee.endIndex);
   const newText = `await ${asyncio.name}.to_thread(${calleeText}${inner ? `, ${inner}` : ''})`;
   const edits: TextEdit[] = [{ range: rangeOf(call), newText }];

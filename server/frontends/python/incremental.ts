@@ -36,14 +36,16 @@ export class TreeCache {
       tree = previous.value;
     } else if (previous) {
       const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
-      previous.value.edit(new Edit({
-        startIndex: start,
-        oldEndIndex: oldEnd,
-        newEndIndex: newEnd,
-        startPosition: pointAt(previous.text, start),
-        oldEndPosition: pointAt(previous.text, oldEnd),
-        newEndPosition: pointAt(text, newEnd),
-      }));
+      previous.value.edit(
+        new Edit({
+          startIndex: start,
+          oldEndIndex: oldEnd,
+          newEndIndex: newEnd,
+          startPosition: pointAt(previous.text, start),
+          oldEndPosition: pointAt(previous.text, oldEnd),
+          newEndPosition: pointAt(text, newEnd),
+        }),
+      );
       try {
         tree = parser.parse(text, previous.value);
       } finally {

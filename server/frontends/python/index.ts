@@ -14,7 +14,15 @@ import { Resolver } from './resolve';
 import { collectScopes, type FileScopes } from './scopes';
 import { collectSuppressions, mayHoldSuppressions } from './suppressions';
 import { TreeCache } from './incremental';
-import { contextKeyOf, planUnits, recordOf, ReplayConflict, type FileMemo, type UnitPlan, type UnitRecord } from './unit-memo';
+import {
+  contextKeyOf,
+  planUnits,
+  recordOf,
+  ReplayConflict,
+  type FileMemo,
+  type UnitPlan,
+  type UnitRecord,
+} from './unit-memo';
 
 export { initPython, nodeModulesWasmLocation, type PythonWasmLocation } from './parser';
 
@@ -41,7 +49,12 @@ export function analyzePython(path: string, text: string, options: PythonFrontEn
   } catch {
     // A bug here must not take the server down; the fuzz tests call analyzePythonStrict to catch it.
     return {
-      path, language: 'python', exports: {}, reexports: [], suppressions: [], parseErrors: 1,
+      path,
+      language: 'python',
+      exports: {},
+      reexports: [],
+      suppressions: [],
+      parseErrors: 1,
       functions: [{ id: '<module>', name: '<module>', range: ORIGIN, loopRoot: null, isAsync: false, calls: [] }],
     };
   }
@@ -78,9 +91,14 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
   return {
     path,
     language: 'python',
-    functions: file.functions.map(
-      (f): FunctionSummary => ({ id: f.id, name: f.name, range: f.range, loopRoot: f.loopRoot, isAsync: f.isAsync, calls: f.calls }),
-    ),
+    functions: file.functions.map((f): FunctionSummary => ({
+      id: f.id,
+      name: f.name,
+      range: f.range,
+      loopRoot: f.loopRoot,
+      isAsync: f.isAsync,
+      calls: f.calls,
+    })),
     exports: moduleExports(file),
     reexports: moduleReexports(file),
     suppressions: collectSuppressions(file.comments, source, options.honourNoqa ?? true),
@@ -98,7 +116,12 @@ interface Analysed {
  * are replayed; null when the module around them changed (their analysis may differ: the caller
  * analyses in full). Either way a new memo is built for the next edit.
  */
-function analyse(root: Node, source: string, wantComments: boolean, memoing: { memo: FileMemo | null } | null): Analysed | null {
+function analyse(
+  root: Node,
+  source: string,
+  wantComments: boolean,
+  memoing: { memo: FileMemo | null } | null,
+): Analysed | null {
   const memo = memoing?.memo ?? null;
   const plan = memoing ? planUnits(root, source, memo, wantComments) : null;
   const file = collectScopes(root, ORIGIN, wantComments, memo ? plan : null);
@@ -107,7 +130,11 @@ function analyse(root: Node, source: string, wantComments: boolean, memoing: { m
   pass.run();
   mergeReplayedModuleCalls(file, pass.moduleCallPhaseEnd);
   if (!plan) return { file, memo: null };
-  const contextKey = contextKeyOf(file, [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx)], file.moduleClassIds);
+  const contextKey = contextKeyOf(
+    file,
+    [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx)],
+    file.moduleClassIds,
+  );
   if (memo && memo.contextKey !== contextKey) return null;
   return { file, memo: { contextKey, wantComments, units: unitRecords(plan, file, pass) } };
 }
@@ -116,14 +143,17 @@ function analyse(root: Node, source: string, wantComments: boolean, memoing: { m
 function mergeReplayedModuleCalls(file: FileScopes, callPhaseEnd: number): void {
   if (file.replayedModuleCalls.length === 0) return;
   const calls = file.module.calls;
-  const before = (a: CallSite, b: CallSite): boolean => a.range.start.line < b.range.start.line || (a.range.start.line === b.range.start.line && a.range.start.character < b.range.start.character);
+  const before = (a: CallSite, b: CallSite): boolean =>
+    a.range.start.line < b.range.start.line ||
+    (a.range.start.line === b.range.start.line && a.range.start.character < b.range.start.character);
   const merged: CallSite[] = [];
   const fresh = calls.slice(0, callPhaseEnd);
   const replayed = file.replayedModuleCalls;
   let i = 0;
   let j = 0;
   while (i < fresh.length || j < replayed.length) {
-    if (j >= replayed.length || (i < fresh.length && before(fresh[i] as CallSite, replayed[j] as CallSite))) merged.push(fresh[i++] as CallSite);
+    if (j >= replayed.length || (i < fresh.length && before(fresh[i] as CallSite, replayed[j] as CallSite)))
+      merged.push(fresh[i++] as CallSite);
     else merged.push(replayed[j++] as CallSite);
   }
   file.module.calls = [...merged, ...calls.slice(callPhaseEnd)];
@@ -152,7 +182,16 @@ function unitRecords(plan: UnitPlan, file: FileScopes, pass: CallPass): Map<stri
   const marks = [...pass.marks, ...file.replayedMarks];
   const duplicates = new Set<string>();
   for (const def of plan.defs) {
-    const record = replayedAt.get(def.startIndex) ?? recordOf(def, functionsAt.get(def.startIndex) ?? [], pass.intrinsicRoots, file.module.calls, marks, file.comments);
+    const record =
+      replayedAt.get(def.startIndex) ??
+      recordOf(
+        def,
+        functionsAt.get(def.startIndex) ?? [],
+        pass.intrinsicRoots,
+        file.module.calls,
+        marks,
+        file.comments,
+      );
     if (record === null) continue;
     if (units.has(def.text)) duplicates.add(def.text);
     units.set(def.text, record);
@@ -183,4 +222,3 @@ function moduleExports(file: FileScopes): Record<string, string> {
   }
   return exports;
 }
-

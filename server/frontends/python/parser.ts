@@ -44,7 +44,10 @@ async function load(where: PythonWasmLocation): Promise<Parser> {
   const runtime = join(where.runtimeDir, RUNTIME_WASM);
   const grammar = join(where.grammarDir, GRAMMAR_WASM);
   for (const file of [runtime, grammar]) {
-    if (!existsSync(file)) throw new Error(`python front end: ${file} not found (pass the folder holding ${RUNTIME_WASM} and ${GRAMMAR_WASM})`);
+    if (!existsSync(file))
+      throw new Error(
+        `python front end: ${file} not found (pass the folder holding ${RUNTIME_WASM} and ${GRAMMAR_WASM})`,
+      );
   }
   await Parser.init({ locateFile: (name: string) => (name === RUNTIME_WASM ? runtime : join(where.runtimeDir, name)) });
   const language = await Language.load(grammar);

@@ -30,7 +30,8 @@ export class Resolver {
     let current: Scope | null = scope;
     while (current) {
       const binding = current.bindings.get(name);
-      if (binding?.kind === 'global' && current !== this.file.moduleScope) return this.lookup(name, this.file.moduleScope);
+      if (binding?.kind === 'global' && current !== this.file.moduleScope)
+        return this.lookup(name, this.file.moduleScope);
       if (binding) return { binding, scope: current };
       // Class bodies see their own names, but functions nested in them skip to the module.
       current = current.parent;
@@ -78,7 +79,11 @@ export class Resolver {
     const { binding } = found;
     switch (binding.kind) {
       case 'module':
-        return { kind: 'external', qname: binding.module, importRoot: { module: binding.module, path: [], fromImport: false } };
+        return {
+          kind: 'external',
+          qname: binding.module,
+          importRoot: { module: binding.module, path: [], fromImport: false },
+        };
       case 'from': {
         const joiner = binding.module.endsWith('.') ? '' : '.';
         return {
@@ -102,7 +107,10 @@ export class Resolver {
 
   /** A variable has a type only when every value assigned to it in its scope agrees. */
   private valueType(values: Node[], scope: Scope, depth: number): Resolved | null {
-    return this.agreedType(values.map((value) => ({ value, scope })), depth);
+    return this.agreedType(
+      values.map((value) => ({ value, scope })),
+      depth,
+    );
   }
 
   private agreedType(assignments: { value: Node; scope: Scope }[], depth: number): Resolved | null {
@@ -169,7 +177,11 @@ export class Resolver {
       segments.shift();
     } else if (!fromImport) {
       // `import a.b.c` then `a.b.c.f()`: the longest imported module prefix is the module.
-      while (segments.length > 1 && segments[0] !== undefined && this.file.importedModules.has(join(moduleName, segments[0]))) {
+      while (
+        segments.length > 1 &&
+        segments[0] !== undefined &&
+        this.file.importedModules.has(join(moduleName, segments[0]))
+      ) {
         moduleName = join(moduleName, segments[0]);
         segments.shift();
       }

@@ -7,7 +7,14 @@ import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary
 import { shiftCalls } from '../shift';
 import { countParseErrors, structureOf, type Position, type StructureNode } from './structure-query';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
-import { ReplayConflict, shiftedComments, shiftedFunction, type ReplayUnit, type RootMark, type UnitPlan } from './unit-memo';
+import {
+  ReplayConflict,
+  shiftedComments,
+  shiftedFunction,
+  type ReplayUnit,
+  type RootMark,
+  type UnitPlan,
+} from './unit-memo';
 
 export type Binding =
   /** `import a.b as c` binds c to module a.b; `import a.b` binds a to module a. */
@@ -132,21 +139,48 @@ export interface SourceComment {
  * @param wantComments collect comments (callers pass false when the text cannot hold a
  *   suppression, which saves reading every comment through the wasm boundary)
  */
-export function collectScopes(root: Node, moduleRange: SourceRange, wantComments: boolean, plan: UnitPlan | null = null): FileScopes {
+export function collectScopes(
+  root: Node,
+  moduleRange: SourceRange,
+  wantComments: boolean,
+  plan: UnitPlan | null = null,
+): FileScopes {
   const touchesSockets = /\.set(?:blocking|timeout)\b/.test(root.text);
   const moduleScope = newScope('module', null);
   const module: FunctionInfo = {
-    id: '<module>', name: '<module>', node: null, range: moduleRange, isAsync: false, isLambda: false,
-    loopRoot: null, scope: moduleScope, decorators: [], calls: [],
+    id: '<module>',
+    name: '<module>',
+    node: null,
+    range: moduleRange,
+    isAsync: false,
+    isLambda: false,
+    loopRoot: null,
+    scope: moduleScope,
+    decorators: [],
+    calls: [],
   };
   const file: FileScopes = {
-    module, moduleScope, functions: [module], functionsByNode: new Map(), classes: new Map(),
-    importedModules: new Set(), pending: [], topLevelImports: [], comments: [], parseErrors: 0,
-    moduleClassIds: new Set(), touchesSockets, replayed: [], replayedMarks: [], replayedModuleCalls: [],
+    module,
+    moduleScope,
+    functions: [module],
+    functionsByNode: new Map(),
+    classes: new Map(),
+    importedModules: new Set(),
+    pending: [],
+    topLevelImports: [],
+    comments: [],
+    parseErrors: 0,
+    moduleClassIds: new Set(),
+    touchesSockets,
+    replayed: [],
+    replayedMarks: [],
+    replayedModuleCalls: [],
   };
   const usedIds = new Set(['<module>']);
   const uniqueId = (wanted: string, node: Node): string => {
-    const id = usedIds.has(wanted) ? `${wanted}@${node.startPosition.row + 1}:${node.startPosition.column + 1}` : wanted;
+    const id = usedIds.has(wanted)
+      ? `${wanted}@${node.startPosition.row + 1}:${node.startPosition.column + 1}`
+      : wanted;
     usedIds.add(id);
     return id;
   };
@@ -181,7 +215,18 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       attributes.set(attribute.text, value ? [...(known ?? []), { value, scope }] : null);
       return;
     }
-    if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'expression_list', 'tuple', 'list'].includes(target.type)) {
+    if (
+      [
+        'pattern_list',
+        'tuple_pattern',
+        'list_pattern',
+        'list_splat_pattern',
+        'parenthesized_expression',
+        'expression_list',
+        'tuple',
+        'list',
+      ].includes(target.type)
+    ) {
       for (const part of namedChildren(target)) bindTargets(part, scope, null);
     }
   };
@@ -191,7 +236,10 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     let first = true;
     for (const param of namedChildren(params)) {
       const type = param.type; // each read is a trip into wasm
-      const inner = type === 'identifier' ? null : param.childForFieldName('name') ?? namedChildren(param).find((c) => c.type === 'identifier') ?? null;
+      const inner =
+        type === 'identifier'
+          ? null
+          : (param.childForFieldName('name') ?? namedChildren(param).find((c) => c.type === 'identifier') ?? null);
       const nameNode = type === 'identifier' ? param : inner?.type === 'identifier' ? inner : null;
       if (!nameNode) continue;
       if (first && selfClass && type !== 'list_splat_pattern' && type !== 'dictionary_splat_pattern') {
@@ -203,7 +251,15 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     }
   };
 
-  const addFunction = (node: Node, isLambda: boolean, params: Node | null, scope: Scope, prefix: string, classId: string | null, decorators: Node[]): FunctionInfo | null => {
+  const addFunction = (
+    node: Node,
+    isLambda: boolean,
+    params: Node | null,
+    scope: Scope,
+    prefix: string,
+    classId: string | null,
+    decorators: Node[],
+  ): FunctionInfo | null => {
     const nameNode = isLambda ? null : node.childForFieldName('name');
     if (!isLambda && !nameNode) return null;
     const name = nameNode ? nameNode.text : '<lambda>';
@@ -266,8 +322,16 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
   };
 
   const decoratorsOf = new Map<number, Node[]>();
-  const regions: Region[] = [{ start: 0, end: Infinity, skip: false, scope: moduleScope, fn: module, prefix: '', classId: null }];
-  const openRegion = (node: Node | null, scope: Scope, fn: FunctionInfo, prefix: string, classId: string | null): void => {
+  const regions: Region[] = [
+    { start: 0, end: Infinity, skip: false, scope: moduleScope, fn: module, prefix: '', classId: null },
+  ];
+  const openRegion = (
+    node: Node | null,
+    scope: Scope,
+    fn: FunctionInfo,
+    prefix: string,
+    classId: string | null,
+  ): void => {
     if (node) regions.push({ start: node.startIndex, end: node.endIndex, skip: false, scope, fn, prefix, classId });
   };
   /** Only some parts of a definition are analysed (and none of one without a name): the rest is skipped. */
@@ -284,11 +348,23 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     const { scope, fn, prefix, classId } = region;
     if (type === 'decorated_definition') {
       const definition = node.childForFieldName('definition');
-      if (definition) decoratorsOf.set(definition.id, namedChildren(node).filter((c) => c.type === 'decorator'));
+      if (definition)
+        decoratorsOf.set(
+          definition.id,
+          namedChildren(node).filter((c) => c.type === 'decorator'),
+        );
     } else if (type === 'function_definition' || type === 'lambda') {
       skipRegion(node, region);
       const params = node.childForFieldName('parameters');
-      const created = addFunction(node, type === 'lambda', params, scope, prefix, classId, decoratorsOf.get(node.id) ?? []);
+      const created = addFunction(
+        node,
+        type === 'lambda',
+        params,
+        scope,
+        prefix,
+        classId,
+        decoratorsOf.get(node.id) ?? [],
+      );
       if (!created) return;
       // Defaults and annotations run where the def is (decorators sit before it); the body is the new scope.
       outerPart(params, region);
@@ -330,13 +406,15 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       if (target) bindTargets(target, scope, position === 'with-item' && value ? value : null);
     } else if (type === 'global_statement' && scope !== moduleScope) {
       // At module level `global x` changes nothing (and a module binding that points to itself would never resolve).
-      for (const name of namedChildren(node)) if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
+      for (const name of namedChildren(node))
+        if (name.type === 'identifier') scope.bindings.set(name.text, { kind: 'global' });
     } else if (type === 'call') {
       file.pending.push({ kind: 'call', node, scope, fn, position });
       const callee = touchesSockets ? node.childForFieldName('function') : null;
       const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
-      if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout')) scope.nonBlocking.add(receiver.text);
+      if (receiver?.type === 'identifier' && (method === 'setblocking' || method === 'settimeout'))
+        scope.nonBlocking.add(receiver.text);
     } else if (type === 'with_item') {
       file.pending.push({ kind: 'with', node, scope, fn, position });
     } else if (type === 'while_statement') {
@@ -353,8 +431,16 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
       usedIds.add(memo.id);
       const moved = shiftedFunction(memo, rows, record);
       const info: FunctionInfo = {
-        id: moved.id, name: moved.name, node: null, range: moved.range, isAsync: moved.isAsync, isLambda: moved.isLambda,
-        loopRoot: moved.intrinsicRoot, scope: newScope('function', moduleScope), decorators: [], calls: moved.calls,
+        id: moved.id,
+        name: moved.name,
+        node: null,
+        range: moved.range,
+        isAsync: moved.isAsync,
+        isLambda: moved.isLambda,
+        loopRoot: moved.intrinsicRoot,
+        scope: newScope('function', moduleScope),
+        decorators: [],
+        calls: moved.calls,
       };
       file.functions.push(info);
     }
@@ -365,7 +451,9 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
     file.comments.push(...shiftedComments(record.comments, rows));
   };
 
-  const parts = plan ? plan.fresh.map((range) => structureOf(root, wantComments, range)) : [structureOf(root, wantComments)];
+  const parts = plan
+    ? plan.fresh.map((range) => structureOf(root, wantComments, range))
+    : [structureOf(root, wantComments)];
   const nodes = parts.length === 1 ? (parts[0]?.nodes ?? []) : parts.flatMap((p) => p.nodes);
   for (const part of parts) file.comments.push(...part.comments);
   if (root.hasError) file.parseErrors = countParseErrors(root);
@@ -376,7 +464,8 @@ export function collectScopes(root: Node, moduleRange: SourceRange, wantComments
   // always the top one.
   for (const item of nodes) {
     const at = item.startIndex;
-    while (nextReplay < replays.length && (replays[nextReplay] as ReplayUnit).startIndex <= at) replay(replays[nextReplay++] as ReplayUnit);
+    while (nextReplay < replays.length && (replays[nextReplay] as ReplayUnit).startIndex <= at)
+      replay(replays[nextReplay++] as ReplayUnit);
     while (regions.length > 1 && (regions[regions.length - 1] as Region).end <= at) regions.pop();
     let i = regions.length - 1;
     while ((regions[i] as Region).start > at || (regions[i] as Region).end <= at) i--;

@@ -5,9 +5,22 @@ import { Query, type Language, type Node } from 'web-tree-sitter';
 
 /** Node types pass 1 looks at (scopes.ts decides what each means). */
 export const STRUCTURE_TYPES = [
-  'decorated_definition', 'function_definition', 'class_definition', 'lambda', 'import_statement',
-  'import_from_statement', 'future_import_statement', 'assignment', 'augmented_assignment', 'for_statement',
-  'named_expression', 'as_pattern', 'global_statement', 'call', 'with_item', 'while_statement',
+  'decorated_definition',
+  'function_definition',
+  'class_definition',
+  'lambda',
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'named_expression',
+  'as_pattern',
+  'global_statement',
+  'call',
+  'with_item',
+  'while_statement',
 ] as const;
 
 /** Where a node sits, as far as anything reads it: fixes put `await` only before a call that
@@ -40,7 +53,10 @@ function queriesFor(language: Language): { plain: Query; withComments: Query } {
   let found = queries.get(language);
   if (found === undefined) {
     const structure = `[${STRUCTURE_TYPES.map((t) => `(${t})`).join(' ')}] @node\n${POSITION_PATTERNS}`;
-    found = { plain: new Query(language, structure), withComments: new Query(language, `${structure}\n(comment) @comment`) };
+    found = {
+      plain: new Query(language, structure),
+      withComments: new Query(language, `${structure}\n(comment) @comment`),
+    };
     queries.set(language, found);
   }
   return found;
@@ -59,7 +75,9 @@ export function structureOf(
   const positions = new Map<number, Position>();
   const nodes: StructureNode[] = [];
   const comments: CommentNode[] = [];
-  const captures = range ? query.captures(root, { startIndex: range.startIndex, endIndex: range.endIndex }) : query.captures(root);
+  const captures = range
+    ? query.captures(root, { startIndex: range.startIndex, endIndex: range.endIndex })
+    : query.captures(root);
   for (const { name, node } of captures) {
     if (name === 'node') {
       const startIndex = node.startIndex;

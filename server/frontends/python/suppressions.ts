@@ -10,7 +10,10 @@ const NOQA = /#\s*noqa(?::\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))?/i;
 const OUR_CODE = /^ORP\d+$/;
 
 function splitCodes(list: string): string[] {
-  return list.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0);
+  return list
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c.length > 0);
 }
 
 /** The first line after `line` that holds code (not blank, not only a comment). */
@@ -38,7 +41,8 @@ export function collectSuppressions(comments: SourceComment[], text: string, hon
       const standalone = (lines[line] ?? '').slice(0, comment.column).trim() === '';
       const codes = ignore[1] === undefined ? [] : splitCodes(ignore[1]);
       // `ignore[]` names no code: suppress nothing rather than everything.
-      if (ignore[1] === undefined || codes.length > 0) result.push({ line: standalone ? nextCodeLine(lines, line) : line, codes });
+      if (ignore[1] === undefined || codes.length > 0)
+        result.push({ line: standalone ? nextCodeLine(lines, line) : line, codes });
     }
     const noqa = honourNoqa ? NOQA.exec(body) : null;
     if (noqa) {

@@ -75,7 +75,11 @@ export function callArguments(call: Node): CallArguments {
   return result;
 }
 
-export function argumentAt(args: CallArguments, position: number | undefined, keyword: string | undefined): Node | undefined {
+export function argumentAt(
+  args: CallArguments,
+  position: number | undefined,
+  keyword: string | undefined,
+): Node | undefined {
   const byName = keyword === undefined ? undefined : args.keywords.get(keyword);
   return byName ?? (position === undefined ? undefined : args.positional[position]);
 }

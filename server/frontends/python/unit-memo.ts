@@ -83,12 +83,25 @@ export function shiftedComments(comments: readonly SourceComment[], rows: number
  * switches the passes read. Equal keys: an unchanged def analyses to the same result.
  */
 export function contextKeyOf(file: FileScopes, flags: readonly unknown[], moduleClassIds: ReadonlySet<string>): string {
-  const bindings = [...file.moduleScope.bindings].map(([name, b]) => [name, b.kind === 'value' ? { kind: 'value', values: b.values.map((v) => v.text) } : b]);
+  const bindings = [...file.moduleScope.bindings].map(([name, b]) => [
+    name,
+    b.kind === 'value' ? { kind: 'value', values: b.values.map((v) => v.text) } : b,
+  ]);
   bindings.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   const classes = [...file.classes.values()]
     .filter((c) => moduleClassIds.has(c.id))
-    .map((c) => [c.id, [...c.methods], [...c.attributes].map(([name, values]) => [name, values === null ? null : values.map((v) => v.value.text)])]);
-  return JSON.stringify([bindings, [...file.moduleScope.nonBlocking].sort(), classes, [...file.importedModules].sort(), flags]);
+    .map((c) => [
+      c.id,
+      [...c.methods],
+      [...c.attributes].map(([name, values]) => [name, values === null ? null : values.map((v) => v.value.text)]),
+    ]);
+  return JSON.stringify([
+    bindings,
+    [...file.moduleScope.nonBlocking].sort(),
+    classes,
+    [...file.importedModules].sort(),
+    flags,
+  ]);
 }
 
 /** A def's record, from the functions created inside it and the module calls and marks within its span. */
@@ -102,7 +115,8 @@ export function recordOf(
 ): UnitRecord | null {
   const top = functions[0];
   // The def itself comes first; a decorated class (`Cls.m`) or a lambda in a decorator does not qualify.
-  if (top === undefined || top.isLambda || top.id.includes('.') || functions.some((f) => f.id.includes('@'))) return null;
+  if (top === undefined || top.isLambda || top.id.includes('.') || functions.some((f) => f.id.includes('@')))
+    return null;
   const inRows = (range: SourceRange): boolean => range.start.line >= def.startRow && range.end.line <= def.endRow;
   return detachStrings({
     startRow: def.startRow,
@@ -111,10 +125,18 @@ export function recordOf(
     name: top.name,
     functionId: top.id,
     functions: functions.map((f) => ({
-      id: f.id, name: f.name, range: f.range, isAsync: f.isAsync, isLambda: f.isLambda, intrinsicRoot: intrinsic.get(f) ?? null, calls: f.calls.slice(),
+      id: f.id,
+      name: f.name,
+      range: f.range,
+      isAsync: f.isAsync,
+      isLambda: f.isLambda,
+      intrinsicRoot: intrinsic.get(f) ?? null,
+      calls: f.calls.slice(),
     })),
     moduleCalls: moduleCalls.filter((c) => inRows(c.range)),
-    marks: marks.filter((m) => m.at >= def.startIndex && m.at < def.endIndex).map((m) => ({ ...m, at: m.at - def.startIndex })),
+    marks: marks
+      .filter((m) => m.at >= def.startIndex && m.at < def.endIndex)
+      .map((m) => ({ ...m, at: m.at - def.startIndex })),
     comments: comments.filter((c) => c.line >= def.startRow && c.line <= def.endRow),
   });
 }

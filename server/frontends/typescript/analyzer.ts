@@ -14,10 +14,34 @@ import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind
 import { ExportCollector } from './exports';
 import { type PromiseApiNames, fsPromiseFixes, promiseApiNames } from './fs-promise-fix';
 import { type FunctionLike, FunctionIds, displayName, headerRange, isGenerator } from './function-ids';
-import { agentParts, constructedBinding, isDefineAgent, isPoolOffload, isProcessExitListener, isWorkerConstructor, leavesArgumentsUncalled, scheduledArguments } from './loop-roots';
-import { hasModifier, isFunctionValue, isNodeBuiltin, literalText, nodeRange, parseErrorCount, rangeOf, unwrapExpression } from './source-text';
+import {
+  agentParts,
+  constructedBinding,
+  isDefineAgent,
+  isPoolOffload,
+  isProcessExitListener,
+  isWorkerConstructor,
+  leavesArgumentsUncalled,
+  scheduledArguments,
+} from './loop-roots';
+import {
+  hasModifier,
+  isFunctionValue,
+  isNodeBuiltin,
+  literalText,
+  nodeRange,
+  parseErrorCount,
+  rangeOf,
+  unwrapExpression,
+} from './source-text';
 import { type Registration, Registrations, type Role } from './registrations';
-import { type StatementMemo, type StatementProducts, contextKeyOf, copiedFunctions, walkWithMemo } from './statement-memo';
+import {
+  type StatementMemo,
+  type StatementProducts,
+  contextKeyOf,
+  copiedFunctions,
+  walkWithMemo,
+} from './statement-memo';
 import { findSuppressions } from './suppressions';
 
 interface Frame {
@@ -66,7 +90,9 @@ export class FileAnalyzer {
   ) {
     this.ids = new FunctionIds(file);
     this.methodTables = new MethodTables(this.ids);
-    this.declarations = new DeclarationCollector(this.ids, this.scopes, (init) => constructedBinding(init, this.resolve(init.expression)));
+    this.declarations = new DeclarationCollector(this.ids, this.scopes, (init) =>
+      constructedBinding(init, this.resolve(init.expression)),
+    );
     const moduleSummary: FunctionSummary = {
       id: moduleId,
       name: moduleId,
@@ -89,7 +115,8 @@ export class FileAnalyzer {
     this.scopes.push(moduleScope);
     this.declarations.functionBody(this.file.statements, moduleScope);
     this.promiseApi = promiseApiNames(moduleScope);
-    if (this.memoing === null || !this.ids.inTextOrder) for (const statement of this.file.statements) this.visit(statement);
+    if (this.memoing === null || !this.ids.inTextOrder)
+      for (const statement of this.file.statements) this.visit(statement);
     else this.visitWithMemo(moduleScope, this.memoing.previous);
     const exports = new ExportCollector(this.ids, moduleScope);
     for (const statement of this.file.statements) exports.statement(statement);
@@ -113,7 +140,8 @@ export class FileAnalyzer {
 
   /** Replays each statement the previous analysis recorded unchanged, walks (and records) the rest. */
   private visitWithMemo(moduleScope: ReadonlyMap<string, Binding>, previous: StatementMemo | null): void {
-    const importAt = this.importInsertAt === undefined ? undefined : this.file.getLineAndCharacterOfPosition(this.importInsertAt);
+    const importAt =
+      this.importInsertAt === undefined ? undefined : this.file.getLineAndCharacterOfPosition(this.importInsertAt);
     const contextKey = contextKeyOf(moduleScope, importAt, this.options.moduleLevelIsLoop);
     this.memoForNextEdit = walkWithMemo(this.file, this.ids, contextKey, previous, {
       walk: (statement) => this.visitRecorded(statement),
@@ -132,7 +160,11 @@ export class FileAnalyzer {
     this.registrations.log = registrations;
     this.visit(statement);
     this.registrations.log = undefined;
-    return { functions: copiedFunctions(this.functions.slice(functionsBefore)), moduleCalls: this.moduleSummary.calls.slice(callsBefore), registrations };
+    return {
+      functions: copiedFunctions(this.functions.slice(functionsBefore)),
+      moduleCalls: this.moduleSummary.calls.slice(callsBefore),
+      registrations,
+    };
   }
 
   private resolve(expression: ts.Expression): Target | undefined {
@@ -211,9 +243,14 @@ export class FileAnalyzer {
   /** Names a block-like node declares for its own extent. */
   private declareIn(node: ts.Node, scope: Map<string, Binding>): void {
     if (ts.isBlock(node) || ts.isModuleBlock(node)) this.declarations.statements(node.statements, scope);
-    else if (ts.isCaseBlock(node)) this.declarations.statements(node.clauses.flatMap((clause) => [...clause.statements]), scope);
+    else if (ts.isCaseBlock(node))
+      this.declarations.statements(
+        node.clauses.flatMap((clause) => [...clause.statements]),
+        scope,
+      );
     else if (ts.isForStatement(node) || ts.isForInStatement(node) || ts.isForOfStatement(node)) {
-      if (node.initializer !== undefined && ts.isVariableDeclarationList(node.initializer)) this.declarations.variableList(node.initializer, scope);
+      if (node.initializer !== undefined && ts.isVariableDeclarationList(node.initializer))
+        this.declarations.variableList(node.initializer, scope);
     } else if (ts.isCatchClause(node) && node.variableDeclaration !== undefined) {
       this.declarations.bindingName(node.variableDeclaration.name, scope);
     }
@@ -225,10 +262,15 @@ export class FileAnalyzer {
     const runsInline = role?.kind === 'inline' && !isAsync && !isGenerator(node);
     const summary = runsInline ? this.frame.summary : this.newFunction(node, role, isAsync);
     const saved = this.frame;
-    this.frame = { summary, lexical: node, thisMethods: ts.isArrowFunction(node) ? saved.thisMethods : this.thisMethodsOf(node) };
+    this.frame = {
+      summary,
+      lexical: node,
+      thisMethods: ts.isArrowFunction(node) ? saved.thisMethods : this.thisMethodsOf(node),
+    };
     const scope = new Map<string, Binding>();
     this.declarations.parameters(node.parameters, scope);
-    if (ts.isFunctionExpression(node) && node.name !== undefined) scope.set(node.name.text, { kind: 'function', id: this.ids.idOf(node) });
+    if (ts.isFunctionExpression(node) && node.name !== undefined)
+      scope.set(node.name.text, { kind: 'function', id: this.ids.idOf(node) });
     const body = node.body;
     this.scopes.push(scope);
     if (body !== undefined && ts.isBlock(body)) this.declarations.functionBody(body.statements, scope);
@@ -270,7 +312,10 @@ export class FileAnalyzer {
       if (ts.isPropertyDeclaration(member) && member.initializer !== undefined) {
         // Field initializers (and arrow functions in them) see the instance, or the class if static.
         const saved = this.frame;
-        this.frame = { ...saved, thisMethods: this.methodTables.of(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)) };
+        this.frame = {
+          ...saved,
+          thisMethods: this.methodTables.of(node, hasModifier(member, ts.SyntaxKind.StaticKeyword)),
+        };
         setParent(member, node);
         this.visitUnder(member, member.initializer);
         this.frame = saved;
@@ -297,7 +342,11 @@ export class FileAnalyzer {
    * imported). The summary has no way to mark another file's function as a root, so a small
    * root stands in for the registration: it calls the import, and the core follows it from there.
    */
-  private importedRoot(reference: ts.Expression, target: Extract<Target, { kind: 'import' }>, root: LoopRootKind): void {
+  private importedRoot(
+    reference: ts.Expression,
+    target: Extract<Target, { kind: 'import' }>,
+    root: LoopRootKind,
+  ): void {
     const range = nodeRange(this.file, reference);
     this.functions.push({
       id: `ref@${this.ids.positionKey(reference.getStart(this.file))}`,
@@ -361,12 +410,18 @@ export class FileAnalyzer {
       // first call. Node's own modules are already in memory, so requiring them is cheap.
       const specifier = literalText(call.arguments[0]);
       const loadsFile = specifier === undefined || !isNodeBuiltin(specifier);
-      if (loadsFile && this.frame.summary.id !== moduleId) this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
+      if (loadsFile && this.frame.summary.id !== moduleId)
+        this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
       return;
     }
     const rule = blockingCallRule(target.api);
     if (rule === undefined) return;
-    this.addCall(call.expression, { kind: 'blocking', code: rule.code, api: target.api, fixes: this.fixesFor(call, target.api) });
+    this.addCall(call.expression, {
+      kind: 'blocking',
+      code: rule.code,
+      api: target.api,
+      fixes: this.fixesFor(call, target.api),
+    });
   }
 
   private fixesFor(call: ts.CallExpression, api: string): ReturnType<typeof fsPromiseFixes> {
@@ -383,7 +438,9 @@ export class FileAnalyzer {
       form,
       // In the body only: `await` is not allowed in parameter defaults, even of an async function.
       inAsyncFunction:
-        lexical?.body !== undefined && hasModifier(lexical, ts.SyntaxKind.AsyncKeyword) && call.getStart(this.file) >= lexical.body.getStart(this.file),
+        lexical?.body !== undefined &&
+        hasModifier(lexical, ts.SyntaxKind.AsyncKeyword) &&
+        call.getStart(this.file) >= lexical.body.getStart(this.file),
       scopes: this.scopes,
       promiseApi: this.promiseApi,
       importInsertAt: this.importInsertAt,

@@ -62,7 +62,8 @@ export function isRequire(callee: ts.Expression, scopes: ScopeStack): boolean {
 
 /** `require('m')`: the specifier, else undefined. */
 export function requiredModule(node: ts.Expression, scopes: ScopeStack): string | undefined {
-  if (!ts.isCallExpression(node) || node.arguments.length !== 1 || !isRequire(node.expression, scopes)) return undefined;
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1 || !isRequire(node.expression, scopes))
+    return undefined;
   return literalText(node.arguments[0]);
 }
 
@@ -88,10 +89,16 @@ function methodTable(
       const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
       if (isStatic !== wantStatic) continue;
     }
-    const name = member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name.text : undefined;
+    const name =
+      member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))
+        ? member.name.text
+        : undefined;
     if (name === undefined) continue;
     if (ts.isMethodDeclaration(member)) table.set(name, ids.idOf(member));
-    else if ((ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) && member.initializer !== undefined) {
+    else if (
+      (ts.isPropertyAssignment(member) || ts.isPropertyDeclaration(member)) &&
+      member.initializer !== undefined
+    ) {
       const value = unwrapExpression(member.initializer);
       if (isFunctionValue(value)) table.set(name, ids.idOf(value));
     }
@@ -149,7 +156,11 @@ export class MethodTables {
     const cache = wantStatic ? this.statics : this.instance;
     let table = cache.get(owner);
     if (table === undefined) {
-      table = ts.isObjectLiteralExpression(owner) ? objectMethods(owner, this.ids) : wantStatic ? staticMethods(owner, this.ids) : instanceMethods(owner, this.ids);
+      table = ts.isObjectLiteralExpression(owner)
+        ? objectMethods(owner, this.ids)
+        : wantStatic
+          ? staticMethods(owner, this.ids)
+          : instanceMethods(owner, this.ids);
       cache.set(owner, table);
     }
     return table;
@@ -219,7 +230,10 @@ export class DeclarationCollector {
       scope.set(statement.name.text, { kind: 'function', id: this.ids.idOf(statement) });
     } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
       scope.set(statement.name.text, classBinding(statement, this.ids));
-    } else if ((ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) && ts.isIdentifier(statement.name)) {
+    } else if (
+      (ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)) &&
+      ts.isIdentifier(statement.name)
+    ) {
       scope.set(statement.name.text, { kind: 'opaque' });
     }
   }
@@ -252,7 +266,12 @@ export class DeclarationCollector {
       for (const element of name.elements) {
         const property = element.propertyName ?? element.name;
         const propertyName = ts.isIdentifier(property) || ts.isStringLiteral(property) ? property.text : undefined;
-        if (module !== undefined && propertyName !== undefined && ts.isIdentifier(element.name) && element.dotDotDotToken === undefined) {
+        if (
+          module !== undefined &&
+          propertyName !== undefined &&
+          ts.isIdentifier(element.name) &&
+          element.dotDotDotToken === undefined
+        ) {
           scope.set(element.name.text, { kind: 'named', module, name: propertyName });
         } else addPatternNames(element.name, scope);
       }
@@ -277,7 +296,8 @@ export class DeclarationCollector {
     if (isFunctionValue(init)) return { kind: 'function', id: this.ids.idOf(init) };
     if (ts.isObjectLiteralExpression(init)) return { kind: 'methods', methods: objectMethods(init, this.ids) };
     if (ts.isClassExpression(init)) return classBinding(init, this.ids);
-    if (ts.isNewExpression(init) || ts.isCallExpression(init)) return this.constructedBinding(init) ?? { kind: 'opaque' };
+    if (ts.isNewExpression(init) || ts.isCallExpression(init))
+      return this.constructedBinding(init) ?? { kind: 'opaque' };
     return { kind: 'opaque' };
   }
 }

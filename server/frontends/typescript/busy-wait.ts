@@ -21,7 +21,9 @@ function someInFunction(node: ts.Node, visit: (n: ts.Node) => boolean): boolean 
 function yieldsToLoop(loop: LoopStatement): boolean {
   return someInFunction(
     loop,
-    (n) => n !== loop && (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)),
+    (n) =>
+      n !== loop &&
+      (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier !== undefined)),
   );
 }
 
@@ -39,7 +41,10 @@ function loopCondition(loop: LoopStatement): ts.Expression | undefined {
 }
 
 /** `clockApiOf(call)` names the clock API a call or `new` reads (after import resolution), else undefined. */
-export function findBusyWait(loop: LoopStatement, clockApiOf: (call: ts.CallExpression | ts.NewExpression) => string | undefined): BusyWait | undefined {
+export function findBusyWait(
+  loop: LoopStatement,
+  clockApiOf: (call: ts.CallExpression | ts.NewExpression) => string | undefined,
+): BusyWait | undefined {
   const clockIn = (expression: ts.Expression): string | undefined => {
     let api: string | undefined;
     someInFunction(expression, (n) => {

@@ -97,7 +97,11 @@ export function resolveConstructor(expression: ts.Expression, scopes: ScopeStack
 /** `f.bind(thisArg, ...)` hands over `f` itself. */
 export function unwrapBind(expression: ts.Expression): ts.Expression {
   const value = unwrapExpression(expression);
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'bind') {
+  if (
+    ts.isCallExpression(value) &&
+    ts.isPropertyAccessExpression(value.expression) &&
+    value.expression.name.text === 'bind'
+  ) {
     return unwrapExpression(value.expression.expression);
   }
   return value;

@@ -38,7 +38,8 @@ export class ExportCollector {
   private setLocal(name: string, local: ts.Identifier): void {
     const binding = this.moduleScope.get(local.text);
     if (binding?.kind === 'named') this.reexports.push({ name, module: binding.module, importedName: binding.name });
-    else if (binding?.kind === 'default') this.reexports.push({ name, module: binding.module, importedName: 'default' });
+    else if (binding?.kind === 'default')
+      this.reexports.push({ name, module: binding.module, importedName: 'default' });
     else this.set(name, this.functionOf(local));
   }
 
@@ -48,7 +49,11 @@ export class ExportCollector {
     if (clause === undefined) this.reexports.push({ name: '*', module, importedName: '*' });
     else if (ts.isNamedExports(clause)) {
       for (const element of clause.elements) {
-        this.reexports.push({ name: element.name.text, module, importedName: (element.propertyName ?? element.name).text });
+        this.reexports.push({
+          name: element.name.text,
+          module,
+          importedName: (element.propertyName ?? element.name).text,
+        });
       }
     }
   }
@@ -91,7 +96,10 @@ export class ExportCollector {
     }
     for (const property of node.properties) {
       if (ts.isShorthandPropertyAssignment(property)) this.set(property.name.text, this.functionOf(property.name));
-      else if (ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) {
+      else if (
+        ts.isPropertyAssignment(property) &&
+        (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
+      ) {
         this.set(property.name.text, this.functionOf(property.initializer));
       } else if (ts.isMethodDeclaration(property) && ts.isIdentifier(property.name)) {
         this.set(property.name.text, this.ids.idOf(property));
@@ -105,9 +113,15 @@ export class ExportCollector {
     if (!ts.isPropertyAccessExpression(target)) return;
     const owner = target.expression;
     const isModuleExports = (n: ts.Expression): boolean =>
-      ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'module' && n.name.text === 'exports';
+      ts.isPropertyAccessExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === 'module' &&
+      n.name.text === 'exports';
     if (isModuleExports(target)) this.commonJsValue(expression.right);
-    else if ((ts.isIdentifier(owner) && owner.text === 'exports' && !this.moduleScope.has('exports')) || isModuleExports(owner)) {
+    else if (
+      (ts.isIdentifier(owner) && owner.text === 'exports' && !this.moduleScope.has('exports')) ||
+      isModuleExports(owner)
+    ) {
       this.set(target.name.text, this.functionOf(expression.right));
     }
   }

@@ -27,7 +27,8 @@ export interface FsFixInput {
 function needsParentheses(call: ts.CallExpression): boolean {
   const parent = call.parent;
   return (
-    ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent)) && parent.expression === call) ||
+    ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent)) &&
+      parent.expression === call) ||
     (ts.isTaggedTemplateExpression(parent) && parent.tag === call)
   );
 }
@@ -57,7 +58,8 @@ export function promiseApiNames(moduleScope: ReadonlyMap<string, Binding>): Prom
 function existingTwinName(input: FsFixInput, twin: string): string | undefined {
   const moduleScope = input.scopes.moduleScope();
   // A local of the same name at the call site would capture the rewritten reference.
-  const visible = (local: string): boolean => moduleScope !== undefined && input.scopes.lookup(local) === moduleScope.get(local);
+  const visible = (local: string): boolean =>
+    moduleScope !== undefined && input.scopes.lookup(local) === moduleScope.get(local);
   for (const [local, imported] of input.promiseApi.named) if (imported === twin && visible(local)) return local;
   const via = input.promiseApi.prefixes.find(({ local }) => visible(local));
   return via === undefined ? undefined : `${via.prefix}${twin}`;

@@ -16,7 +16,8 @@ export type FunctionLike =
 
 function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (name === undefined) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+    return name.text;
   return undefined;
 }
 
@@ -29,7 +30,11 @@ function className(node: ts.Node): string | undefined {
 /** `on('track')` for `room.on('track', fn)`, `setTimeout` for `setTimeout(fn)`. */
 function callbackLabel(call: ts.CallExpression | ts.NewExpression): string {
   const callee = call.expression;
-  const calleeName = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : 'call';
+  const calleeName = ts.isIdentifier(callee)
+    ? callee.text
+    : ts.isPropertyAccessExpression(callee)
+      ? callee.name.text
+      : 'call';
   const event = literalText(call.arguments?.[0]);
   return event === undefined ? `${calleeName} callback` : `${calleeName}('${event}') callback`;
 }
@@ -44,7 +49,10 @@ export function displayName(node: FunctionLike): string {
   }
   if (ts.isFunctionExpression(node) && node.name !== undefined) return node.name.text;
   let parent = node.parent;
-  while (parent !== undefined && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent))) {
+  while (
+    parent !== undefined &&
+    (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent))
+  ) {
     parent = parent.parent;
   }
   if (parent === undefined) return '<anonymous>';
@@ -61,7 +69,10 @@ export function displayName(node: FunctionLike): string {
 }
 
 export function isGenerator(node: FunctionLike): boolean {
-  return (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.asteriskToken !== undefined;
+  return (
+    (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) &&
+    node.asteriskToken !== undefined
+  );
 }
 
 /** The name if there is one, else the header up to the body: what relatedInformation points at. */
@@ -75,7 +86,8 @@ export function headerRange(file: ts.SourceFile, node: FunctionLike): ts.TextRan
 
 /** The name a top-level statement declares, if it declares one plain name first. */
 function declaredName(statement: ts.Statement): string | undefined {
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name !== undefined) return statement.name.text;
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name !== undefined)
+    return statement.name.text;
   if (ts.isVariableStatement(statement)) {
     const first = statement.declarationList.declarations[0]?.name;
     return first !== undefined && ts.isIdentifier(first) ? first.text : undefined;

@@ -17,13 +17,21 @@ interface LastAnalysis {
 }
 const sources = new ReparseCache<LastAnalysis>(32);
 
-function parse(previous: Parsed<LastAnalysis> | undefined, path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
+function parse(
+  previous: Parsed<LastAnalysis> | undefined,
+  path: string,
+  text: string,
+  kind: ts.ScriptKind,
+): ts.SourceFile {
   if (previous?.text === text) return previous.value.file;
   if (previous !== undefined) {
     const { start, oldEnd, newEnd } = changedSpan(previous.text, text);
     try {
       // The old tree is consumed: updateSourceFile reuses its unchanged nodes.
-      return ts.updateSourceFile(previous.value.file, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
+      return ts.updateSourceFile(previous.value.file, text, {
+        span: { start, length: oldEnd - start },
+        newLength: newEnd - start,
+      });
     } catch {
       // The incremental parser fails asserts on some broken texts that a fresh parse takes
       // (seen in TypeScript 5.9.3: "Expected 613 <= 602" in adjustIntersectingElement).
@@ -53,6 +61,14 @@ export function analyzeTypeScript(path: string, text: string, options: FrontEndO
   } catch {
     // Front ends never throw. The parser and the walk recurse, so pathological nesting (tens of
     // thousands of levels) can overflow the stack; such a file yields an empty summary.
-    return { path, language: languageFor(scriptKindFor(path)), functions: [], exports: {}, reexports: [], suppressions: [], parseErrors: 1 };
+    return {
+      path,
+      language: languageFor(scriptKindFor(path)),
+      functions: [],
+      exports: {},
+      reexports: [],
+      suppressions: [],
+      parseErrors: 1,
+    };
   }
 }

@@ -20,7 +20,14 @@ const scheduledByApi: ReadonlyMap<string, LoopRootKind> = new Map([
 ]);
 
 /** Listener registration: the handler is the second argument (`room.on(RoomEvent.X, fn)`). */
-const listenerMethods = new Set(['on', 'once', 'addListener', 'addEventListener', 'prependListener', 'prependOnceListener']);
+const listenerMethods = new Set([
+  'on',
+  'once',
+  'addListener',
+  'addEventListener',
+  'prependListener',
+  'prependOnceListener',
+]);
 
 /** Promise reactions: argument positions that are callbacks. Maps, not object literals: keys come from user code ('toString'). */
 const reactionArguments: ReadonlyMap<string, readonly number[]> = new Map([
@@ -96,13 +103,19 @@ export function isPoolOffload(target: Target | undefined): boolean {
 }
 
 function isPiscinaImport(target: Target | undefined): boolean {
-  return target?.kind === 'import' && target.module === 'piscina' && (target.name === 'default' || target.name === 'Piscina');
+  return (
+    target?.kind === 'import' && target.module === 'piscina' && (target.name === 'default' || target.name === 'Piscina')
+  );
 }
 
 /** `new Piscina(...)` is a worker pool; `createRequire(...)` from node:module is a require. */
-export function constructedBinding(init: ts.CallExpression | ts.NewExpression, callee: Target | undefined): Binding | undefined {
+export function constructedBinding(
+  init: ts.CallExpression | ts.NewExpression,
+  callee: Target | undefined,
+): Binding | undefined {
   if (ts.isNewExpression(init) && isPiscinaImport(callee)) return { kind: 'offload-pool' };
-  if (ts.isCallExpression(init) && callee?.kind === 'api' && callee.api === 'module.createRequire') return { kind: 'require' };
+  if (ts.isCallExpression(init) && callee?.kind === 'api' && callee.api === 'module.createRequire')
+    return { kind: 'require' };
   return undefined;
 }
 
@@ -119,7 +132,12 @@ export function agentParts(call: ts.CallExpression): AgentParts {
   const object = call.arguments[0];
   if (object === undefined || !ts.isObjectLiteralExpression(object)) return parts;
   for (const property of object.properties) {
-    const name = property.name === undefined ? undefined : ts.isIdentifier(property.name) ? property.name.text : literalText(property.name);
+    const name =
+      property.name === undefined
+        ? undefined
+        : ts.isIdentifier(property.name)
+          ? property.name.text
+          : literalText(property.name);
     if (name !== 'entry' && name !== 'prewarm') continue;
     const value = ts.isPropertyAssignment(property)
       ? property.initializer

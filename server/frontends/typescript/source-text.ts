@@ -58,7 +58,9 @@ export function isNamedByApi(specifier: string): boolean {
 
 /** The string of a string literal or a template without substitutions, else undefined. */
 export function literalText(node: ts.Node | undefined): string | undefined {
-  return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined;
+  return node !== undefined && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+    ? node.text
+    : undefined;
 }
 
 export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {

@@ -48,8 +48,15 @@ export const memoStats = { replayedStatements: 0 };
  * What the module lets a statement see: every module-level binding (function bindings carry
  * ids, which name statements, not lines), where an added import goes, and the module-level switch.
  */
-export function contextKeyOf(moduleScope: ReadonlyMap<string, Binding>, importInsertAt: SourcePosition | undefined, moduleLevelIsLoop: boolean): string {
-  const bindings = [...moduleScope].map(([name, binding]) => [name, binding.kind === 'methods' ? { ...binding, methods: [...binding.methods] } : binding]);
+export function contextKeyOf(
+  moduleScope: ReadonlyMap<string, Binding>,
+  importInsertAt: SourcePosition | undefined,
+  moduleLevelIsLoop: boolean,
+): string {
+  const bindings = [...moduleScope].map(([name, binding]) => [
+    name,
+    binding.kind === 'methods' ? { ...binding, methods: [...binding.methods] } : binding,
+  ]);
   return JSON.stringify([bindings, importInsertAt ?? null, moduleLevelIsLoop]);
 }
 
@@ -57,7 +64,13 @@ export function contextKeyOf(moduleScope: ReadonlyMap<string, Binding>, importIn
  * Each top-level statement replayed from `previous` if it holds the same text with the same
  * anchor at the same column (moved to its line), else walked; returns the memo for the next edit.
  */
-export function walkWithMemo(file: ts.SourceFile, ids: FunctionIds, contextKey: string, previous: StatementMemo | null, walker: StatementWalker): StatementMemo {
+export function walkWithMemo(
+  file: ts.SourceFile,
+  ids: FunctionIds,
+  contextKey: string,
+  previous: StatementMemo | null,
+  walker: StatementWalker,
+): StatementMemo {
   const usable = previous?.contextKey === contextKey ? previous : null;
   const next: StatementMemo = { contextKey, byText: new Map() };
   file.statements.forEach((statement, index) => {
@@ -71,7 +84,13 @@ export function walkWithMemo(file: ts.SourceFile, ids: FunctionIds, contextKey: 
       memoStats.replayedStatements++;
     } else {
       const endRow = file.getLineAndCharacterOfPosition(statement.end).line;
-      record = detachStrings({ anchor, character: start.character, startRow: start.line, endRow, ...walker.walk(statement) });
+      record = detachStrings({
+        anchor,
+        character: start.character,
+        startRow: start.line,
+        endRow,
+        ...walker.walk(statement),
+      });
     }
     next.byText.set(text, record);
   });
@@ -89,9 +108,18 @@ export function copiedFunctions(functions: readonly FunctionSummary[]): Function
  */
 function replayedProducts(record: StatementRecord, startRow: number): StatementProducts {
   const rows = startRow - record.startRow;
-  if (rows === 0) return { functions: copiedFunctions(record.functions), moduleCalls: record.moduleCalls, registrations: record.registrations };
+  if (rows === 0)
+    return {
+      functions: copiedFunctions(record.functions),
+      moduleCalls: record.moduleCalls,
+      registrations: record.registrations,
+    };
   return {
-    functions: record.functions.map((fn) => ({ ...fn, range: shiftRange(fn.range, rows), calls: shiftCalls(fn.calls, rows, record) })),
+    functions: record.functions.map((fn) => ({
+      ...fn,
+      range: shiftRange(fn.range, rows),
+      calls: shiftCalls(fn.calls, rows, record),
+    })),
     moduleCalls: shiftCalls(record.moduleCalls, rows, record),
     registrations: record.registrations,
   };

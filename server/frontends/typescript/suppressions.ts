@@ -31,7 +31,10 @@ function tokenAround(file: ts.SourceFile, position: number): ts.Node {
 /** The `//` comment containing `position`, or undefined when it is code, a string or a block comment. */
 function lineCommentAt(file: ts.SourceFile, position: number): ts.CommentRange | undefined {
   const token = tokenAround(file, position);
-  const ranges = [...(ts.getLeadingCommentRanges(file.text, token.pos) ?? []), ...(ts.getTrailingCommentRanges(file.text, token.pos) ?? [])];
+  const ranges = [
+    ...(ts.getLeadingCommentRanges(file.text, token.pos) ?? []),
+    ...(ts.getTrailingCommentRanges(file.text, token.pos) ?? []),
+  ];
   return ranges.find((r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia && r.pos <= position && position < r.end);
 }
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 export const CHROMIUM = process.env.OPENRTC_CHROMIUM || '/usr/bin/chromium';
 
 export async function launchBrowser(scratch) {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set OPENRTC_CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium, or set OPENRTC_CHROMIUM)`);
   const profile = join(scratch.dir, 'chromium-profile');
   mkdirSync(profile, { recursive: true });
   return chromium.launchPersistentContext(profile, {
@@ -14,6 +15,14 @@ export async function launchBrowser(scratch) {
     headless: true,
     viewport: { width: 1400, height: 900 },
     env: { ...process.env, ...scratch.env },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 export function codeServerEntry(root) {
   const entry = join(root, '.tools/code-server/node_modules/code-server/out/node/entry.js');
-  if (!existsSync(entry)) throw new Error(`code-server is not installed (${entry} missing): run bash scripts/setup-e2e.sh`);
+  if (!existsSync(entry))
+    throw new Error(`code-server is not installed (${entry} missing): run bash scripts/setup-e2e.sh`);
   return entry;
 }
 
@@ -75,7 +76,17 @@ export function makeScratch(root, name, settings = {}) {
 }
 
 function baseArgs(scratch) {
-  return ['--config', scratch.config, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--extensions-dir', scratch.extensions, '--user-data-dir', scratch.userData];
+  return [
+    '--config',
+    scratch.config,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--extensions-dir',
+    scratch.extensions,
+    '--user-data-dir',
+    scratch.userData,
+  ];
 }
 
 export function installExtension(root, scratch, vsix) {
@@ -84,17 +95,24 @@ export function installExtension(root, scratch, vsix) {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`,
+    );
 }
 
 /** Starts code-server on a free port for `folder`; resolves once /healthz answers. */
 export async function startCodeServer(root, scratch, { extraEnv = {}, log = () => {} } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [codeServerEntry(root), ...baseArgs(scratch), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`], {
-    env: { ...process.env, ...scratch.env, ...extraEnv },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [codeServerEntry(root), ...baseArgs(scratch), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`],
+    {
+      env: { ...process.env, ...scratch.env, ...extraEnv },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (s) => {
     output = (output + s).slice(-20_000);

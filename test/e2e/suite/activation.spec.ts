@@ -11,7 +11,9 @@ export function activationSpecs(): void {
       const exports = await api();
       assert.ok(exports.controller, 'API exposes the controller');
       const commands = await vscode.commands.getCommands(true);
-      const contributed = (ext.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command);
+      const contributed = (
+        ext.packageJSON as { contributes: { commands: Array<{ command: string }> } }
+      ).contributes.commands.map((c) => c.command);
       const missing = contributed.filter((c) => !commands.includes(c));
       assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
     });

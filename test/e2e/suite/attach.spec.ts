@@ -14,10 +14,41 @@ import { api, waitFor } from './helpers';
 
 function pythonTopServer(path: string): Promise<Server> {
   const payload = {
-    worker: { name: 'py-worker-1', uptime_s: 42, active_sessions: 2, max_sessions: 50, started: 9, failed: 1, saved_bytes: 0, draining: false, system: { available: false }, cpu_history: [] },
+    worker: {
+      name: 'py-worker-1',
+      uptime_s: 42,
+      active_sessions: 2,
+      max_sessions: 50,
+      started: 9,
+      failed: 1,
+      saved_bytes: 0,
+      draining: false,
+      system: { available: false },
+      cpu_history: [],
+    },
     sessions: [
-      { session_id: 'AJ_py_1', agent_name: 'dental', tenant: 'acme', duration_s: 12.5, mem_mb: 30, peak_mb: 31, cpu_pct: 3.2, status: 'active', pinned: false },
-      { session_id: 'AJ_py_2', agent_name: 'dental', tenant: 'globex', duration_s: 4, mem_mb: 30, peak_mb: 30, cpu_pct: 40, status: 'slow', pinned: false },
+      {
+        session_id: 'AJ_py_1',
+        agent_name: 'dental',
+        tenant: 'acme',
+        duration_s: 12.5,
+        mem_mb: 30,
+        peak_mb: 31,
+        cpu_pct: 3.2,
+        status: 'active',
+        pinned: false,
+      },
+      {
+        session_id: 'AJ_py_2',
+        agent_name: 'dental',
+        tenant: 'globex',
+        duration_s: 4,
+        mem_mb: 30,
+        peak_mb: 30,
+        cpu_pct: 40,
+        status: 'slow',
+        pinned: false,
+      },
     ],
   };
   return new Promise((resolve) => {
@@ -74,10 +105,14 @@ export function attachSpecs(): void {
       const { controller } = await api();
       const path = join(dir, 'stale.sock');
       // A real process binds the socket and is killed, leaving the file with nobody listening.
-      const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], {
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`],
+        {
+          env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
@@ -92,7 +127,11 @@ export function attachSpecs(): void {
         rmSync(path);
         const server = await pythonTopServer(path);
         try {
-          await waitFor('the worker to reconnect once something listens again', () => controller.model.worker(path)?.connection === 'connected', 15_000);
+          await waitFor(
+            'the worker to reconnect once something listens again',
+            () => controller.model.worker(path)?.connection === 'connected',
+            15_000,
+          );
         } finally {
           await new Promise((r) => server.close(r));
         }

@@ -9,11 +9,18 @@ import { waitFor, workspaceRoot } from './helpers';
 const codeOf = (d: vscode.Diagnostic): string | undefined =>
   typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
 
-async function diagnosticsFor(relative: string, code: string): Promise<{ doc: vscode.TextDocument; diagnostic: vscode.Diagnostic }> {
+async function diagnosticsFor(
+  relative: string,
+  code: string,
+): Promise<{ doc: vscode.TextDocument; diagnostic: vscode.Diagnostic }> {
   const uri = vscode.Uri.file(join(workspaceRoot(), relative));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const diagnostic = await waitFor(`${code} on ${relative}`, () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code), 30_000);
+  const diagnostic = await waitFor(
+    `${code} on ${relative}`,
+    () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === code),
+    30_000,
+  );
   return { doc, diagnostic };
 }
 
@@ -32,7 +39,12 @@ export function diagnosticsSpecs(): void {
 
     test('the quick fix rewrites time.sleep to await asyncio.sleep', async () => {
       const { doc, diagnostic } = await diagnosticsFor('src/sleepy.py', 'ORP101');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const fix = actions?.find((a) => a.edit && /asyncio\.sleep/.test(a.title));
       assert.ok(fix?.edit, `a quick fix mentioning asyncio.sleep among: ${actions?.map((a) => a.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(fix.edit));

@@ -15,7 +15,9 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
-      console.log(`${RESULT_MARKER}${JSON.stringify({ passed: stats.passes, failed: stats.failures, skipped: stats.pending })}`);
+      console.log(
+        `${RESULT_MARKER}${JSON.stringify({ passed: stats.passes, failed: stats.failures, skipped: stats.pending })}`,
+      );
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
       else resolve();
     });

@@ -13,7 +13,11 @@ const configPath = (): string => join(workspaceRoot(), 'openrtc.json');
 export function onboardingTests(): void {
   test('onboarding: an invalid tenant id is refused and openrtc.json is not touched', async () => {
     const before = readFileSync(configPath(), 'utf8');
-    const result = await vscode.commands.executeCommand('openrtc.runbook.onboardTenant', { tenant: 'bad tenant!', cap: '3', agent: 'reception' });
+    const result = await vscode.commands.executeCommand('openrtc.runbook.onboardTenant', {
+      tenant: 'bad tenant!',
+      cap: '3',
+      agent: 'reception',
+    });
     assert.equal(result, undefined);
     assert.equal(readFileSync(configPath(), 'utf8'), before);
   });
@@ -23,18 +27,29 @@ export function onboardingTests(): void {
     const broken = original.replace('"agents": "agents/",', '"agents": "agents/",,');
     writeFileSync(configPath(), broken);
     try {
-      const result = await vscode.commands.executeCommand('openrtc.runbook.onboardTenant', { tenant: 'dental-co', cap: '3', agent: 'reception' });
+      const result = await vscode.commands.executeCommand('openrtc.runbook.onboardTenant', {
+        tenant: 'dental-co',
+        cap: '3',
+        agent: 'reception',
+      });
       assert.equal(result, undefined);
       assert.equal(readFileSync(configPath(), 'utf8'), broken);
     } finally {
       writeFileSync(configPath(), original);
       // The editor's copy of the file follows the disk through the file watcher.
-      await waitFor('the restored openrtc.json in the editor', async () => (await vscode.workspace.openTextDocument(vscode.Uri.file(configPath()))).getText() === original);
+      await waitFor(
+        'the restored openrtc.json in the editor',
+        async () => (await vscode.workspace.openTextDocument(vscode.Uri.file(configPath()))).getText() === original,
+      );
     }
   });
 
   test('onboarding: a new tenant is written with comments kept, reloaded, called and verified', async () => {
-    const checks = await vscode.commands.executeCommand<VerifyCheck[]>('openrtc.runbook.onboardTenant', { tenant: 'dental-co', cap: '3', agent: 'reception' });
+    const checks = await vscode.commands.executeCommand<VerifyCheck[]>('openrtc.runbook.onboardTenant', {
+      tenant: 'dental-co',
+      cap: '3',
+      agent: 'reception',
+    });
     assert.ok(checks, 'the runbook ran to the end');
     for (const c of checks) assert.ok(c.ok, `${c.name}: ${c.evidence}`);
     const text = readFileSync(configPath(), 'utf8');

@@ -18,7 +18,11 @@ export function runtimeSpecs(): void {
       this.timeout(60_000);
       const { runtime, controller } = await api();
       socket = await runtime.start();
-      await waitFor('the runtime to connect', () => controller.model.worker(socket)?.connection === 'connected', 45_000);
+      await waitFor(
+        'the runtime to connect',
+        () => controller.model.worker(socket)?.connection === 'connected',
+        45_000,
+      );
     });
 
     suiteTeardown(async () => {
@@ -42,12 +46,21 @@ export function runtimeSpecs(): void {
         return w && controller.model.children(w, now).some((t) => t.label === 'acme') ? w : undefined;
       });
       assert.match(worker.description, /sessions · lag p99/);
-      assert.match(controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.description ?? '', /^closed · \d\/5/);
+      assert.match(
+        controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.description ?? '',
+        /^closed · \d\/5/,
+      );
     });
 
     test("the failing tenant's breaker turns open", async () => {
       const { controller } = await api();
-      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'flaky', tenant: 'globex', count: 4, concurrency: 1, wait: true });
+      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, {
+        agent: 'flaky',
+        tenant: 'globex',
+        count: 4,
+        concurrency: 1,
+        wait: true,
+      });
       assert.ok((calls?.failed ?? 0) >= 3, `failed: ${calls?.failed}`);
       const node = await waitFor('globex breaker open in the tree', () => {
         const n = controller.model.nodeById(tenantNodeId(socket, 'globex'), Date.now());
@@ -67,13 +80,20 @@ export function runtimeSpecs(): void {
       assert.ok(client);
       const snapshot = await client.request('snapshot');
       assert.equal(snapshot.tenants.acme?.cap, 2);
-      await waitFor('the tree to show the new cap', () => controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.description.includes('0/2'));
+      await waitFor('the tree to show the new cap', () =>
+        controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.description.includes('0/2'),
+      );
     });
 
     test('an invalid tenant id in a test call is refused with nothing started', async () => {
       const { controller } = await api();
       const before = (await controller.control(socket)?.request('snapshot'))?.total_sessions_started;
-      const result = await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'bad tenant!', count: 1, wait: true });
+      const result = await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, {
+        agent: 'reception',
+        tenant: 'bad tenant!',
+        count: 1,
+        wait: true,
+      });
       assert.equal(result, undefined);
       const after = (await controller.control(socket)?.request('snapshot'))?.total_sessions_started;
       assert.equal(after, before);
@@ -84,21 +104,29 @@ export function runtimeSpecs(): void {
       const { controller } = await api();
       const seen: string[] = [];
       const sub = controller.onEvent((_w, e) => {
-        if (e.type === 'slow_session') seen.push(`${e.blocked_ms}ms ${e.frames.map((f) => `${f.file}:${f.line}`).join(' < ')}`);
+        if (e.type === 'slow_session')
+          seen.push(`${e.blocked_ms}ms ${e.frames.map((f) => `${f.file}:${f.line}`).join(' < ')}`);
       });
       try {
-        await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, { agent: 'slowpoke', tenant: 'initech', say: ['one', 'two', 'three'], count: 2, concurrency: 1, wait: true });
-      const file = vscode.Uri.file(join(workspaceRoot(), 'agents', 'slowpoke.ts'));
-      const diagnostic = await waitFor(
-        'the observed-blocking diagnostic',
-        () => vscode.languages.getDiagnostics(file).find((d) => d.code === OBSERVED_BLOCKING_CODE),
-        25_000,
-      ).catch((err: Error) => {
-        throw new Error(`${err.message}; slow events seen: ${seen.join(' | ') || 'none'}`);
-      });
-      assert.match(diagnostic.message, /Observed blocking the event loop for \d+ ms/);
-      const lineText = (await vscode.workspace.openTextDocument(file)).lineAt(diagnostic.range.start.line).text;
-      assert.match(lineText, /crunch\(300\)|while \(Date\.now\(\) < until\)/);
+        await vscode.commands.executeCommand('openrtc.startTestCalls', undefined, {
+          agent: 'slowpoke',
+          tenant: 'initech',
+          say: ['one', 'two', 'three'],
+          count: 2,
+          concurrency: 1,
+          wait: true,
+        });
+        const file = vscode.Uri.file(join(workspaceRoot(), 'agents', 'slowpoke.ts'));
+        const diagnostic = await waitFor(
+          'the observed-blocking diagnostic',
+          () => vscode.languages.getDiagnostics(file).find((d) => d.code === OBSERVED_BLOCKING_CODE),
+          25_000,
+        ).catch((err: Error) => {
+          throw new Error(`${err.message}; slow events seen: ${seen.join(' | ') || 'none'}`);
+        });
+        assert.match(diagnostic.message, /Observed blocking the event loop for \d+ ms/);
+        const lineText = (await vscode.workspace.openTextDocument(file)).lineAt(diagnostic.range.start.line).text;
+        assert.match(lineText, /crunch\(300\)|while \(Date\.now\(\) < until\)/);
       } finally {
         sub.dispose();
       }
@@ -109,8 +137,19 @@ export function runtimeSpecs(): void {
       const node = controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now());
       const isolated = await vscode.commands.executeCommand<TenantSnapshot>('openrtc.isolateTenant', node);
       assert.equal(isolated?.isolation, 'process');
-      await waitFor('the tree to show acme isolated', () => controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.contextValue === 'openrtc.tenant.process');
-      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'acme', say: ['hi'], count: 1, wait: true });
+      await waitFor(
+        'the tree to show acme isolated',
+        () =>
+          controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now())?.contextValue ===
+          'openrtc.tenant.process',
+      );
+      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, {
+        agent: 'reception',
+        tenant: 'acme',
+        say: ['hi'],
+        count: 1,
+        wait: true,
+      });
       assert.equal(calls?.succeeded, 1, 'an isolated tenant still takes calls');
       const restored = await vscode.commands.executeCommand<TenantSnapshot>('openrtc.restoreTenant', node);
       assert.equal(restored?.isolation, 'coroutine');
@@ -127,11 +166,24 @@ export function runtimeSpecs(): void {
       assert.doesNotMatch(text, /tenant=acme/);
       // An open view follows the log (globex's breaker is open, so follow acme's): a new call's
       // lines appear without reopening it, and the other view stays scoped.
-      const acme = await vscode.commands.executeCommand<vscode.TextEditor>('openrtc.showTenantLogs', controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now()));
-      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, { agent: 'reception', tenant: 'acme', say: ['hi'], count: 1, wait: true });
+      const acme = await vscode.commands.executeCommand<vscode.TextEditor>(
+        'openrtc.showTenantLogs',
+        controller.model.nodeById(tenantNodeId(socket, 'acme'), Date.now()),
+      );
+      const calls = await vscode.commands.executeCommand<StartCallsResult>('openrtc.startTestCalls', undefined, {
+        agent: 'reception',
+        tenant: 'acme',
+        say: ['hi'],
+        count: 1,
+        wait: true,
+      });
       const id = calls?.sessions[0];
       assert.ok(id, 'the call started');
-      await waitFor('the open acme log view to show the new session', () => acme?.document.getText().includes(`session=${id}`), 10_000);
+      await waitFor(
+        'the open acme log view to show the new session',
+        () => acme?.document.getText().includes(`session=${id}`),
+        10_000,
+      );
       assert.doesNotMatch(editor.document.getText(), /tenant=acme/);
     });
 
@@ -150,11 +202,18 @@ export function runtimeSpecs(): void {
       assert.ok(worker.problem, 'the reason is shown');
       await waitFor('the extension to see the process exit', () => !runtime.running);
       await runtime.start();
-      await waitFor('a new runtime on the same socket', () => {
-        const hello = controller.control(socket)?.hello;
-        return hello && hello.pid !== pid && controller.model.worker(socket)?.connection === 'connected';
-      }, 45_000);
-      assert.match(controller.model.nodeById(workerNodeId(socket), Date.now())?.description ?? '', /sessions · lag p99/);
+      await waitFor(
+        'a new runtime on the same socket',
+        () => {
+          const hello = controller.control(socket)?.hello;
+          return hello && hello.pid !== pid && controller.model.worker(socket)?.connection === 'connected';
+        },
+        45_000,
+      );
+      assert.match(
+        controller.model.nodeById(workerNodeId(socket), Date.now())?.description ?? '',
+        /sessions · lag p99/,
+      );
     });
   });
 }
