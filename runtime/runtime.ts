@@ -44,12 +44,12 @@ import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from
 import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention';
 import { EventBus } from './events/event-bus';
 import { MetricsFile } from './events/metrics-file';
-import { captureConsole } from './logging/console-capture';
-import { describeError, errorSummary, RuntimeLog } from './logging/log';
-import { queryLogFile } from './logs/reader';
-import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam';
-import { LoopLagMonitor } from './observe/loop-lag';
-import { MemoryWatermark } from './observe/memory-watermark';
+import { captureConsole } from './log-writer/console-capture';
+import { describeError, errorSummary, RuntimeLog } from './log-writer/log';
+import { queryLogFile } from './log-reader/reader';
+import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './loop-health/attribution-seam';
+import { LoopLagMonitor } from './loop-health/loop-lag';
+import { MemoryWatermark } from './loop-health/memory-watermark';
 import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker';
 import { systemClock, type Clock } from './policy/clock';
