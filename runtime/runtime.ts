@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import {
   ControlError,
   ErrorCodes,
-  Methods,
   PROTOCOL_VERSION,
   type BreakerSnapshot,
   type CancelSessionParams,
@@ -29,6 +28,7 @@ import {
   type TenantSnapshot,
   type ControlApi,
 } from '../protocol/control';
+import { Methods } from '../protocol/methods';
 import { AgentRegistry, type AgentLoadReport } from './agents/registry';
 import { DEFAULT_CALL_SCRIPT, type CallScript } from './caller/local-caller';
 import { runLoad } from './caller/load';
