@@ -3,7 +3,7 @@
 // the field and the reason. Unknown fields are refused (a typo must not be ignored).
 import { ControlError, ErrorCodes, EVENT_TYPES } from '../../protocol/control';
 import type { MethodName, ParamsOf } from '../../protocol/methods';
-import { tenantIdProblem } from '../policy/tenant-id';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'critical', 'fatal'] as const;
 
