@@ -17,9 +17,7 @@ import {
   Methods,
   type CancelSessionParams,
   type ControlApi,
-  type DrainParams,
   type HelloParams,
-  type LogsParams,
   type MethodName,
   type RuntimeEventType,
   type SetBreakerParams,
@@ -73,14 +71,15 @@ const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler
   setSlowThreshold: (api, p) => api.setSlowThreshold(p as unknown as SetSlowThresholdParams),
   isolateTenant: (api, p) => api.isolateTenant(p as unknown as TenantParams),
   restoreTenant: (api, p) => api.restoreTenant(p as unknown as TenantParams),
-  drain: (api, p) => api.drain(p as unknown as DrainParams),
+  drain: (api, p) => api.drain(p),
   reloadConfig: (api) => api.reloadConfig(),
-  logs: (api, p) => api.logs(p as unknown as LogsParams),
+  logs: (api, p) => api.logs(p),
 };
 
 function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
-  if (error instanceof ResponseError) return error;
+  // instanceof narrows to ResponseError<any>; our handlers only throw data-less ones.
+  if (error instanceof ResponseError) return error as ResponseError<void>;
   return new ResponseError(
     RpcErrorCodes.InternalError,
     `${method} failed: ${error instanceof Error ? error.message : String(error)}`,

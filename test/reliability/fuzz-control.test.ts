@@ -206,13 +206,11 @@ describe('control protocol fuzz over a real socket', () => {
     fc
       .nat({ max: validFrame.length - 1 })
       .map((n) => ({ kind: 'abrupt disconnect', bytes: validFrame.subarray(0, Math.max(1, n)), hangUp: true })),
-    fc
-      .integer({ min: MAX_MESSAGE_BYTES + 1, max: 2 ** 31 })
-      .map((n) => ({
-        kind: 'oversized frame',
-        bytes: Buffer.from(`Content-Length: ${n}\r\n\r\n{"jsonrpc":`),
-        hangUp: false,
-      })),
+    fc.integer({ min: MAX_MESSAGE_BYTES + 1, max: 2 ** 31 }).map((n) => ({
+      kind: 'oversized frame',
+      bytes: Buffer.from(`Content-Length: ${n}\r\n\r\n{"jsonrpc":`),
+      hangUp: false,
+    })),
     fc
       .string({ maxLength: 40 })
       .map((h) => ({ kind: 'mutated header', bytes: Buffer.from(`Content-Length: ${h}\r\n\r\n{}`), hangUp: false })),
