@@ -263,7 +263,7 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
 function helloFrom(body: Buffer, socketPath: string, rest: Buffer): ProbeResult | ConnectError {
   let message: { id?: unknown; result?: HelloResult; error?: { message?: unknown } };
   try {
-    message = JSON.parse(body.toString('utf8'));
+    message = JSON.parse(body.toString('utf8')) as typeof message; // checked field by field below
   } catch {
     return new ConnectError('garbled', socketPath, `${socketPath} answered hello with a body that is not JSON`);
   }

@@ -54,7 +54,7 @@ export function addTenantCap(text: string, tenant: string, cap: number, file = '
     };
   }
   const existing = caps ? findNodeAtLocation(caps, [tenant]) : undefined;
-  const replaced = existing ? getNodeValue(existing) : null;
+  const replaced: unknown = existing ? getNodeValue(existing) : null;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // A new key goes first: appended after the last property it would land before that
   // property's trailing line comment, which would then read as the new tenant's.

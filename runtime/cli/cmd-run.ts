@@ -28,7 +28,7 @@ $XDG_RUNTIME_DIR/openrtc-<uid>/ (or the temp dir); the path is printed once list
 
 function workspaceDir(arg: string | undefined, cwd: string): string {
   const dir = resolve(cwd, arg ?? '.');
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {

@@ -89,7 +89,8 @@ function dispatch<M extends ApiMethod>(method: M, api: ControlApi, params: Recor
 
 function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
-  if (error instanceof ResponseError) return error;
+  // instanceof narrows to ResponseError<any>; our handlers only throw data-less ones.
+  if (error instanceof ResponseError) return error as ResponseError<void>;
   return new ResponseError(
     RpcErrorCodes.InternalError,
     `${method} failed: ${error instanceof Error ? error.message : String(error)}`,

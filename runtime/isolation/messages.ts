@@ -154,7 +154,7 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       const agents = raw['agents'];
       if (!Array.isArray(agents) || !agents.every((a) => typeof a === 'string'))
         throw new ChildMessageError(`${where}: agents must be an array of strings`);
-      return { tag, type, agents: agents as string[] };
+      return { tag, type, agents };
     }
     case 'say':
       return { tag, type, session_id: str(raw, 'session_id', where)!, text: str(raw, 'text', where)! };
@@ -236,7 +236,7 @@ export function parseChildInit(raw: string | undefined): ChildInit {
   return {
     workspaceDir: str(v, 'workspaceDir', where)!,
     tenant: str(v, 'tenant', where)!,
-    agents: agents as string | string[],
+    agents,
     slowThresholdMs: num(v, 'slowThresholdMs', where)!,
     watch: v['watch'],
     statsIntervalMs: num(v, 'statsIntervalMs', where)!,

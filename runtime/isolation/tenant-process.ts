@@ -18,7 +18,6 @@ import {
   reviveError,
   type ChildInit,
   type ChildMessage,
-  type EndReasonToChild,
   type ParentMessage,
 } from './messages';
 
@@ -137,7 +136,7 @@ export class TenantProcess {
               tag: IPC_TAG,
               type: 'abort',
               session_id: ctx.sessionId,
-              reason: reason as EndReasonToChild,
+              reason,
               grace_ms: graceMs,
             });
           }

@@ -35,10 +35,10 @@ describe('scoped JSONL records', () => {
       const b = await rt.startCalls({ agent: 'talker', tenant: 'beta', metadata: { explode: true } });
       const written: string[] = [];
       const realWrite = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string | Uint8Array) => {
+      process.stdout.write = (chunk: string | Uint8Array) => {
         written.push(String(chunk));
         return true;
-      }) as typeof process.stdout.write;
+      };
       try {
         console.log('outside any session: reaches the terminal, not the log');
       } finally {

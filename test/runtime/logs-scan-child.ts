@@ -4,4 +4,4 @@ import { scanLogFile } from '../../runtime/log-reader/reader';
 
 const [path, tenant] = process.argv.slice(2);
 if (!path || !tenant) throw new Error('usage: logs-scan-child FILE TENANT');
-scanLogFile(path, { tenant }, () => {}).then((stats) => console.log(JSON.stringify(stats)));
+void scanLogFile(path, { tenant }, () => {}).then((stats) => console.log(JSON.stringify(stats)));
