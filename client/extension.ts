@@ -53,9 +53,9 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     logs,
     createObservedDiagnostics(controller),
-    new SettingsFollower(controller, runtime, diagnostics, (err) =>
-      vscode.window.showErrorMessage(`OpenRTC: ${messageOf(err)}`),
-    ),
+    new SettingsFollower(controller, runtime, diagnostics, (err) => {
+      void vscode.window.showErrorMessage(`OpenRTC: ${messageOf(err)}`);
+    }),
   );
   stopping = { diagnostics, runtime };
   return { controller, runtime, tree };
