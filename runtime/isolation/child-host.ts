@@ -11,9 +11,9 @@ import { errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { SessionAttribution } from '../loop-health/attribution-seam';
 import { LoopLagMonitor } from '../loop-health/loop-lag';
 import { systemClock } from '../policy/clock';
-import { installContainment, type ErrorOrigin } from '../session/containment';
+import { installContainment } from '../session/containment';
 import { installScopeProbe } from '../session/scope';
-import { Session, type FinalStatus } from '../session/session';
+import { Session, type ErrorOrigin, type FinalStatus } from '../session/session';
 import { ChildLog } from './child-log';
 import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 

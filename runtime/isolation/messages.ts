@@ -64,8 +64,6 @@ export type ChildMessage =
   | { tag: typeof IPC_TAG; type: 'stats'; loop_lag: LoopLag; rss_mb: number; sessions: Record<string, SessionLoopView> }
   | { tag: typeof IPC_TAG; type: 'block'; report: LoopBlockReport };
 
-export type ChildMessageType = ChildMessage['type'];
-
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
 const FINAL_STATUSES: readonly FinalStatus[] = ['ended', 'failed', 'cancelled'];
 const ERROR_ORIGINS: readonly LateErrorOrigin[] = ['uncaughtException', 'unhandledRejection', 'entryRejection'];
@@ -82,22 +80,32 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function str(o: Obj, key: string, where: string, nullable = false): string | null {
+function textProblem(key: string, where: string, orNull: string): ChildMessageError {
+  return new ChildMessageError(`${where}: field '${key}' must be a string${orNull} of at most ${MAX_TEXT} characters`);
+}
+
+function str(o: Obj, key: string, where: string): string {
   const v = o[key];
-  if (nullable && v === null) return null;
-  if (typeof v !== 'string' || v.length > MAX_TEXT)
-    throw new ChildMessageError(
-      `${where}: field '${key}' must be a string${nullable ? ' or null' : ''} of at most ${MAX_TEXT} characters`,
-    );
+  if (typeof v !== 'string' || v.length > MAX_TEXT) throw textProblem(key, where, '');
   return v;
 }
 
-function num(o: Obj, key: string, where: string, nullable = false): number | null {
+function nullableStr(o: Obj, key: string, where: string): string | null {
   const v = o[key];
-  if (nullable && v === null) return null;
+  if (v === null) return null;
+  if (typeof v !== 'string' || v.length > MAX_TEXT) throw textProblem(key, where, ' or null');
+  return v;
+}
+
+function num(o: Obj, key: string, where: string): number {
+  const v = o[key];
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new ChildMessageError(`${where}: field '${key}' must be a finite number`);
   return v;
+}
+
+function nullableNum(o: Obj, key: string, where: string): number | null {
+  return o[key] === null ? null : num(o, key, where);
 }
 
 function oneOf<T extends string>(o: Obj, key: string, values: readonly T[], where: string): T {
@@ -113,22 +121,22 @@ function frames(v: unknown, where: string): StackFrame[] {
     if (!isObj(f)) throw new ChildMessageError(`${where}: frames[${i}] must be an object`);
     const at = `${where}.frames[${i}]`;
     return {
-      function: str(f, 'function', at)!,
-      file: str(f, 'file', at)!,
-      line: num(f, 'line', at)!,
-      column: num(f, 'column', at)!,
+      function: str(f, 'function', at),
+      file: str(f, 'file', at),
+      line: num(f, 'line', at),
+      column: num(f, 'column', at),
     };
   });
 }
 
 function error(v: unknown, where: string): SerializedError {
   if (!isObj(v)) throw new ChildMessageError(`${where}: error must be an object`);
-  return { name: str(v, 'name', where)!, message: str(v, 'message', where)!, stack: str(v, 'stack', where)! };
+  return { name: str(v, 'name', where), message: str(v, 'message', where), stack: str(v, 'stack', where) };
 }
 
 function loopLag(v: unknown, where: string): LoopLag {
   if (!isObj(v)) throw new ChildMessageError(`${where}: loop_lag must be an object`);
-  return { p50_ms: num(v, 'p50_ms', where)!, p99_ms: num(v, 'p99_ms', where)!, max_ms: num(v, 'max_ms', where)! };
+  return { p50_ms: num(v, 'p50_ms', where), p99_ms: num(v, 'p99_ms', where), max_ms: num(v, 'max_ms', where) };
 }
 
 function loopView(v: unknown, where: string): SessionLoopView {
@@ -136,9 +144,9 @@ function loopView(v: unknown, where: string): SessionLoopView {
     throw new ChildMessageError(`${where}: must be { slow, blocked_ms_last, blocked_frames, cpu_pct }`);
   return {
     slow: v['slow'],
-    blocked_ms_last: num(v, 'blocked_ms_last', where, true),
+    blocked_ms_last: nullableNum(v, 'blocked_ms_last', where),
     blocked_frames: v['blocked_frames'] === null ? null : frames(v['blocked_frames'], where),
-    cpu_pct: num(v, 'cpu_pct', where)!,
+    cpu_pct: num(v, 'cpu_pct', where),
   };
 }
 
@@ -157,12 +165,12 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       return { tag, type, agents };
     }
     case 'say':
-      return { tag, type, session_id: str(raw, 'session_id', where)!, text: str(raw, 'text', where)! };
+      return { tag, type, session_id: str(raw, 'session_id', where), text: str(raw, 'text', where) };
     case 'ended':
       return {
         tag,
         type,
-        session_id: str(raw, 'session_id', where)!,
+        session_id: str(raw, 'session_id', where),
         status: oneOf(raw, 'status', FINAL_STATUSES, where),
         error: raw['error'] === null ? null : error(raw['error'], where),
       };
@@ -170,7 +178,7 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       return {
         tag,
         type,
-        session_id: str(raw, 'session_id', where)!,
+        session_id: str(raw, 'session_id', where),
         origin: oneOf(raw, 'origin', ERROR_ORIGINS, where),
         error: error(raw['error'], where),
       };
@@ -179,13 +187,13 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       if (!isObj(r)) throw new ChildMessageError(`${where}: record must be an object`);
       const record: ChildLogRecord = {
         level: oneOf(r, 'level', LOG_LEVELS, where),
-        session_id: str(r, 'session_id', where, true),
-        agent_name: str(r, 'agent_name', where, true),
-        tenant: str(r, 'tenant', where, true),
-        logger: str(r, 'logger', where)!,
-        message: str(r, 'message', where)!,
+        session_id: nullableStr(r, 'session_id', where),
+        agent_name: nullableStr(r, 'agent_name', where),
+        tenant: nullableStr(r, 'tenant', where),
+        logger: str(r, 'logger', where),
+        message: str(r, 'message', where),
       };
-      if (r['exc_info'] !== undefined) record.exc_info = str(r, 'exc_info', where)!;
+      if (r['exc_info'] !== undefined) record.exc_info = str(r, 'exc_info', where);
       return { tag, type, record };
     }
     case 'stats': {
@@ -197,7 +205,7 @@ export function parseChildMessage(raw: unknown): ChildMessage {
         tag,
         type,
         loop_lag: loopLag(raw['loop_lag'], where),
-        rss_mb: num(raw, 'rss_mb', where)!,
+        rss_mb: num(raw, 'rss_mb', where),
         sessions: views,
       };
     }
@@ -208,10 +216,10 @@ export function parseChildMessage(raw: unknown): ChildMessage {
         tag,
         type,
         report: {
-          session_id: str(r, 'session_id', where, true),
-          tenant: str(r, 'tenant', where, true),
-          agent_name: str(r, 'agent_name', where, true),
-          blocked_ms: num(r, 'blocked_ms', where)!,
+          session_id: nullableStr(r, 'session_id', where),
+          tenant: nullableStr(r, 'tenant', where),
+          agent_name: nullableStr(r, 'agent_name', where),
+          blocked_ms: num(r, 'blocked_ms', where),
           frames: frames(r['frames'], where),
         },
       };
@@ -234,12 +242,12 @@ export function parseChildInit(raw: string | undefined): ChildInit {
   }
   if (typeof v['watch'] !== 'boolean') throw new Error(`${where}: watch must be true or false`);
   return {
-    workspaceDir: str(v, 'workspaceDir', where)!,
-    tenant: str(v, 'tenant', where)!,
+    workspaceDir: str(v, 'workspaceDir', where),
+    tenant: str(v, 'tenant', where),
     agents,
-    slowThresholdMs: num(v, 'slowThresholdMs', where)!,
+    slowThresholdMs: num(v, 'slowThresholdMs', where),
     watch: v['watch'],
-    statsIntervalMs: num(v, 'statsIntervalMs', where)!,
+    statsIntervalMs: num(v, 'statsIntervalMs', where),
   };
 }
 

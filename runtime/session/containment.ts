@@ -9,9 +9,7 @@
 // faults: they are logged (never rethrown, so a stray library callback cannot kill every
 // tenant's calls) and reported through `onStray`.
 import { sessionStorage } from './scope';
-import { sessionOfScope, type Session } from './session';
-
-export type ErrorOrigin = 'uncaughtException' | 'unhandledRejection';
+import { sessionOfScope, type ErrorOrigin, type Session } from './session';
 
 export function installContainment(
   onSessionError: (session: Session, error: unknown, origin: ErrorOrigin) => void,

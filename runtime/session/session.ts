@@ -13,11 +13,12 @@ import type { CallChannel } from '../caller/channel';
 import type { ScopedLogger } from '../log-writer/log';
 import type { Clock, TimerHandle } from '../policy/clock';
 import type { Slot } from '../policy/admission';
-import type { ErrorOrigin } from './containment';
 import { markSessionContext } from './current';
 import { sessionStorage } from './scope';
 
 export type FinalStatus = Extract<SessionStatus, 'ended' | 'failed' | 'cancelled'>;
+/** Where an error escaped a session's own code: process-level hooks (session/containment.ts). */
+export type ErrorOrigin = 'uncaughtException' | 'unhandledRejection';
 /** Where an error after the end came from: code the session left behind, or its own entry settling late. */
 export type LateErrorOrigin = ErrorOrigin | 'entryRejection';
 
