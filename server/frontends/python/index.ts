@@ -11,7 +11,8 @@ import { CallPass } from './calls';
 import { addedImportLine } from './fixes';
 import { pythonParser } from './parser';
 import { Resolver } from './resolve';
-import { collectScopes, type FileScopes } from './scopes';
+import { ScopeCollector } from './scope-collector';
+import type { FileScopes } from './scopes';
 import { collectSuppressions, mayHoldSuppressions } from './suppressions';
 import { TreeCache } from './incremental';
 import {
@@ -124,7 +125,7 @@ function analyse(
 ): Analysed | null {
   const memo = memoing?.memo ?? null;
   const plan = memoing ? planUnits(root, source, memo, wantComments) : null;
-  const file = collectScopes(root, ORIGIN, wantComments, memo ? plan : null);
+  const file = new ScopeCollector(root, ORIGIN, wantComments, memo ? plan : null).collect();
   const ctx = { root, text: source, file, resolver: new Resolver(file) };
   const pass = new CallPass(ctx);
   pass.run();
