@@ -7,6 +7,7 @@ import type { DiagnosticsSettings } from '../../protocol/lsp-settings';
 import type { BlockingClosure, ChainStep } from './blocking-closure';
 import type { ActiveSeverity, RuleBook } from './rule-book';
 import { isSuppressed } from './suppressions';
+import { helperCallMessage } from '../rules/helper-message';
 
 /** One hop of a transitive finding, for relatedInformation: in `functionName`, the call at `range`. */
 export interface ChainHop {
@@ -93,10 +94,13 @@ export function findingsForFile(
         range: site.range,
         code: transitiveCode,
         severity,
-        message:
-          `${helper} blocks the event loop: ${chainText} (${leaf.code}). ` +
-          (fix !== undefined ? `Call it as ${fix}, or make it async` : 'Make it async') +
-          (leafRule !== undefined ? ` (${leafRule.replacement}).` : '.'),
+        message: helperCallMessage({
+          helper,
+          chainText,
+          leafCode: leaf.code,
+          ...(fix !== undefined ? { offload: fix } : {}),
+          ...(leafRule !== undefined ? { leafReplacement: leafRule.replacement } : {}),
+        }),
         blockingCode: leaf.code,
         chain,
         chainText,

@@ -1,6 +1,7 @@
 // The Python blocking-call catalogue: one row per rule, matched against fully qualified
 // names after import/alias resolution (server/frontends/python). Method rows use
 // `<type>.<method>` where <type> is what `pythonResultTypes` gives for the receiver.
+import { helperCallTemplate } from './helper-message';
 import type { Rule } from './rule';
 
 /** An argument that decides whether a call blocks: positional index and/or keyword, compared
@@ -95,10 +96,11 @@ export const pythonRules: PythonRule[] = [
     name: 'blocking-helper-call',
     languages: ['python'],
     apis: [],
-    message:
-      'This call reaches a blocking call through sync helpers and stalls the shared event loop; make the helper async or run it with `await asyncio.to_thread(...)`.',
+    message: helperCallTemplate('`await asyncio.to_thread(<helper>, ...)`'),
     replacement: 'an async helper, or `await asyncio.to_thread(helper, ...)`',
     severity: 'warning',
+    flags: 'a call from loop code to a sync helper that blocks (any file in the workspace)',
+    peerNote: 'no anchor follows helpers; ruff#7807 asked for it',
     offloadFix: true,
   },
   {
@@ -110,6 +112,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.sleep(seconds)`',
     ruffCodes: ['ASYNC251'],
     severity: 'warning',
+    flags: '`time.sleep`',
     offloadFix: false,
   },
   {
@@ -127,6 +130,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`async with httpx.AsyncClient() as client: await client.get(...)`',
     ruffCodes: ['ASYNC210'],
     severity: 'warning',
+    flags: '`requests.*`, `httpx.*`, `urllib.request.urlopen`, `urllib3`',
     offloadFix: true,
   },
   {
@@ -146,6 +150,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`async with httpx.AsyncClient() as client: await client.get(...)`',
     ruffCodes: ['ASYNC211', 'ASYNC212'],
     severity: 'warning',
+    flags: 'methods of sync HTTP clients',
     offloadFix: true,
   },
   {
@@ -158,6 +163,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.create_subprocess_exec(...)`',
     ruffCodes: ['ASYNC220'],
     severity: 'warning',
+    flags: '`subprocess.Popen`, `os.popen`, `os.spawn*` (no-wait)',
     offloadFix: true,
   },
   {
@@ -177,6 +183,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await (await asyncio.create_subprocess_exec(...)).communicate()`',
     ruffCodes: ['ASYNC221'],
     severity: 'warning',
+    flags: '`subprocess.run`/`call`/`check_output`, `os.system`, ...',
     offloadFix: true,
   },
   {
@@ -193,6 +200,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await proc.wait()` on an asyncio subprocess',
     ruffCodes: ['ASYNC222'],
     severity: 'warning',
+    flags: '`os.wait*`, `Popen.wait`',
     offloadFix: true,
   },
   {
@@ -205,6 +213,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.to_thread(path.read_text)` or `aiofiles.open(...)`',
     ruffCodes: ['ASYNC230', 'ASYNC231'],
     severity: 'warning',
+    flags: '`open()`, `io.open`, `os.fdopen`',
     offloadFix: false,
   },
   {
@@ -216,6 +225,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.to_thread(os.path.exists, path)`',
     ruffCodes: ['ASYNC240'],
     severity: 'information',
+    flags: '`os.path.*` and `pathlib.Path` file-system calls',
     offloadFix: true,
   },
   {
@@ -227,6 +237,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.to_thread(input, prompt)`',
     ruffCodes: ['ASYNC250'],
     severity: 'warning',
+    flags: '`input()`',
     offloadFix: true,
   },
   {
@@ -241,6 +252,8 @@ export const pythonRules: PythonRule[] = [
     message: '`sqlite3` does disk I/O on the shared event loop; use `aiosqlite` (`async with aiosqlite.connect(...)`).',
     replacement: '`aiosqlite`',
     severity: 'warning',
+    flags: '`sqlite3` connect/execute',
+    peerNote: 'ruff and flake8-async have no sqlite rule',
     offloadFix: false,
   },
   {
@@ -262,6 +275,7 @@ export const pythonRules: PythonRule[] = [
       'Blocking socket call on the shared event loop; use asyncio streams (`await asyncio.open_connection(...)`) or `await loop.sock_recv(...)`.',
     replacement: '`reader, writer = await asyncio.open_connection(host, port)`',
     severity: 'warning',
+    flags: 'blocking `socket` calls',
     offloadFix: false,
   },
   {
@@ -278,6 +292,7 @@ export const pythonRules: PythonRule[] = [
       'Waiting on a threading primitive blocks the shared event loop; use `asyncio.Lock`/`asyncio.Event`, or `await asyncio.to_thread(...)` when the other side is a thread.',
     replacement: '`asyncio.Lock` / `asyncio.Event`',
     severity: 'warning',
+    flags: '`threading.Lock.acquire`, `with lock:`, `Event.wait`, ...',
     offloadFix: false,
     skipWhen: [noBlock('blocking')],
   },
@@ -290,6 +305,7 @@ export const pythonRules: PythonRule[] = [
       '`Queue.get()` waits on the shared event loop; use `asyncio.Queue` (`await queue.get()`), or `get_nowait()`.',
     replacement: '`await asyncio_queue.get()`',
     severity: 'warning',
+    flags: '`queue.Queue.get`',
     offloadFix: false,
     skipWhen: [noBlock('block')],
   },
@@ -302,6 +318,7 @@ export const pythonRules: PythonRule[] = [
       'Waiting on a `concurrent.futures.Future` blocks the shared event loop (and deadlocks if the future needs the loop); use `await asyncio.wrap_future(future)`.',
     replacement: '`await asyncio.wrap_future(future)`',
     severity: 'warning',
+    flags: '`concurrent.futures.Future.result()`',
     offloadFix: false,
   },
   {
@@ -313,6 +330,7 @@ export const pythonRules: PythonRule[] = [
       'Key derivation is deliberately slow CPU work and stalls the shared event loop; run it with `await asyncio.to_thread(...)`.',
     replacement: '`await asyncio.to_thread(hashlib.pbkdf2_hmac, ...)`',
     severity: 'warning',
+    flags: '`hashlib.pbkdf2_hmac`, `hashlib.scrypt`',
     offloadFix: true,
   },
   {
@@ -333,6 +351,8 @@ export const pythonRules: PythonRule[] = [
       'This loop polls the clock without awaiting, so it spins on the shared event loop; use `await asyncio.sleep(...)` or wait on an `asyncio.Event`.',
     replacement: '`await asyncio.sleep(remaining)`',
     severity: 'warning',
+    flags: 'a `while` that polls `time.time()` / `time.monotonic()` without awaiting',
+    peerNote: 'ASYNC110 is about `while ...: await sleep()` polling, a different pattern',
     offloadFix: false,
   },
 ];
