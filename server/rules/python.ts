@@ -5,12 +5,9 @@ import { helperCallTemplate } from './helper-message';
 import type { Rule } from './rule';
 
 /** An argument that decides whether a call blocks: positional index and/or keyword, compared
- *  with the argument's resolved name (`os.P_WAIT`) or literal text (`False`, `0`). */
-export interface ArgCondition {
-  position?: number;
-  keyword?: string;
-  equals: string[];
-}
+ *  with the argument's resolved name (`os.P_WAIT`) or literal text (`False`, `0`), or (isPath)
+ *  a file-system path (a string or a `pathlib.Path`) rather than a file object or buffer. */
+export type ArgCondition = { position?: number; keyword?: string } & ({ equals: string[] } | { isPath: true });
 
 export interface PythonRule extends Rule {
   /** Offer "wrap in `await asyncio.to_thread(...)`": only where the call may run on another
@@ -72,6 +69,47 @@ const PATH_IO = [
   'hardlink_to',
   'walk',
 ];
+/** `os` calls that touch the file system (`os.path` has its own list above). */
+const OS_FS_IO = [
+  'listdir',
+  'scandir',
+  'walk',
+  'fwalk',
+  'stat',
+  'lstat',
+  'mkdir',
+  'makedirs',
+  'remove',
+  'unlink',
+  'rename',
+  'renames',
+  'replace',
+  'rmdir',
+  'removedirs',
+  'chmod',
+  'chown',
+  'lchown',
+  'access',
+  'link',
+  'symlink',
+  'readlink',
+  'truncate',
+  'utime',
+];
+/** shutil calls that copy, move or delete whole files or trees: as long as the data is big. */
+const SHUTIL_TREE_IO = [
+  'copy',
+  'copy2',
+  'copyfile',
+  'copyfileobj',
+  'copytree',
+  'move',
+  'rmtree',
+  'make_archive',
+  'unpack_archive',
+];
+/** Calls that open a file by path, or by file object: only the path form touches the disk. */
+const OPEN_BY_PATH = ['wave.open', 'PIL.Image.open'];
 const LOCK_TYPES = ['threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.BoundedSemaphore'];
 const QUEUE_TYPES = [
   'queue.Queue',
@@ -207,25 +245,46 @@ export const pythonRules: PythonRule[] = [
     code: 'ORP107',
     name: 'blocking-open-call',
     languages: ['python'],
-    apis: ['builtins.open', 'io.open', 'io.open_code', 'os.fdopen', 'pathlib.Path.open'],
+    apis: [
+      'builtins.open',
+      'io.open',
+      'io.open_code',
+      'os.fdopen',
+      'pathlib.Path.open',
+      'tempfile.NamedTemporaryFile',
+      'tempfile.TemporaryFile',
+      'tempfile.mkstemp',
+      ...OPEN_BY_PATH,
+    ],
+    onlyWhen: { apis: OPEN_BY_PATH, arg: { position: 0, keyword: 'fp', isPath: true } },
     message:
       'Opening a file with blocking I/O on the shared event loop; read or write it in `await asyncio.to_thread(...)`, or use `aiofiles`.',
     replacement: '`await asyncio.to_thread(path.read_text)` or `aiofiles.open(...)`',
     ruffCodes: ['ASYNC230', 'ASYNC231'],
     severity: 'warning',
-    flags: '`open()`, `io.open`, `os.fdopen`',
+    flags: '`open()`, `io.open`, `os.fdopen`, `tempfile` files, `wave.open`/`PIL.Image.open` on a path',
     offloadFix: false,
   },
   {
     code: 'ORP108',
     name: 'blocking-path-call',
     languages: ['python'],
-    apis: [...OS_PATH_IO.map((f) => `os.path.${f}`), ...methods(['pathlib.Path'], PATH_IO)],
+    apis: [
+      ...OS_PATH_IO.map((f) => `os.path.${f}`),
+      ...methods(['pathlib.Path'], PATH_IO),
+      ...OS_FS_IO.map((f) => `os.${f}`),
+      'glob.glob',
+      'glob.iglob',
+      'shutil.which',
+      'shutil.disk_usage',
+      'tempfile.mkdtemp',
+      'tempfile.TemporaryDirectory',
+    ],
     message: 'File-system call on the shared event loop; run it with `await asyncio.to_thread(...)`.',
     replacement: '`await asyncio.to_thread(os.path.exists, path)`',
     ruffCodes: ['ASYNC240'],
     severity: 'information',
-    flags: '`os.path.*` and `pathlib.Path` file-system calls',
+    flags: '`os.path.*`, `pathlib.Path`, `os`, `glob` and `tempfile` directory calls',
     offloadFix: true,
   },
   {
@@ -355,6 +414,19 @@ export const pythonRules: PythonRule[] = [
     peerNote: 'ASYNC110 is about `while ...: await sleep()` polling, a different pattern',
     offloadFix: false,
   },
+  {
+    code: 'ORP117',
+    name: 'blocking-file-tree-op',
+    languages: ['python'],
+    apis: SHUTIL_TREE_IO.map((f) => `shutil.${f}`),
+    message:
+      'Copying, moving or deleting files with `shutil` blocks the shared event loop for as long as the data takes; run it with `await asyncio.to_thread(...)`.',
+    replacement: '`await asyncio.to_thread(shutil.copytree, src, dst)`',
+    severity: 'warning',
+    flags: '`shutil.copy*`, `move`, `rmtree`, archives',
+    peerNote: 'ruff and flake8-async have no shutil rule',
+    offloadFix: true,
+  },
 ];
 
 /** What a call returns, for method rows: constructor or factory → the type its methods are listed under. */
@@ -396,6 +468,25 @@ export const pythonResultTypes: Record<string, string> = {
   'pathlib.WindowsPath': 'pathlib.Path',
   'pathlib.Path.cwd': 'pathlib.Path',
   'pathlib.Path.home': 'pathlib.Path',
+  'pathlib.PurePath': 'pathlib.Path',
+  // Paths derived from a path (`Path(__file__).with_name("data.json")`).
+  ...Object.fromEntries(
+    ['with_name', 'with_suffix', 'with_stem', 'joinpath', 'resolve', 'absolute', 'expanduser', 'relative_to'].map(
+      (m) => [`pathlib.Path.${m}`, 'pathlib.Path'],
+    ),
+  ),
+};
+
+/** Attributes of a typed value that have a type themselves (`path.parent` is a path). */
+export const pythonAttributeTypes: Record<string, string> = {
+  'pathlib.Path.parent': 'pathlib.Path',
+};
+
+/** What iterating over a call's result gives (`for p in path.glob("*.md")`: each p is a path). */
+export const pythonElementTypes: Record<string, string> = {
+  'pathlib.Path.glob': 'pathlib.Path',
+  'pathlib.Path.rglob': 'pathlib.Path',
+  'pathlib.Path.iterdir': 'pathlib.Path',
 };
 
 /** Types whose objects are acquired by `with obj:` (a blocking acquire). */

@@ -183,6 +183,7 @@ export class CallPass {
   private argumentMatches(condition: ArgCondition, args: () => CallArguments, scope: Scope): boolean {
     const value = argumentAt(args(), condition.position, condition.keyword);
     if (!value) return false;
+    if ('isPath' in condition) return this.ctx.resolver.isPath(value, scope);
     const qname = this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(value, scope));
     return condition.equals.includes(qname ?? value.text);
   }

@@ -39,7 +39,9 @@ function newScope(kind: Scope['kind'], parent: Scope | null): Scope {
   return { kind, bindings: new Map(), parent, nonBlocking: new Set() };
 }
 
+/** Bindings that hold syntax nodes are never "the same" (the nodes differ); the rest compare by value. */
 function sameBinding(a: Binding, b: Binding): boolean {
+  if (a.kind !== b.kind || a.kind === 'value' || a.kind === 'element' || a.kind === 'annotated') return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -50,6 +52,8 @@ function bind(scope: Scope, name: string, binding: Binding): void {
     scope.bindings.set(name, binding);
   } else if (previous.kind === 'value' && binding.kind === 'value') {
     previous.values.push(...binding.values);
+  } else if (previous.kind === 'element' && binding.kind === 'element') {
+    previous.iterables.push(...binding.iterables);
   } else if (previous.kind === 'function' && binding.kind === 'function') {
     scope.bindings.set(name, binding); // a redefinition replaces the earlier def
   } else if (!sameBinding(previous, binding)) {
@@ -187,7 +191,12 @@ export class ScopeCollector {
         while (value?.type === 'assignment') value = value.childForFieldName('right');
         this.bindTargets(left, scope, value);
       }
-    } else if (type === 'augmented_assignment' || type === 'for_statement') {
+    } else if (type === 'for_statement') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (left?.type === 'identifier' && right) bind(scope, left.text, { kind: 'element', iterables: [right] });
+      else if (left) this.bindTargets(left, scope, null);
+    } else if (type === 'augmented_assignment') {
       const left = node.childForFieldName('left');
       if (left) this.bindTargets(left, scope, null);
     } else if (type === 'named_expression') {
@@ -288,8 +297,12 @@ export class ScopeCollector {
           : (param.childForFieldName('name') ?? namedChildren(param).find((c) => c.type === 'identifier') ?? null);
       const nameNode = type === 'identifier' ? param : inner?.type === 'identifier' ? inner : null;
       if (!nameNode) continue;
+      const annotation =
+        type === 'typed_parameter' || type === 'typed_default_parameter' ? param.childForFieldName('type') : null;
       if (first && selfClass && type !== 'list_splat_pattern' && type !== 'dictionary_splat_pattern') {
         bind(scope, nameNode.text, { kind: 'self', classId: selfClass });
+      } else if (annotation) {
+        bind(scope, nameNode.text, { kind: 'annotated', annotation });
       } else {
         bind(scope, nameNode.text, { kind: 'opaque' });
       }

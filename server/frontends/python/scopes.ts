@@ -17,9 +17,13 @@ export type Binding =
   | { kind: 'self'; classId: string }
   /** Assignments and `with ... as` targets; a type is inferred from these values on demand. */
   | { kind: 'value'; values: Node[] }
+  /** `for x in it:` targets: x is an element of each iterable (`path.glob(...)` yields paths). */
+  | { kind: 'element'; iterables: Node[] }
+  /** A parameter with an annotation (`logs_dir: Path`): an instance of that type. */
+  | { kind: 'annotated'; annotation: Node }
   /** `global x`: look the name up in the module scope. */
   | { kind: 'global' }
-  /** Parameters, loop targets, conflicting bindings: nothing is known. */
+  /** Parameters without an annotation, unpacked targets, conflicting bindings: nothing is known. */
   | { kind: 'opaque' };
 
 export interface Scope {
