@@ -169,7 +169,11 @@ export class DiagnosticsService {
     if (this.mode.pull) return; // the client pulls; the pull handler analyses and refreshes dependents
     clearTimeout(this.pushTimers.get(uri)); // a newer edit replaces the older one's pending analysis
     const publish = guarded(this.log, 'push diagnostics', undefined, () => this.publishEdited(uri));
-    this.pushTimers.set(uri, setTimeout(publish, Math.max(this.mode.settleMs, minPushDelayMs)));
+    // guarded() catches and logs whatever the analysis throws, so the promise cannot reject.
+    this.pushTimers.set(
+      uri,
+      setTimeout(() => void publish(), Math.max(this.mode.settleMs, minPushDelayMs)),
+    );
   }
 
   private async publishEdited(uri: string): Promise<void> {
