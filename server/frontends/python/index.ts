@@ -133,7 +133,7 @@ function analyse(
   if (!plan) return { file, memo: null };
   const contextKey = contextKeyOf(
     file,
-    [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx)],
+    [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx), pass.quietLocks],
     file.moduleClassIds,
   );
   if (memo && memo.contextKey !== contextKey) return null;
