@@ -50,6 +50,7 @@ export function findingsForFile(
   if (!settings.enable) return [];
   const out: Finding[] = [];
   const transitiveCode = rules.transitiveCode(summary.language);
+  const reportedMemoised = new Set<string>();
   for (const fn of summary.functions) {
     if (fn.loopRoot === null) continue;
     for (const site of fn.calls) {
@@ -76,9 +77,14 @@ export function findingsForFile(
       const steps = target === null ? null : closure.chainFrom(target);
       if (target === null || steps === null) continue;
       if (isSuppressed(summary, line, transitiveCode, undefined, false)) continue;
-      const severity = rules.severity(transitiveCode, settings);
-      if (severity === null) continue;
       const leaf = blockingStepApi(steps);
+      // A memoised helper blocks on its first call only: reported once per file, at information.
+      const memoised = [target, ...steps.map((s) => s.node)].find((n) => n.fn.memoised === true);
+      const memoKey = memoised === undefined ? undefined : `${memoised.summary.path}#${memoised.fn.id}`;
+      if (memoKey !== undefined && reportedMemoised.has(memoKey)) continue;
+      const severity = rules.chainSeverity(transitiveCode, leaf.code, memoised !== undefined, settings);
+      if (severity === null) continue;
+      if (memoKey !== undefined) reportedMemoised.add(memoKey);
       const chain: ChainHop[] = steps.map((s) => ({
         path: s.node.summary.path,
         range: s.site.range,

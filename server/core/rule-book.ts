@@ -9,6 +9,10 @@ import type { DiagnosticsSettings, SeverityName } from '../../protocol/lsp-setti
 
 export type ActiveSeverity = Exclude<SeverityName, 'off'>;
 
+function overrideOf(code: string, settings: DiagnosticsSettings): SeverityName | undefined {
+  return Object.prototype.hasOwnProperty.call(settings.severity, code) ? settings.severity[code] : undefined;
+}
+
 export class RuleBook {
   private readonly byCode = new Map<string, Rule>();
 
@@ -33,10 +37,27 @@ export class RuleBook {
 
   /** null: the user turned this code off. */
   severity(code: string, settings: DiagnosticsSettings): ActiveSeverity | null {
-    const override = Object.prototype.hasOwnProperty.call(settings.severity, code)
-      ? settings.severity[code]
-      : undefined;
+    const override = overrideOf(code, settings);
     if (override === 'off') return null;
     return override ?? this.byCode.get(code)?.severity ?? 'warning';
+  }
+
+  /**
+   * A chain to a blocking call is as severe as that call (a chain to an information-level
+   * `require()` is information, not a warning), and information when a memoised helper on it
+   * pays the call once; unless the user set the chain code's own severity. null when the user
+   * turned either code off.
+   */
+  chainSeverity(
+    chainCode: string,
+    leafCode: string,
+    paidOnce: boolean,
+    settings: DiagnosticsSettings,
+  ): ActiveSeverity | null {
+    const own = overrideOf(chainCode, settings);
+    if (own === 'off') return null;
+    const leaf = this.severity(leafCode, settings);
+    if (leaf === null) return null;
+    return own ?? (paidOnce ? 'information' : leaf);
   }
 }

@@ -55,6 +55,8 @@ const DECORATOR_ROOTS: Record<string, LoopRootKind> = {
   once: 'event-handler',
   rtc_session: 'entry',
 };
+/** `@functools.cache`, `@lru_cache(maxsize=None)`: the body runs once per distinct argument. */
+const MEMOISING_DECORATORS = new Set(['functools.cache', 'functools.lru_cache']);
 /** LiveKit's `WorkerOptions(entrypoint_fnc=entrypoint)`. */
 const ENTRY_KEYWORD = 'entrypoint_fnc';
 /** `lock.acquire` for the types `with lock:` acquires. */
@@ -111,6 +113,8 @@ export class CallPass {
     for (const decorator of fn.decorators) {
       const expression = namedChildren(decorator)[0];
       const callee = expression?.type === 'call' ? expression.childForFieldName('function') : expression;
+      const qname = callee ? this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(callee, fn.scope)) : null;
+      if (qname !== null && MEMOISING_DECORATORS.has(qname)) fn.memoised = true;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       const kind = method === undefined ? undefined : DECORATOR_ROOTS[method];
       // `@x.on` without arguments is not LiveKit's form; `@server.rtc_session` is fine either way.

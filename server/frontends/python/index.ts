@@ -99,6 +99,7 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
       loopRoot: f.loopRoot,
       isAsync: f.isAsync,
       calls: f.calls,
+      ...(f.memoised ? { memoised: true } : {}),
     })),
     exports: moduleExports(file),
     reexports: moduleReexports(file),

@@ -108,6 +108,7 @@ export class ScopeCollector {
       scope: this.moduleScope,
       decorators: [],
       calls: [],
+      memoised: false,
     };
     this.file = {
       module: this.module,
@@ -336,6 +337,7 @@ export class ScopeCollector {
       scope: fnScope,
       decorators,
       calls: [],
+      memoised: false,
     };
     this.file.functions.push(fn);
     this.file.functionsByNode.set(node.id, fn);
@@ -415,6 +417,7 @@ export class ScopeCollector {
         scope: newScope('function', this.moduleScope),
         decorators: [],
         calls: moved.calls,
+        memoised: moved.memoised,
       });
     }
     bind(this.moduleScope, record.name, { kind: 'function', functionId: record.functionId });

@@ -46,6 +46,8 @@ export interface FunctionInfo {
   scope: Scope;
   decorators: Node[];
   calls: CallSite[];
+  /** Decorated with `functools.cache`/`lru_cache` (see FunctionSummary.memoised). */
+  memoised: boolean;
 }
 
 export interface ClassInfo {

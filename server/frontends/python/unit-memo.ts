@@ -20,6 +20,7 @@ export interface MemoFunction {
   /** The root its decorators give it, before any call marks it. */
   intrinsicRoot: LoopRootKind | null;
   calls: CallSite[];
+  memoised: boolean;
 }
 
 /** A loop root a call marks: `room.on("x", handler)`. `at` is the call's offset in the text. */
@@ -137,6 +138,7 @@ export function recordOf(
       isLambda: f.isLambda,
       intrinsicRoot: intrinsic.get(f) ?? null,
       calls: f.calls.slice(),
+      memoised: f.memoised,
     })),
     moduleCalls: moduleCalls.filter((c) => inRows(c.range)),
     marks: marks
