@@ -7,6 +7,8 @@ import type { Language } from '../analysis/summary';
 
 /** Answers "is this absolute path a file in the workspace index?" */
 export type FileExists = (absolutePath: string) => boolean;
+/** The workspace files whose path ends with `/<suffix>` (suffix uses the platform separator). */
+export type FilesEndingWith = (suffix: string) => readonly string[];
 
 const scriptExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** A `.js`-family specifier written for ESM output may point at the TypeScript source. */
@@ -35,13 +37,18 @@ export function resolveScriptModule(fromFile: string, specifier: string, exists:
 
 /**
  * Python: `.helpers` / `..pkg.mod` relative to the importing file's package; `pkg.helpers`
- * and `helpers` relative to the file's folder first, then to each workspace root.
+ * and `helpers` relative to the file's folder first, then to each workspace root; then, as
+ * Python's own path would find them whichever folder is opened, a `pkg.mod` (or a package
+ * `pkg`) anywhere in the workspace: a `src/` layout, a package declared in pyproject.toml or
+ * setup.cfg, a namespace package of a monorepo (`plugins/x/livekit/plugins/x/`). A single
+ * module name (`import utils`) is not looked for elsewhere: too many files share one.
  */
 export function resolvePythonModule(
   fromFile: string,
   moduleName: string,
   roots: readonly string[],
   exists: FileExists,
+  filesEndingWith?: FilesEndingWith,
 ): string | null {
   const dots = /^\.*/.exec(moduleName)?.[0].length ?? 0;
   const rest = moduleName.slice(dots);
@@ -60,7 +67,25 @@ export function resolvePythonModule(
     const found = [target + '.py', path.join(target, '__init__.py')].find(exists);
     if (found !== undefined && (parts.length > 0 || found.endsWith('__init__.py'))) return found;
   }
-  return null;
+  if (dots > 0 || parts.length === 0 || filesEndingWith === undefined) return null;
+  const suffixes = [path.join(...parts, '__init__.py'), ...(parts.length > 1 ? [path.join(...parts) + '.py'] : [])];
+  return nearest(fromFile, suffixes.flatMap(filesEndingWith));
+}
+
+/** The candidate sharing the longest folder prefix with the importing file (then the shortest path). */
+function nearest(fromFile: string, candidates: readonly string[]): string | null {
+  const shared = (p: string): number => {
+    const a = path.dirname(fromFile).split(path.sep);
+    const b = p.split(path.sep);
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+  let best: string | null = null;
+  for (const c of candidates) {
+    if (best === null || shared(c) > shared(best) || (shared(c) === shared(best) && c.length < best.length)) best = c;
+  }
+  return best;
 }
 
 export function resolveModule(
@@ -69,8 +94,9 @@ export function resolveModule(
   specifier: string,
   roots: readonly string[],
   exists: FileExists,
+  filesEndingWith?: FilesEndingWith,
 ): string | null {
   return language === 'python'
-    ? resolvePythonModule(fromFile, specifier, roots, exists)
+    ? resolvePythonModule(fromFile, specifier, roots, exists, filesEndingWith)
     : resolveScriptModule(fromFile, specifier, exists);
 }

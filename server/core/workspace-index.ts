@@ -4,6 +4,7 @@
 // a previously dangling import resolve. The reverse graph is updated in place when a known
 // file changes (the editing path) and rebuilt lazily, once, after files come or go.
 import type { FileSummary, FunctionSummary } from '../analysis/summary';
+import * as nodePath from 'node:path';
 import { resolveModule } from './resolve';
 
 /** Re-export hops followed for one imported name (barrel of barrels); a cycle stops earlier. */
@@ -16,6 +17,8 @@ export interface ResolvedFunction {
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileSummary>();
+  /** File name → the paths with that name, for imports resolved by their path's end. */
+  private readonly byName = new Map<string, Set<string>>();
   private readonly functionsById = new WeakMap<FileSummary, Map<string, FunctionSummary>>();
   /** importing file → specifier → resolved path (null: not a workspace file). */
   private readonly resolutions = new Map<string, Map<string, string | null>>();
@@ -40,6 +43,8 @@ export class WorkspaceIndex {
     this.files.set(summary.path, summary);
     this.revision++;
     if (isNew) {
+      const name = nodePath.basename(summary.path);
+      this.byName.set(name, (this.byName.get(name) ?? new Set()).add(summary.path));
       this.resolutions.clear();
       this.graph = null;
       return;
@@ -50,6 +55,7 @@ export class WorkspaceIndex {
 
   delete(path: string): boolean {
     if (!this.files.delete(path)) return false;
+    this.byName.get(nodePath.basename(path))?.delete(path);
     this.resolutions.clear();
     this.graph = null;
     this.revision++;
@@ -92,9 +98,21 @@ export class WorkspaceIndex {
     }
     const cached = cache.get(specifier);
     if (cached !== undefined) return cached;
-    const resolved = resolveModule(from.language, fromPath, specifier, this.roots, (p) => this.files.has(p));
+    const resolved = resolveModule(
+      from.language,
+      fromPath,
+      specifier,
+      this.roots,
+      (p) => this.files.has(p),
+      (suffix) => this.filesEndingWith(suffix),
+    );
     cache.set(specifier, resolved);
     return resolved;
+  }
+
+  private filesEndingWith(suffix: string): string[] {
+    const tail = nodePath.sep + suffix;
+    return [...(this.byName.get(nodePath.basename(suffix)) ?? [])].filter((p) => p.endsWith(tail));
   }
 
   /** The function an imported name refers to: one of the target file's exports, or one it passes on. */
