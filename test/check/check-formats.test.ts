@@ -193,6 +193,22 @@ describe('openrtc check output', () => {
     );
   });
 
+  it('the diagnostics block is part of the openrtc.json schema the runtime validates with', () => {
+    const schema: unknown = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'schemas', 'openrtc.schema.json'), 'utf8'),
+    );
+    const validate = new Ajv({ allErrors: true }).compile(schema as object);
+    assert.ok(
+      validate({
+        diagnostics: { enable: true, severity: { ORP101: 'error' }, moduleLevelIsLoop: false, honourNoqa: true },
+      }),
+      JSON.stringify(validate.errors),
+    );
+    assert.ok(!validate({ diagnostics: { severity: { ORP101: 'loud' } } }));
+    assert.ok(!validate({ diagnostics: { severity: { bad: 'error' } } }));
+    assert.ok(!validate({ diagnostics: { exclude: [] } }));
+  });
+
   it('exits 2 with the reason on usage errors and bad settings, printing no findings', async () => {
     const ws = workspace(agentFiles);
     const cases: [string[], RegExp][] = [
