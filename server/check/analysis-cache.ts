@@ -8,7 +8,7 @@
 // trusted in part. Writes go to a temporary file renamed into place, so a reader never sees
 // half a cache and two writers cannot interleave.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
@@ -33,6 +33,19 @@ interface CacheDocument {
   analyser: string;
   frontEnd: string;
   files: Record<string, CachedFile>;
+}
+
+/**
+ * The analyser's version: the identity (size, modification time) of the bundle holding the front
+ * ends, dist/analysis-worker.js, which the check and the server build together; any rebuild
+ * starts the cache afresh. `fallback` (the caller's own bundle) counts when there is no worker.
+ */
+export function analyserVersion(bundleDir: string, fallback: string): string {
+  for (const file of [path.join(bundleDir, 'analysis-worker.js'), fallback]) {
+    const s = statSync(file, { throwIfNoEntry: false });
+    if (s !== undefined) return `${path.basename(file)}:${s.size}:${s.mtimeMs}`;
+  }
+  return 'unknown';
 }
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('base64url');

@@ -1,21 +1,13 @@
 // The check bundle's entry (dist/check.js): what `openrtc check` loads beside dist/cli.js.
-// The wasm grammars and analysis-worker.js sit beside it. The analyser's version for the cache
-// is this build's identity: the size and time of both bundles, so any rebuild starts afresh.
-import { readFileSync, statSync } from 'node:fs';
+// The wasm grammars and analysis-worker.js sit beside it; the cache's analyser version is the
+// worker bundle's identity, which the language server uses too, so both share one cache.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckEntry, CheckIo } from '../../protocol/check-entry';
+import { analyserVersion } from './analysis-cache';
 import { runCheck as run } from './run-check';
 
 const workerScript = path.join(__dirname, 'analysis-worker.js');
-
-function buildIdentity(): string {
-  return [__filename, workerScript]
-    .map((f) => {
-      const s = statSync(f, { throwIfNoEntry: false });
-      return s === undefined ? 'none' : `${s.size}:${s.mtimeMs}`;
-    })
-    .join('/');
-}
 
 /** package.json beside dist/ (the repository, the extension); SARIF's tool version. */
 function packageVersion(): string {
@@ -30,4 +22,4 @@ function packageVersion(): string {
 const version = packageVersion();
 
 export const runCheck: CheckEntry['runCheck'] = (argv: readonly string[], io: CheckIo) =>
-  run(argv, io, { bundleDir: __dirname, workerScript, analyser: `${version}+${buildIdentity()}`, version });
+  run(argv, io, { bundleDir: __dirname, workerScript, analyser: analyserVersion(__dirname, __filename), version });

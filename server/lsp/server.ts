@@ -28,7 +28,7 @@ import { codeActionsFor } from './code-actions';
 import { sameDiagnostics, toDiagnostic, truncationDiagnostic, uriOfPath } from './diagnostics';
 import { languageOfPath, watchedFilesGlob } from './languages';
 import { parseDiagnosticsSettings } from './settings';
-import { scanWorkspace } from './workspace-scan';
+import { scanWorkspace, type PrepareScan } from './workspace-scan';
 
 export interface ServerOptions {
   analyze: AnalyzeFile;
@@ -39,6 +39,8 @@ export interface ServerOptions {
   maxFileChars: number;
   /** The start-up scan stops after this many files. */
   maxWorkspaceFiles: number;
+  /** Takes the scanned files' summaries from the cache or worker threads first (scan-cache.ts). */
+  prepareScan?: PrepareScan;
 }
 
 /** How long a document pull waits for the start-up scan before answering with what it has. */
@@ -148,7 +150,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   async function scan(roots: string[]): Promise<void> {
     await untilReady();
-    const result = await scanWorkspace(roots, options.maxWorkspaceFiles);
+    const result = await scanWorkspace(roots, options.maxWorkspaceFiles, options.prepareScan);
     if (result.truncated)
       log(`workspace scan stopped at ${options.maxWorkspaceFiles} files; files beyond that are analysed when opened`);
     for (const file of result.files) {

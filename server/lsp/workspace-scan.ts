@@ -44,7 +44,20 @@ export function isVirtualEnv(entries: readonly import('node:fs').Dirent[]): bool
   return entries.some((e) => e.isFile() && e.name === 'pyvenv.cfg');
 }
 
-export async function scanWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
+/** Runs before the server analyses the scanned files one by one: the cache and worker threads (scan-cache.ts). */
+export type PrepareScan = (roots: readonly string[], files: readonly string[]) => Promise<unknown>;
+
+export async function scanWorkspace(
+  roots: readonly string[],
+  maxFiles: number,
+  prepare?: PrepareScan,
+): Promise<ScanResult> {
+  const result = await listWorkspace(roots, maxFiles);
+  await prepare?.(roots, result.files);
+  return result;
+}
+
+async function listWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
   const files: string[] = [];
   const queue = [...roots];
   while (queue.length > 0) {

@@ -33,13 +33,17 @@ export function countsOf(stderr: string): CheckCounts[] {
 }
 
 export class BuiltCheck {
-  readonly dir = path.join(root, '.tools', `test-check-${process.pid}`);
+  readonly dir: string;
+
+  constructor(private readonly bundles: readonly string[] = ['cli', 'check', 'analysis-worker']) {
+    this.dir = path.join(root, '.tools', `test-check-${process.pid}-${bundles.length}`);
+  }
 
   build(): void {
     mkdirSync(this.dir, { recursive: true });
     const r = spawnSync(
       process.execPath,
-      [path.join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,check,analysis-worker'],
+      [path.join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', this.bundles.join(',')],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
