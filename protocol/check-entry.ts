@@ -3,8 +3,8 @@
 // the bundle beside itself at run time and calls this.
 
 export interface CheckIo {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   cwd: string;
 }
 

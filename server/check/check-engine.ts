@@ -20,7 +20,7 @@ export interface EngineSetup {
   workerScript: string;
   /** Worker threads; undefined: up to one per core, when there are enough files to repay each one's start-up. */
   jobs: number | undefined;
-  log(message: string): void;
+  log: (message: string) => void;
 }
 
 export interface EngineStats {

@@ -21,7 +21,7 @@ export interface ScanCacheSetup {
   /** Folder with the wasm grammars and, when built, analysis-worker.js. */
   bundleDir: string;
   analyser: string;
-  log(message: string): void;
+  log: (message: string) => void;
 }
 
 /** What a scan counted, for the log (and the tests, which read it there). */
