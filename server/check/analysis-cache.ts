@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
 
-const FORMAT = 1;
+const FORMAT = 2;
 export const CACHE_FILE = 'analysis.json';
 
 export interface CachedFindings {
@@ -28,11 +28,22 @@ export interface CachedFile {
   findings?: CachedFindings;
 }
 
+/**
+ * On disk a summary is kept as its JSON text, parsed only when it is needed: a check of an
+ * unchanged tree reads back findings and never builds the summaries' objects (most of the
+ * cache, and most of its load time and garbage).
+ */
+interface StoredFile {
+  hash: string;
+  summary: string;
+  findings?: CachedFindings;
+}
+
 interface CacheDocument {
   format: number;
   analyser: string;
   frontEnd: string;
-  files: Record<string, CachedFile>;
+  files: Record<string, StoredFile>;
 }
 
 /**
@@ -58,18 +69,22 @@ export function findingsScope(settingsKey: string, files: readonly string[]): st
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isCachedFile(path: string, v: unknown): v is CachedFile {
-  if (!isRecord(v) || typeof v['hash'] !== 'string' || !isRecord(v['summary'])) return false;
-  const s = v['summary'];
-  const shapeOk =
+function isStoredFile(v: unknown): v is StoredFile {
+  if (!isRecord(v) || typeof v['hash'] !== 'string' || typeof v['summary'] !== 'string') return false;
+  const f = v['findings'];
+  return f === undefined || (isRecord(f) && typeof f['scope'] === 'string' && Array.isArray(f['items']));
+}
+
+function isSummary(path: string, s: unknown): s is FileSummary {
+  return (
+    isRecord(s) &&
     s['path'] === path &&
     typeof s['language'] === 'string' &&
     Array.isArray(s['functions']) &&
     isRecord(s['exports']) &&
     Array.isArray(s['reexports']) &&
-    Array.isArray(s['suppressions']);
-  const f = v['findings'];
-  return shapeOk && (f === undefined || (isRecord(f) && typeof f['scope'] === 'string' && Array.isArray(f['items'])));
+    Array.isArray(s['suppressions'])
+  );
 }
 
 export class AnalysisCache {
@@ -79,7 +94,7 @@ export class AnalysisCache {
     private readonly file: string | null,
     private readonly analyser: string,
     private readonly frontEnd: string,
-    private readonly files: Map<string, CachedFile>,
+    private readonly files: Map<string, StoredFile>,
     /** Why what was on disk was not used, for the log; null when it was (or there was none). */
     readonly discarded: string | null,
   ) {}
@@ -104,11 +119,13 @@ export class AnalysisCache {
     } catch {
       return fresh(`${file} is not valid JSON`);
     }
-    if (!isRecord(doc) || doc['format'] !== FORMAT || !isRecord(doc['files'])) return fresh(`${file}: unknown format`);
-    if (doc['analyser'] !== analyser || doc['frontEnd'] !== frontEnd) return fresh(null); // another build or settings
-    const files = new Map<string, CachedFile>();
+    if (!isRecord(doc) || typeof doc['format'] !== 'number') return fresh(`${file}: not a cache file`);
+    // Another cache format, build or front-end settings: start afresh without a word (it is expected).
+    if (doc['format'] !== FORMAT || doc['analyser'] !== analyser || doc['frontEnd'] !== frontEnd) return fresh(null);
+    if (!isRecord(doc['files'])) return fresh(`${file}: no files`);
+    const files = new Map<string, StoredFile>();
     for (const [p, entry] of Object.entries(doc['files'])) {
-      if (!isCachedFile(p, entry)) return fresh(`${file}: entry for ${p} is malformed`);
+      if (!isStoredFile(entry)) return fresh(`${file}: entry for ${p} is malformed`);
       files.set(p, entry);
     }
     return new AnalysisCache(file, analyser, frontEnd, files, null);
@@ -118,10 +135,20 @@ export class AnalysisCache {
     return this.file !== null;
   }
 
-  /** The summary stored for this content, if any. */
+  /** The summary stored for this content, if any; one that does not parse as a summary is dropped (re-analysed). */
   summaryFor(filePath: string, hash: string): FileSummary | undefined {
     const entry = this.files.get(filePath);
-    return entry !== undefined && entry.hash === hash ? entry.summary : undefined;
+    if (entry === undefined || entry.hash !== hash) return undefined;
+    let summary: unknown;
+    try {
+      summary = JSON.parse(entry.summary);
+    } catch {
+      summary = undefined;
+    }
+    if (isSummary(filePath, summary)) return summary;
+    this.files.delete(filePath);
+    this.dirty = true;
+    return undefined;
   }
 
   findingsFor(filePath: string, hash: string, scope: string): Finding[] | undefined {
@@ -133,7 +160,9 @@ export class AnalysisCache {
 
   set(filePath: string, entry: CachedFile): void {
     if (this.file === null) return;
-    this.files.set(filePath, entry);
+    const stored: StoredFile = { hash: entry.hash, summary: JSON.stringify(entry.summary) };
+    if (entry.findings !== undefined) stored.findings = entry.findings;
+    this.files.set(filePath, stored);
     this.dirty = true;
   }
 

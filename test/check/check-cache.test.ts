@@ -101,6 +101,17 @@ describe('openrtc check cache', () => {
     const bad = await check.run(ws.root, ['--json']);
     assert.match(bad.stderr, /cache not used: .*malformed/);
     assert.equal((JSON.parse(bad.stdout) as unknown[]).length, 3);
+    // A summary text that is not a summary costs only its own file a new analysis.
+    const edited = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as {
+      files: Record<string, { summary: string }>;
+    };
+    (edited.files[first] as { summary: string }).summary = '{"path": "elsewhere"}';
+    ws.write('.openrtc/cache/analysis.json', JSON.stringify(edited));
+    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] + '\n'); // so findings are recomputed and summaries read
+    const one = await check.run(ws.root, ['--json']);
+    assert.doesNotMatch(one.stderr, /cache not used/);
+    assert.equal(countsOf(one.stderr)[0]?.analysed, first.endsWith('quiet.py') ? 1 : 2);
+    assert.equal((JSON.parse(one.stdout) as unknown[]).length, 3);
   });
 
   it('--no-cache neither reads nor writes the cache', async () => {
