@@ -21,6 +21,8 @@ const entries = {
   'tenant-child': 'runtime/isolation/child-main.ts',
   watchdog: 'runtime/attribution/watchdog-worker.ts',
   server: 'server/main.ts',
+  check: 'server/check/main.ts',
+  'analysis-worker': 'server/check/analysis-worker.ts',
   extension: 'client/extension.ts',
 };
 

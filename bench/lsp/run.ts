@@ -3,9 +3,11 @@
 // analyzers, ruff's ASYNC rules (ruff-wasm) and eslint + n/no-sync; recall of the plants;
 // decoy hits; and p95 latency of re-diagnosing a 2,000-line file after a one-line edit
 // through the real server over stdio.
-//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N (5)] [--edits N] [--only throughput|edit]
+//   node --import tsx bench/lsp/run.ts [--files N] [--blocks N] [--rounds N (5)] [--edits N] [--only throughput|edit|check]
+// The `openrtc check` rows (check-rows.ts) run the real CLI on the corpus written to disk.
 import * as path from 'node:path';
 import { initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
+import { checkRun } from './check-rows';
 import { generateCorpus, type Corpus, type CorpusFile } from './corpus';
 import { editLatency } from './edit-latency';
 import { eslintRunner, parseOnly, runOurs, runRuff, type Findings, type ToolRun } from './tools';
@@ -111,9 +113,10 @@ function table(title: string, rows: Row[], baseline: Row): void {
 }
 
 async function main(): Promise<void> {
-  const only = option('only', ['throughput', 'edit']);
-  if (only !== 'edit') await throughputRun();
-  if (only !== 'throughput') await editRun();
+  const only = option('only', ['throughput', 'edit', 'check']);
+  if (only === undefined || only === 'throughput') await throughputRun();
+  if (only === undefined || only === 'edit') await editRun();
+  if (only === undefined || only === 'check') await checkRun(arg('files', 300), arg('blocks', 20), arg('rounds', 5));
 }
 
 async function throughputRun(): Promise<void> {

@@ -1,6 +1,7 @@
 // The `openrtc` command table. A new command is one module exporting a Command, listed here.
 import type { Command } from './command';
 import { callCommand } from './cmd-call';
+import { checkCommand } from './cmd-check';
 import { drainCommand } from './cmd-drain';
 import { logsCommand } from './cmd-logs';
 import { runCommand } from './cmd-run';
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   logsCommand,
   tenantCommand,
   drainCommand,
+  checkCommand,
 ];

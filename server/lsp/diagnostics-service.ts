@@ -30,7 +30,7 @@ import { guarded, type Log } from './guard';
 import { languageOfPath } from './languages';
 import { parseDiagnosticsSettings } from './settings';
 import { pathOfUri } from './uris';
-import { scanWorkspace } from './workspace-scan';
+import { scanWorkspace, type PrepareScan } from './workspace-scan';
 
 export interface ServerOptions {
   analyze: AnalyzeFile;
@@ -41,6 +41,8 @@ export interface ServerOptions {
   maxFileChars: number;
   /** The start-up scan stops after this many files. */
   maxWorkspaceFiles: number;
+  /** Takes the scanned files' summaries from the cache or worker threads first (scan-cache.ts). */
+  prepareScan?: PrepareScan;
 }
 
 /** What the client said at initialize about how it wants diagnostics. */
@@ -266,7 +268,7 @@ export class DiagnosticsService {
 
   private async scan(roots: string[]): Promise<void> {
     await this.untilReady();
-    const result = await scanWorkspace(roots, this.options.maxWorkspaceFiles);
+    const result = await scanWorkspace(roots, this.options.maxWorkspaceFiles, this.options.prepareScan);
     if (result.truncated)
       this.log(
         `workspace scan stopped at ${this.options.maxWorkspaceFiles} files; files beyond that are analysed when opened`,

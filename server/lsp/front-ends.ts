@@ -3,11 +3,8 @@
 import type { FileSummary, FrontEndOptions, Language } from '../analysis/summary';
 import { analyzePython, initPython } from '../frontends/python';
 import { analyzeTypeScript } from '../frontends/typescript';
-import { javascriptRules } from '../rules/javascript';
-import { pythonRules } from '../rules/python';
-import type { Rule } from '../rules/rule';
 
-export const catalogue: readonly Rule[] = [...javascriptRules, ...pythonRules];
+export { catalogue } from '../rules/catalogue';
 
 /** Loads what the front ends need before the first analysis; `wasmDir` holds the grammar files. */
 export function initFrontEnds(wasmDir: string): Promise<void> {

@@ -34,12 +34,30 @@ export interface ScanResult {
   truncated: boolean;
 }
 
-/** Dependency/build folders by name, and hidden folders (.git, .vscode, .cache, ...). */
-function isSkipped(name: string): boolean {
+/** Dependency/build folders by name, and hidden folders (.git, .vscode, .cache, ...); `openrtc check` skips the same. */
+export function isSkippedDirectory(name: string): boolean {
   return skippedDirectories.has(name) || name.startsWith('.');
 }
 
-export async function scanWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
+/** A folder holding pyvenv.cfg is a virtual env whatever its name. */
+export function isVirtualEnv(entries: readonly import('node:fs').Dirent[]): boolean {
+  return entries.some((e) => e.isFile() && e.name === 'pyvenv.cfg');
+}
+
+/** Runs before the server analyses the scanned files one by one: the cache and worker threads (scan-cache.ts). */
+export type PrepareScan = (roots: readonly string[], files: readonly string[]) => Promise<unknown>;
+
+export async function scanWorkspace(
+  roots: readonly string[],
+  maxFiles: number,
+  prepare?: PrepareScan,
+): Promise<ScanResult> {
+  const result = await listWorkspace(roots, maxFiles);
+  await prepare?.(roots, result.files);
+  return result;
+}
+
+async function listWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
   const files: string[] = [];
   const queue = [...roots];
   while (queue.length > 0) {
@@ -50,13 +68,12 @@ export async function scanWorkspace(roots: readonly string[], maxFiles: number):
     } catch {
       continue; // unreadable or vanished folder: nothing to analyse there
     }
-    // A folder holding pyvenv.cfg is a virtual env whatever its name.
-    if (entries.some((e) => e.isFile() && e.name === 'pyvenv.cfg')) continue;
+    if (isVirtualEnv(entries)) continue;
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!isSkipped(entry.name)) queue.push(full);
+        if (!isSkippedDirectory(entry.name)) queue.push(full);
       } else if (entry.isFile() && languageOfPath(full) !== null) {
         if (files.length >= maxFiles) return { files, truncated: true };
         files.push(full);

@@ -1,0 +1,118 @@
+// `openrtc check`: arguments → settings → files → analysis (cache, threads) → --fix → report →
+// exit code. 0: no finding at warning or above; 1: some; 2: bad usage or settings.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { CheckIo } from '../../protocol/check-entry';
+import type { Finding } from '../core/findings';
+import { RuleBook } from '../core/rule-book';
+import { catalogue } from '../rules/catalogue';
+import { applySafeFixes } from './apply-fixes';
+import { AnalysisCache } from './analysis-cache';
+import { atLeast, CHECK_USAGE, CheckUsageError, parseCheckArgs, type CheckRequest } from './args';
+import { loadCheckSettings } from './check-settings';
+import { CheckEngine, frontEndKey, type EngineResult, type EngineSetup } from './check-engine';
+import { FileCollector } from './collect-files';
+import { compileGlob } from './glob';
+import { formatGithub, formatJson, formatText, relativeFile } from './report';
+import { formatSarif } from './sarif';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export interface CheckSetup extends Omit<EngineSetup, 'jobs' | 'log'> {
+  /** Changes with every build of the analyser: a cache written by another build is not used. */
+  analyser: string;
+  version: string;
+}
+
+const usage = (io: CheckIo, message: string): number => {
+  io.err(`openrtc check: ${message} (openrtc check --help)`);
+  return EXIT_USAGE;
+};
+
+function render(request: CheckRequest, cwd: string, findings: readonly Finding[], setup: CheckSetup): string {
+  switch (request.format) {
+    case 'json':
+      return formatJson(cwd, findings);
+    case 'sarif':
+      return formatSarif(cwd, findings, new RuleBook(catalogue), setup.version);
+    case 'github':
+      return formatGithub(cwd, findings);
+    case 'text':
+      return formatText(cwd, findings);
+  }
+}
+
+/** Applies the safe fixes file by file; returns the report lines and whether any file changed. */
+async function fixFiles(cwd: string, result: EngineResult): Promise<{ lines: string[]; changed: number }> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  const lines: string[] = [];
+  let changed = 0;
+  for (const [file, findings] of byFile) {
+    const text = result.texts.get(file);
+    if (text === undefined) continue;
+    const fixed = applySafeFixes(text, findings);
+    if (fixed.applied.length === 0 || fixed.text === text) continue;
+    await fs.writeFile(file, fixed.text);
+    changed++;
+    for (const a of fixed.applied) lines.push(`fixed ${relativeFile(cwd, file)}:${a.line + 1}: ${a.code} ${a.title}`);
+  }
+  return { lines, changed };
+}
+
+export async function runCheck(argv: readonly string[], io: CheckIo, setup: CheckSetup): Promise<number> {
+  let request: CheckRequest;
+  try {
+    request = parseCheckArgs(argv);
+  } catch (error) {
+    if (error instanceof CheckUsageError) return usage(io, error.message);
+    throw error;
+  }
+  if (request.help) {
+    io.out(CHECK_USAGE);
+    return EXIT_CLEAN;
+  }
+  const loaded = await loadCheckSettings(io.cwd);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) io.err(`openrtc check: ${p}`);
+    return EXIT_USAGE;
+  }
+  const collector = new FileCollector(io.cwd, request.exclude.map(compileGlob));
+  const { files, missing } = await collector.collect(request.paths);
+  if (missing.length > 0) return usage(io, `no such file or folder: ${missing.join(', ')}`);
+
+  const cache = request.cache
+    ? await AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
+    : AnalysisCache.disabled();
+  if (cache.discarded !== null) io.err(`openrtc check: cache not used: ${cache.discarded}`);
+  const engine = new CheckEngine({ ...setup, jobs: request.jobs, log: (m) => io.err(`openrtc check: ${m}`) }, cache);
+  const root = io.cwd;
+  let result = await engine.run(root, files, loaded.settings);
+  const stats = [result.stats];
+  if (request.fix) {
+    const fixed = await fixFiles(io.cwd, result);
+    const say = request.format === 'text' ? io.out : io.err;
+    for (const line of fixed.lines) say(line);
+    if (fixed.changed > 0) {
+      result = await engine.run(root, files, loaded.settings);
+      stats.push(result.stats);
+    }
+    say(
+      `fixed ${fixed.lines.length} finding${fixed.lines.length === 1 ? '' : 's'} in ${fixed.changed} file${fixed.changed === 1 ? '' : 's'}`,
+    );
+  }
+  await cache.save().catch((error: unknown) => io.err(`openrtc check: cache not saved: ${(error as Error).message}`));
+
+  const shown = result.findings.filter((f) => atLeast(f.severity, request.severityMin));
+  const output = render(request, io.cwd, shown, setup);
+  if (output !== '') io.out(output);
+  for (const s of stats)
+    io.err(
+      `openrtc check: ${s.files} files, ${s.analysed} analysed` +
+        (s.threads > 0 ? ` on ${s.threads} thread${s.threads === 1 ? '' : 's'}` : '') +
+        `, findings computed for ${s.findingsComputed}, the rest from ${path.join('.openrtc', 'cache')}`,
+    );
+  return shown.some((f) => atLeast(f.severity, 'warning')) ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,190 @@
+// `openrtc check`'s persistent cache and worker threads, counted (never timed): the check
+// reports how many files it ran the front ends on and how many files' findings it computed.
+// Also `--fix`: the fixed files re-check clean for the fixed codes and nothing else changed.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { agentFiles, BuiltCheck, countsOf, TempWorkspace } from './check-harness';
+
+const check = new BuiltCheck();
+const workspaces: TempWorkspace[] = [];
+const workspace = (files: Record<string, string>): TempWorkspace => {
+  const ws = new TempWorkspace(files);
+  workspaces.push(ws);
+  return ws;
+};
+
+before(() => check.build());
+after(() => {
+  check.remove();
+  for (const ws of workspaces) ws.remove();
+});
+
+/** agentFiles plus unrelated modules, so "only the file and its dependents" is a real subset. */
+function biggerTree(): Record<string, string> {
+  const files: Record<string, string> = { ...agentFiles };
+  for (let i = 0; i < 6; i++)
+    files[`other/mod${i}.py`] = `import json\n\n\nasync def handler${i}():\n    return json.dumps({})\n`;
+  return files;
+}
+
+describe('openrtc check cache', () => {
+  it('a second check of an unchanged tree analyses nothing and gives the same findings', async () => {
+    const ws = workspace(biggerTree());
+    const cold = await check.run(ws.root, ['--json']);
+    const warm = await check.run(ws.root, ['--json']);
+    assert.deepEqual(countsOf(cold.stderr), [{ files: 10, analysed: 10, threads: 1, findingsComputed: 10 }]);
+    assert.deepEqual(countsOf(warm.stderr), [{ files: 10, analysed: 0, threads: 0, findingsComputed: 0 }]);
+    assert.equal(warm.code, 1);
+    assert.deepEqual(JSON.parse(warm.stdout), JSON.parse(cold.stdout));
+  });
+
+  it('after one file changes, only it and the files that import it are redone', async () => {
+    const ws = workspace(biggerTree());
+    await check.run(ws.root, []);
+    // helpers.py is imported by agent.py: its findings (the chain) depend on it.
+    ws.write('pkg/helpers.py', 'import time\n\n\ndef load():\n    return 1\n');
+    const edited = await check.run(ws.root, ['--json']);
+    assert.deepEqual(countsOf(edited.stderr), [{ files: 10, analysed: 1, threads: 1, findingsComputed: 2 }]);
+    // The chain went with the helper's blocking call; the direct finding stays.
+    const codes = (JSON.parse(edited.stdout) as { file: string; code: string }[]).map((j) => `${j.file} ${j.code}`);
+    assert.deepEqual(codes.sort(), ['agent.ts ORJ101', 'pkg/agent.py ORP101']);
+    // A file nothing imports: only itself.
+    ws.write('other/mod3.py', 'import time\n\n\nasync def handler3():\n    time.sleep(2)\n');
+    const leaf = await check.run(ws.root, ['--json']);
+    assert.deepEqual(countsOf(leaf.stderr), [{ files: 10, analysed: 1, threads: 1, findingsComputed: 1 }]);
+    assert.ok((JSON.parse(leaf.stdout) as { file: string }[]).some((j) => j.file === 'other/mod3.py'));
+  });
+
+  it('a changed setting, or checking another set of files, recomputes findings but re-parses nothing it need not', async () => {
+    const ws = workspace(biggerTree());
+    await check.run(ws.root, []);
+    // Severity is applied after the front ends: summaries stay, findings are recomputed.
+    ws.write('openrtc.json', '{ "diagnostics": { "severity": { "ORP101": "error" } } }');
+    const severity = await check.run(ws.root, ['--json']);
+    assert.deepEqual(countsOf(severity.stderr), [{ files: 10, analysed: 0, threads: 0, findingsComputed: 10 }]);
+    assert.ok((JSON.parse(severity.stdout) as { severity: string }[]).some((j) => j.severity === 'error'));
+    // The front ends honour moduleLevelIsLoop: every file is parsed again.
+    ws.write('openrtc.json', '{ "diagnostics": { "moduleLevelIsLoop": true } }');
+    const frontEnd = await check.run(ws.root, []);
+    assert.equal(countsOf(frontEnd.stderr)[0]?.analysed, 10);
+    // A subset's chains are computed against the subset only, so they are not reused for the whole tree.
+    const subset = await check.run(ws.root, ['pkg']);
+    assert.deepEqual(countsOf(subset.stderr), [{ files: 3, analysed: 0, threads: 0, findingsComputed: 3 }]);
+  });
+
+  it('a corrupt or foreign cache file is ignored, said so, and replaced', async () => {
+    const ws = workspace(agentFiles);
+    await check.run(ws.root, []);
+    const file = path.join(ws.root, '.openrtc', 'cache', 'analysis.json');
+    writeFileSync(file, '{"format":1,"analyser":"x"');
+    const corrupt = await check.run(ws.root, ['--json']);
+    assert.match(corrupt.stderr, /cache not used: .*analysis\.json is not valid JSON/);
+    assert.equal(countsOf(corrupt.stderr)[0]?.analysed, 4);
+    assert.equal((JSON.parse(corrupt.stdout) as unknown[]).length, 3);
+    assert.equal(countsOf((await check.run(ws.root, [])).stderr)[0]?.analysed, 0, 'rewritten whole');
+    // A cache from another build (another analyser version) is not used, silently.
+    const doc = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as { analyser: string };
+    doc.analyser = 'some-other-build';
+    ws.write('.openrtc/cache/analysis.json', JSON.stringify(doc));
+    const foreign = await check.run(ws.root, []);
+    assert.doesNotMatch(foreign.stderr, /cache not used/);
+    assert.equal(countsOf(foreign.stderr)[0]?.analysed, 4);
+    // An entry whose summary is not a summary (hand-edited) discards the whole cache.
+    const tampered = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as {
+      files: Record<string, { summary: unknown }>;
+    };
+    const first = Object.keys(tampered.files)[0] as string;
+    (tampered.files[first] as { summary: unknown }).summary = { path: first, functions: 'x' };
+    ws.write('.openrtc/cache/analysis.json', JSON.stringify(tampered));
+    const bad = await check.run(ws.root, ['--json']);
+    assert.match(bad.stderr, /cache not used: .*malformed/);
+    assert.equal((JSON.parse(bad.stdout) as unknown[]).length, 3);
+    // A summary text that is not a summary costs only its own file a new analysis.
+    const edited = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as {
+      files: Record<string, { summary: string }>;
+    };
+    (edited.files[first] as { summary: string }).summary = '{"path": "elsewhere"}';
+    ws.write('.openrtc/cache/analysis.json', JSON.stringify(edited));
+    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] + '\n'); // so findings are recomputed and summaries read
+    const one = await check.run(ws.root, ['--json']);
+    assert.doesNotMatch(one.stderr, /cache not used/);
+    assert.equal(countsOf(one.stderr)[0]?.analysed, first.endsWith('quiet.py') ? 1 : 2);
+    assert.equal((JSON.parse(one.stdout) as unknown[]).length, 3);
+  });
+
+  it('--no-cache neither reads nor writes the cache', async () => {
+    const ws = workspace(agentFiles);
+    await check.run(ws.root, ['--no-cache']);
+    assert.throws(() => ws.read('.openrtc/cache/analysis.json'), /ENOENT/);
+  });
+});
+
+describe('openrtc check threads', () => {
+  it('a cold check on 2 worker threads gives the same findings as on 1', async () => {
+    const files = biggerTree();
+    for (let i = 0; i < 40; i++) files[`many/m${i}.py`] = `import time\n\n\nasync def h${i}():\n    time.sleep(${i})\n`;
+    const ws = workspace(files);
+    const one = await check.run(ws.root, ['--json', '--no-cache', '--jobs', '1']);
+    const two = await check.run(ws.root, ['--json', '--no-cache', '--jobs', '2']);
+    assert.equal(countsOf(one.stderr)[0]?.threads, 1);
+    assert.equal(countsOf(two.stderr)[0]?.threads, 2);
+    assert.equal((JSON.parse(two.stdout) as unknown[]).length, 43);
+    assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+  });
+});
+
+describe('openrtc check --fix', () => {
+  it('applies the safe fixes only, says what it changed, and the fixed files re-check clean for those codes', async () => {
+    const ws = workspace({
+      ...agentFiles,
+      // Two sleeps in one file: one `import asyncio` is added, not two.
+      'pkg/two.py': 'import time\n\n\nasync def a():\n    time.sleep(1)\n\n\nasync def b():\n    time.sleep(2)\n',
+    });
+    const before = Object.fromEntries(Object.keys(agentFiles).map((f) => [f, ws.read(f)]));
+    const r = await check.run(ws.root, ['--fix']);
+    assert.equal(r.code, 1, 'the chain through load() has no safe fix and is still reported');
+    const out = r.stdout.split('\n');
+    assert.ok(out.includes('fixed pkg/agent.py:7: ORP101 Replace with `await asyncio.sleep(...)`'), r.stdout);
+    assert.ok(
+      out.includes('fixed agent.ts:4: ORJ101 Replace with `await readFile(...)` from node:fs/promises'),
+      r.stdout,
+    );
+    assert.ok(out.includes('fixed 4 findings in 3 files'), r.stdout);
+    assert.equal(
+      ws.read('pkg/agent.py'),
+      'import asyncio\nimport time\n\nfrom pkg.helpers import load\n\n\nasync def entry():\n    await asyncio.sleep(0.5)\n    load()\n',
+    );
+    assert.equal(
+      ws.read('pkg/two.py'),
+      'import asyncio\nimport time\n\n\nasync def a():\n    await asyncio.sleep(1)\n\n\nasync def b():\n    await asyncio.sleep(2)\n',
+    );
+    assert.equal(
+      ws.read('agent.ts'),
+      "import { readFileSync } from 'node:fs';\nimport { readFile } from 'node:fs/promises';\n\n" +
+        "export async function entry(): Promise<string> {\n  const text = await readFile('x.json', 'utf8');\n  return text;\n}\n",
+    );
+    // Files without a safe fix are untouched, byte for byte.
+    assert.equal(ws.read('pkg/helpers.py'), before['pkg/helpers.py']);
+    assert.equal(ws.read('pkg/quiet.py'), before['pkg/quiet.py']);
+    const again = await check.run(ws.root, ['--json']);
+    const left = (JSON.parse(again.stdout) as { file: string; code: string; line: number }[]).map(
+      (j) => `${j.file}:${j.line} ${j.code}`,
+    );
+    assert.deepEqual(left, ['pkg/agent.py:9 ORP100']);
+    // The re-check after fixing re-analysed only the fixed files (and their importers: none here).
+    assert.deepEqual(
+      countsOf(r.stderr).map((c) => c.analysed),
+      [5, 3],
+    );
+  });
+
+  it('with a machine format the fix report goes to stderr and stdout stays parseable', async () => {
+    const ws = workspace({ 'a.py': 'import time\n\n\nasync def entry():\n    time.sleep(1)\n' });
+    const r = await check.run(ws.root, ['--fix', '--json']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout), []);
+    assert.match(r.stderr, /fixed a\.py:5: ORP101/);
+  });
+});
