@@ -14,6 +14,7 @@ import { systemClock } from '../policy/clock';
 import { installContainment, type ErrorOrigin } from '../session/containment';
 import { installScopeProbe } from '../session/scope';
 import { Session, type FinalStatus } from '../session/session';
+import { routeAgentsLogs } from '../agents/livekit/agents-logger';
 import { ChildLog } from './child-log';
 import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 
@@ -55,6 +56,7 @@ export class ChildHost {
     installScopeProbe();
     // console capture only calls writeArgs, which ChildLog has with the same contract.
     this.cleanups.push(captureConsole(this.log as unknown as RuntimeLog));
+    this.cleanups.push(routeAgentsLogs(this.log));
     this.cleanups.push(
       installContainment(
         (session, error, origin) => this.sessionError(session, error, origin),
