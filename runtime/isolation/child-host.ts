@@ -15,6 +15,7 @@ import { installContainment, type ErrorOrigin } from '../session/containment';
 import { installScopeProbe } from '../session/scope';
 import { Session, type FinalStatus } from '../session/session';
 import { routeAgentsLogs } from '../agents/livekit/agents-logger';
+import { disposeAgentsNative } from '../agents/livekit/agents-module';
 import { ChildLog } from './child-log';
 import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 
@@ -212,6 +213,7 @@ export class ChildHost {
     for (const c of this.cleanups.splice(0).reverse()) c();
     await this.attribution?.stop();
     this.lag?.stop();
+    await disposeAgentsNative();
     process.disconnect?.();
   }
 }
