@@ -7,7 +7,7 @@
 // running-job objects (tokens included) and PII-tagged fields to its child loggers.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { LogLevel } from '../../logging/log';
+import type { LogLevel } from '../../log-writer/log';
 import { sessionStorage, type SessionScope } from '../../session/scope';
 
 const LOGGER_KEY = Symbol.for('@livekit/agents:logger');
