@@ -46,13 +46,13 @@ test('a 300 ms block inside a tool is reported for its session at the line in th
   await sleep(300);
   assert.equal(slow.succeeded, 1);
   const file = join(ws.dir, 'agents/assistant.ts');
-  const mine = events.filter((e) => e.blocked_ms >= 250);
-  assert.ok(mine.length >= 1, JSON.stringify(events, null, 1));
-  for (const e of mine) {
+  const line = lineOf(file, 'BLOCK-IN-TOOL');
+  // A loaded host can stretch other sessions' turns past the threshold too (reported for them,
+  // rightly); the tool's block must be reported, and only ever for its own session.
+  const atTool = events.filter((e) => e.frames.some((f) => f.file === file && f.line === line));
+  assert.ok(atTool.length >= 1, JSON.stringify(events, null, 1));
+  for (const e of atTool) {
     assert.deepEqual([e.session_id, e.tenant, e.agent_name], [slow.sessions[0], 'slowco', 'assistant']);
-    assert.ok(
-      e.frames.some((f) => f.file === file && f.line === lineOf(file, 'BLOCK-IN-TOOL')),
-      JSON.stringify(e.frames, null, 1),
-    );
+    assert.ok(e.blocked_ms >= 250, `blocked ${e.blocked_ms} ms`);
   }
 });
