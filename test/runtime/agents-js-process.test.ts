@@ -8,19 +8,23 @@ import { makeAgentsJsWorkspace, stockAgent } from './agents-js-workspace';
 import { BuiltCli, exitOf } from './cli-helpers';
 import { buildTenantChild, isolationOptions, waitFor } from './isolation-harness';
 
-test('an isolated agents-js tenant runs in its own process with its cap intact', { timeout: 120_000 }, async (t) => {
+test('an isolated agents-js tenant runs in its own process with its cap intact', { timeout: 240_000 }, async (t) => {
   const build = buildTenantChild('agents-js');
   const ws = makeAgentsJsWorkspace(
     { 'agents/assistant.ts': stockAgent({ agentName: 'assistant' }) },
     { tenant_isolation: { iso: 'process' }, max_sessions_per_tenant: { '*': 10, iso: 2 } },
   );
-  const rt = await Runtime.start({ workspaceDir: ws.dir, watch: false, isolation: isolationOptions(build) });
+  const rt = await Runtime.start({
+    workspaceDir: ws.dir,
+    watch: false,
+    isolation: isolationOptions(build, { startTimeoutMs: 90_000 }),
+  });
   t.after(async () => {
     await rt.stop();
     ws.cleanup();
     build.remove();
   });
-  await waitFor('the child ready', () => rt.snapshot().tenants['iso']?.process?.state === 'ready', 60_000);
+  await waitFor('the child ready', () => rt.snapshot().tenants['iso']?.process?.state === 'ready', 100_000);
   const pid = rt.snapshot().tenants['iso']!.process!.pid;
   assert.ok(pid && pid !== process.pid);
   const [iso, shared] = await Promise.all([
@@ -37,7 +41,7 @@ test('an isolated agents-js tenant runs in its own process with its cap intact',
 
 test(
   'SIGTERM with live agents-js sessions drains them, exits 0, and loses no record',
-  { timeout: 120_000 },
+  { timeout: 240_000 },
   async (t) => {
     const cli = new BuiltCli('agents-js-drain');
     cli.build();
@@ -50,6 +54,8 @@ test(
     const { child, output } = await cli.start(
       ['run', ws.dir, '--socket', sock, '--drain-timeout', '30'],
       /listening on/,
+      {},
+      90_000, // a loaded 2-core host can take long to start the bundle
     );
     const say = ['--say', 'a', '--say', 'b', '--say', 'c'];
     const call = cli.run([

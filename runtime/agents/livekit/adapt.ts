@@ -7,6 +7,7 @@ import { DEFAULT_JOB_BOUNDS, LiveKitJob, type JobBounds } from '../../livekit/jo
 import { isFailure } from '../../livekit/job/job-end';
 import { jobSourceOf, type JobRoom } from '../../livekit/job/job-source';
 import { localJobInfo } from '../../livekit/job/local-job';
+import { isAgentsInternalRejection } from '../../livekit/job/rejection-policy';
 import { bridgeText } from '../../livekit/job/text-bridge';
 import type { AgentDefinition, SessionContext } from '../types';
 import type { LoadedAgentsPackage, RunAppCapture } from './agents-module';
@@ -45,6 +46,7 @@ export function adaptLiveKitAgent(
   return {
     name,
     livekit: { pkg, definition, proc, capture },
+    ignoresRejection: isAgentsInternalRejection,
     prewarm: definition.prewarm ? () => definition.prewarm!(proc) : undefined,
     entry: async (ctx: SessionContext) => {
       const source = jobSourceOf(ctx);
