@@ -10,7 +10,12 @@ describe('agents-js agents answer local calls', () => {
   let rt: Runtime;
   before(async () => {
     ws = makeAgentsJsWorkspace(
-      { 'agents/assistant.ts': stockAgent({ agentName: 'assistant' }) },
+      {
+        'agents/assistant.ts': stockAgent({
+          agentName: 'assistant',
+          extraRules: `{ when: /explode/, reply: () => { throw new Error('provider answered 500'); } },`,
+        }),
+      },
       { max_concurrent_sessions: 50 },
     );
     rt = await Runtime.start({ workspaceDir: ws.dir, watch: false });
@@ -45,5 +50,14 @@ describe('agents-js agents answer local calls', () => {
       lk.map((x) => `${x.level} ${x.logger}`).join('\n'),
     );
     for (const x of lk) assert.deepEqual([x.tenant, x.agent_name], ['globex', 'assistant']);
+  });
+
+  it('an AgentSession error that is not recoverable (the LLM failing) fails the session, with the error', async () => {
+    const r = await rt.startCalls({ agent: 'assistant', tenant: 'acme', say: ['explode', 'again'] });
+    assert.deepEqual([r.started, r.failed], [1, 1]);
+    const failed = (await rt.logs({ session_id: r.sessions[0]! })).records.find((x) =>
+      String(x.message).startsWith('session failed'),
+    );
+    assert.match(String(failed?.message), /provider answered 500/);
   });
 });

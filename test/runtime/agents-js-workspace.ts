@@ -21,6 +21,8 @@ export interface StockAgentOptions {
   afterStart?: string;
   /** Extra code at the top level of entry before anything else. */
   beforeStart?: string;
+  /** Extra ScriptedLLM rules (source text), tried before the built-in ones. */
+  extraRules?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export default defineAgent({
     const tenant = JSON.parse(ctx.job.metadata).tenant;
     const session = new voice.AgentSession({
       llm: new ScriptedLLM([
+        ${o.extraRules ?? ''}
         { when: /hours/i, tool: { name: 'hours', args: () => ({ day: 'Monday' }) } },
         { when: /./, reply: (turn) => tenant + ' heard ' + turn + ' in ' + getJobContext().job.id },
       ]),
