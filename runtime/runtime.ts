@@ -54,6 +54,7 @@ import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker';
 import { isoTime, systemClock, type Clock } from './policy/clock';
 import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
+import { routeAgentsLogs } from './agents/livekit/agents-logger';
 import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
 import { sessionOfScope } from './session/session';
@@ -175,6 +176,7 @@ export class Runtime implements ControlApi {
   private async boot(): Promise<void> {
     installScopeProbe();
     this.cleanups.push(captureConsole(this.log));
+    this.cleanups.push(routeAgentsLogs(this.log));
     this.cleanups.push(
       installContainment(
         (session, error, origin) => this.manager.sessionError(session, error, origin),

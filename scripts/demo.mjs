@@ -1,8 +1,8 @@
-// `npm start`: the demo. Builds, starts `openrtc run examples/`, places calls for four tenants
-// at once so each behaviour shows within a minute (healthy, breaker opening, cap reached, loop
+// `npm start`: the demo. Builds, starts `openrtc run examples/`, places calls for five tenants
+// (one of them a stock LiveKit agents-js agent) at once so each behaviour shows within a minute (healthy, breaker opening, cap reached, loop
 // blocked), prints the snapshot and `openrtc top --once` while they run, the outcome of every
 // call, the telling log lines, then stops the runtime with SIGINT (drain, exit 0).
-// Exits 1 if any of the four behaviours did not show.
+// Exits 1 if any of the behaviours did not show.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,8 +117,25 @@ const calls = {
     '2',
     '--json',
   ],
+  'harbor-hotel (agents-js agent)': [
+    'call',
+    'concierge',
+    '--tenant',
+    'harbor-hotel',
+    '--say',
+    'a double room please',
+    '--say',
+    'and a suite?',
+    '--say',
+    'thanks',
+    '--count',
+    '3',
+    '--concurrency',
+    '3',
+    '--json',
+  ],
 };
-section('placing calls for four tenants at once');
+section('placing calls for five tenants at once');
 for (const [label, args] of Object.entries(calls)) console.log(`  ${label.padEnd(32)} openrtc ${args.join(' ')}`);
 const pending = Object.entries(calls).map(async ([label, args]) => [label, await openrtc(args)]);
 
@@ -176,6 +193,7 @@ const parse = (r) => {
 const healthy = parse(results['bright-dental (healthy)']);
 const capped = parse(results['busy-bistro (cap 2, 6 at once)']);
 const flaky = parse(results['flaky-clinic (backend down)']);
+const hotel = parse(results['harbor-hotel (agents-js agent)']);
 const midSnap = (() => {
   try {
     return JSON.parse(midJson.stdout);
@@ -191,6 +209,10 @@ const checks = [
   [
     'healthy tenant: every call succeeded',
     healthy && healthy.failed === 0 && healthy.succeeded === healthy.started && healthy.started > 0,
+  ],
+  [
+    'agents-js tenant: every call succeeded',
+    hotel && hotel.failed === 0 && hotel.succeeded === hotel.started && hotel.started > 0,
   ],
   ['capped tenant: rejected at its cap', (capped?.rejected?.tenant_cap ?? 0) > 0],
   [

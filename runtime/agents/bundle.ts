@@ -1,15 +1,22 @@
 // Turns one agent file (.ts/.js/.mjs) into a loaded AgentDefinition: bundled by esbuild's JS API
 // (cjs, inline source map whose `sources` are the original absolute paths, so loop-block stacks
 // map back to the user's lines), then evaluated with a `require` that serves `openrtc` from the
-// runtime's own API object (same AsyncLocalStorage, so currentSession() works) and resolves
-// anything else relative to the agent file.
+// runtime's own API object (same AsyncLocalStorage, so currentSession() works), serves
+// `@livekit/agents` from the workspace's one copy with `cli.runApp` captured, and resolves
+// anything else relative to the agent file. Packages stay external (never bundled: agents-js and
+// its native modules load from the user's workspace) and `import.meta.url` is the file's real URL.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Module from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runInThisContext } from 'node:vm';
 import * as api from '../api';
 import { isAgentDefinition } from './define';
+import { adaptLiveKitAgent, isLiveKitAgentDefinition } from './livekit/adapt';
+import { agentsPackageFor, type LoadedAgentsPackage } from './livekit/agents-module';
+import { capturingRunApp } from './livekit/run-app-capture';
+import { AgentLoadError } from './load-error';
 import { BundleMaps } from './stack-map';
 import type { AgentDefinition } from './types';
 
@@ -27,14 +34,6 @@ function loadEsbuild(): Promise<Esbuild> {
     process.env['ESBUILD_BINARY_PATH'] = shipped;
   esbuildModule ??= import('esbuild');
   return esbuildModule;
-}
-
-/** A load failure with a message of the form `<file>:<line>:<column>: <what>` where known. */
-export class AgentLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AgentLoadError';
-  }
 }
 
 export interface BundledAgent {
@@ -61,7 +60,12 @@ export async function bundleAgentFile(file: string, version: number): Promise<Bu
       platform: 'node',
       target: 'node20',
       sourcemap: 'inline',
-      external: ['openrtc'],
+      packages: 'external',
+      define: {
+        'import.meta.url': JSON.stringify(pathToFileURL(file).href),
+        'import.meta.filename': JSON.stringify(file),
+        'import.meta.dirname': JSON.stringify(dirname(file)),
+      },
       write: false,
       outfile: join(dirname(file), '__openrtc_agent_bundle.js'),
       logLevel: 'silent',
@@ -79,19 +83,37 @@ export async function bundleAgentFile(file: string, version: number): Promise<Bu
   const scriptName = `${file}?v=${version}`;
   const maps = new BundleMaps();
   maps.add(scriptName, code);
-  const exported = evaluate(code, file, scriptName, maps);
+  const loaded: { pkg: LoadedAgentsPackage | null } = { pkg: null };
+  const { result: exported, capture } = capturingRunApp(() => evaluate(code, file, scriptName, maps, loaded));
   const candidate = (exported as { default?: unknown } | null)?.default ?? exported;
-  if (!isAgentDefinition(candidate)) {
-    throw new AgentLoadError(
-      `${file}: the default export is not an agent; export default defineAgent({ name, entry })`,
-    );
+  if (isAgentDefinition(candidate)) return { file, scriptName, code, definition: candidate, inputs };
+  if (isLiveKitAgentDefinition(candidate) && loaded.pkg) {
+    const name = capture?.agentName ?? undefined;
+    if (name !== undefined && !AGENT_NAME.test(name))
+      throw new AgentLoadError(`${file}: agentName ${JSON.stringify(name)} must be 1-128 of letters, digits, '-', '_'`);
+    return { file, scriptName, code, definition: adaptLiveKitAgent(loaded.pkg, candidate, capture, name), inputs };
   }
-  return { file, scriptName, code, definition: candidate, inputs };
+  throw new AgentLoadError(
+    `${file}: the default export is not an agent; export default defineAgent({ name, entry }) (from 'openrtc' or '@livekit/agents')`,
+  );
 }
 
-function evaluate(code: string, file: string, scriptName: string, maps: BundleMaps): unknown {
+const AGENT_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+function evaluate(
+  code: string,
+  file: string,
+  scriptName: string,
+  maps: BundleMaps,
+  loaded: { pkg: LoadedAgentsPackage | null },
+): unknown {
   const fileRequire = createRequire(file);
-  const agentRequire = Object.assign((id: string): unknown => (id === 'openrtc' ? api : fileRequire(id)), {
+  const serve = (id: string): unknown => {
+    if (id === 'openrtc') return api;
+    if (id === '@livekit/agents') return (loaded.pkg = agentsPackageFor(file)).shim;
+    return fileRequire(id);
+  };
+  const agentRequire = Object.assign(serve, {
     resolve: fileRequire.resolve,
     cache: fileRequire.cache,
   });
@@ -100,6 +122,7 @@ function evaluate(code: string, file: string, scriptName: string, maps: BundleMa
     const wrapper = runInThisContext(Module.wrap(code), { filename: scriptName }) as (...args: unknown[]) => void;
     wrapper.call(module.exports, module.exports, agentRequire, module, file, dirname(file));
   } catch (err) {
+    if (err instanceof AgentLoadError) throw err;
     throw new AgentLoadError(`${firstOriginalFrame(err, scriptName, maps) ?? file}: ${errorText(err)}`);
   }
   return module.exports;

@@ -4,7 +4,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { watchDebounced, type DebouncedWatch } from '../util/debounced-watch';
-import { AgentLoadError, bundleAgentFile } from './bundle';
+import { bundleAgentFile } from './bundle';
+import { AgentLoadError } from './load-error';
 import { BundleMaps } from './stack-map';
 import type { AgentDefinition, AgentProcess } from './types';
 

@@ -29,6 +29,11 @@ export interface AgentDefinition {
   readonly name?: string;
   entry(ctx: SessionContext): unknown;
   prewarm?(proc: AgentProcess): unknown;
+  /**
+   * Internal (set by the agents-js adapter): an unhandled rejection in the session's scope for
+   * which this returns true is logged for the session but does not fail it.
+   */
+  ignoresRejection?(error: unknown): boolean;
 }
 
 /** Reasons `ctx.signal` is aborted with. */

@@ -3,6 +3,7 @@
 // (a second signal stops at once, cancelling live sessions, and exits 1).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { disposeAgentsNative } from '../agents/livekit/agents-module';
 import { startControlServer } from '../control/server';
 import { defaultSocketPath } from '../../protocol/socket-path';
 import { SocketPathError } from '../control/socket-path';
@@ -91,7 +92,9 @@ export const runCommand: Command = {
     }
     io.out(`openrtc: runtime for ${dir} listening on ${server.socketPath} (log ${runtime.logFile})`);
 
-    return new Promise<number>((done) => {
+    return new Promise<number>((resolveExit) => {
+      // rtc-node's native resources (agents-js agents) are released once, as the process ends.
+      const done = (code: number): void => void disposeAgentsNative().finally(() => resolveExit(code));
       let stopping = false;
       // memory_limit_mb: the runtime has drained; exit non-zero so a supervisor restarts the worker.
       onMemoryLimit = () => {

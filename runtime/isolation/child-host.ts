@@ -14,6 +14,8 @@ import { systemClock } from '../policy/clock';
 import { installContainment } from '../session/containment';
 import { installScopeProbe } from '../session/scope';
 import { Session, type ErrorOrigin, type FinalStatus } from '../session/session';
+import { routeAgentsLogs } from '../agents/livekit/agents-logger';
+import { disposeAgentsNative } from '../agents/livekit/agents-module';
 import { ChildLog } from './child-log';
 import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 
@@ -55,6 +57,7 @@ export class ChildHost {
     installScopeProbe();
     // console capture only calls writeArgs, which ChildLog has with the same contract.
     this.cleanups.push(captureConsole(this.log as unknown as RuntimeLog));
+    this.cleanups.push(routeAgentsLogs(this.log));
     this.cleanups.push(
       installContainment(
         (session, error, origin) => this.sessionError(session, error, origin),
@@ -210,6 +213,7 @@ export class ChildHost {
     for (const c of this.cleanups.splice(0).reverse()) c();
     await this.attribution?.stop();
     this.lag?.stop();
+    await disposeAgentsNative();
     process.disconnect?.();
   }
 }

@@ -143,6 +143,12 @@ export class Session {
    * `origin` names where it came from should the session have ended already.
    */
   fail(error: unknown, origin: LateErrorOrigin = 'entryRejection'): void {
+    if (origin === 'unhandledRejection' && this.agent.definition.ignoresRejection?.(error)) {
+      this.report(() =>
+        this.init.log.warn('unhandled rejection inside @livekit/agents (not counted as a failure)', error),
+      );
+      return;
+    }
     if (this.done) {
       // Code the session left behind threw after it ended: still this tenant's failure, counted
       // once per session (a session that already failed is not counted again).
