@@ -26,6 +26,7 @@ import {
   type HelloResult,
   type LogsParams,
   type LogsResult,
+  type LoopWait,
   type ReloadConfigResult,
   type RuntimeEvent,
   type RuntimeSnapshot,
@@ -68,16 +69,16 @@ export interface MethodSignatures {
   sessions: [undefined, SessionRow[]];
   subscribe: [SubscribeParams, null];
   unsubscribe: [undefined, null];
-  startCalls: [StartCallsParams, StartCallsResult];
-  cancelSession: [CancelSessionParams, null];
-  setTenantCap: [SetTenantCapParams, TenantSnapshot];
-  setBreaker: [SetBreakerParams, BreakerSnapshot];
-  setSlowThreshold: [SetSlowThresholdParams, null];
-  isolateTenant: [TenantParams, TenantSnapshot];
-  restoreTenant: [TenantParams, TenantSnapshot];
-  drain: [DrainParams, null];
+  startCalls: [StartCallsParams & LoopWait, StartCallsResult];
+  cancelSession: [CancelSessionParams & LoopWait, null];
+  setTenantCap: [SetTenantCapParams & LoopWait, TenantSnapshot];
+  setBreaker: [SetBreakerParams & LoopWait, BreakerSnapshot];
+  setSlowThreshold: [SetSlowThresholdParams & LoopWait, null];
+  isolateTenant: [TenantParams & LoopWait, TenantSnapshot];
+  restoreTenant: [TenantParams & LoopWait, TenantSnapshot];
+  drain: [DrainParams & LoopWait, null];
   reloadConfig: [undefined, ReloadConfigResult];
-  logs: [LogsParams, LogsResult];
+  logs: [LogsParams & LoopWait, LogsResult];
 }
 export type ClientMethod = keyof MethodSignatures;
 

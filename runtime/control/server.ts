@@ -21,6 +21,7 @@ import {
   type HelloParams,
   type LogsParams,
   type MethodName,
+  type RuntimeEvent,
   type RuntimeEventType,
   type SetBreakerParams,
   type SetSlowThresholdParams,
@@ -32,11 +33,21 @@ import { EventsDroppedNotification } from '../../protocol/connect';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing';
 import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader';
 import { EventStream, type EventSink } from './event-stream';
-import { validateParams } from './params';
+import { takeLoopWait, validateParams } from './params';
 import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path';
 
-export interface ControlServerOptions {
-  api: ControlApi;
+/**
+ * What serves validated requests: the in-process API (apiDispatch), or the control thread's
+ * forwarder. `waitMs` is the caller's bound on waiting for a blocked main loop (LOOP_WAIT_FIELD).
+ */
+export interface ControlDispatch {
+  call(method: HandledMethod, params: Params, waitMs: number): unknown;
+  onEvent(listener: (event: RuntimeEvent) => void): () => void;
+}
+
+export type ControlServerOptions = ServerOptions & ({ api: ControlApi } | { dispatch: ControlDispatch });
+
+interface ServerOptions {
   socketPath: string;
   /** Enforce a private (0700, ours, not a symlink) directory; off only for an explicit --socket elsewhere. */
   privateDir?: boolean;
@@ -57,12 +68,13 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type Params = Record<string, unknown>;
+export type Params = Record<string, unknown>;
 type Handler = (api: ControlApi, params: Params) => unknown;
-type ConnectionOptions = Required<Omit<ControlServerOptions, 'privateDir' | 'maxConnections'>>;
+export type HandledMethod = Exclude<MethodName, 'subscribe' | 'unsubscribe'>;
+type ConnectionOptions = Required<Omit<ServerOptions, 'privateDir' | 'maxConnections'>> & { dispatch: ControlDispatch };
 
 // The casts are safe: validateParams has checked each field against paramSpecs[method].
-const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler> = {
+const handlers: Record<HandledMethod, Handler> = {
   hello: (api, p) => api.hello(p as unknown as HelloParams),
   snapshot: (api) => api.snapshot(),
   sessions: (api) => api.sessions(),
@@ -78,7 +90,20 @@ const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler
   logs: (api, p) => api.logs(p as unknown as LogsParams),
 };
 
-function toResponseError(method: string, error: unknown): ResponseError<void> {
+export function isHandledMethod(method: string): method is HandledMethod {
+  // hasOwn: a method named "toString" must not reach Object.prototype.
+  return Object.hasOwn(handlers, method);
+}
+
+/** Serves requests in this thread against `api`, which owns its loop (no wait to bound). */
+export function apiDispatch(api: ControlApi): ControlDispatch {
+  return {
+    call: (method, params) => handlers[method](api, params),
+    onEvent: (listener) => api.onEvent(listener),
+  };
+}
+
+export function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
   if (error instanceof ResponseError) return error;
   return new ResponseError(
@@ -129,24 +154,23 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
 
   connection.onRequest(async (method: string, rawParams: unknown) => {
     const isStream = method === Methods.subscribe || method === Methods.unsubscribe;
-    // hasOwn: a method named "toString" must not reach Object.prototype.
-    if (!isStream && !Object.hasOwn(handlers, method))
+    if (!isStream && !isHandledMethod(method))
       return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
     try {
-      const params = validateParams(method, rawParams);
+      const { waitMs, params: rest } = takeLoopWait(method, rawParams);
+      const params = validateParams(method, rest);
       if (method === Methods.subscribe) {
         stopEvents();
         const types = params.types ? new Set(params.types as RuntimeEventType[]) : null;
         const stream = new EventStream(eventSink(socket, connection, options.maxEventBacklogBytes), types);
-        unsubscribe = options.api.onEvent((event) => stream.deliver(event));
+        unsubscribe = options.dispatch.onEvent((event) => stream.deliver(event));
         return null;
       }
       if (method === Methods.unsubscribe) {
         stopEvents();
         return null;
       }
-      const handler = handlers[method as keyof typeof handlers];
-      return (await handler(options.api, params)) ?? null;
+      return (await options.dispatch.call(method as HandledMethod, params, waitMs)) ?? null;
     } catch (error) {
       return toResponseError(method, error);
     }
@@ -157,8 +181,8 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { socketPath } = options;
   await prepareSocketPath(socketPath, { private: options.privateDir ?? true });
-  const resolved = {
-    api: options.api,
+  const resolved: ConnectionOptions = {
+    dispatch: 'api' in options ? apiDispatch(options.api) : options.dispatch,
     socketPath,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     maxEventBacklogBytes: options.maxEventBacklogBytes ?? DEFAULT_EVENT_BACKLOG_BYTES,
