@@ -130,6 +130,8 @@ export interface TenantSnapshot {
   slow_sessions: number;
   /** Present while the tenant runs in a child process of its own (isolation 'process'). */
   process?: TenantProcessInfo;
+  /** Why the runtime isolated the tenant by itself (`tenant_auto_isolate`); absent when a human or the config did. */
+  isolation_reason?: string;
 }
 
 export interface TenantProcessInfo {
