@@ -16,38 +16,23 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   ControlError,
-  EventNotification,
-  Methods,
   PROTOCOL_VERSION,
-  type BreakerSnapshot,
-  type CancelSessionParams,
-  type DrainParams,
   type HelloParams,
   type HelloResult,
-  type LogsParams,
-  type LogsResult,
   type LoopWait,
-  type ReloadConfigResult,
   type RuntimeEvent,
-  type RuntimeSnapshot,
-  type SessionRow,
-  type SetBreakerParams,
-  type SetSlowThresholdParams,
-  type SetTenantCapParams,
-  type StartCallsParams,
-  type StartCallsResult,
   type SubscribeParams,
-  type TenantParams,
-  type TenantSnapshot,
 } from './control';
 import { FrameDecoder, encodeFrame } from './framing';
+import {
+  EventNotification,
+  EventsDroppedNotification,
+  Methods,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+} from './methods';
 import { parsePythonTopPayload, type PythonTopSnapshot } from './python-top';
-
-/** Server → client notification sent before the next event when a slow subscriber lost some. */
-export const EventsDroppedNotification = 'eventsDropped';
-export interface EventsDroppedParams {
-  dropped: number;
-}
 
 export type ConnectErrorKind = 'no_socket' | 'not_socket' | 'refused' | 'timeout' | 'garbled' | 'protocol_version';
 
@@ -62,24 +47,14 @@ export class ConnectError extends Error {
   }
 }
 
-/** Params and result of each method, so `request` is typed end to end. */
-export interface MethodSignatures {
-  hello: [HelloParams, HelloResult];
-  snapshot: [undefined, RuntimeSnapshot];
-  sessions: [undefined, SessionRow[]];
-  subscribe: [SubscribeParams, null];
-  unsubscribe: [undefined, null];
-  startCalls: [StartCallsParams & LoopWait, StartCallsResult];
-  cancelSession: [CancelSessionParams & LoopWait, null];
-  setTenantCap: [SetTenantCapParams & LoopWait, TenantSnapshot];
-  setBreaker: [SetBreakerParams & LoopWait, BreakerSnapshot];
-  setSlowThreshold: [SetSlowThresholdParams & LoopWait, null];
-  isolateTenant: [TenantParams & LoopWait, TenantSnapshot];
-  restoreTenant: [TenantParams & LoopWait, TenantSnapshot];
-  drain: [DrainParams & LoopWait, null];
-  reloadConfig: [undefined, ReloadConfigResult];
-  logs: [LogsParams & LoopWait, LogsResult];
-}
+/**
+ * Params and result of each method, read off its declaration (methods.ts), so `request` is typed
+ * end to end. Params may carry the loop-wait bound (LOOP_WAIT_FIELD); methods answered off the
+ * main loop ignore it.
+ */
+export type MethodSignatures = {
+  [M in MethodName]: [ParamsOf<M> extends undefined ? undefined : ParamsOf<M> & LoopWait, ResultOf<M>];
+};
 export type ClientMethod = keyof MethodSignatures;
 
 /** The runtime went away while a request was pending (it died, or was stopped). */
@@ -141,7 +116,7 @@ export class ControlClient {
     onDropped: (dropped: number) => void = () => {},
   ): Promise<void> {
     this.connection.onNotification(EventNotification, (event: RuntimeEvent) => onEvent(event));
-    this.connection.onNotification(EventsDroppedNotification, (p: EventsDroppedParams) => onDropped(p.dropped));
+    this.connection.onNotification(EventsDroppedNotification, (p) => onDropped(p.dropped));
     await this.request(Methods.subscribe, params);
   }
 
@@ -295,7 +270,7 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
 function helloFrom(body: Buffer, socketPath: string, rest: Buffer): ProbeResult | ConnectError {
   let message: { id?: unknown; result?: HelloResult; error?: { message?: unknown } };
   try {
-    message = JSON.parse(body.toString('utf8'));
+    message = JSON.parse(body.toString('utf8')) as typeof message; // checked field by field below
   } catch {
     return new ConnectError('garbled', socketPath, `${socketPath} answered hello with a body that is not JSON`);
   }

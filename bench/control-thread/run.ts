@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Methods, type ControlApi, type RuntimeSnapshot, type SessionRow } from '../../protocol/control';
+import type { ControlApi, RuntimeSnapshot, SessionRow } from '../../protocol/control';
+import { Methods } from '../../protocol/methods';
 import { connectControl } from '../../protocol/connect';
 import { LoopAttribution } from '../../runtime/attribution/loop-attribution';
 import { startControlThread } from '../../runtime/control/thread/control-host';

@@ -135,7 +135,7 @@ export class LoopAttribution {
     this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
     this.applyThreshold();
     const init: WorkerInit = {
-      buffer: this.shared.buffer as SharedArrayBuffer,
+      buffer: this.shared.buffer,
       cpuSampleMs: Math.max(0, this.opts.cpuSampleMs ?? 20),
       cpuFlushMs: 1000,
     };
@@ -195,7 +195,7 @@ export class LoopAttribution {
     const channel = new MessageChannel();
     const attach: MainMessage = { type: 'live', port: channel.port1 };
     this.worker.postMessage(attach, [channel.port1]);
-    return { heartbeat: this.shared.buffer as SharedArrayBuffer, port: channel.port2 };
+    return { heartbeat: this.shared.buffer, port: channel.port2 };
   }
 
   setThreshold(ms: number): void {

@@ -1,7 +1,7 @@
 // Acts on `tenant_auto_isolate` decisions (runtime/policy/auto-isolate.ts): counts the shared
 // loop's blocks per tenant, isolates a tenant past the budget, logs why, and keeps the reason for
 // the snapshot until `openrtc tenant restore` undoes it.
-import type { LoopBlockReport } from '../observe/attribution-seam';
+import type { LoopBlockReport } from '../loop-health/attribution-seam';
 import { AutoIsolatePolicy, type AutoIsolateRule } from '../policy/auto-isolate';
 import type { Clock } from '../policy/clock';
 

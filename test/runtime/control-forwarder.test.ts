@@ -63,7 +63,11 @@ function rig() {
   });
   const advance = (ms: number): void => {
     now += ms;
-    for (const t of timers) if (t.live && t.at <= now) ((t.live = false), t.fn());
+    for (const t of timers) {
+      if (!t.live || t.at > now) continue;
+      t.live = false;
+      t.fn();
+    }
   };
   const beat = (): void => void (hb[Slot.heartbeat] = now);
   const requests = () => sent.filter((m) => m.type === 'request');

@@ -4,13 +4,13 @@
 import {
   ControlError,
   ErrorCodes,
-  Methods,
   type HelloResult,
   type RuntimeEvent,
   type RuntimeSnapshot,
 } from '../../../protocol/control';
+import { Methods, controlMethods } from '../../../protocol/methods';
 import { describeLoopBlock } from '../../../protocol/loop-block';
-import type { ControlDispatch, HandledMethod, Params } from '../server';
+import type { ControlDispatch, ApiMethod, Params } from '../server';
 import type { LiveBlockView } from './live-block';
 import { LoopClaim } from './loop-claim';
 import type { FromControlThread, ToControlThread } from './messages';
@@ -70,7 +70,7 @@ export class Forwarder implements ControlDispatch {
     };
   }
 
-  async call(method: HandledMethod, params: Params, waitMs: number): Promise<unknown> {
+  async call(method: ApiMethod, params: Params, waitMs: number): Promise<unknown> {
     if (method === Methods.hello) return this.deps.hello;
     if (method === Methods.snapshot || method === Methods.sessions) {
       const fresh = this.deps.live.current() ? null : await this.forward(method, params, FRESH_READ_WAIT_MS, null);
@@ -80,6 +80,8 @@ export class Forwarder implements ControlDispatch {
       }
       return fresh ?? this.published.sessions;
     }
+    if (!controlMethods[method].needsMainLoop)
+      throw new ControlError(ErrorCodes.Unsupported, `${method}: not served by the control thread`);
     return this.forward(method, params, waitMs, method);
   }
 
@@ -93,7 +95,7 @@ export class Forwarder implements ControlDispatch {
    * Sends a request to the main loop. When the loop does not take it within `waitMs`: a read
    * (`failAs` null) resolves null; anything else rejects with LoopBlocked naming the block.
    */
-  private forward(method: HandledMethod, params: Params, waitMs: number, failAs: string | null): Promise<unknown> {
+  private forward(method: ApiMethod, params: Params, waitMs: number, failAs: string | null): Promise<unknown> {
     const id = this.nextId++;
     const claim = new LoopClaim();
     return new Promise((resolve, reject) => {

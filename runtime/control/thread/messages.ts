@@ -3,7 +3,7 @@
 // that need its loop.
 import type { MessagePort } from 'node:worker_threads';
 import type { HelloResult, RuntimeEvent, RuntimeSnapshot } from '../../../protocol/control';
-import type { HandledMethod, Params } from '../server';
+import type { ApiMethod, Params } from '../server';
 
 export interface ControlThreadInit {
   socketPath: string;
@@ -32,7 +32,7 @@ export type FromControlThread =
   | { type: 'listening' }
   | { type: 'listen-failed'; message: string; socketPathError: boolean }
   /** `claim`: a LoopClaim's buffer; the main thread serves the request only if it wins the claim. */
-  | { type: 'request'; id: number; method: HandledMethod; params: Params; claim: SharedArrayBuffer }
+  | { type: 'request'; id: number; method: ApiMethod; params: Params; claim: SharedArrayBuffer }
   /** Whether any connection subscribes: the main thread relays events only while one does. */
   | { type: 'events'; wanted: boolean }
   | { type: 'connections'; count: number }
