@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION,
   type HelloParams,
   type HelloResult,
+  type LoopWait,
   type RuntimeEvent,
   type SubscribeParams,
 } from './control';
@@ -47,8 +48,14 @@ export class ConnectError extends Error {
   }
 }
 
-/** Params and result of each method, read off its declaration (methods.ts), so `request` is typed end to end. */
-export type MethodSignatures = { [M in MethodName]: [ParamsOf<M>, ResultOf<M>] };
+/**
+ * Params and result of each method, read off its declaration (methods.ts), so `request` is typed
+ * end to end. Params may carry the loop-wait bound (LOOP_WAIT_FIELD); methods answered off the
+ * main loop ignore it.
+ */
+export type MethodSignatures = {
+  [M in MethodName]: [ParamsOf<M> extends undefined ? undefined : ParamsOf<M> & LoopWait, ResultOf<M>];
+};
 export type ClientMethod = keyof MethodSignatures;
 
 /** The runtime went away while a request was pending (it died, or was stopped). */

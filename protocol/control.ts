@@ -5,6 +5,8 @@
 // Wire names are snake_case where they mirror OpenRTC's runtime_snapshot(), so runbooks
 // and scripts written against OpenRTC read the same.
 
+import type { LoopBlockState } from './loop-block';
+
 export const PROTOCOL_VERSION = 1;
 
 /** JSON-RPC error codes beyond the standard ones (-32700..-32600). */
@@ -20,7 +22,20 @@ export const ErrorCodes = {
   Unsupported: 1008,
   /** isolateTenant: the tenant's child process did not start (the tenant stays on the shared loop). */
   IsolationFailed: 1009,
+  /** A request that needs the main loop waited its bound while the loop stayed blocked; nothing changed. */
+  LoopBlocked: 1010,
 } as const;
+
+/**
+ * Optional field of every request that needs the main loop: how long (ms) it may wait for a blocked
+ * loop before it fails with LoopBlocked. The control thread takes it off before the params are checked.
+ */
+export const LOOP_WAIT_FIELD = 'loop_wait_ms';
+export const DEFAULT_LOOP_WAIT_MS = 10_000;
+export const MAX_LOOP_WAIT_MS = 600_000;
+export interface LoopWait {
+  loop_wait_ms?: number;
+}
 
 export interface HelloParams {
   client: string;
@@ -95,6 +110,8 @@ export interface TenantSnapshot {
   slow_sessions: number;
   /** Present while the tenant runs in a child process of its own (isolation 'process'). */
   process?: TenantProcessInfo;
+  /** Why the runtime isolated the tenant by itself (`tenant_auto_isolate`); absent when a human or the config did. */
+  isolation_reason?: string;
 }
 
 export interface TenantProcessInfo {
@@ -143,6 +160,11 @@ export interface RuntimeSnapshot {
   rss_mb: number;
   draining: boolean;
   sessions: SessionRow[];
+  /**
+   * The loop block in progress when the main loop could not answer (the control thread's view),
+   * with the rest of the snapshot as last published; null or absent when the loop is running.
+   */
+  loop?: LoopBlockState | null;
 }
 
 /** Events: on the control stream (`event` notifications) and in the versioned JSONL metrics file. */

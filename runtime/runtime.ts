@@ -53,6 +53,7 @@ import { MemoryWatermark } from './loop-health/memory-watermark';
 import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker';
 import { isoTime, systemClock, type Clock } from './policy/clock';
+import { AutoIsolation } from './engine/auto-isolation';
 import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
 import { routeAgentsLogs } from './agents/livekit/agents-logger';
 import { installContainment } from './session/containment';
@@ -96,6 +97,7 @@ export class Runtime implements ControlApi {
   private readonly lag = new LoopLagMonitor();
   private readonly memory: MemoryWatermark;
   private readonly isolation: IsolationManager;
+  private readonly autoIsolation: AutoIsolation;
   private holders: TenantStateHolders | undefined;
   private readonly startedAtMs: number;
   private readonly callScript: CallScript;
@@ -152,6 +154,13 @@ export class Runtime implements ControlApi {
         if (session) this.manager.sessionError(session, error, origin);
       },
       ...(opts.isolation ? { options: opts.isolation } : {}),
+    });
+    this.autoIsolation = new AutoIsolation({
+      clock,
+      rule: () => this.config.tenant_auto_isolate,
+      isIsolated: (t) => this.isolation.isIsolated(t),
+      isolate: (t) => this.isolation.isolate(t),
+      log: (level, tenant, line) => this.log.write(level, { tenant }, LOGGER, line),
     });
     this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
     this.bus.on((e) => this.metrics.write('event', e));
@@ -359,6 +368,7 @@ export class Runtime implements ControlApi {
   async restoreTenant(params: TenantParams): Promise<TenantSnapshot> {
     validateParams(Methods.restoreTenant, params);
     this.isolation.restore(params.tenant);
+    this.autoIsolation.restored(params.tenant);
     return this.tenantView(params.tenant);
   }
 
@@ -463,14 +473,25 @@ export class Runtime implements ControlApi {
     const rows = this.sessions();
     const tenants: Record<string, TenantSnapshot> = {};
     for (const t of new Set([...Object.keys(snap.tenants), ...this.isolation.isolatedTenants()])) {
-      tenants[t] = this.isolation.decorateTenant(t, snap.tenants[t] ?? tenantSnapshot(this.sources(), t, rows), rows);
+      tenants[t] = this.withReason(
+        t,
+        this.isolation.decorateTenant(t, snap.tenants[t] ?? tenantSnapshot(this.sources(), t, rows), rows),
+      );
     }
     return { ...snap, tenants, sessions: withSessions ? rows : [] };
   }
 
   private tenantView(tenant: string): TenantSnapshot {
     const rows = this.sessions();
-    return this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows);
+    return this.withReason(
+      tenant,
+      this.isolation.decorateTenant(tenant, tenantSnapshot(this.sources(), tenant, rows), rows),
+    );
+  }
+
+  private withReason(tenant: string, snap: TenantSnapshot): TenantSnapshot {
+    const reason = this.autoIsolation.reasonOf(tenant);
+    return reason && snap.isolation === 'process' ? { ...snap, isolation_reason: reason } : snap;
   }
 
   /** What tenant-presence.ts reads: this runtime's parts that hold tenant state (made once, on first use). */
@@ -513,6 +534,7 @@ export class Runtime implements ControlApi {
   }
 
   private onLoopBlock(r: LoopBlockReport): void {
+    this.autoIsolation.onBlock(r);
     this.emit({
       type: 'slow_session',
       ts: isoTime(this.clock),

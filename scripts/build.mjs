@@ -20,6 +20,7 @@ const entries = {
   runtime: 'runtime/index.ts',
   'tenant-child': 'runtime/isolation/child-main.ts',
   watchdog: 'runtime/attribution/watchdog-worker.ts',
+  'control-thread': 'runtime/control/thread/control-thread.ts',
   server: 'server/main.ts',
   check: 'server/check/main.ts',
   'analysis-worker': 'server/check/analysis-worker.ts',

@@ -25,7 +25,7 @@ const PAIRS = 16;
 const SETTLE_MS = 500;
 
 /** 50 sessions: RMS over a 480-sample frame, 2 awaits, a setImmediate every 10 frames. Ops per process CPU-second. */
-async function framesOps(ms: number): Promise<number> {
+export async function framesOps(ms: number): Promise<number> {
   const frame = new Int16Array(480).map((_, i) => Math.round(Math.sin(i / 7) * 8000));
   let ops = 0;
   let stop = false;
@@ -52,10 +52,11 @@ async function framesOps(ms: number): Promise<number> {
   return ops / ((cpu.user + cpu.system) / 1e6);
 }
 
-async function bundledWatchdog(): Promise<WorkerSource> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'openrtc-watchdog-')), 'watchdog.js');
+/** A worker entry bundled as the runtime ships it (not run through tsx). */
+export async function bundled(entry: string, name: string): Promise<WorkerSource> {
+  const outfile = join(mkdtempSync(join(tmpdir(), `openrtc-${name}-`)), `${name}.js`);
   await build({
-    entryPoints: [join(__dirname, '../../runtime/attribution/watchdog-worker.ts')],
+    entryPoints: [join(__dirname, '../..', entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -82,7 +83,7 @@ export interface OverheadResult {
 }
 
 export async function overhead(thresholdMs: number): Promise<OverheadResult> {
-  const worker = await bundledWatchdog();
+  const worker = await bundled('runtime/attribution/watchdog-worker.ts', 'watchdog');
   const settle = (): Promise<void> => new Promise<void>((r) => setTimeout(r, SETTLE_MS));
   // Both sides wait the same before their round: "off" follows a stop, whose teardown runs on too.
   const offRound = async (): Promise<number> => {

@@ -78,7 +78,7 @@ function buildCli(): { dir: string; remove(): void } {
   mkdirSync(dir, { recursive: true });
   const r = spawnSync(
     process.execPath,
-    [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', 'cli,watchdog,tenant-child'],
+    [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', 'cli,watchdog,tenant-child,control-thread'],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`soak: build failed: ${r.stderr}`);

@@ -1,10 +1,16 @@
 // What the status bar item says for the watched workers. Pure (the item lives in views/).
+import { blockFrame, describeLoopBlock, frameLocation } from '../../protocol/loop-block';
 import type { WorkerState } from './worker-state';
+
+/** A block in progress this long turns the item red (it is yellow from the first report). */
+export const BLOCK_RED_MS = 1000;
 
 export interface StatusSummary {
   text: string;
   tooltip: string;
   warning: boolean;
+  /** A loop block in progress past BLOCK_RED_MS. */
+  error: boolean;
 }
 
 /** Pure: what the item says for the watched workers. */
@@ -14,6 +20,7 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
       text: '$(circle-slash) OpenRTC: stopped',
       tooltip: 'No OpenRTC runtime. Click to open the OpenRTC view.',
       warning: false,
+      error: false,
     };
   const live = workers.filter((w) => w.connection === 'connected' && w.summary);
   if (live.length === 0) {
@@ -22,6 +29,19 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
       text: '$(debug-disconnect) OpenRTC: disconnected',
       tooltip: why ?? 'Connecting to the runtime…',
       warning: true,
+      error: false,
+    };
+  }
+  // The control thread still answers while a runtime's loop is blocked: who blocks it comes first.
+  const blocked = live.find((w) => w.summary?.loop)?.summary?.loop;
+  if (blocked) {
+    const frame = blockFrame(blocked);
+    const who = blocked.tenant ? `${blocked.tenant}/${blocked.agent_name ?? '?'}` : 'runtime code';
+    return {
+      text: `$(watch) OpenRTC: loop blocked ${(blocked.blocked_ms / 1000).toFixed(1)} s by ${who}${frame ? ` at ${frameLocation(frame).split('/').slice(-2).join('/')}` : ''}`,
+      tooltip: `${describeLoopBlock(blocked)}\nClick to open the OpenRTC view.`,
+      warning: true,
+      error: blocked.blocked_ms >= BLOCK_RED_MS,
     };
   }
   let active = 0;
@@ -40,5 +60,5 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
     `${open} tenant breaker${open === 1 ? '' : 's'} open or half-open`,
     'Click to open the OpenRTC view.',
   ].join('\n');
-  return { text, tooltip, warning: open > 0 };
+  return { text, tooltip, warning: open > 0, error: false };
 }

@@ -1,6 +1,8 @@
 // Workers → tenants → sessions as plain nodes. No vscode import: the view maps these 1:1 onto
 // TreeItems. Ids are stable (worker id + tenant / session id) so VS Code keeps selection and
 // expansion across refreshes and reconnects.
+import { describeLoopBlock } from '../../protocol/loop-block';
+import { BLOCK_RED_MS } from './status-summary';
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import { sessionIdLabel } from '../../protocol/session-label';
 import {
@@ -163,6 +165,11 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
       (open ? ` · ${open} breaker${open > 1 ? 's' : ''} open` : '') +
       (s.draining ? ' · draining' : '');
     icon = { id: 'server-process', color: open ? 'list.warningForeground' : undefined };
+    // Answered by the runtime's control thread while its loop is blocked: the blocker leads.
+    if (s.loop) {
+      description = `loop blocked ${(s.loop.blocked_ms / 1000).toFixed(1)}s by ${s.loop.tenant ?? 'runtime code'}${s.loop.agent_name ? `/${s.loop.agent_name}` : ''} · ${description}`;
+      icon = { id: 'watch', color: s.loop.blocked_ms >= BLOCK_RED_MS ? 'errorForeground' : 'list.warningForeground' };
+    }
   }
   const lines = [`${w.label} (${kindWords})`, `socket: ${w.id}`, `state: ${w.connection}`];
   if (w.problem) lines.push(`problem: ${w.problem}`);
@@ -182,6 +189,7 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
       );
     }
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
+    if (s.loop) lines.unshift(describeLoopBlock(s.loop));
   }
   return {
     id: workerNodeId(w.id),
@@ -211,7 +219,7 @@ function tenantNode(w: WorkerState, name: string, t: TenantSnapshot, nowMs: numb
   if (t.failures) parts.push(`${t.failures} failed`);
   if (rejected) parts.push(`${rejected} rejected`);
   if (t.slow_sessions) parts.push(`${t.slow_sessions} slow`);
-  if (t.isolation === 'process') parts.push('isolated');
+  if (t.isolation === 'process') parts.push(t.isolation_reason ? 'auto-isolated' : 'isolated');
   const b = t.breaker;
   const tooltip = [
     `tenant ${name}`,
@@ -221,6 +229,7 @@ function tenantNode(w: WorkerState, name: string, t: TenantSnapshot, nowMs: numb
     `breaker: ${breakerWords(b, nowMs)} (${breakerCountsWords(b)}, cooldown ${b.cooldown_s}s, opened ${b.times_opened}×)`,
     `slow sessions: ${t.slow_sessions}`,
     `isolation: ${t.isolation === 'process' ? 'own process' : 'shared loop (coroutine)'}`,
+    ...(t.isolation_reason ? [t.isolation_reason] : []),
   ].join('\n');
   return {
     id: tenantNodeId(w.id, name),

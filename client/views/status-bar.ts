@@ -11,7 +11,11 @@ export function createStatusBar(controller: Controller, revealCommand: string): 
     const s = summarise(controller.model.allWorkers());
     item.text = s.text;
     item.tooltip = s.tooltip;
-    item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.backgroundColor = s.error
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : s.warning
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
   };
   update();
   item.show();

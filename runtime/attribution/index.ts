@@ -17,6 +17,8 @@ export interface BundleLookup {
  *   let rt: Runtime | undefined;
  *   rt = await Runtime.start({ ..., attribution: attributionFor(() => rt) });
  */
-export function attributionFor(runtime: () => BundleLookup | undefined): AttributionFactory {
+export function attributionFor(
+  runtime: () => BundleLookup | undefined,
+): (...args: Parameters<AttributionFactory>) => LoopAttribution {
   return (opts) => new LoopAttribution({ ...opts, scriptSource: (name) => runtime()?.agentBundle(name) });
 }

@@ -3,7 +3,7 @@
 // puts on its rows (slow, last block, CPU share). Plug-in seam for the Runtime: start/stop,
 // setThreshold, onBlock, sessionState, loopLag, forgetSession.
 import inspector from 'node:inspector';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { LoopLag, StackFrame } from '../../protocol/control';
 import { BlockMatcher, type BlockReport } from './block-matcher';
 import { CpuWindow } from './cpu-window';
@@ -46,6 +46,11 @@ export interface LoopAttributionOptions {
    * Default: every session does.
    */
   isLive?: (sessionId: string) => boolean;
+}
+
+export interface LiveBlockFeed {
+  heartbeat: SharedArrayBuffer;
+  port: MessagePort;
 }
 
 export interface SessionLoopState {
@@ -109,6 +114,7 @@ export class LoopAttribution {
   private lastRunQueueMs = 0;
   private worker: Worker | null = null;
   private uninstall: (() => void) | null = null;
+  private liveFeedTaken = false;
 
   constructor(private readonly opts: LoopAttributionOptions = {}) {
     this.threshold = validateThreshold(opts.thresholdMs ?? 50, 'LoopAttribution');
@@ -122,7 +128,10 @@ export class LoopAttribution {
 
   async start(): Promise<void> {
     if (this.worker) return;
-    this.uninstall = installProbes(this.shared, this.opts.maxFrames ?? 8);
+    this.uninstall = installProbes(this.shared, this.opts.maxFrames ?? 8, (name) => {
+      const code = this.opts.scriptSource?.(name);
+      return code ? sourceMapUrlOf(code) : null;
+    });
     this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
     this.applyThreshold();
     const init: WorkerInit = {
@@ -173,6 +182,20 @@ export class LoopAttribution {
     if (worker) await worker.terminate();
     this.uninstall?.();
     this.uninstall = null;
+  }
+
+  /**
+   * What another thread needs to see a block while it is in progress: the heartbeat buffer
+   * (Slot layout in messages.ts) and the watchdog's live feed (LiveStallMessage). Made on demand,
+   * since an unread port would queue every stall; once per run. null without a running watchdog.
+   */
+  takeLiveFeed(): LiveBlockFeed | null {
+    if (!this.worker || this.liveFeedTaken) return null;
+    this.liveFeedTaken = true;
+    const channel = new MessageChannel();
+    const attach: MainMessage = { type: 'live', port: channel.port1 };
+    this.worker.postMessage(attach, [channel.port1]);
+    return { heartbeat: this.shared.buffer, port: channel.port2 };
   }
 
   setThreshold(ms: number): void {
@@ -271,13 +294,6 @@ export class LoopAttribution {
             wallNow(),
           ),
         );
-        return;
-      case 'need-maps':
-        for (const name of msg.names) {
-          const code = this.opts.scriptSource?.(name);
-          const reply: MainMessage = { type: 'script', name, map_url: code ? sourceMapUrlOf(code) : null };
-          this.worker?.postMessage(reply);
-        }
         return;
       case 'error':
         this.opts.log?.(`[slow-session] ${msg.message}`, null);

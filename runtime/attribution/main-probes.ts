@@ -4,7 +4,14 @@
 // AsyncLocalStorage store, and no Debugger domain is needed. While the loop is idle the
 // message is dispatched from the event loop instead, with no JS below it.
 import { sessionStorage } from '../session/scope';
-import { BLOCK_PROBE_GLOBAL, SESSION_ID_PROBE_GLOBAL, Slot, type BlockProbeResult, type RawFrame } from './messages';
+import {
+  BLOCK_PROBE_GLOBAL,
+  SCRIPT_MAPS_PROBE_GLOBAL,
+  SESSION_ID_PROBE_GLOBAL,
+  Slot,
+  type BlockProbeResult,
+  type RawFrame,
+} from './messages';
 
 type Probe = (...args: never[]) => unknown;
 
@@ -52,7 +59,12 @@ export const cpuNowMs: () => number =
         return (u.user + u.system) / 1000;
       };
 
-export function installProbes(heartbeat: Float64Array, maxFrames: number): () => void {
+/** `mapUrlOf`: the source-map URL of a script evaluated from memory, null when it has none or is unknown. */
+export function installProbes(
+  heartbeat: Float64Array,
+  maxFrames: number,
+  mapUrlOf: (scriptName: string) => string | null,
+): () => void {
   function blockProbe(stamp: number): string {
     const inBlock = heartbeat[Slot.heartbeat] === stamp;
     const store = inBlock ? sessionStorage.getStore() : undefined;
@@ -79,14 +91,21 @@ export function installProbes(heartbeat: Float64Array, maxFrames: number): () =>
     return callSites(sessionIdProbe, 1).length > 0 ? '' : null;
   }
 
+  /** JSON of { script name → map URL | null }; a lookup in the runtime's own tables, so safe mid-block. */
+  function scriptMapsProbe(names: string[]): string {
+    return JSON.stringify(Object.fromEntries(names.map((name) => [name, mapUrlOf(name)])));
+  }
+
   for (const [name, value] of [
     [BLOCK_PROBE_GLOBAL, blockProbe],
     [SESSION_ID_PROBE_GLOBAL, sessionIdProbe],
+    [SCRIPT_MAPS_PROBE_GLOBAL, scriptMapsProbe],
   ] as const) {
     Object.defineProperty(globalThis, name, { value, configurable: true, enumerable: false, writable: false });
   }
   return () => {
     delete (globalThis as Record<string, unknown>)[BLOCK_PROBE_GLOBAL];
     delete (globalThis as Record<string, unknown>)[SESSION_ID_PROBE_GLOBAL];
+    delete (globalThis as Record<string, unknown>)[SCRIPT_MAPS_PROBE_GLOBAL];
   };
 }

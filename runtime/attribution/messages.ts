@@ -1,5 +1,6 @@
 // What the watchdog worker and the main thread say to each other, and the layout of the
 // SharedArrayBuffer they share. Kept in one place so both sides agree on every slot.
+import type { MessagePort } from 'node:worker_threads';
 import type { StackFrame } from '../../protocol/control';
 import type { CpuBucket } from './cpu-window';
 
@@ -21,6 +22,11 @@ export const SLOT_COUNT = 5;
 /** Globals the main thread installs for the watchdog to evaluate inside its interrupt. */
 export const BLOCK_PROBE_GLOBAL = '__openrtcBlockProbe';
 export const SESSION_ID_PROBE_GLOBAL = '__openrtcSessionIdProbe';
+/**
+ * Source-map URLs of scripts evaluated from memory (agent bundles), asked inside the interrupt
+ * too: the main thread answers while it is still blocked, so the live block names the agent's line.
+ */
+export const SCRIPT_MAPS_PROBE_GLOBAL = '__openrtcScriptMapsProbe';
 
 /** A frame as the V8 CallSite reports it on the main thread: bundle coordinates, 1-based. */
 export interface RawFrame {
@@ -60,6 +66,11 @@ export interface WorkerInit {
   cpuFlushMs: number;
 }
 
+/** watchdog → live listener (the control thread), while a stall is in progress. */
+export type LiveStallMessage =
+  /** A stall was seen (sample null) or sampled again; the latest sample says who blocks now. */
+  { type: 'stall'; stamp: number; sample: BlockSampleWire | null } | { type: 'stall-end'; stamp: number };
+
 /** worker → main */
 export type WatchdogMessage =
   | { type: 'ready' }
@@ -77,12 +88,10 @@ export type WatchdogMessage =
   | ({ type: 'cpu' } & CpuBucket)
   /** The watchdog was starved too and took no sample inside the stall: the host, not code, stalled it. */
   | { type: 'host-stall'; stamp: number; watchdog_late_ms: number }
-  /** Frames came from scripts with no file on disk (agent bundles run from memory): send their maps. */
-  | { type: 'need-maps'; names: string[] }
   | { type: 'error'; message: string };
 
 /** main → worker */
 export type MainMessage =
   | { type: 'stop' }
-  /** Answer to need-maps: an in-memory script's source-map URL (usually `data:`), null if unknown. */
-  | { type: 'script'; name: string; map_url: string | null };
+  /** From now on, tell the stall in progress on this port as it is sampled (the control thread listens). */
+  | { type: 'live'; port: MessagePort };

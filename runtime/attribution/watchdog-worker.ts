@@ -4,14 +4,16 @@
 // which session the loop is running every few ms, for per-session CPU shares.
 // Note: a pending inspector `post` does not keep a worker alive; the timer below does.
 import { Session } from 'node:inspector';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { FrameMapper } from './frame-mapper';
 import {
   BLOCK_PROBE_GLOBAL,
+  SCRIPT_MAPS_PROBE_GLOBAL,
   SESSION_ID_PROBE_GLOBAL,
   Slot,
   type BlockProbeResult,
   type BlockSampleWire,
+  type LiveStallMessage,
   type MainMessage,
   type WatchdogMessage,
   type WorkerInit,
@@ -26,45 +28,19 @@ const inspector = new Session();
 inspector.connectToMainThread();
 
 const send = (msg: WatchdogMessage): void => port.postMessage(msg);
+/** The control thread hears of a stall as it goes (the main thread hears only once it is over). */
+let live: MessagePort | null = null;
+const tellLive = (msg: LiveStallMessage): void => live?.postMessage(msg);
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
-/** Scripts whose maps were asked of the main thread, with who waits for each. */
-const awaitedMaps = new Map<string, (() => void)[]>();
 /**
- * The main thread answers only once the block is over, so this bounds how long a report waits on
- * a block that is still going; a timed-out script is asked again next time, never cached as map-less.
+ * Agent bundles run from memory (no file to read): their source maps are asked of the main thread
+ * through the inspector, which answers inside its interrupt even while the loop is still blocked.
  */
-const MAP_REPLY_TIMEOUT_MS = 10_000;
-
-/**
- * Agent bundles run from memory (no file to read): ask the main thread for their source maps.
- * It answers once the block is over, which is fine: the sample has been taken already.
- */
-function mapsFromMain(names: string[]): Promise<void> {
-  send({ type: 'need-maps', names });
-  const waits = names.map(
-    (name) =>
-      new Promise<void>((resolve) => {
-        awaitedMaps.set(name, [...(awaitedMaps.get(name) ?? []), resolve]);
-      }),
-  );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      for (const name of names) {
-        for (const waiter of awaitedMaps.get(name) ?? []) waiter();
-        awaitedMaps.delete(name);
-      }
-      resolve();
-    }, MAP_REPLY_TIMEOUT_MS);
-  });
-  return Promise.race([Promise.all(waits).then(() => undefined), timeout]).finally(() => clearTimeout(timer));
-}
-
-function onScriptMap(name: string, mapUrl: string | null): void {
-  mapper.register(name, mapUrl);
-  for (const resolve of awaitedMaps.get(name) ?? []) resolve();
-  awaitedMaps.delete(name);
+async function mapsFromMain(names: string[]): Promise<void> {
+  const json = await evaluate(`${SCRIPT_MAPS_PROBE_GLOBAL}(${JSON.stringify(names)})`);
+  const maps = JSON.parse(String(json)) as Record<string, string | null>;
+  for (const name of names) mapper.register(name, maps[name] ?? null);
 }
 
 function evaluate(expression: string): Promise<unknown> {
@@ -125,6 +101,7 @@ function checkHeartbeat(now: number, lateMs: number): number {
       nextProbeAt: now,
     };
     lastStamp = stamp;
+    tellLive({ type: 'stall', stamp, sample: null });
   }
   if (!stall || stall.stamp !== stamp) return now + (shared[Slot.heartbeatMs] ?? 1);
   if (!stall.probing && now >= stall.nextProbeAt) probe(stall, now - stamp);
@@ -140,7 +117,9 @@ function probe(current: Stall, ageMs: number): void {
       if (!result.in_block) return;
       const unknown = mapper.unknownScripts(result.frames);
       if (unknown.length > 0) await mapsFromMain(unknown);
-      current.samples.push({ at: result.sampled_at, scope: result.scope, frames: mapper.mapAll(result.frames) });
+      const sample = { at: result.sampled_at, scope: result.scope, frames: mapper.mapAll(result.frames) };
+      current.samples.push(sample);
+      if (stall === current) tellLive({ type: 'stall', stamp: current.stamp, sample });
     })
     .catch((err: unknown) => reportError('block probe', err))
     .finally(() => {
@@ -152,6 +131,7 @@ function probe(current: Stall, ageMs: number): void {
 
 function finishStall(done: Stall): void {
   stall = null;
+  tellLive({ type: 'stall-end', stamp: done.stamp });
   // Whether a late watchdog means the host, not the code, stalled the loop is decided on the
   // main thread, which knows the CPU it used over the whole stall (an early sample cannot).
   if (done.samples.length > 0) {
@@ -256,8 +236,12 @@ wakeAt(Math.min(nextSampleAt, nextFlushAt, wallNow()));
 send({ type: 'ready' });
 
 port.on('message', (msg: MainMessage) => {
-  if (msg.type === 'script') return onScriptMap(msg.name, msg.map_url);
+  if (msg.type === 'live') {
+    live = msg.port;
+    return;
+  }
   stopped = true;
+  live?.close();
   if (timer) clearTimeout(timer);
   inspector.disconnect();
   port.close();

@@ -4,10 +4,12 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { disposeAgentsNative } from '../agents/livekit/agents-module';
-import { startControlServer } from '../control/server';
+import { startControlServer, type ControlServer } from '../control/server';
+import { startControlThread } from '../control/thread/control-host';
 import { defaultSocketPath } from '../../protocol/socket-path';
 import { SocketPathError } from '../control/socket-path';
 import type { Runtime } from '../runtime';
+import type { LoopAttribution } from '../attribution/loop-attribution';
 import {
   CliError,
   EXIT_FAILED,
@@ -64,26 +66,35 @@ export const runCommand: Command = {
       import('../config/types.js'),
     ]);
     let runtime: Runtime | undefined;
+    let loop: LoopAttribution | undefined;
     // Set once the control server is up; until then a memory-limit drain has nothing more to close.
     let onMemoryLimit = (): void => undefined;
     try {
       // The getter lets loop-block frames in agent bundles map back to the agent's source.
       runtime = await Runtime.start({
         workspaceDir: dir,
-        attribution: attributionFor(() => runtime),
+        attribution: (opts) => (loop = attributionFor(() => runtime)(opts)),
         onMemoryLimitDrained: () => onMemoryLimit(),
       });
     } catch (error) {
       if (error instanceof ConfigError) throw new CliError(EXIT_FAILED, `refusing to start: ${error.message}`);
       throw error;
     }
-    let server;
+    let server: ControlServer;
+    const serverOptions = {
+      api: runtime,
+      socketPath,
+      privateDir: !explicit,
+      onConnectionDropped: (reason: string) => io.err(`openrtc run: closed a control connection: ${reason}`),
+    };
     try {
-      server = await startControlServer({
-        api: runtime,
-        socketPath,
-        privateDir: !explicit,
-        onConnectionDropped: (reason) => io.err(`openrtc run: closed a control connection: ${reason}`),
+      // Off the main loop, so an agent blocking it cannot blind the operator (docs/cpu-and-blocking.md).
+      server = await startControlThread({ ...serverOptions, liveFeed: loop?.takeLiveFeed() }).catch((error) => {
+        if (error instanceof SocketPathError) throw error;
+        io.err(
+          `openrtc run: the control thread did not start (${error instanceof Error ? error.message : String(error)}); serving the socket on the main loop`,
+        );
+        return startControlServer(serverOptions);
       });
     } catch (error) {
       await runtime.stop();

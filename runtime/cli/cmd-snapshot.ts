@@ -1,5 +1,6 @@
 // `openrtc snapshot [--socket PATH] [--json]`: one runtimeSnapshot(), from our runtime or from a
 // Python OpenRTC worker's top.sock (mapped onto the same shape).
+import { describeLoopBlock } from '../../protocol/loop-block';
 import { EXIT_OK, parseCommandArgs, usageError, type Command } from './command';
 import { formatSnapshot } from './format-snapshot';
 import { openConnection, resolveSocket } from './runtime-link';
@@ -34,7 +35,12 @@ export const snapshotCommand: Command = {
     }
     try {
       const snapshot = await connection.client.request('snapshot');
-      io.out(values.json ? JSON.stringify(snapshot) : formatSnapshot(snapshot));
+      if (values.json) io.out(JSON.stringify(snapshot));
+      else {
+        // The runtime answers from its control thread while the loop is blocked: say so first.
+        if (snapshot.loop) io.out(`${describeLoopBlock(snapshot.loop, connection.client.hello.workspace)}`);
+        io.out(formatSnapshot(snapshot));
+      }
     } finally {
       connection.client.close();
     }

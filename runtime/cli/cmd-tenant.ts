@@ -13,7 +13,7 @@ import {
   type CliIo,
   type Command,
 } from './command';
-import { resolveSocket, withClient } from './runtime-link';
+import { WAIT_USAGE, loopWaitArg, resolveSocket, withClient } from './runtime-link';
 
 export interface TenantAction {
   name: string;
@@ -30,12 +30,17 @@ function tenantArg(value: string | undefined): string {
 
 const capAction: TenantAction = {
   name: 'cap',
-  usage: `usage: openrtc tenant cap T N [--socket PATH] [--json]
+  usage: `usage: openrtc tenant cap T N [--wait S] [--socket PATH] [--json]
 
 Sets tenant T's session cap to N at run time (exact: new sessions over N are rejected).
-N = none removes T's own cap (the "*" default applies again).`,
+N = none removes T's own cap (the "*" default applies again).
+${WAIT_USAGE}`,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      socket: { type: 'string' },
+      json: { type: 'boolean' },
+      wait: { type: 'string' },
+    });
     if (values.help) {
       io.out(this.usage);
       return EXIT_OK;
@@ -46,7 +51,7 @@ N = none removes T's own cap (the "*" default applies again).`,
     if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const cap = rawCap === 'none' ? null : (intArg('N', rawCap, 0, 1_000_000) as number);
     const result = await withClient(resolveSocket(values.socket, io), (client) =>
-      client.request('setTenantCap', { tenant, cap }),
+      client.request('setTenantCap', { tenant, cap, ...loopWaitArg(values.wait) }),
     );
     io.out(
       values.json ? JSON.stringify(result) : `tenant ${tenant}: cap ${result.cap ?? 'none'} (active ${result.active})`,
@@ -59,7 +64,7 @@ const breakerAction: TenantAction = {
   name: 'breaker',
   usage: `usage: openrtc tenant breaker T [--cooldown S] [--ratio R] [--min-samples N] [--window S]
                               [--max-cooldown S] [--probes N]
-                              [--enable | --disable] [--socket PATH] [--json]
+                              [--enable | --disable] [--wait S] [--socket PATH] [--json]
 
 Tunes tenant T's circuit breaker at run time.
   --cooldown S      seconds an open breaker rejects new sessions before probing
@@ -67,7 +72,8 @@ Tunes tenant T's circuit breaker at run time.
   --min-samples N   outcomes needed in the window before it may open
   --window S        seconds of outcomes counted
   --max-cooldown S  cap on the cooldown, which doubles each time a half-open probe fails
-  --probes N        probe sessions admitted while half-open; it closes when N succeed`,
+  --probes N        probe sessions admitted while half-open; it closes when N succeed
+${WAIT_USAGE}`,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, {
       cooldown: { type: 'string' },
@@ -78,6 +84,7 @@ Tunes tenant T's circuit breaker at run time.
       probes: { type: 'string' },
       enable: { type: 'boolean' },
       disable: { type: 'boolean' },
+      wait: { type: 'string' },
       socket: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -104,7 +111,9 @@ Tunes tenant T's circuit breaker at run time.
     if (probes !== undefined) params.half_open_probes = probes;
     if (values.enable || values.disable) params.enabled = Boolean(values.enable);
     if (Object.keys(params).length === 1) throw usageError('tenant breaker needs at least one setting (see --help)');
-    const b = await withClient(resolveSocket(values.socket, io), (client) => client.request('setBreaker', params));
+    const b = await withClient(resolveSocket(values.socket, io), (client) =>
+      client.request('setBreaker', { ...params, ...loopWaitArg(values.wait) }),
+    );
     io.out(
       values.json
         ? JSON.stringify(b)
@@ -122,11 +131,16 @@ function isolationAction(
 ): TenantAction {
   return {
     name,
-    usage: `usage: openrtc tenant ${name} T [--socket PATH] [--json]
+    usage: `usage: openrtc tenant ${name} T [--wait S] [--socket PATH] [--json]
 
-${what}`,
+${what}
+${WAIT_USAGE}`,
     async run(argv, io) {
-      const { values, positionals } = parseCommandArgs(argv, { socket: { type: 'string' }, json: { type: 'boolean' } });
+      const { values, positionals } = parseCommandArgs(argv, {
+        socket: { type: 'string' },
+        json: { type: 'boolean' },
+        wait: { type: 'string' },
+      });
       if (values.help) {
         io.out(this.usage);
         return EXIT_OK;
@@ -134,7 +148,9 @@ ${what}`,
       const [rawTenant, ...extra] = positionals;
       const tenant = tenantArg(rawTenant);
       if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-      const t = await withClient(resolveSocket(values.socket, io), (client) => client.request(method, { tenant }));
+      const t = await withClient(resolveSocket(values.socket, io), (client) =>
+        client.request(method, { tenant, ...loopWaitArg(values.wait) }),
+      );
       io.out(
         values.json
           ? JSON.stringify(t)

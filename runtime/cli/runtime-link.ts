@@ -1,10 +1,10 @@
 // How CLI commands find and reach a running runtime: --socket, else $OPENRTC_SOCKET, else the
 // default socket of the workspace in the current directory. Failing to connect is exit 2 with
 // a one-line hint.
-import { ControlError, ErrorCodes } from '../../protocol/control';
+import { ControlError, ErrorCodes, MAX_LOOP_WAIT_MS, type LoopWait } from '../../protocol/control';
 import { ConnectError, connectControl, type ControlClient, type ControlConnection } from '../../protocol/connect';
 import { defaultSocketPath } from '../../protocol/socket-path';
-import { CliError, EXIT_FAILED, EXIT_USAGE, type CliIo } from './command';
+import { CliError, EXIT_FAILED, EXIT_USAGE, numberArg, type CliIo } from './command';
 
 export function resolveSocket(flag: string | undefined, io: CliIo): string {
   if (flag) return flag;
@@ -46,4 +46,13 @@ export async function withClient<T>(socketPath: string, action: (client: Control
   } finally {
     connection.client.close();
   }
+}
+
+export const WAIT_USAGE = `  --wait S  while the runtime's event loop is blocked, wait at most S seconds for it (default 10),
+            then fail naming the block; nothing changes then`;
+
+/** `--wait S` as the request's loop-wait bound (omitted: the runtime's default). */
+export function loopWaitArg(value: string | undefined): LoopWait {
+  const seconds = numberArg('--wait', value, 0, MAX_LOOP_WAIT_MS / 1000);
+  return seconds === undefined ? {} : { loop_wait_ms: Math.round(seconds * 1000) };
 }

@@ -81,7 +81,13 @@ function runtimeSource(client: ControlClient, socketPath: string): TopSource {
           ? gone()
           : new TopError(1, `snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return { source: 'openrtc', label, snapshot: checkSnapshot(value, socketPath), unknown: [] };
+      return {
+        source: 'openrtc',
+        label,
+        snapshot: checkSnapshot(value, socketPath),
+        unknown: [],
+        workspace: client.hello.workspace,
+      };
     },
     close: () => client.close(),
   };

@@ -2,6 +2,7 @@
 // screen. Pure: a snapshot and a view state in, lines out; the terminal side is top-screen.ts.
 import { basename } from 'node:path';
 import type { RuntimeSnapshot, SessionRow } from '../../protocol/control';
+import { describeLoopBlock } from '../../protocol/loop-block';
 import { SESSION_LABEL_WIDTH, sessionIdLabel } from '../../protocol/session-label';
 import { SORT_KEYS, STATUS_FILTERS, type SortKey, type StatusFilter } from './top-args';
 
@@ -12,6 +13,8 @@ export interface TopSnapshot {
   snapshot: RuntimeSnapshot;
   /** Fields the source does not report (shown as n/a, never as real zeros). */
   unknown: string[];
+  /** The runtime's workspace, so a block's frame reads as agents/x.ts:4. */
+  workspace?: string;
 }
 
 export interface ViewState {
@@ -119,8 +122,11 @@ function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
   const breakers = tenants.filter(([, t]) => t.breaker.state !== 'closed').map(([n, t]) => `${n}(${t.breaker.state})`);
   const isolated = tenants.filter(([, t]) => t.isolation === 'process').map(([n]) => n);
   const sortDir = NUMERIC.has(view.sort) ? '↓' : '↑';
+  // While the loop is blocked the rest is the last published state: the block comes first.
+  const blocked = s.loop ? [`BLOCKED: ${describeLoopBlock(s.loop, top.workspace ?? null)}`] : [];
   return [
     `openrtc top · ${top.label} · up ${formatUptime(s.uptime_seconds)} · sessions ${s.active_sessions}/${s.max_concurrent_sessions}${s.draining ? ' · DRAINING' : ''}`,
+    ...blocked,
     `${lag} · open breakers: ${breakers.join(' ') || 'none'} · isolated: ${isolated.join(' ') || 'none'}`,
     `sort ${view.sort}${sortDir} · status ${view.status} · tenant ${view.tenant ?? 'all'} · agent ${view.agent ?? 'all'} · ${shown}/${s.sessions.length} sessions`,
   ];

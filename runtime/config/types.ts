@@ -1,6 +1,7 @@
 // The validated, defaulted shape of openrtc.json. Key names are OpenRTC's (snake_case) so the
 // file, the schema, the runbooks and this type all read the same.
 import type { IsolationMode } from '../../protocol/control';
+import type { AutoIsolateRule } from '../policy/auto-isolate';
 
 export interface OpenrtcConfig {
   agents: string | string[];
@@ -19,6 +20,8 @@ export interface OpenrtcConfig {
   tenant_isolation: Record<string, IsolationMode>;
   tenant_memory_limit_mb: number;
   slow_session_threshold_ms: number;
+  /** null = off (runtime/policy/auto-isolate.ts). */
+  tenant_auto_isolate: AutoIsolateRule | null;
   /** Raw, as written: secrets appear only as `<name>_env` references, resolved per session. */
   tenant_config: Record<string, Record<string, unknown>>;
   log_file: string;

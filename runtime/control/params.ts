@@ -1,7 +1,14 @@
 // Validation of control-request params: one declarative spec per method, checked before
 // the ControlApi is touched, so a bad request changes nothing. Errors name the method,
 // the field and the reason. Unknown fields are refused (a typo must not be ignored).
-import { ControlError, ErrorCodes, EVENT_TYPES } from '../../protocol/control';
+import {
+  ControlError,
+  DEFAULT_LOOP_WAIT_MS,
+  ErrorCodes,
+  EVENT_TYPES,
+  LOOP_WAIT_FIELD,
+  MAX_LOOP_WAIT_MS,
+} from '../../protocol/control';
 import type { MethodName, ParamsOf } from '../../protocol/methods';
 import { tenantIdProblem } from '../../protocol/tenant-id';
 
@@ -183,4 +190,16 @@ export function validateParams(method: MethodName, raw: unknown): Record<string,
     checkField(method, name, field, params[name]);
   }
   return params;
+}
+
+/**
+ * Takes the optional loop-wait bound off a request's raw params (see LOOP_WAIT_FIELD) and returns
+ * it with the params left for validateParams. Throws InvalidParams for a bad bound.
+ */
+export function takeLoopWait(method: string, raw: unknown): { waitMs: number; params: unknown } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.hasOwn(raw, LOOP_WAIT_FIELD))
+    return { waitMs: DEFAULT_LOOP_WAIT_MS, params: raw };
+  const { [LOOP_WAIT_FIELD]: value, ...params } = raw as Record<string, unknown>;
+  checkField(method, LOOP_WAIT_FIELD, { kind: 'int', min: 0, max: MAX_LOOP_WAIT_MS }, value);
+  return { waitMs: value as number, params };
 }

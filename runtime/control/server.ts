@@ -11,7 +11,7 @@ import {
   createMessageConnection,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-import { ControlError, type ControlApi, type RuntimeEventType } from '../../protocol/control';
+import { ControlError, type ControlApi, type RuntimeEvent, type RuntimeEventType } from '../../protocol/control';
 import {
   EventNotification,
   EventsDroppedNotification,
@@ -24,11 +24,21 @@ import {
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing';
 import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader';
 import { EventStream, type EventSink } from './event-stream';
-import { validateParams } from './params';
+import { takeLoopWait, validateParams } from './params';
 import { prepareSocketPath, removeSocketFile, secureSocketFile } from './socket-path';
 
-export interface ControlServerOptions {
-  api: ControlApi;
+/**
+ * What serves validated requests: the in-process API (apiDispatch), or the control thread's
+ * forwarder. `waitMs` is the caller's bound on waiting for a blocked main loop (LOOP_WAIT_FIELD).
+ */
+export interface ControlDispatch {
+  call(method: ApiMethod, params: Params, waitMs: number): unknown;
+  onEvent(listener: (event: RuntimeEvent) => void): () => void;
+}
+
+export type ControlServerOptions = ServerOptions & ({ api: ControlApi } | { dispatch: ControlDispatch });
+
+interface ServerOptions {
   socketPath: string;
   /** Enforce a private (0700, ours, not a symlink) directory; off only for an explicit --socket elsewhere. */
   privateDir?: boolean;
@@ -49,11 +59,12 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type ConnectionOptions = Required<Omit<ControlServerOptions, 'privateDir' | 'maxConnections'>>;
+export type Params = Record<string, unknown>;
+type ConnectionOptions = Required<Omit<ServerOptions, 'privateDir' | 'maxConnections'>> & { dispatch: ControlDispatch };
 
 /** The event stream's two methods act on the connection, not the API; every other one is a handler. */
 type StreamMethod = typeof Methods.subscribe | typeof Methods.unsubscribe;
-type ApiMethod = Exclude<MethodName, StreamMethod>;
+export type ApiMethod = Exclude<MethodName, StreamMethod>;
 /** A method answered with nothing may return void; the wire carries null. */
 type HandlerResult<M extends MethodName> = ResultOf<M> extends null ? void | null : ResultOf<M>;
 type Handlers = {
@@ -87,7 +98,15 @@ function dispatch<M extends ApiMethod>(method: M, api: ControlApi, params: Recor
   return handler(api, params);
 }
 
-function toResponseError(method: string, error: unknown): ResponseError<void> {
+/** Serves requests in this thread against `api`, which owns its loop (no wait to bound). */
+export function apiDispatch(api: ControlApi): ControlDispatch {
+  return {
+    call: (method, params) => dispatch(method, api, params),
+    onEvent: (listener) => api.onEvent(listener),
+  };
+}
+
+export function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
   // instanceof narrows to ResponseError<any>; our handlers only throw data-less ones.
   if (error instanceof ResponseError) return error as ResponseError<void>;
@@ -141,19 +160,20 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
     // hasOwn inside: a method named "toString" must not reach Object.prototype.
     if (!isMethodName(method)) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
     try {
-      const params = validateParams(method, rawParams);
+      const { waitMs, params: rest } = takeLoopWait(method, rawParams);
+      const params = validateParams(method, rest);
       if (method === Methods.subscribe) {
         stopEvents();
         const types = params.types ? new Set(params.types as RuntimeEventType[]) : null;
         const stream = new EventStream(eventSink(socket, connection, options.maxEventBacklogBytes), types);
-        unsubscribe = options.api.onEvent((event) => stream.deliver(event));
+        unsubscribe = options.dispatch.onEvent((event) => stream.deliver(event));
         return null;
       }
       if (method === Methods.unsubscribe) {
         stopEvents();
         return null;
       }
-      return (await dispatch(method, options.api, params)) ?? null;
+      return (await options.dispatch.call(method, params, waitMs)) ?? null;
     } catch (error) {
       return toResponseError(method, error);
     }
@@ -164,8 +184,8 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
   const { socketPath } = options;
   await prepareSocketPath(socketPath, { private: options.privateDir ?? true });
-  const resolved = {
-    api: options.api,
+  const resolved: ConnectionOptions = {
+    dispatch: 'api' in options ? apiDispatch(options.api) : options.dispatch,
     socketPath,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     maxEventBacklogBytes: options.maxEventBacklogBytes ?? DEFAULT_EVENT_BACKLOG_BYTES,

@@ -24,7 +24,7 @@ export class BuiltCli {
     mkdirSync(this.dir, { recursive: true });
     const r = spawnSync(
       process.execPath,
-      [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,watchdog'],
+      [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,watchdog,control-thread'],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);

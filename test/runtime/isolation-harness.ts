@@ -24,7 +24,8 @@ export function buildTenantChild(
   dir = join(root, '.tools', `test-isolation-${name}-${process.pid}`),
 ): ChildBuild {
   mkdirSync(dir, { recursive: true });
-  const only = ['tenant-child', 'watchdog', ...extra].join(',');
+  // The CLI serves its socket from the control thread, whose bundle sits beside it.
+  const only = ['tenant-child', 'watchdog', ...extra, ...(extra.includes('cli') ? ['control-thread'] : [])].join(',');
   const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', dir, '--only', only], {
     encoding: 'utf8',
   });
