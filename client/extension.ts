@@ -6,6 +6,7 @@ import { registerRunbookCommands } from './commands/runbook-commands';
 import { registerRuntimeCommands } from './commands/runtime-commands';
 import { registerSessionCommands } from './commands/session-commands';
 import { registerTenantCommands } from './commands/tenant-commands';
+import { Dashboards } from './dashboard/dashboard-command';
 import { LOG_SCHEME, LogDocuments } from './logs/log-document';
 import { startLanguageClient } from './lsp/language-client';
 import { createObservedDiagnostics } from './lsp/observed-diagnostics';
@@ -18,6 +19,7 @@ export interface OpenRtcApi {
   controller: Controller;
   runtime: RuntimeManager;
   tree: WorkersTreeProvider;
+  dashboards: Dashboards;
 }
 
 export function activate(context: vscode.ExtensionContext): OpenRtcApi {
@@ -26,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   const runtime = new RuntimeManager(controller, context.extensionPath, output);
   const tree = new WorkersTreeProvider(controller);
   const logs = new LogDocuments(controller);
+  const dashboards = new Dashboards(controller, context.extensionUri, output);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     output,
@@ -39,6 +42,8 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     ...registerTenantCommands(controller, context.extensionPath),
     ...registerSessionCommands(controller),
     ...registerRunbookCommands(controller),
+    dashboards,
+    dashboards.register(),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     logs,
     createObservedDiagnostics(controller),
@@ -57,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   if (settings.get<boolean>('autoStart', false) && runtime.workspaceFolder()) {
     runtime.start().catch((err: Error) => void vscode.window.showErrorMessage(`OpenRTC: ${err.message}`));
   }
-  return { controller, runtime, tree };
+  return { controller, runtime, tree, dashboards };
 }
 
 export function deactivate(): void {

@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { memoryTrend, cpuHot, slowRows } from '../runbooks/density';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../runbooks/tenant-incident';
+import { workerNodeId } from '../model/tree-model';
 import { escalate } from './session-commands';
 import { guarded, requireControl, UserError, type SessionTarget } from './targets';
 import { mark, step } from './runbook-ui';
 import { runOnboarding, type OnboardingAnswers } from './onboarding-command';
 
 const INCIDENT = 'Tenant Incident';
+/** Step 1's link to the dashboard; no tenant id can hold a NUL, so it cannot clash with one. */
+const SHOW_DASHBOARD_PICK = '\u0000dashboard';
 
 async function tenantIncident(controller: Controller, tenantArg?: string): Promise<string | undefined> {
   const { workerId, client } = requireControl(controller);
@@ -31,7 +34,19 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
         value: s.tenant,
       })),
       ...calm.map((t) => ({ label: t, description: 'no signs of trouble', value: t })),
+      {
+        label: '$(graph) Show the dashboard',
+        description: 'since when, and what changed first: the timelines of every tenant',
+        value: SHOW_DASHBOARD_PICK,
+      },
     ]));
+  if (tenant === SHOW_DASHBOARD_PICK) {
+    await vscode.commands.executeCommand(
+      'openrtc.showDashboard',
+      controller.model.nodeById(workerNodeId(workerId), now),
+    );
+    return undefined;
+  }
   if (!tenant) return undefined;
 
   // 2. Recognise the failure mode
@@ -89,13 +104,11 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     5,
     `Escalate: pick the session to hand to ${tenant}'s developers`,
     [
-      ...[...failing]
-        .reverse()
-        .map(([id, agent]) => ({
-          label: `$(error) ${id}`,
-          description: `${agent ?? '?'} · errors in the scoped log`,
-          value: { workerId, client, tenant, sessionId: id, agentName: agent },
-        })),
+      ...[...failing].reverse().map(([id, agent]) => ({
+        label: `$(error) ${id}`,
+        description: `${agent ?? '?'} · errors in the scoped log`,
+        value: { workerId, client, tenant, sessionId: id, agentName: agent },
+      })),
       ...live.map((s) => ({
         label: s.session_id,
         description: `${s.agent_name} · ${s.status}`,

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { BandState, BlockMarkView, DashboardFrame, RangeKey, TenantFrame } from '../dashboard/messages';
 import { RANGES } from '../dashboard/messages';
 import { rankSuspects } from '../runbooks/tenant-incident';
+import { sourcePath } from './observed-blocks';
 import type { BlockMark, SecondCounts, SeriesModel, TenantTrack } from './series';
 
 export interface FrameRequest {
@@ -80,12 +81,13 @@ function binCounts(counts: SecondCounts, fromS: number, bins: number, binS: numb
 
 function blockView(b: BlockMark): BlockMarkView {
   const f = b.frame;
+  const file = f ? sourcePath(f.file) : null;
   return {
     t: b.atMs / 1000,
     blockedMs: b.blockedMs,
     session: b.sessionId,
     tenant: b.tenant,
-    label: f ? `${f.function} (${basename(f.file)}:${f.line})` : 'outside agent code (no agent frame)',
+    label: f && file ? `${f.function} (${basename(file)}:${f.line})` : 'outside agent code (no agent frame)',
     file: f?.file ?? null,
     line: f?.line ?? null,
     column: f?.column ?? null,
