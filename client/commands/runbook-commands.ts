@@ -140,7 +140,7 @@ async function debuggingDensity(controller: Controller): Promise<void> {
         label: `$(watch) ${s.row.session_id}`,
         description: s.frame ? 'pick to open the blocking line' : '',
         detail: s.evidence,
-        value: s as (typeof slow)[number] | null,
+        value: s,
       })),
       { label: slow.length ? '$(arrow-right) Go on to CPU' : '$(pass) No slow sessions: go on to CPU', value: null },
     ],

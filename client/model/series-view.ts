@@ -2,7 +2,7 @@
 // what a chart of `maxPoints` columns can show (peaks kept: a lag spike must not average away),
 // counts gathered into at most `maxBins` intervals. Pure: the clock comes in.
 import { basename } from 'node:path';
-import type { BandState, BlockMarkView, DashboardFrame, RangeKey, TenantFrame } from '../dashboard/messages';
+import type { BlockMarkView, DashboardFrame, RangeKey, TenantFrame } from '../dashboard/messages';
 import { RANGES } from '../dashboard/messages';
 import { rankSuspects } from '../runbooks/tenant-incident';
 import { sourcePath } from './observed-blocks';
@@ -111,7 +111,7 @@ function tenantFrame(
     .map((s) => ({
       from: Math.max(s.fromMs, span.fromMs) / 1000,
       to: Math.min(s.toMs ?? span.toMs, span.toMs) / 1000,
-      state: s.state as BandState,
+      state: s.state,
     }));
   return {
     name,

@@ -181,7 +181,7 @@ export class SeriesModel {
       case 'rejected': {
         const rejected = this.track(event.tenant).rejected;
         let counts = rejected.get(event.reason);
-        if (!counts) rejected.set(event.reason, (counts = new Map()));
+        if (!counts) rejected.set(event.reason, (counts = new Map<number, number>()));
         bump(counts, atMs, limit);
         return;
       }

@@ -1,12 +1,7 @@
 // Places sessions through admission, runs them, and keeps the books: per-tenant counts, the
 // breaker's outcomes, start/end log records (exactly one of each per session) and events.
 import { randomBytes } from 'node:crypto';
-import {
-  noFoldedTenants,
-  type FoldedTenants,
-  type RuntimeEvent,
-  type StartCallsParams,
-} from '../../protocol/control';
+import { noFoldedTenants, type FoldedTenants, type RuntimeEvent, type StartCallsParams } from '../../protocol/control';
 import type { AgentRegistry, LoadedAgent } from '../agents/registry';
 import { CallChannel } from '../caller/channel';
 import { driveCall, type CallScript } from '../caller/local-caller';
@@ -14,7 +9,7 @@ import type { CallAttempt } from '../caller/load';
 import { resolveTenantConfig } from '../config/secrets';
 import type { OpenrtcConfig } from '../config/types';
 import type { EventBus } from '../events/event-bus';
-import { describeError, errorSummary, type RuntimeLog } from '../logging/log';
+import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { Admission } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
 import type { Clock } from '../policy/clock';

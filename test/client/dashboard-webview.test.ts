@@ -160,7 +160,7 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
   });
 
   // Browser-side code goes in as text: tsx would wrap functions in helpers the page lacks.
-  const inPage = <T>(expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+  const inPage = <T>(expression: string): Promise<T> => page.evaluate<T>(expression);
   const sent = (): Promise<FromWebview[]> => inPage('window.__sent');
   const post = (frame: DashboardFrame): Promise<number> =>
     inPage(`(() => {
