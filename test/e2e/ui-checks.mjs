@@ -146,6 +146,9 @@ export const UI_CHECKS = [
     name: 'the dashboard shows the breaker opening when the log says, and block marks that open their line',
     async run({ page, workspace, shot }) {
       await page.keyboard.press('Escape');
+      // The Problems check left the Explorer up: test calls wait for their tenant in the OpenRTC view.
+      await page.locator('.activitybar [aria-label^="OpenRTC"]').first().click();
+      await treeRow(page, '(bundled)').waitFor({ timeout: 15_000 });
       await testCalls(page, 'initech', 'slowpoke', 2);
       await palette(page, 'OpenRTC: Show Dashboard');
       const frame = await dashboardFrame(page);
