@@ -19,6 +19,7 @@ export class Controller implements vscode.Disposable, WorkerSink {
   /** Fires with the dirty node ids of a batch (undefined: refresh everything). */
   readonly onDidChange = this.changed.event;
   private readonly eventListeners = new Set<(workerId: string, event: RuntimeEvent) => void>();
+  private readonly snapshotListeners = new Set<(workerId: string, snapshot: RuntimeSnapshot) => void>();
   private pendingEvents = new Map<string, RuntimeEvent[]>();
   private pendingDirty = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -64,6 +65,12 @@ export class Controller implements vscode.Disposable, WorkerSink {
     return new vscode.Disposable(() => this.eventListeners.delete(listener));
   }
 
+  /** Every snapshot as it arrives (the dashboard samples levels from them). */
+  onSnapshot(listener: (workerId: string, snapshot: RuntimeSnapshot) => void): vscode.Disposable {
+    this.snapshotListeners.add(listener);
+    return new vscode.Disposable(() => this.snapshotListeners.delete(listener));
+  }
+
   // WorkerSink
   connected(workerId: string, kind: 'control' | 'python', label: string | null): void {
     const worker = this.model.worker(workerId);
@@ -79,6 +86,7 @@ export class Controller implements vscode.Disposable, WorkerSink {
   snapshot(workerId: string, snapshot: RuntimeSnapshot): void {
     // A snapshot supersedes any events still waiting for the batch.
     this.pendingEvents.delete(workerId);
+    for (const listener of this.snapshotListeners) listener(workerId, snapshot);
     this.markDirty(this.model.applySnapshot(workerId, snapshot));
     let samples = this.rss.get(workerId);
     if (!samples) this.rss.set(workerId, (samples = []));

@@ -10,12 +10,14 @@ import { runbookCommandHandlers } from './commands/runbook-commands';
 import { runtimeCommandHandlers } from './commands/runtime-commands';
 import { sessionCommandHandlers } from './commands/session-commands';
 import { tenantCommandHandlers } from './commands/tenant-commands';
+import { Dashboards } from './dashboard/dashboard-command';
 import { LOG_SCHEME, LogDocuments } from './logs/log-document';
 import { DiagnosticsClient } from './lsp/language-client';
 import { createObservedDiagnostics } from './lsp/observed-diagnostics';
 import { RuntimeManager } from './runtime/runtime-manager';
 import { SettingsFollower } from './settings-follower';
 import { createStatusBar } from './views/status-bar';
+import type { TreeNode } from './model/tree-model';
 import { TREE_VIEW_ID, WorkersTreeProvider } from './views/tree-view';
 
 /** What the extension returns from activate(): the e2e tests reach the live state through it. */
@@ -23,6 +25,7 @@ export interface OpenRtcApi {
   controller: Controller;
   runtime: RuntimeManager;
   tree: WorkersTreeProvider;
+  dashboards: Dashboards;
 }
 
 /** What deactivate() must wait for: the language server's shutdown and the runtime's SIGTERM-then-kill. */
@@ -35,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   const tree = new WorkersTreeProvider(controller);
   const logs = new LogDocuments(controller);
   const diagnostics = new DiagnosticsClient(context, output);
+  const dashboards = new Dashboards(controller, context.extensionUri, output);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     output,
@@ -49,7 +53,9 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
       ...tenantCommandHandlers(controller, runtime, context.extensionPath),
       ...sessionCommandHandlers(controller),
       ...runbookCommandHandlers(controller),
+      showDashboard: (node?: TreeNode) => dashboards.showFromNode(node),
     }),
+    dashboards,
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     logs,
     createObservedDiagnostics(controller),
@@ -58,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     }),
   );
   stopping = { diagnostics, runtime };
-  return { controller, runtime, tree };
+  return { controller, runtime, tree, dashboards };
 }
 
 export async function deactivate(): Promise<void> {

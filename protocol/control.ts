@@ -49,6 +49,8 @@ export interface HelloResult {
   workspace: string;
   config_path: string | null;
   log_file: string;
+  /** The JSONL metrics file (history for the dashboard). Absent from runtimes older than issue 16. */
+  metrics_file?: string;
   /**
    * Method names this runtime serves; clients must check before calling optional ones. Plain
    * strings: a newer runtime may serve methods this client has never heard of.

@@ -265,6 +265,7 @@ export class Runtime implements ControlApi {
       workspace: this.workspaceDir,
       config_path: this.configPath,
       log_file: this.log.file,
+      metrics_file: this.metrics.path,
       capabilities: Object.values(Methods),
     };
   }

@@ -27,6 +27,11 @@ const entries = {
   extension: 'client/extension.ts',
 };
 
+/** Browser bundles (webview scripts): one self-contained IIFE each, its CSS beside it. */
+const webEntries = {
+  dashboard: 'client/dashboard/webview/main.ts',
+};
+
 /** Files copied verbatim next to the bundles (wasm grammars, native helpers). [from, to under dist/] */
 const assets = [
   ['node_modules/web-tree-sitter/web-tree-sitter.wasm', 'web-tree-sitter.wasm'],
@@ -75,10 +80,25 @@ for (const [from, to] of assets) {
   cpSync(src, join(dist, to));
 }
 
+// The webview runs in a page with a strict CSP: no eval, no inline script, nothing fetched; uPlot
+// and our code go in one file loaded by nonce.
+const webOptions = {
+  entryPoints: Object.entries(webEntries)
+    .filter(([out, src]) => existsSync(join(root, src)) && (only === undefined || only.includes(out)))
+    .map(([out, src]) => ({ out, in: join(root, src) })),
+  outdir: dist,
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome114',
+  sourcemap: 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of [options, webOptions]) await (await esbuild.context(o)).watch();
   console.log('esbuild: watching');
 } else {
-  await esbuild.build(options);
+  await Promise.all([esbuild.build(options), webOptions.entryPoints.length ? esbuild.build(webOptions) : null]);
 }

@@ -53,6 +53,11 @@ export const COMMANDS = {
     title: 'Show Top for Tenant…',
     menus: [onItem(`${VIEW} && viewItem =~ /^openrtc\\.tenant\\./`, '2_inspect@1')],
   },
+  showDashboard: {
+    title: 'Show Dashboard',
+    icon: '$(graph)',
+    menus: [onItem(`${VIEW} && viewItem =~ /^openrtc\\.worker\\.(bundled|attached)\\.connected$/`, 'inline')],
+  },
   showSessionLogs: { title: 'Show Logs for Session…', menus: [onItem(SESSION, '1_inspect@1')] },
   showTenantLogs: { title: 'Show Logs for Tenant…', menus: [onItem(TENANT_ALIVE, '2_inspect@2')] },
   setTenantCap: { title: 'Set Tenant Cap…', menus: [onItem(TENANT_ALIVE, '3_act@1')] },

@@ -6,6 +6,7 @@ import { sessionNodeId, tenantNodeId } from '../model/tree-model';
 import { commandId } from './command-table';
 import { memoryTrend, cpuHot, slowRows } from '../runbooks/density';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../runbooks/tenant-incident';
+import { workerNodeId } from '../model/tree-model';
 import { escalate } from './session-commands';
 import type { CommandHandlers } from './register';
 import { requireControl, UserError, type SessionTarget } from './targets';
@@ -13,6 +14,8 @@ import { mark, step } from './runbook-ui';
 import { runOnboarding, type OnboardingAnswers } from './onboarding-command';
 
 const INCIDENT = 'Tenant Incident';
+/** Step 1's link to the dashboard; no tenant id can hold a NUL, so it cannot clash with one. */
+const SHOW_DASHBOARD_PICK = '\u0000dashboard';
 
 async function tenantIncident(controller: Controller, tenantArg?: string): Promise<string | undefined> {
   const { workerId, client } = requireControl(controller);
@@ -34,7 +37,19 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
         value: s.tenant,
       })),
       ...calm.map((t) => ({ label: t, description: 'no signs of trouble', value: t })),
+      {
+        label: '$(graph) Show the dashboard',
+        description: 'since when, and what changed first: the timelines of every tenant',
+        value: SHOW_DASHBOARD_PICK,
+      },
     ]));
+  if (tenant === SHOW_DASHBOARD_PICK) {
+    await vscode.commands.executeCommand(
+      commandId('showDashboard'),
+      controller.model.nodeById(workerNodeId(workerId), now),
+    );
+    return undefined;
+  }
   if (!tenant) return undefined;
 
   // 2. Recognise the failure mode

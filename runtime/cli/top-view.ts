@@ -132,11 +132,15 @@ function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
   ];
 }
 
-/** The whole screen as plain lines (no escapes), each cut to `width`. */
-export function renderLines(top: TopSnapshot, view: ViewState, width: number, live: boolean): string[] {
+/**
+ * The whole screen as plain lines (no escapes), each cut to `width`. `trend`: the sparkline line
+ * (top-sparkline.ts) under the header, in live mode.
+ */
+export function renderLines(top: TopSnapshot, view: ViewState, width: number, live: boolean, trend = ''): string[] {
   const rows = selectRows(top.snapshot.sessions, view);
   const lines = [
     ...header(top, view, rows.length),
+    ...(trend ? [trend] : []),
     live ? 'keys: q quit · s sort · f status · t tenant · r refresh' : '',
     tableLine((c) => c.title),
     ...(rows.length === 0 ? ['  (no sessions match)'] : rows.map((r) => tableLine((c) => c.cell(r)))),

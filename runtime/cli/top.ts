@@ -6,6 +6,7 @@ import { resolveSocket } from './runtime-link';
 import { parseTopArgs, TOP_USAGE, UsageError, type TopOptions } from './top-args';
 import { Screen, type Key } from './top-screen';
 import { openTopSource, TopError, type TopSource } from './top-source';
+import { TopTrend } from './top-sparkline';
 import {
   cycleSort,
   cycleStatus,
@@ -91,8 +92,9 @@ function live(
 ): Promise<number> {
   let last: TopSnapshot | null = null;
   let screen: Screen | null = null;
+  const trend = new TopTrend();
   const draw = (): void => {
-    if (last && screen) screen.draw(renderLines(last, view, screen.width, true));
+    if (last && screen) screen.draw(renderLines(last, view, screen.width, true, trend.line(view.tenant)));
   };
   return refreshLoop(
     source,
@@ -100,6 +102,7 @@ function live(
     io,
     (top) => {
       last = top;
+      trend.push(top.snapshot);
       draw();
     },
     (control) => {

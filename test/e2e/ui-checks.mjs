@@ -1,5 +1,7 @@
 // The UI test's steps, in order; each throws on failure. Selectors are the workbench's own
 // (checked on code-server 4.100.3). The runtime starts by itself (openrtc.runtime.autoStart).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const QUICK_INPUT = '.quick-input-widget';
 const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
@@ -30,6 +32,37 @@ async function testCalls(page, tenant, agent, count) {
   await answer(page, `Test calls for ${tenant}: caller turns`);
   await answer(page, `Test calls for ${tenant}: how many`, String(count));
   await treeRow(page, tenant).waitFor({ timeout: 30_000 });
+}
+
+/** The dashboard webview's inner frame (code-server nests it in two iframes). */
+async function dashboardFrame(page) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (await f.$('#app #lag-chart').catch(() => null)) return f;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error('the dashboard webview did not appear');
+}
+
+/** The runtime log's record of a tenant's breaker opening: its time, in epoch seconds. */
+function breakerOpenedInLog(workspace, tenant) {
+  const log = readFileSync(join(workspace, '.openrtc', 'worker.jsonl'), 'utf8');
+  for (const line of log.split('\n')) {
+    if (!line.includes(`[circuit-breaker] tenant '${tenant}' opened`)) continue;
+    return Date.parse(JSON.parse(line).timestamp) / 1000;
+  }
+  throw new Error(`no breaker-opened line for ${tenant} in the runtime log`);
+}
+
+async function colourTheme(page, name) {
+  await palette(page, 'Preferences: Color Theme');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.fill(name);
+  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: name }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500); // the webview restyles, the charts rebuild with the new palette
 }
 
 export const UI_CHECKS = [
@@ -107,6 +140,44 @@ export const UI_CHECKS = [
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
       await page.waitForTimeout(500);
       await shot('07-problems');
+    },
+  },
+  {
+    name: 'the dashboard shows the breaker opening when the log says, and block marks that open their line',
+    async run({ page, workspace, shot }) {
+      await page.keyboard.press('Escape');
+      // The Problems check left the Explorer up: test calls wait for their tenant in the OpenRTC view.
+      await page.locator('.activitybar [aria-label^="OpenRTC"]').first().click();
+      await treeRow(page, '(bundled)').waitFor({ timeout: 15_000 });
+      await testCalls(page, 'initech', 'slowpoke', 2);
+      await palette(page, 'OpenRTC: Show Dashboard');
+      const frame = await dashboardFrame(page);
+      const openedAt = breakerOpenedInLog(workspace, 'globex');
+      const band = frame.locator('section[data-tenant="globex"] li[data-state="open"]').first();
+      await band.waitFor({ state: 'attached', timeout: 30_000 });
+      const from = Number(await band.getAttribute('data-from'));
+      if (Math.abs(from - openedAt) > 1)
+        throw new Error(`globex's band turns open at ${from}, the log says ${openedAt}`);
+      const mark = frame.locator('button.block-mark[data-tenant="initech"]').first();
+      await mark.waitFor({ timeout: 30_000 });
+      const file = await mark.getAttribute('data-file');
+      const line = Number(await mark.getAttribute('data-line'));
+      if (!file?.includes('slowpoke.ts')) throw new Error(`block mark points at ${file}`);
+      const text = readFileSync(join(workspace, 'agents', 'slowpoke.ts'), 'utf8').split('\n')[line - 1] ?? '';
+      if (!/while \(Date\.now\(\) < until\)|crunch\(300\)/.test(text))
+        throw new Error(`block mark's line ${line} is not the blocking code: ${text.trim()}`);
+      await colourTheme(page, 'Light Modern');
+      await shot('08-dashboard-light');
+      await colourTheme(page, 'Dark Modern');
+      await shot('09-dashboard-dark');
+      const again = await dashboardFrame(page);
+      await again.locator('button.block-mark[data-tenant="initech"]').first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'slowpoke.ts' }).first().waitFor({ timeout: 15_000 });
+      await page
+        .locator('.monaco-editor .line-numbers.active-line-number', { hasText: String(line) })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await shot('10-dashboard-opened-line');
     },
   },
 ];

@@ -1,0 +1,284 @@
+// The dashboard's uPlot charts: loop lag with block marks, and per tenant active vs cap with the
+// breaker band and isolation marks, and the interval counts stacked. Each chart is an object that
+// takes new data (setData, no rebuild) and is rebuilt only when its series change.
+import uPlot from 'uplot';
+import type { BlockMarkView, DashboardFrame, TenantFrame } from '../messages';
+import type { Palette } from './theme';
+
+const HEIGHT = 170;
+const BAND_PX = 8;
+const MARK_HIT_PX = 6;
+
+function axes(p: Palette, yLabel: string): uPlot.Axis[] {
+  const axis = { stroke: p.foreground, grid: { stroke: p.grid, width: 1 }, ticks: { stroke: p.grid, width: 1 } };
+  return [axis, { ...axis, label: yLabel, size: 50 }];
+}
+
+function base(p: Palette, width: number, yLabel: string, fromT: number, toT: number): Omit<uPlot.Options, 'series'> {
+  return {
+    width,
+    height: HEIGHT,
+    scales: { x: { time: true, range: () => [fromT, toT] } },
+    axes: axes(p, yLabel),
+    legend: { show: true, live: false },
+    cursor: { drag: { x: false, y: false } },
+  };
+}
+
+/** A translucent fill of a theme colour; theme values that are not #rrggbb get no fill. */
+const translucent = (colour: string): string | undefined =>
+  /^#[0-9a-f]{6}$/i.test(colour) ? `${colour}22` : undefined;
+
+const fillOf = (colour: string): { fill?: string } => {
+  const fill = translucent(colour);
+  return fill ? { fill } : {};
+};
+
+/** Canvas x of a time, in device pixels (uPlot draws on a DPR-scaled canvas). */
+const xAt = (u: uPlot, t: number): number => u.valToPos(t, 'x', true);
+
+export class LagChart {
+  private plot: uPlot | null = null;
+  private blocks: BlockMarkView[] = [];
+  private range: [number, number] = [0, 1];
+
+  constructor(
+    private readonly target: HTMLElement,
+    private readonly palette: Palette,
+    private readonly onBlock: (b: BlockMarkView) => void,
+  ) {}
+
+  update(frame: DashboardFrame, width: number): void {
+    this.blocks = frame.blocks;
+    const sameRange = this.range[0] === frame.fromT && this.range[1] === frame.toT;
+    this.range = [frame.fromT, frame.toT];
+    const data: uPlot.AlignedData = [frame.lag.t, frame.lag.p50, frame.lag.p99, frame.lag.max];
+    if (this.plot && sameRange) {
+      this.plot.setData(data);
+      return;
+    }
+    this.plot?.destroy();
+    const p = this.palette;
+    const [fromT, toT] = this.range;
+    this.plot = new uPlot(
+      {
+        ...base(p, width, 'loop lag ms', fromT, toT),
+        series: [
+          {},
+          { label: 'p50', stroke: p.p50, width: 1.5 },
+          { label: 'p99', stroke: p.p99, width: 1.5 },
+          { label: 'max', stroke: p.max, width: 1.5, dash: [4, 3] },
+        ],
+        hooks: { draw: [(u) => this.drawMarks(u)] },
+      },
+      data,
+      this.target,
+    );
+    this.plot.over.addEventListener('click', (e) => this.click(e));
+  }
+
+  resize(width: number): void {
+    this.plot?.setSize({ width, height: HEIGHT });
+  }
+
+  canvas(): HTMLCanvasElement | null {
+    return this.plot?.ctx.canvas ?? null;
+  }
+
+  /** A downward triangle at the top of the plot for each block, sized by how long it held the loop. */
+  private drawMarks(u: uPlot): void {
+    const ctx = u.ctx;
+    const top = u.bbox.top;
+    const r = 5 * devicePixelRatio;
+    ctx.save();
+    ctx.fillStyle = this.palette.block;
+    for (const b of this.blocks) {
+      const x = xAt(u, b.t);
+      ctx.beginPath();
+      ctx.moveTo(x - r, top);
+      ctx.lineTo(x + r, top);
+      ctx.lineTo(x, top + 2 * r);
+      ctx.closePath();
+      ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  private click(e: MouseEvent): void {
+    const u = this.plot;
+    if (!u) return;
+    const x = e.offsetX;
+    let best: BlockMarkView | null = null;
+    let bestDx = MARK_HIT_PX;
+    for (const b of this.blocks) {
+      const dx = Math.abs(u.valToPos(b.t, 'x') - x);
+      if (dx <= bestDx && b.file !== null) {
+        best = b;
+        bestDx = dx;
+      }
+    }
+    if (best) this.onBlock(best);
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}
+
+/** Active sessions against the cap, with the breaker band along the bottom and isolation marks. */
+export class TenantLevelsChart {
+  private plot: uPlot | null = null;
+  private tenant: TenantFrame | null = null;
+  private range: [number, number] = [0, 1];
+
+  constructor(
+    private readonly target: HTMLElement,
+    private readonly palette: Palette,
+  ) {}
+
+  update(t: TenantFrame, frame: DashboardFrame, width: number): void {
+    this.tenant = t;
+    const sameRange = this.range[0] === frame.fromT && this.range[1] === frame.toT;
+    this.range = [frame.fromT, frame.toT];
+    const data: uPlot.AlignedData = [t.t, t.active, t.cap];
+    if (this.plot && sameRange) {
+      this.plot.setData(data);
+      return;
+    }
+    this.plot?.destroy();
+    const p = this.palette;
+    this.plot = new uPlot(
+      {
+        ...base(p, width, 'sessions', frame.fromT, frame.toT),
+        scales: {
+          x: { time: true, range: () => [frame.fromT, frame.toT] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
+        },
+        series: [
+          {},
+          { label: 'active', stroke: p.active, width: 1.5, ...fillOf(p.active) },
+          { label: 'cap', stroke: p.cap, width: 1, dash: [6, 4] },
+        ],
+        hooks: { draw: [(u) => this.drawBands(u)] },
+      },
+      data,
+      this.target,
+    );
+  }
+
+  private drawBands(u: uPlot): void {
+    const t = this.tenant;
+    if (!t) return;
+    const ctx = u.ctx;
+    const band = BAND_PX * devicePixelRatio;
+    const y = u.bbox.top + u.bbox.height - band;
+    const colour = { closed: this.palette.closed, open: this.palette.open, half_open: this.palette.halfOpen };
+    ctx.save();
+    for (const s of t.breaker) {
+      const x0 = xAt(u, s.from);
+      const x1 = xAt(u, s.to);
+      ctx.globalAlpha = s.state === 'closed' ? 0.35 : 0.9;
+      ctx.fillStyle = colour[s.state];
+      ctx.fillRect(x0, y, Math.max(1, x1 - x0), band);
+    }
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = this.palette.isolation;
+    ctx.lineWidth = 2 * devicePixelRatio;
+    for (const m of t.isolation) {
+      const x = xAt(u, m.t);
+      ctx.setLineDash(m.isolated ? [] : [4 * devicePixelRatio, 3 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  resize(width: number): void {
+    this.plot?.setSize({ width, height: HEIGHT });
+  }
+
+  canvas(): HTMLCanvasElement | null {
+    return this.plot?.ctx.canvas ?? null;
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}
+
+/** started / failed / rejected-by-reason per interval, as stacked bars (drawn tallest first). */
+export class TenantCountsChart {
+  private plot: uPlot | null = null;
+  private key = '';
+
+  constructor(
+    private readonly target: HTMLElement,
+    private readonly palette: Palette,
+  ) {}
+
+  update(t: TenantFrame, frame: DashboardFrame, width: number): void {
+    const layers: { label: string; values: number[]; colour: string }[] = [
+      { label: 'started', values: t.started, colour: this.palette.started },
+      { label: 'failed', values: t.failed, colour: this.palette.failed },
+      ...Object.entries(t.rejected).map(([reason, values], i) => ({
+        label: `rejected: ${reason.replace(/_/g, ' ')}`,
+        values,
+        colour: this.palette.rejected[i % this.palette.rejected.length] ?? this.palette.foreground,
+      })),
+    ];
+    const sums: number[][] = [];
+    let running = new Array<number>(t.binT.length).fill(0);
+    for (const layer of layers) {
+      running = running.map((v, i) => v + (layer.values[i] ?? 0));
+      sums.push(running);
+    }
+    // Tallest (the sum of all) first, so each later, shorter bar leaves its own layer showing.
+    const order = layers.map((_, i) => layers.length - 1 - i);
+    const data: uPlot.AlignedData = [t.binT, ...order.map((i) => sums[i] as number[])];
+    const key = `${frame.fromT}|${frame.toT}|${layers.map((l) => l.label).join(',')}`;
+    if (this.plot && key === this.key) {
+      this.plot.setData(data);
+      return;
+    }
+    this.key = key;
+    this.plot?.destroy();
+    const bars = uPlot.paths.bars?.({ size: [0.8, 40], align: 1 });
+    this.plot = new uPlot(
+      {
+        ...base(this.palette, width, `per ${frame.binS}s`, frame.fromT, frame.toT),
+        series: [
+          {},
+          ...order.map((i) => {
+            const layer = layers[i] as (typeof layers)[number];
+            return {
+              label: layer.label,
+              stroke: layer.colour,
+              fill: layer.colour,
+              width: 0,
+              ...(bars ? { paths: bars } : {}),
+            };
+          }),
+        ],
+      },
+      data,
+      this.target,
+    );
+  }
+
+  resize(width: number): void {
+    this.plot?.setSize({ width, height: HEIGHT });
+  }
+
+  canvas(): HTMLCanvasElement | null {
+    return this.plot?.ctx.canvas ?? null;
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}

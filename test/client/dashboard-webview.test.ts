@@ -1,0 +1,274 @@
+// The dashboard page in real Chromium, under the panel's own HTML and CSP, served over a local
+// HTTP origin standing in for the webview's: frames built by the real series model go in, the
+// DOM, the messages the page sends, CSP violations and every request it makes are checked.
+// Screenshots (light and dark) go beside the e2e ones in test/e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { dashboardHtml } from '../../client/dashboard/html';
+import type { DashboardFrame, FromWebview } from '../../client/dashboard/messages';
+import { checkWebviewMessage } from '../../client/dashboard/webview-input';
+import { SeriesModel } from '../../client/model/series';
+import { buildFrame } from '../../client/model/series-view';
+import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
+import { snapshot, tenant } from './fixtures';
+
+const root = join(__dirname, '..', '..');
+const CHROMIUM = process.env.OPENRTC_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = join(root, 'test/e2e/screenshots');
+const T0 = Date.parse('2026-11-29T12:00:00.000Z');
+const iso = (ms: number): string => new Date(ms).toISOString();
+const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
+
+function incidentModel(tenants = 3, seconds = 120): SeriesModel {
+  const m = new SeriesModel();
+  const names = [
+    'flaky-clinic',
+    'slow-salon',
+    'bright-dental',
+    ...Array.from({ length: 30 }, (_, i) => `t-${i}`),
+  ].slice(0, tenants);
+  for (let s = 0; s < seconds; s++) {
+    const at = T0 + s * 1000;
+    const open = s >= 30 && s < 50;
+    const ts: RuntimeSnapshot['tenants'] = {};
+    for (const [i, name] of names.entries())
+      ts[name] = tenant({
+        active: (s + i) % 6,
+        cap: 10,
+        started: s,
+        failures: name === 'flaky-clinic' ? 4 : 0,
+        breaker: { ...tenant().breaker, state: name === 'flaky-clinic' && open ? 'open' : 'closed' },
+      });
+    m.addSnapshot({ ...snapshot(ts), timestamp: at / 1000, loop_lag: { p50_ms: 1, p99_ms: 3 + (s % 5), max_ms: 8 } });
+    for (const name of names)
+      m.addEvent({
+        type: 'session_started',
+        ts: iso(at + 5),
+        session_id: `${name}-${s}`,
+        tenant: name,
+        agent_name: 'a',
+      });
+    const events: RuntimeEvent[] = [];
+    if (s === 29)
+      events.push({
+        type: 'breaker_opened',
+        ts: iso(at + 600),
+        tenant: 'flaky-clinic',
+        failures: 4,
+        samples: 4,
+        cooldown_s: 20,
+      });
+    if (s === 49) events.push({ type: 'breaker_closed', ts: iso(at + 600), tenant: 'flaky-clinic' });
+    if (s >= 35 && s < 45)
+      events.push({
+        type: 'rejected',
+        ts: iso(at + 100),
+        tenant: 'flaky-clinic',
+        agent_name: 'a',
+        reason: 'circuit_open',
+        detail: '',
+      });
+    if (s % 20 === 10)
+      events.push({
+        type: 'slow_session',
+        ts: iso(at + 300),
+        session_id: `slow-salon-${s}`,
+        tenant: 'slow-salon',
+        agent_name: 'booking',
+        blocked_ms: 120 + s,
+        frames: [{ function: 'lookupLegacyCalendar', file: '/ws/agents/legacy-calendar.ts?v=2', line: 17, column: 5 }],
+      });
+    for (const e of events) m.addEvent(e);
+  }
+  return m;
+}
+
+const frameOf = (m: SeriesModel, range: '5m' | '1h' = '5m', nowMs = T0 + 120_000): DashboardFrame =>
+  buildFrame(m, { range, tenant: null, nowMs, workerLabel: 'examples' });
+
+describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+  let dist: string;
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  let page: Page;
+  const requests: string[] = [];
+
+  before(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'openrtc-dash-'));
+    const built = spawnSync(
+      process.execPath,
+      [join(root, 'scripts/build.mjs'), '--outdir', dist, '--only', 'dashboard'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(built.status, 0, built.stderr);
+    server = createServer((req, res) => {
+      const url = req.url ?? '/';
+      if (url === '/') {
+        res.setHeader('content-type', 'text/html');
+        res.end(
+          dashboardHtml({
+            cspSource: origin,
+            nonce: NONCE,
+            scriptUri: `${origin}/dashboard.js`,
+            styleUri: `${origin}/dashboard.css`,
+          }),
+        );
+        return;
+      }
+      const name = url.slice(1);
+      if (!['dashboard.js', 'dashboard.css'].includes(name)) {
+        res.statusCode = 404;
+        res.end();
+        return;
+      }
+      res.setHeader('content-type', name.endsWith('.js') ? 'text/javascript' : 'text/css');
+      res.end(readFileSync(join(dist, name)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
+    page.on('request', (r) => requests.push(r.url()));
+    // Stands in for the webview host: what VS Code injects before the page's script runs.
+    await page.addInitScript({
+      content: `window.__sent = []; window.__violations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+        window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`,
+    });
+    await page.goto(origin);
+    await page.waitForFunction("window.__sent.some((m) => m.type === 'ready')");
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  // Browser-side code goes in as text: tsx would wrap functions in helpers the page lacks.
+  const inPage = <T>(expression: string): Promise<T> => page.evaluate<T>(expression);
+  const sent = (): Promise<FromWebview[]> => inPage('window.__sent');
+  const post = (frame: DashboardFrame): Promise<number> =>
+    inPage(`(() => {
+      const t0 = performance.now();
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'frame', frame: ${JSON.stringify(frame)} } }));
+      return performance.now() - t0;
+    })()`);
+
+  it('draws the breaker band, block marks and suspect from a frame; no CSP violation, no request elsewhere', async () => {
+    await post(frameOf(incidentModel()));
+    const opened = await inPage<number[][]>(
+      `[...document.querySelectorAll('section[data-tenant="flaky-clinic"] li[data-state="open"]')].map((li) => [Number(li.dataset.from), Number(li.dataset.to)])`,
+    );
+    assert.deepEqual(opened, [[(T0 + 29_600) / 1000, (T0 + 49_600) / 1000]]);
+    assert.equal(await page.getAttribute('section[data-tenant="flaky-clinic"]', 'data-breaker'), 'closed');
+    const marks = await inPage<string[][]>(
+      `[...document.querySelectorAll('button.block-mark')].map((b) => [b.dataset.tenant, b.dataset.file, b.dataset.line])`,
+    );
+    assert.equal(marks.length, 6);
+    for (const m of marks) assert.deepEqual(m, ['slow-salon', '/ws/agents/legacy-calendar.ts?v=2', '17']);
+    assert.match((await page.textContent('#suspect')) ?? '', /flaky-clinic/);
+    assert.equal(await page.getAttribute('#tenants section:first-child', 'data-tenant'), 'flaky-clinic');
+    assert.ok(await page.$('section.suspect[data-tenant="flaky-clinic"]'));
+    assert.equal(
+      await inPage<number>("document.querySelectorAll('canvas').length"),
+      7,
+      'lag + 2 charts for each of 3 tenants',
+    );
+    assert.deepEqual(await inPage('window.__violations'), []);
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(origin)),
+      [],
+    );
+  });
+
+  it('is keyboard-driven: range buttons and block marks take focus and Enter sends their message', async () => {
+    await page.focus('button[data-range="1h"]');
+    await page.keyboard.press('Enter');
+    await page.focus('button.block-mark');
+    await page.keyboard.press('Enter');
+    const last = (await sent()).slice(-2);
+    assert.deepEqual(last, [
+      { type: 'setRange', range: '1h' },
+      { type: 'openSource', file: '/ws/agents/legacy-calendar.ts?v=2', line: 17, column: 5 },
+    ]);
+    for (const m of last) assert.equal(checkWebviewMessage(m).ok, true);
+    await page.selectOption('#tenant-filter', 'slow-salon');
+    assert.deepEqual((await sent()).at(-1), { type: 'setTenant', tenant: 'slow-salon' });
+  });
+
+  it('exports a PNG the panel accepts', async () => {
+    await page.click('#export-png');
+    const png = (await sent()).at(-1);
+    const checked = checkWebviewMessage(png);
+    assert.ok(checked.ok && checked.message.type === 'png');
+    const bytes = Buffer.from(checked.message.dataUrl.split(',')[1] ?? '', 'base64');
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+    assert.ok(bytes.length > 5000);
+  });
+
+  it('takes theme colours from the VS Code variables (light and dark screenshots)', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const theme = (dark: boolean): Promise<void> => {
+      const vars = dark
+        ? {
+            '--vscode-editor-background': '#1e1e1e',
+            '--vscode-editor-foreground': '#d4d4d4',
+            '--vscode-charts-red': '#f14c4c',
+          }
+        : {
+            '--vscode-editor-background': '#ffffff',
+            '--vscode-editor-foreground': '#333333',
+            '--vscode-charts-red': '#e51400',
+          };
+      // CSSOM, as VS Code sets its theme variables: the page's CSP refuses inline <style>.
+      return inPage(`(() => {
+        for (const [k, v] of Object.entries(${JSON.stringify(vars)})) document.body.style.setProperty(k, v);
+        document.body.className = '${dark ? 'vscode-dark' : 'vscode-light'}';
+      })()`);
+    };
+    const background = (): Promise<string> => inPage('getComputedStyle(document.body).backgroundColor');
+    await theme(false);
+    await page.waitForTimeout(100);
+    const lightBg = await background();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-light.png'), fullPage: true });
+    await theme(true);
+    await page.waitForTimeout(100);
+    const darkBg = await background();
+    await page.screenshot({ path: join(SHOTS, 'dashboard-dark.png'), fullPage: true });
+    assert.equal(lightBg, 'rgb(255, 255, 255)');
+    assert.equal(darkBg, 'rgb(30, 30, 30)');
+    assert.equal(await inPage<number>("document.querySelectorAll('canvas').length"), 7, 'rebuilt with the new palette');
+  });
+
+  it('draws 1 h of 1-second points for 20 tenants, and redraws it, within generous bounds', async () => {
+    const big = incidentModel(20, 3600);
+    const first = frameOf(big, '1h', T0 + 3_600_000);
+    const json = JSON.stringify(first).length;
+    const build = await post(first);
+    const updates: number[] = [];
+    for (let i = 0; i < 5; i++) updates.push(await post(frameOf(big, '1h', T0 + 3_600_000)));
+    const update = Math.min(...updates);
+    console.log(
+      `  1 h × 20 tenants: frame ${(json / 1024).toFixed(0)} KiB; first draw ${build.toFixed(0)} ms, redraw best ${update.toFixed(0)} ms`,
+    );
+    assert.equal(await inPage<number>("document.querySelectorAll('#tenants section').length"), 20);
+    // A redraw reuses the charts (setData), so it must cost well under a rebuild, and fit a 1 s tick.
+    assert.ok(update < build, `redraw ${update.toFixed(0)} ms vs first draw ${build.toFixed(0)} ms`);
+    assert.ok(update < 1000, `redraw took ${update.toFixed(0)} ms`);
+  });
+});
