@@ -51,13 +51,22 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     );
   }
 
+  // Restricted Mode: nothing from the settings is started or attached until the user trusts the folder.
+  if (vscode.workspace.isTrusted) attachOrStartFromSettings(controller, runtime);
+  else
+    context.subscriptions.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => attachOrStartFromSettings(controller, runtime)),
+    );
+  return { controller, runtime, tree };
+}
+
+function attachOrStartFromSettings(controller: Controller, runtime: RuntimeManager): void {
   const settings = vscode.workspace.getConfiguration('openrtc.runtime');
   const socket = settings.get<string>('socket', '');
   if (socket) controller.watch(socket, socket.split('/').pop() ?? socket, 'attached');
   if (settings.get<boolean>('autoStart', false) && runtime.workspaceFolder()) {
     runtime.start().catch((err: Error) => void vscode.window.showErrorMessage(`OpenRTC: ${err.message}`));
   }
-  return { controller, runtime, tree };
 }
 
 export function deactivate(): void {

@@ -6,6 +6,7 @@ import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
 import type { RuntimeManager } from '../runtime/runtime-manager';
 import { socketDirectory } from '../runtime/runtime-process';
+import { untrustedMessage } from '../runtime/trust';
 
 /** Sockets in the per-user directory: ours (*.sock) and Python OpenRTC's top.sock. */
 function knownSockets(): string[] {
@@ -29,6 +30,10 @@ export function registerRuntimeCommands(controller: Controller, runtime: Runtime
     vscode.commands.registerCommand('openrtc.stopRuntime', () => runtime.stop().catch(fail)),
     vscode.commands.registerCommand('openrtc.restartRuntime', () => runtime.restart().catch(fail)),
     vscode.commands.registerCommand('openrtc.attachRuntime', async (socketArg?: string) => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showErrorMessage(`OpenRTC: ${untrustedMessage('attach')}`);
+        return undefined;
+      }
       let socketPath = typeof socketArg === 'string' ? socketArg : undefined;
       if (!socketPath) {
         const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('socket', '');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { bundledSocketPath, chooseNode, RuntimeProcess } from './runtime-process';
+import { requireTrust } from './trust';
 
 export class RuntimeManager implements vscode.Disposable {
   private process: RuntimeProcess | null = null;
@@ -32,6 +33,7 @@ export class RuntimeManager implements vscode.Disposable {
   }
 
   async start(): Promise<string> {
+    requireTrust('start');
     if (this.process?.running && this.socketPath) return this.socketPath;
     const workspace = this.workspaceFolder();
     if (!workspace)
