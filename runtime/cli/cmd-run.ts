@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startControlServer } from '../control/server';
-import { defaultSocketPath, SocketPathError } from '../control/socket-path';
+import { defaultSocketPath } from '../../protocol/socket-path';
+import { SocketPathError } from '../control/socket-path';
 import type { Runtime } from '../runtime';
 import {
   CliError,

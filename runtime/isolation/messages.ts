@@ -3,8 +3,8 @@
 // the log file; the child only runs sessions and reports. Agent code inside the child can call
 // process.send() too, so the parent treats every child message as outside input and validates it.
 import type { LoopLag, StackFrame } from '../../protocol/control';
-import type { LogLevel } from '../logging/log';
-import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam';
+import type { LogLevel } from '../log-writer/log';
+import type { LoopBlockReport, SessionLoopView } from '../loop-health/attribution-seam';
 import type { FinalStatus, LateErrorOrigin } from '../session/session';
 
 /** Tags every message so a stray process.send() from agent code is recognisable. */

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LogRecord } from '../../protocol/control';
 import { tenantStack } from '../../protocol/tenant-stack';
 import { buildBundle, failedSessions } from '../../client/logs/escalation';
-import { toLogRecord } from '../../runtime/logs/record';
+import { toLogRecord } from '../../runtime/log-reader/record';
 import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 
 const root = join(__dirname, '..', '..');

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { LogRecord } from '../../protocol/control';
 import { buildBundle } from '../../client/logs/escalation';
 import { cpuHot, memoryTrend, slowRows } from '../../client/runbooks/density';
-import { addTenantCap, validateCap, validateTenantId, verifyOnboarding } from '../../client/runbooks/onboarding';
+import { tenantIdProblem as validateTenantId } from '../../protocol/tenant-id';
+import { addTenantCap, validateCap, verifyOnboarding } from '../../client/runbooks/onboarding';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../../client/runbooks/tenant-incident';
 import { session, snapshot, tenant } from './fixtures';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RuntimeLog } from '../../runtime/logging/log';
+import { RuntimeLog } from '../../runtime/log-writer/log';
 import { Runtime } from '../../runtime/runtime';
 import { makeWorkspace } from './engine-workspace';
 

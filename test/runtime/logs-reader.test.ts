@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineSplitter } from '../../runtime/logs/line-splitter';
-import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/logs/reader';
-import { formatRecord, type LogFields, type LogFilter } from '../../runtime/logs/record';
+import { LineSplitter } from '../../runtime/log-reader/line-splitter';
+import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/log-reader/reader';
+import { formatRecord, type LogFields, type LogFilter } from '../../runtime/log-reader/record';
 
 const rec = (
   session: string | null,
