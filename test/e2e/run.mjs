@@ -3,13 +3,15 @@
 //   2. extension-host specs (mocha) in code-server's real extension host, headless;
 //   3. a Playwright UI test with Debian's Chromium against the installed .vsix, screenshots
 //      under test/e2e/screenshots/.
-// Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui runs one part.
+//   4. the same .vsix in Restricted Mode (workspace trust on, folder untrusted).
+// Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui|restricted runs one part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHostTests } from './host-tests.mjs';
 import { bundleSuite, freshWorkspace } from './lib/prepare.mjs';
+import { runRestrictedTest } from './ui-restricted.mjs';
 import { runUiTest } from './ui-test.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -53,13 +55,27 @@ try {
     if (host.exitCode !== 0 && host.failed === 0) failed += 1; // crashed or timed out before mocha could count
   }
 
-  if (only !== 'host') {
+  if (only === undefined || only === 'ui') {
     console.log(`-- UI test with Chromium (${seconds()})`);
     const workspace = freshWorkspace(root);
     workspaces.push(workspace);
     const ui = await runUiTest({ root, workspace, vsix, screenshots: join(root, 'test/e2e/screenshots') });
     passed += ui.passed;
     failed += ui.failed;
+  }
+
+  if (only === undefined || only === 'restricted') {
+    console.log(`-- Restricted Mode UI test (${seconds()})`);
+    const workspace = freshWorkspace(root);
+    workspaces.push(workspace);
+    const restricted = await runRestrictedTest({
+      root,
+      workspace,
+      vsix,
+      screenshots: join(root, 'test/e2e/screenshots'),
+    });
+    passed += restricted.passed;
+    failed += restricted.failed;
   }
 } catch (err) {
   console.error(`e2e: ${err.message}`);
