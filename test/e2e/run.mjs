@@ -41,7 +41,7 @@ try {
     if (!existsSync(vsix)) throw new Error('npm run package did not produce openrtc.vsix');
   }
 
-  if (only !== 'ui') {
+  if (only === undefined || only === 'host') {
     console.log('-- bundle the extension-host specs');
     const testsEntry = await bundleSuite(root);
     console.log(`-- extension-host tests in code-server (${seconds()})`);
