@@ -24,7 +24,8 @@ const CHECKS = [
       await page.waitForTimeout(400);
       await row('reader.ts').click();
       await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
-      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 45_000 });
+      // The language server starts with the extension; on 2 loaded cores its first analysis can take a while.
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 120_000 });
       await palette(page, 'View: Focus Problems');
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
       await shot('restricted-01-diagnostics');
@@ -100,6 +101,13 @@ export async function runRestrictedTest({ root, workspace, vsix, screenshots }) 
           .allTextContents()
           .catch(() => []);
         for (const m of messages) console.log(`    notification: ${m}`);
+        // What the extension logged, for the reader of the failure.
+        await palette(page, 'Output: Show Output Channels').catch(() => {});
+        await page.keyboard.type('OpenRTC').catch(() => {});
+        await page.waitForTimeout(300);
+        await page.keyboard.press('Enter').catch(() => {});
+        await page.waitForTimeout(1000);
+        await ctx.shot('failed-restricted-output').catch(() => {});
         break;
       }
     }
