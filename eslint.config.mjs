@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'out/**', // the bundled e2e suite
       '.tools/**',
       'node_modules/**',
       // Fixtures, corpora and sample workspaces are inputs to tests (their exact lines matter), not our code.

@@ -10,7 +10,7 @@ import { changed, readSettings } from './settings';
 export class SettingsFollower implements vscode.Disposable {
   /** The socket attached because openrtc.runtime.socket named it (detached when the setting changes). */
   private attached = '';
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly controller: Controller,
@@ -21,11 +21,18 @@ export class SettingsFollower implements vscode.Disposable {
     this.applyDiagnostics();
     this.applySocket();
     this.applyAutoStart();
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (changed(e, 'diagnosticsEnabled')) this.applyDiagnostics();
-      if (changed(e, 'socket')) this.applySocket();
-      if (changed(e, 'autoStart')) this.applyAutoStart();
-    });
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (changed(e, 'diagnosticsEnabled')) this.applyDiagnostics();
+        if (changed(e, 'socket')) this.applySocket();
+        if (changed(e, 'autoStart')) this.applyAutoStart();
+      }),
+      // Restricted Mode holds back the socket and autoStart; trusting the folder applies them.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.applySocket();
+        this.applyAutoStart();
+      }),
+    ];
   }
 
   private applyDiagnostics(): void {
@@ -34,7 +41,8 @@ export class SettingsFollower implements vscode.Disposable {
   }
 
   private applySocket(): void {
-    const socket = readSettings().socket;
+    // In Restricted Mode nothing named by the settings is attached (client/runtime/trust.ts).
+    const socket = vscode.workspace.isTrusted ? readSettings().socket : '';
     if (socket === this.attached) return;
     if (this.attached) this.controller.unwatch(this.attached);
     this.attached = socket;
@@ -42,11 +50,17 @@ export class SettingsFollower implements vscode.Disposable {
   }
 
   private applyAutoStart(): void {
-    if (!readSettings().autoStart || this.runtime.running || !this.runtime.workspaceFolder()) return;
+    if (
+      !vscode.workspace.isTrusted ||
+      !readSettings().autoStart ||
+      this.runtime.running ||
+      !this.runtime.workspaceFolder()
+    )
+      return;
     this.runtime.start().catch(this.report);
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
   }
 }

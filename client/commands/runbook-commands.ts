@@ -7,6 +7,7 @@ import { commandId } from './command-table';
 import { memoryTrend, cpuHot, slowRows } from '../runbooks/density';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../runbooks/tenant-incident';
 import { workerNodeId } from '../model/tree-model';
+import { failedSessions } from '../logs/escalation';
 import { escalate } from './session-commands';
 import type { CommandHandlers } from './register';
 import { requireControl, UserError, type SessionTarget } from './targets';
@@ -98,20 +99,20 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
 
   // 5. Escalate: the sessions with errors in the tenant's scoped logs, then its live sessions.
   const { records } = await client.request('logs', { tenant, limit: 2000 });
-  const failing = new Map<string, string | null>();
-  for (const r of records)
-    if (r.session_id && (r.level === 'error' || r.exc_info)) failing.set(r.session_id, r.agent_name);
-  const live = snapshot.sessions.filter((s) => s.tenant === tenant && !failing.has(s.session_id));
+  const failing = failedSessions(records);
+  const failed = new Set(failing.map((f) => f.sessionId));
+  const live = snapshot.sessions.filter((s) => s.tenant === tenant && !failed.has(s.session_id));
   const choice = await step<SessionTarget>(
     INCIDENT,
     5,
     5,
     `Escalate: pick the session to hand to ${tenant}'s developers`,
     [
-      ...[...failing].reverse().map(([id, agent]) => ({
-        label: `$(error) ${id}`,
-        description: `${agent ?? '?'} · errors in the scoped log`,
-        value: { workerId, client, tenant, sessionId: id, agentName: agent },
+      ...failing.map((f) => ({
+        label: `$(error) ${f.sessionId}`,
+        description: `${f.agentName ?? '?'} · failed ${f.failedAt}`,
+        detail: f.error,
+        value: { workerId, client, tenant, sessionId: f.sessionId, agentName: f.agentName },
       })),
       ...live.map((s) => ({
         label: s.session_id,
@@ -119,7 +120,7 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
         value: { workerId, client, tenant, sessionId: s.session_id, agentName: s.agent_name },
       })),
     ],
-    failing.size + live.length ? undefined : 'No sessions of this tenant in the logs or live',
+    failing.length + live.length ? undefined : 'No sessions of this tenant in the logs or live',
   );
   if (!choice) return undefined;
   const finding = modes

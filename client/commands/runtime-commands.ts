@@ -8,6 +8,7 @@ import type { RuntimeManager } from '../runtime/runtime-manager';
 import { defaultSocketDir } from '../../protocol/socket-path';
 import { readSettings } from '../settings';
 import type { CommandHandlers } from './register';
+import { requireTrust } from '../runtime/trust';
 
 /** Sockets in the per-user directory: ours (*.sock) and Python OpenRTC's top.sock. */
 function knownSockets(): string[] {
@@ -30,6 +31,7 @@ export function runtimeCommandHandlers(controller: Controller, runtime: RuntimeM
     stopRuntime: () => runtime.stop(),
     restartRuntime: () => runtime.restart(),
     attachRuntime: async (socketArg?: string) => {
+      requireTrust('attach'); // the command table shows the refusal
       let socketPath = typeof socketArg === 'string' ? socketArg : undefined;
       if (!socketPath) {
         const configured = readSettings().socket;

@@ -1,7 +1,8 @@
 // The escalation bundle handed to a tenant's developers: the session id, tenant, agent and
 // the scoped log lines of that tenant only (never another tenant's records, whatever the
-// input holds). Pure.
+// input holds), their stacks cut to the agent's own frames; and the sessions to pick from. Pure.
 import type { LogRecord } from '../../protocol/control';
+import { tenantStack } from '../../protocol/tenant-stack';
 
 export interface BundleInput {
   sessionId: string;
@@ -33,7 +34,8 @@ export function buildBundle(input: BundleInput): Bundle {
     ...(input.reason ? [`finding: ${input.reason}`] : []),
     `records: ${session.length} from this session, ${rest.length} more from tenant ${input.tenant} (no other tenant's records)`,
   ];
-  const jsonl = (records: readonly LogRecord[]): string[] => records.map((r) => JSON.stringify(r));
+  const jsonl = (records: readonly LogRecord[]): string[] =>
+    records.map((r) => JSON.stringify(r.exc_info ? { ...r, exc_info: tenantStack(r.exc_info).text } : r));
   const text = [
     ...header,
     '',
@@ -45,4 +47,32 @@ export function buildBundle(input: BundleInput): Bundle {
     '',
   ].join('\n');
   return { text, sessionLines: session.length, tenantLines: rest.length };
+}
+
+/** A session the escalation step offers: one that failed, when, and how. */
+export interface FailedSession {
+  sessionId: string;
+  agentName: string | null;
+  /** Timestamp of its last error record. */
+  failedAt: string;
+  /** First line of that record's exception (else its message). */
+  error: string;
+}
+
+/** The sessions with error records or exceptions in `records`, newest failure first. */
+export function failedSessions(records: readonly LogRecord[]): FailedSession[] {
+  const last = new Map<string, FailedSession>();
+  for (const r of records) {
+    if (!r.session_id || (r.level.toLowerCase() !== 'error' && !r.exc_info)) continue;
+    const error = (r.exc_info?.split(/\r?\n/, 1)[0] ?? '').trim() || r.message;
+    const prev = last.get(r.session_id);
+    if (prev && prev.failedAt > r.timestamp) continue;
+    last.set(r.session_id, {
+      sessionId: r.session_id,
+      agentName: r.agent_name ?? prev?.agentName ?? null,
+      failedAt: r.timestamp,
+      error,
+    });
+  }
+  return [...last.values()].sort((a, b) => (a.failedAt < b.failedAt ? 1 : a.failedAt > b.failedAt ? -1 : 0));
 }

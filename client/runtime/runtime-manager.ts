@@ -6,6 +6,7 @@ import type { Controller } from '../controller';
 import { defaultSocketPath } from '../../protocol/socket-path';
 import { readSettings } from '../settings';
 import { chooseNode, RuntimeProcess, type NodeChoice } from './runtime-process';
+import { requireTrust } from './trust';
 import { findConfigFolder, type FolderView } from './workspace-config';
 
 const localFolders: FolderView = {
@@ -55,6 +56,7 @@ export class RuntimeManager implements vscode.Disposable {
   }
 
   async start(): Promise<string> {
+    requireTrust('start');
     if (this.process?.running && this.socketPath) return this.socketPath;
     const workspace = this.workspaceFolder();
     if (!workspace)

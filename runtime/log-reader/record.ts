@@ -4,6 +4,7 @@
 // pino's numeric levels are understood too.
 
 import type { LogRecord } from '../../protocol/control';
+import { tenantStack } from '../../protocol/tenant-stack';
 
 export type LogFields = Record<string, unknown>;
 
@@ -98,7 +99,8 @@ export function formatRecord(record: LogFields): string {
   const logger = typeof record.logger === 'string' ? record.logger : '-';
   let line = `${displayTimestamp(record)} ${displayLevel(record.level).padEnd(8)} ${scope} ${logger}: ${message}`;
   if (typeof record.exc_info === 'string' && record.exc_info.length > 0) {
-    line += `\n${record.exc_info.replace(/^/gm, '    ')}`;
+    // Text is for people: the agent's frames only (tenantStack says how many runtime frames went).
+    line += `\n${tenantStack(record.exc_info).text.replace(/^/gm, '    ')}`;
   }
   return line;
 }

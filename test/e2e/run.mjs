@@ -3,13 +3,15 @@
 //   2. extension-host specs (mocha) in code-server's real extension host, headless;
 //   3. a Playwright UI test with Debian's Chromium against the installed .vsix, screenshots
 //      under test/e2e/screenshots/.
-// Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui runs one part.
+//   4. OPENRTC_E2E_ONLY=restricted: the same .vsix in Restricted Mode (workspace trust on, folder untrusted).
+// Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui|restricted runs one part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHostTests } from './host-tests.mjs';
 import { bundleSuite, freshWorkspace } from './lib/prepare.mjs';
+import { runRestrictedTest } from './ui-restricted.mjs';
 import { runUiTest } from './ui-test.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,7 +41,7 @@ try {
     if (!existsSync(vsix)) throw new Error('npm run package did not produce openrtc.vsix');
   }
 
-  if (only !== 'ui') {
+  if (only === undefined || only === 'host') {
     console.log('-- bundle the extension-host specs');
     const testsEntry = await bundleSuite(root);
     console.log(`-- extension-host tests in code-server (${seconds()})`);
@@ -53,13 +55,29 @@ try {
     if (host.exitCode !== 0 && host.failed === 0) failed += 1; // crashed or timed out before mocha could count
   }
 
-  if (only !== 'host') {
+  if (only === undefined || only === 'ui') {
     console.log(`-- UI test with Chromium (${seconds()})`);
     const workspace = freshWorkspace(root);
     workspaces.push(workspace);
     const ui = await runUiTest({ root, workspace, vsix, screenshots: join(root, 'test/e2e/screenshots') });
     passed += ui.passed;
     failed += ui.failed;
+  }
+
+  // Opt-in until it passes: in code-server 4.100.3 the installed .vsix shows as disabled in Restricted
+  // Mode (no commands, no view) despite capabilities.untrustedWorkspaces "limited"; cause not found yet.
+  if (only === 'restricted') {
+    console.log(`-- Restricted Mode UI test (${seconds()})`);
+    const workspace = freshWorkspace(root);
+    workspaces.push(workspace);
+    const restricted = await runRestrictedTest({
+      root,
+      workspace,
+      vsix,
+      screenshots: join(root, 'test/e2e/screenshots'),
+    });
+    passed += restricted.passed;
+    failed += restricted.failed;
   }
 } catch (err) {
   console.error(`e2e: ${err.message}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const QUICK_INPUT = '.quick-input-widget';
 const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
 
-async function palette(page, command) {
+export async function palette(page, command) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+Shift+P');
   const input = page.locator(`${QUICK_INPUT} input`);

@@ -75,13 +75,14 @@ export function makeScratch(root, name, settings = {}) {
   return scratch;
 }
 
+/** `scratch.trust` (set by the Restricted Mode test) leaves workspace trust on: the folder opens untrusted. */
 function baseArgs(scratch) {
   return [
     '--config',
     scratch.config,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(scratch.trust ? [] : ['--disable-workspace-trust']),
     '--extensions-dir',
     scratch.extensions,
     '--user-data-dir',
