@@ -374,7 +374,6 @@ export class StandInLiveKit {
       name: answer.participantName,
       metadata: answer.participantMetadata,
       attributes: { ...answer.participantAttributes, 'lk.agent_name': job.agentName },
-      kind: 'agent',
     });
     token.addGrant({ roomJoin: true, room: job.room?.name ?? '', agent: true, canPublish: true, canSubscribe: true });
     const assignment = new JobAssignment({ job, url: this.url, token: await token.toJwt() });
