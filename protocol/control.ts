@@ -163,6 +163,27 @@ export interface RuntimeSnapshot {
   rss_mb: number;
   draining: boolean;
   sessions: SessionRow[];
+  /** LiveKit worker mode (`openrtc run --livekit`): one entry per registration; absent otherwise. */
+  livekit?: LiveKitWorkerSnapshot[];
+}
+
+/** One LiveKit agent-worker registration as the snapshot shows it. Never a key, secret or token. */
+export interface LiveKitWorkerSnapshot {
+  /** Server URL without credentials or query. */
+  url: string;
+  agent_name: string;
+  worker_id: string | null;
+  state: 'connecting' | 'registered' | 'reconnecting' | 'draining' | 'closed';
+  last_load: number | null;
+  last_status: 'available' | 'full' | null;
+  running_jobs: number;
+  offered: number;
+  accepted: number;
+  /** Offers answered no, by reason (admission reasons, routing's unknown_agent / bad_metadata, draining). */
+  refused: Record<string, number>;
+  assignment_timeouts: number;
+  reconnects: number;
+  last_error: string | null;
 }
 
 /** Events: on the control stream (`event` notifications) and in the versioned JSONL metrics file. */

@@ -78,6 +78,8 @@ export interface DispatchRequest {
   metadata?: string;
   roomMetadata?: string;
   jobId?: string;
+  /** Answer-yes but never assign: what a lost assignment looks like to the worker. */
+  withholdAssignment?: boolean;
 }
 
 interface PendingOffer {
@@ -178,7 +180,8 @@ export class StandInLiveKit {
           this.end(record, JobStatus.JS_SUCCESS, '');
           return record;
         }
-        await this.assign(worker, record, answer);
+        if (req.withholdAssignment) record.workerId = worker.id;
+        else await this.assign(worker, record, answer);
         return record;
       }
       record.refusedBy.push(worker.id);
@@ -191,6 +194,11 @@ export class StandInLiveKit {
     const worker = record?.workerId ? this.workers.get(record.workerId) : undefined;
     if (!worker?.connected) throw new Error(`stand-in: job ${jobId} has no connected worker`);
     this.send(worker, new ServerMessage({ message: { case: 'termination', value: new JobTermination({ jobId }) } }));
+  }
+
+  /** Raw bytes to a worker (garbled, truncated or oversized frames). */
+  sendRaw(workerId: string, bytes: Uint8Array | string): void {
+    this.workers.get(workerId)?.ws.send(bytes);
   }
 
   /** A server restart: every worker connection drops; job records survive (the jobs' rooms live on). */
