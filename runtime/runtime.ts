@@ -259,6 +259,11 @@ export class Runtime implements ControlApi {
     };
   }
 
+  /** The `livekit` block of the running config (names of environment variables, never values). */
+  liveKitConfig(): OpenrtcConfig['livekit'] {
+    return this.config.livekit ?? {};
+  }
+
   /** Where the snapshot's `livekit` block comes from while worker mode runs. */
   setLiveKitView(view: (() => LiveKitWorkerSnapshot[]) | null): void {
     this.liveKitView = view;
