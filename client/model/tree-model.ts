@@ -1,6 +1,7 @@
 // Workers → tenants → sessions as plain nodes. No vscode import: the view maps these 1:1 onto
 // TreeItems. Ids are stable (worker id + tenant / session id) so VS Code keeps selection and
 // expansion across refreshes and reconnects.
+import { liveKitLine } from '../../protocol/livekit-view';
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import { breakerCountsWords } from '../../protocol/breaker-words';
 import { sessionIdLabel } from '../../protocol/session-label';
@@ -153,7 +154,8 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
     description =
       `${s.active_sessions}/${s.max_concurrent_sessions} sessions · lag p99 ${Math.round(s.loop_lag.p99_ms)}ms` +
       (open ? ` · ${open} breaker${open > 1 ? 's' : ''} open` : '') +
-      (s.draining ? ' · draining' : '');
+      (s.draining ? ' · draining' : '') +
+      (s.livekit ?? []).map((l) => ` · livekit ${l.state}`).join('');
     icon = { id: 'server-process', color: open ? 'list.warningForeground' : undefined };
   }
   const lines = [`${w.label} (${kindWords})`, `socket: ${w.id}`, `state: ${w.connection}`];
@@ -173,6 +175,8 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
         `idle tenants folded: ${folded.tenants} (started ${folded.started}, failed ${folded.failures}); their rows are gone, their counts are in the totals`,
       );
     }
+    // LiveKit worker mode: server URL (never a secret), worker id, agent name, state, load, offers.
+    for (const l of s.livekit ?? []) lines.push(liveKitLine(l));
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
   }
   return {

@@ -85,6 +85,12 @@ describe('openrtc run --livekit', () => {
     outputs.push(snap.stdout, snap.stderr, top.stdout, top.stderr, human.stdout, human.stderr);
     const livekit = (JSON.parse(snap.stdout) as { livekit: { agent_name: string; state: string }[] }).livekit;
     assert.deepEqual(livekit.map((l) => `${l.agent_name}:${l.state}`).sort(), ['chat:registered', 'voice:registered']);
+    for (const text of [human.stdout, top.stdout]) {
+      assert.match(
+        text,
+        /livekit ws:\/\/127\.0\.0\.1:\d+ · agent "voice" · registered as AW_\S+ · load \d\.\d\d · jobs 1 · offered 1 accepted 1/,
+      );
+    }
     child.kill('SIGTERM');
     const voice = server.connectedWorkers('voice')[0]!;
     await waitFor('FULL reported', () => voice.status === WorkerStatus.WS_FULL, 5_000);
