@@ -16,37 +16,22 @@ import {
 } from 'vscode-jsonrpc/node';
 import {
   ControlError,
-  EventNotification,
-  Methods,
   PROTOCOL_VERSION,
-  type BreakerSnapshot,
-  type CancelSessionParams,
-  type DrainParams,
   type HelloParams,
   type HelloResult,
-  type LogsParams,
-  type LogsResult,
-  type ReloadConfigResult,
   type RuntimeEvent,
-  type RuntimeSnapshot,
-  type SessionRow,
-  type SetBreakerParams,
-  type SetSlowThresholdParams,
-  type SetTenantCapParams,
-  type StartCallsParams,
-  type StartCallsResult,
   type SubscribeParams,
-  type TenantParams,
-  type TenantSnapshot,
 } from './control';
 import { FrameDecoder, encodeFrame } from './framing';
+import {
+  EventNotification,
+  EventsDroppedNotification,
+  Methods,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+} from './methods';
 import { parsePythonTopPayload, type PythonTopSnapshot } from './python-top';
-
-/** Server → client notification sent before the next event when a slow subscriber lost some. */
-export const EventsDroppedNotification = 'eventsDropped';
-export interface EventsDroppedParams {
-  dropped: number;
-}
 
 export type ConnectErrorKind = 'no_socket' | 'not_socket' | 'refused' | 'timeout' | 'garbled' | 'protocol_version';
 
@@ -61,24 +46,8 @@ export class ConnectError extends Error {
   }
 }
 
-/** Params and result of each method, so `request` is typed end to end. */
-export interface MethodSignatures {
-  hello: [HelloParams, HelloResult];
-  snapshot: [undefined, RuntimeSnapshot];
-  sessions: [undefined, SessionRow[]];
-  subscribe: [SubscribeParams, null];
-  unsubscribe: [undefined, null];
-  startCalls: [StartCallsParams, StartCallsResult];
-  cancelSession: [CancelSessionParams, null];
-  setTenantCap: [SetTenantCapParams, TenantSnapshot];
-  setBreaker: [SetBreakerParams, BreakerSnapshot];
-  setSlowThreshold: [SetSlowThresholdParams, null];
-  isolateTenant: [TenantParams, TenantSnapshot];
-  restoreTenant: [TenantParams, TenantSnapshot];
-  drain: [DrainParams, null];
-  reloadConfig: [undefined, ReloadConfigResult];
-  logs: [LogsParams, LogsResult];
-}
+/** Params and result of each method, read off its declaration (methods.ts), so `request` is typed end to end. */
+export type MethodSignatures = { [M in MethodName]: [ParamsOf<M>, ResultOf<M>] };
 export type ClientMethod = keyof MethodSignatures;
 
 /** The runtime went away while a request was pending (it died, or was stopped). */
@@ -140,7 +109,7 @@ export class ControlClient {
     onDropped: (dropped: number) => void = () => {},
   ): Promise<void> {
     this.connection.onNotification(EventNotification, (event: RuntimeEvent) => onEvent(event));
-    this.connection.onNotification(EventsDroppedNotification, (p: EventsDroppedParams) => onDropped(p.dropped));
+    this.connection.onNotification(EventsDroppedNotification, (p) => onDropped(p.dropped));
     await this.request(Methods.subscribe, params);
   }
 
@@ -294,7 +263,7 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
 function helloFrom(body: Buffer, socketPath: string, rest: Buffer): ProbeResult | ConnectError {
   let message: { id?: unknown; result?: HelloResult; error?: { message?: unknown } };
   try {
-    message = JSON.parse(body.toString('utf8'));
+    message = JSON.parse(body.toString('utf8')) as typeof message; // checked field by field below
   } catch {
     return new ConnectError('garbled', socketPath, `${socketPath} answered hello with a body that is not JSON`);
   }

@@ -1,34 +1,11 @@
-// The control protocol between a runtime and its clients (the CLI, the extension).
-// JSON-RPC 2.0 with vscode-jsonrpc framing over a Unix socket. Types only plus constants:
-// the extension imports this module and nothing else from runtime/.
+// The control protocol's data between a runtime and its clients (the CLI, the extension): the
+// params, results, snapshot and event shapes, the error codes. JSON-RPC 2.0 with vscode-jsonrpc
+// framing over a Unix socket; each method is declared once, with these types, in methods.ts.
 //
 // Wire names are snake_case where they mirror OpenRTC's runtime_snapshot(), so runbooks
 // and scripts written against OpenRTC read the same.
 
 export const PROTOCOL_VERSION = 1;
-
-/** Control-socket method names. Params are validated by the runtime; bad params → InvalidParams. */
-export const Methods = {
-  hello: 'hello',
-  snapshot: 'snapshot',
-  sessions: 'sessions',
-  subscribe: 'subscribe',
-  unsubscribe: 'unsubscribe',
-  startCalls: 'startCalls',
-  cancelSession: 'cancelSession',
-  setTenantCap: 'setTenantCap',
-  setBreaker: 'setBreaker',
-  setSlowThreshold: 'setSlowThreshold',
-  isolateTenant: 'isolateTenant',
-  restoreTenant: 'restoreTenant',
-  drain: 'drain',
-  reloadConfig: 'reloadConfig',
-  logs: 'logs',
-} as const;
-export type MethodName = (typeof Methods)[keyof typeof Methods];
-
-/** Server → client notification carrying one RuntimeEvent (after `subscribe`). */
-export const EventNotification = 'event';
 
 /** JSON-RPC error codes beyond the standard ones (-32700..-32600). */
 export const ErrorCodes = {
@@ -57,8 +34,11 @@ export interface HelloResult {
   workspace: string;
   config_path: string | null;
   log_file: string;
-  /** Method names this runtime serves; clients must check before calling optional ones. */
-  capabilities: MethodName[];
+  /**
+   * Method names this runtime serves; clients must check before calling optional ones. Plain
+   * strings: a newer runtime may serve methods this client has never heard of.
+   */
+  capabilities: string[];
 }
 
 export type SessionStatus = 'starting' | 'active' | 'slow' | 'draining' | 'ended' | 'failed' | 'cancelled';
@@ -212,6 +192,27 @@ export type RuntimeEvent =
   | { type: 'agent_reloaded'; ts: string; agent_name: string; file: string; ok: boolean; error: string | null }
   | { type: 'draining'; ts: string };
 export type RuntimeEventType = RuntimeEvent['type'];
+
+// Keyed by the union, so a new event type is a compile error here until listed: the runtime list
+// below is derived from it, never copied by hand.
+const eventTypeSet: Record<RuntimeEventType, true> = {
+  session_started: true,
+  session_ended: true,
+  session_failed: true,
+  session_cancelled: true,
+  rejected: true,
+  breaker_opened: true,
+  breaker_half_open: true,
+  breaker_closed: true,
+  slow_session: true,
+  tenant_isolated: true,
+  tenant_restored: true,
+  config_reloaded: true,
+  agent_reloaded: true,
+  draining: true,
+};
+/** Every event type, in declaration order (for validating `subscribe`'s filter). */
+export const EVENT_TYPES = Object.keys(eventTypeSet) as readonly RuntimeEventType[];
 
 export interface SubscribeParams {
   /** Event types to receive; omitted = all. */

@@ -10,6 +10,8 @@ import {
   type SessionStatus,
   type TenantSnapshot,
 } from './control';
+import { unknownBreaker } from './placeholders';
+import { DEFAULT_TENANT } from './tenant-id';
 
 export interface PythonWorkerStats {
   name: string;
@@ -89,7 +91,7 @@ function parseSession(value: unknown, index: number): SessionRow {
     session_id: str(value, 'session_id', where),
     agent_name: str(value, 'agent_name', where),
     // Python sessions without a tenant are what our admission calls "default".
-    tenant: typeof tenant === 'string' ? tenant : 'default',
+    tenant: typeof tenant === 'string' ? tenant : DEFAULT_TENANT,
     status: status(value, where),
     duration_s: durationS,
     cpu_pct: optionalNum(value, 'cpu_pct', where, 0),
@@ -114,15 +116,7 @@ function tenantRow(rows: SessionRow[]): TenantSnapshot {
     failures: 0,
     started: 0,
     rejections_by_reason: {},
-    breaker: {
-      enabled: false,
-      state: 'closed',
-      failures: 0,
-      samples: 0,
-      retry_at: null,
-      cooldown_s: 0,
-      times_opened: 0,
-    },
+    breaker: unknownBreaker(),
     isolation: 'coroutine',
     slow_sessions: rows.filter((r) => r.status === 'slow').length,
   };

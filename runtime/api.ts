@@ -3,4 +3,4 @@
 export { defineAgent } from './agents/define';
 export { currentSession } from './session/current';
 export type { AgentDefinition, AgentProcess, SessionContext, EndReason } from './agents/types';
-export type { ScopedLogger } from './logging/log';
+export type { ScopedLogger } from './log-writer/log';

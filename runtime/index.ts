@@ -4,4 +4,4 @@ export * from './api';
 export { Runtime, RUNTIME_VERSION, type RuntimeStartOptions } from './runtime';
 export { ConfigError } from './config/types';
 export type { OpenrtcConfig } from './config/types';
-export type { AttributionFactory, SessionAttribution, LoopBlockReport } from './observe/attribution-seam';
+export type { AttributionFactory, SessionAttribution, LoopBlockReport } from './loop-health/attribution-seam';

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import {
   ControlError,
   ErrorCodes,
-  Methods,
   PROTOCOL_VERSION,
   type BreakerSnapshot,
   type CancelSessionParams,
@@ -30,6 +29,7 @@ import {
   type ControlApi,
   type LiveKitWorkerSnapshot,
 } from '../protocol/control';
+import { Methods } from '../protocol/methods';
 import { AgentRegistry, type AgentLoadReport } from './agents/registry';
 import { DEFAULT_CALL_SCRIPT, type CallScript } from './caller/local-caller';
 import { runLoad } from './caller/load';
@@ -45,12 +45,12 @@ import { buildSnapshot, sessionRows, tenantSnapshot, type SnapshotSources } from
 import { DEFAULT_RETAINED_TENANTS } from './engine/tenant-retention';
 import { EventBus } from './events/event-bus';
 import { MetricsFile } from './events/metrics-file';
-import { captureConsole } from './logging/console-capture';
-import { describeError, errorSummary, RuntimeLog } from './logging/log';
-import { queryLogFile } from './logs/reader';
-import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './observe/attribution-seam';
-import { LoopLagMonitor } from './observe/loop-lag';
-import { MemoryWatermark } from './observe/memory-watermark';
+import { captureConsole } from './log-writer/console-capture';
+import { describeError, errorSummary, RuntimeLog } from './log-writer/log';
+import { queryLogFile } from './log-reader/reader';
+import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './loop-health/attribution-seam';
+import { LoopLagMonitor } from './loop-health/loop-lag';
+import { MemoryWatermark } from './loop-health/memory-watermark';
 import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker';
 import { systemClock, type Clock } from './policy/clock';

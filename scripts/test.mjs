@@ -1,7 +1,7 @@
-// The README's test command: typecheck, build, unit tests (node:test), then the
-// end-to-end suites in a real VS Code when they are present and not skipped.
+// The README's test command: typecheck, lint (eslint + prettier --check), build, unit tests
+// (node:test), then the end-to-end suites in a real VS Code when they are present and not skipped.
 //   node scripts/test.mjs            everything
-//   node scripts/test.mjs --unit     typecheck + unit tests only
+//   node scripts/test.mjs --unit     typecheck + lint + unit tests only
 //   node scripts/test.mjs FILE...    just these unit test files (no typecheck)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -36,6 +36,8 @@ function findTests(dir, out = []) {
 const node = process.execPath;
 if (files.length === 0) {
   run('typecheck', node, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.', '--noEmit']);
+  run('lint', node, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+  run('format', node, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.']);
   run('build', node, [join(root, 'scripts/build.mjs')]);
 }
 const tests = files.length ? files : findTests(join(root, 'test')).sort();

@@ -8,8 +8,7 @@ export async function startBenchRuntime(workspaceDir: string): Promise<Runtime> 
   // calls are in flight, so hold it open until the benchmark exits.
   setInterval(() => {}, 60_000);
   const withAttribution = process.env.BENCH_ATTRIBUTION !== '0';
-  let runtime: Runtime | undefined;
-  runtime = await Runtime.start({
+  const runtime: Runtime = await Runtime.start({
     workspaceDir,
     watch: false,
     ...(withAttribution ? { attribution: attributionFor(() => runtime) } : {}),

@@ -35,8 +35,8 @@ async function framesOps(ms: number): Promise<number> {
       let acc = 0;
       for (let i = 0; i < frame.length; i++) acc += (frame[i] ?? 0) ** 2;
       if (Math.sqrt(acc / frame.length) < 0) throw new Error('unreachable');
-      await null;
-      await null;
+      await Promise.resolve();
+      await Promise.resolve();
       ops++;
       if (++n % 10 === 0) await new Promise<void>((r) => setImmediate(r));
     }

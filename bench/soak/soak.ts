@@ -111,10 +111,10 @@ function startRuntime(
     },
   );
   let out = '';
-  child.stderr!.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`soak: runtime not listening after 30 s: ${out}`)), 30_000);
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       if (out.includes('listening on')) {
         clearTimeout(timer);

@@ -183,7 +183,7 @@ for (let rep = 0; rep < REPS + 2; rep++) {
   }
 }
 const slow = seeded();
-let t = performance.now();
+const t = performance.now();
 for (const e of events) rebuildDirty(slow, slow.applyEvents(W, [e]));
 const unbatched = performance.now() - t;
 

@@ -3,14 +3,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 import type { Controller } from '../controller';
-import {
-  addTenantCap,
-  validateCap,
-  validateTenantId,
-  verifyOnboarding,
-  type VerifyCheck,
-} from '../runbooks/onboarding';
+import { addTenantCap, validateCap, verifyOnboarding, type VerifyCheck } from '../runbooks/onboarding';
 import { mark, step } from './runbook-ui';
 import { requireControl, UserError } from './targets';
 
@@ -46,10 +41,10 @@ export async function runOnboarding(
         title: `${R} · 1/5 · Tenant id`,
         prompt: "Letters, digits, '-' and '_', up to 128 characters",
         ignoreFocusOut: true,
-        validateInput: (v) => validateTenantId(v),
+        validateInput: (v) => tenantIdProblem(v),
       });
   if (tenant === undefined) return undefined;
-  const idProblem = validateTenantId(tenant);
+  const idProblem = tenantIdProblem(tenant);
   if (idProblem) throw new UserError(`${idProblem} Nothing was written.`);
   const capText = preset
     ? preset.cap

@@ -89,13 +89,11 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     5,
     `Escalate: pick the session to hand to ${tenant}'s developers`,
     [
-      ...[...failing]
-        .reverse()
-        .map(([id, agent]) => ({
-          label: `$(error) ${id}`,
-          description: `${agent ?? '?'} · errors in the scoped log`,
-          value: { workerId, client, tenant, sessionId: id, agentName: agent },
-        })),
+      ...[...failing].reverse().map(([id, agent]) => ({
+        label: `$(error) ${id}`,
+        description: `${agent ?? '?'} · errors in the scoped log`,
+        value: { workerId, client, tenant, sessionId: id, agentName: agent },
+      })),
       ...live.map((s) => ({
         label: s.session_id,
         description: `${s.agent_name} · ${s.status}`,
@@ -127,7 +125,7 @@ async function debuggingDensity(controller: Controller): Promise<void> {
         label: `$(watch) ${s.row.session_id}`,
         description: s.frame ? 'pick to open the blocking line' : '',
         detail: s.evidence,
-        value: s as (typeof slow)[number] | null,
+        value: s,
       })),
       { label: slow.length ? '$(arrow-right) Go on to CPU' : '$(pass) No slow sessions: go on to CPU', value: null },
     ],

@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
 import type { RuntimeManager } from '../runtime/runtime-manager';
-import { socketDirectory } from '../runtime/runtime-process';
+import { defaultSocketDir } from '../../protocol/socket-path';
 
 /** Sockets in the per-user directory: ours (*.sock) and Python OpenRTC's top.sock. */
 function knownSockets(): string[] {
-  const dir = socketDirectory();
+  const dir = defaultSocketDir();
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((name) => join(dir, name))

@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import type { ControlClient } from '../../protocol/connect';
 import type { Controller } from '../controller';
-import { breakerWords, capWords } from '../model/format';
+import { breakerWords, capWords } from '../../protocol/wording';
 import type { TreeNode } from '../model/tree-model';
-import { validateTenantId } from '../runbooks/onboarding';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export interface TenantTarget {
   workerId: string;
@@ -64,7 +64,7 @@ export async function pickTenant(
       qp.placeholder = 'A tenant, or type a new tenant id';
       qp.items = items;
       qp.onDidChangeValue((v) => {
-        const problem = v ? validateTenantId(v) : null;
+        const problem = v ? tenantIdProblem(v) : null;
         // An invalid id shows why as the only row; accepting it does nothing.
         if (problem) qp.items = [{ label: `$(error) ${problem}`, alwaysShow: true, tenant: '' }];
         else
@@ -75,7 +75,7 @@ export async function pickTenant(
       });
       qp.onDidAccept(() => {
         const choice = qp.selectedItems[0]?.tenant || qp.value;
-        if (validateTenantId(choice)) return; // the reason stays on screen
+        if (tenantIdProblem(choice)) return; // the reason stays on screen
         resolve(choice);
         qp.hide();
       });

@@ -2,11 +2,13 @@
 // top in a terminal. Each takes a tree node (context menu) or asks; tests pass values directly.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { StartCallsParams, StartCallsResult, TenantSnapshot } from '../../protocol/control';
+import type { StartCallsParams, TenantSnapshot } from '../../protocol/control';
 import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
 import { chooseNode } from '../runtime/runtime-process';
-import { validateCap, validateTenantId } from '../runbooks/onboarding';
+import { DEFAULT_TENANT, tenantIdProblem } from '../../protocol/tenant-id';
+import { summarizeCalls } from '../../protocol/wording';
+import { validateCap } from '../runbooks/onboarding';
 import { guarded, pickTenant, requireControl, UserError } from './targets';
 
 function parsePositive(text: string, what: string, max: number): number | string {
@@ -14,13 +16,6 @@ function parsePositive(text: string, what: string, max: number): number | string
   if (!/^\d+(\.\d+)?$/.test(v)) return `${what} is a number`;
   const n = Number(v);
   return n <= 0 || n > max ? `${what} must be more than 0 and at most ${max}` : n;
-}
-
-export function summariseCalls(r: StartCallsResult): string {
-  const rejected = Object.entries(r.rejected)
-    .filter(([, n]) => (n ?? 0) > 0)
-    .map(([why, n]) => `${n} ${why.replace(/_/g, ' ')}`);
-  return `${r.started} started${r.succeeded || r.failed ? `, ${r.succeeded} succeeded, ${r.failed} failed` : ''}${rejected.length ? `; rejected: ${rejected.join(', ')}` : ''}`;
 }
 
 export function registerTenantCommands(controller: Controller, extensionPath: string): vscode.Disposable[] {
@@ -114,12 +109,12 @@ export function registerTenantCommands(controller: Controller, extensionPath: st
       guarded(async (node?: TreeNode, paramsArg?: StartCallsParams) => {
         const params = paramsArg ?? (await askCalls(controller, node));
         if (!params) return undefined;
-        const problem = params.tenant === undefined ? null : validateTenantId(params.tenant);
+        const problem = params.tenant === undefined ? null : tenantIdProblem(params.tenant);
         if (problem) throw new UserError(problem);
         const { client } = requireControl(controller, node?.workerId);
         const result = await client.request('startCalls', params);
         void vscode.window.showInformationMessage(
-          `OpenRTC: test calls for ${params.tenant ?? 'default'}: ${summariseCalls(result)}.`,
+          `OpenRTC: test calls for ${params.tenant ?? DEFAULT_TENANT}: ${summarizeCalls(result)}.`,
         );
         return result;
       }),

@@ -3,9 +3,16 @@
 // expansion across refreshes and reconnects.
 import { liveKitLine } from '../../protocol/livekit-view';
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
-import { breakerCountsWords } from '../../protocol/breaker-words';
 import { sessionIdLabel } from '../../protocol/session-label';
-import { breakerWords, capWords, durationWords, percentWords, rejectionWords, totalRejections } from './format';
+import {
+  breakerCountsWords,
+  breakerWords,
+  capWords,
+  durationWords,
+  rejectionWords,
+  totalRejections,
+} from '../../protocol/wording';
+import { percentWords } from './format';
 import { applyEvent, applySnapshot, emptyWorker, type WorkerKind, type WorkerState } from './worker-state';
 
 export type NodeKind = 'worker' | 'tenant' | 'session';

@@ -1,12 +1,7 @@
 // One worker's live state: the last snapshot, corrected by the events that arrived since.
 // Events are applied optimistically; the next snapshot is the authority and replaces it all.
-import type {
-  BreakerSnapshot,
-  RuntimeEvent,
-  RuntimeSnapshot,
-  SessionRow,
-  TenantSnapshot,
-} from '../../protocol/control';
+import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
+import { unknownTenant } from '../../protocol/placeholders';
 
 export type WorkerKind = 'bundled' | 'attached' | 'python';
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -66,30 +61,11 @@ function tenantSessions(worker: WorkerState, tenant: string): Map<string, Sessio
   return rows;
 }
 
-const closedBreaker: BreakerSnapshot = {
-  enabled: false,
-  state: 'closed',
-  failures: 0,
-  samples: 0,
-  retry_at: null,
-  cooldown_s: 30,
-  times_opened: 0,
-};
-
 /** A tenant first heard of through an event: zeros until the next snapshot fills it in. */
 function tenantOf(worker: WorkerState, tenant: string): TenantSnapshot {
   let t = worker.tenants.get(tenant);
   if (!t) {
-    t = {
-      active: 0,
-      cap: null,
-      failures: 0,
-      started: 0,
-      rejections_by_reason: {},
-      breaker: { ...closedBreaker },
-      isolation: 'coroutine',
-      slow_sessions: 0,
-    };
+    t = unknownTenant();
     worker.tenants.set(tenant, t);
   }
   return t;

@@ -11,21 +11,7 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import type { LogRecord, RuntimeSnapshot } from '../../protocol/control';
-
-const TENANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-
-/** null when valid; otherwise why, in words a user can fix. Same rule as the runtime's admission. */
-export function validateTenantId(id: string): string | null {
-  if (id.length === 0) return 'A tenant id cannot be empty.';
-  if (id.length > 128) return `A tenant id is at most 128 characters (this one has ${id.length}).`;
-  if (!TENANT_ID.test(id)) {
-    const bad = [...new Set([...id].filter((c) => !/[A-Za-z0-9_-]/.test(c)))].map((c) =>
-      c === ' ' ? 'space' : `'${c}'`,
-    );
-    return `A tenant id may hold only letters, digits, '-' and '_' (found ${bad.join(', ')}).`;
-  }
-  return null;
-}
+import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export function validateCap(text: string): { ok: true; cap: number } | { ok: false; error: string } {
   const trimmed = text.trim();
@@ -48,7 +34,7 @@ export type ConfigEditResult = { ok: true; text: string; replaced: number | null
  * not parse, or whose keys have the wrong shape, is refused with where and why; nothing changes.
  */
 export function addTenantCap(text: string, tenant: string, cap: number, file = 'openrtc.json'): ConfigEditResult {
-  const idProblem = validateTenantId(tenant);
+  const idProblem = tenantIdProblem(tenant);
   if (idProblem) return { ok: false, error: idProblem };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -68,7 +54,7 @@ export function addTenantCap(text: string, tenant: string, cap: number, file = '
     };
   }
   const existing = caps ? findNodeAtLocation(caps, [tenant]) : undefined;
-  const replaced = existing ? getNodeValue(existing) : null;
+  const replaced: unknown = existing ? getNodeValue(existing) : null;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // A new key goes first: appended after the last property it would land before that
   // property's trailing line comment, which would then read as the new tenant's.

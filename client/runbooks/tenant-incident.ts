@@ -2,7 +2,7 @@
 // blast radius → act → (escalate: logs/escalation.ts). Pure: a snapshot and a clock in,
 // findings with their evidence out, so every step can show what it found.
 import type { RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
-import { breakerWords, capWords, rejectionWords, totalRejections } from '../model/format';
+import { breakerWords, capWords, rejectionWords, totalRejections } from '../../protocol/wording';
 
 export interface Suspect {
   tenant: string;

@@ -3,7 +3,8 @@ import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
-import { bundledSocketPath, chooseNode, RuntimeProcess } from './runtime-process';
+import { defaultSocketPath } from '../../protocol/socket-path';
+import { chooseNode, RuntimeProcess } from './runtime-process';
 
 export class RuntimeManager implements vscode.Disposable {
   private process: RuntimeProcess | null = null;
@@ -38,7 +39,8 @@ export class RuntimeManager implements vscode.Disposable {
       throw new Error('Open a folder first: the runtime runs the agents of a workspace folder (with openrtc.json).');
     const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', '');
     const node = chooseNode(configured, process.env.PATH, process.execPath);
-    const socketPath = bundledSocketPath(workspace);
+    // The workspace's one socket, the same the CLI resolves in that folder (protocol/socket-path.ts).
+    const socketPath = defaultSocketPath(workspace);
     this.ensureEsbuildExecutable();
     this.output.appendLine(
       `starting the runtime: ${node.describe} dist/cli.js run ${workspace} --socket ${socketPath}`,

@@ -1,22 +1,8 @@
 // The bundled runtime as its own Node process (never inside the extension host, where
 // AsyncLocalStorage is slow and no flags can be set): `node dist/cli.js run <workspace>`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** The per-user socket directory the runtimes use (DESIGN §3.9). */
-export function socketDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return join(env.XDG_RUNTIME_DIR || tmpdir(), `openrtc-${uid}`);
-}
-
-/** One socket per workspace, so two windows on two workspaces never clobber each other. */
-export function bundledSocketPath(workspace: string, env: NodeJS.ProcessEnv = process.env): string {
-  const tag = createHash('sha256').update(workspace).digest('hex').slice(0, 12);
-  return join(socketDirectory(env), `vscode-${tag}.sock`);
-}
 
 export interface NodeChoice {
   command: string;

@@ -1,5 +1,5 @@
 // What agent code sees: the definition it exports and the per-session context `entry` receives.
-import type { ScopedLogger } from '../logging/log';
+import type { ScopedLogger } from '../log-writer/log';
 
 export interface AgentProcess {
   /** Shared by every session of this agent version; prewarm puts models and clients here. */

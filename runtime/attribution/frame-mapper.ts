@@ -55,7 +55,7 @@ export class FrameMapper {
 
   /** Adds the map of an in-memory script; `mapUrl` null records that it has none (so nobody asks again). */
   register(scriptName: string, mapUrl: string | null): void {
-    let map: TraceMap | null = null;
+    let map: TraceMap | null;
     try {
       map = mapUrl ? mapFromUrl(mapUrl, toPath(scriptName) ?? scriptName) : null;
     } catch {
@@ -102,7 +102,7 @@ export class FrameMapper {
     }
     const hit = this.maps.get(path);
     if (hit && hit.mtimeMs === mtimeMs) return hit.map;
-    let map: TraceMap | null = null;
+    let map: TraceMap | null;
     try {
       map = loadMap(path);
     } catch {

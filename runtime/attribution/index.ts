@@ -1,6 +1,6 @@
 // The attribution module's entry for the Runtime: factories matching its seam
-// (runtime/observe/attribution-seam.ts).
-import type { AttributionFactory } from '../observe/attribution-seam';
+// (runtime/loop-health/attribution-seam.ts).
+import type { AttributionFactory } from '../loop-health/attribution-seam';
 import { LoopAttribution } from './loop-attribution';
 
 export { LoopAttribution, formatSlowSessionLog, validateThreshold } from './loop-attribution';

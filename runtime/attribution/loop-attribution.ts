@@ -126,7 +126,7 @@ export class LoopAttribution {
     this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
     this.applyThreshold();
     const init: WorkerInit = {
-      buffer: this.shared.buffer as SharedArrayBuffer,
+      buffer: this.shared.buffer,
       cpuSampleMs: Math.max(0, this.opts.cpuSampleMs ?? 20),
       cpuFlushMs: 1000,
     };

@@ -234,7 +234,7 @@ function tick(): void {
   timer = null;
   timerAt = Infinity;
   const now = wallNow();
-  let next = Infinity;
+  let next: number;
   if (now >= nextFlushAt - EARLY_MS) {
     flushCpu(now);
     nextFlushAt = nextOnGrid(nextFlushAt, init.cpuFlushMs, now);

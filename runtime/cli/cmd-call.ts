@@ -1,8 +1,9 @@
 // `openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
 //  [--metadata JSON] [--socket PATH] [--json]`: places local test calls and waits for them to end.
-import type { StartCallsParams, StartCallsResult } from '../../protocol/control';
+import type { StartCallsParams } from '../../protocol/control';
 import { loadScenarioFile, ScenarioError } from '../caller/scenario';
-import { tenantIdProblem } from '../policy/tenant-id';
+import { tenantIdProblem } from '../../protocol/tenant-id';
+import { summarizeCalls } from '../../protocol/wording';
 import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command';
 import { resolveSocket, withClient } from './runtime-link';
 
@@ -45,13 +46,6 @@ async function scriptParams(file: string): Promise<Pick<StartCallsParams, 'say' 
     if (error instanceof ScenarioError) throw usageError(`--script ${error.message}`);
     throw error;
   }
-}
-
-export function summarizeCalls(result: StartCallsResult): string {
-  const rejected = Object.entries(result.rejected);
-  const total = rejected.reduce((sum, [, n]) => sum + (n ?? 0), 0);
-  const reasons = rejected.map(([reason, n]) => `${reason} ${n}`).join(', ');
-  return `started ${result.started}, succeeded ${result.succeeded}, failed ${result.failed}, cancelled ${result.cancelled}, rejected ${total}${total ? ` (${reasons})` : ''}`;
 }
 
 export const callCommand: Command = {

@@ -1,7 +1,7 @@
 // `openrtc logs FILE [--session ID] [--tenant T] [--agent A] [--level L] [--follow] [--json]`:
 // filters a scoped JSONL log (ours or Python OpenRTC's), streaming; bad lines are counted on stderr.
-import { LogFileError, scanLogFile } from '../logs/reader';
-import { formatRecord, isKnownLevel, type LogFilter } from '../logs/record';
+import { LogFileError, scanLogFile } from '../log-reader/reader';
+import { formatRecord, isKnownLevel, type LogFilter } from '../log-reader/record';
 import { CliError, EXIT_OK, EXIT_USAGE, parseCommandArgs, usageError, type Command } from './command';
 
 const USAGE = `usage: openrtc logs FILE [--session ID] [--tenant T] [--agent A] [--level L] [--follow] [--json]

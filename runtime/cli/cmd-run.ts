@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startControlServer } from '../control/server';
-import { defaultSocketPath, SocketPathError } from '../control/socket-path';
+import { defaultSocketPath } from '../../protocol/socket-path';
+import { SocketPathError } from '../control/socket-path';
 import type { Runtime } from '../runtime';
 import {
   CliError,
@@ -31,7 +32,7 @@ SIGTERM then reports FULL to the server, lets live jobs finish and exits 0.`;
 
 function workspaceDir(arg: string | undefined, cwd: string): string {
   const dir = resolve(cwd, arg ?? '.');
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
   } catch {

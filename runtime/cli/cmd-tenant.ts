@@ -1,8 +1,8 @@
 // `openrtc tenant <action> T ...`: the runbook's step-4 actions against a running runtime.
 // Actions are a table so more (isolate, restore) slot in without touching the dispatcher.
 import type { SetBreakerParams } from '../../protocol/control';
-import { breakerCountsWords } from '../../protocol/breaker-words';
-import { tenantIdProblem } from '../policy/tenant-id';
+import { breakerCountsWords } from '../../protocol/wording';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 import {
   EXIT_OK,
   EXIT_USAGE,

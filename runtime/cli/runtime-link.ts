@@ -3,7 +3,7 @@
 // a one-line hint.
 import { ControlError, ErrorCodes } from '../../protocol/control';
 import { ConnectError, connectControl, type ControlClient, type ControlConnection } from '../../protocol/connect';
-import { defaultSocketPath } from '../control/socket-path';
+import { defaultSocketPath } from '../../protocol/socket-path';
 import { CliError, EXIT_FAILED, EXIT_USAGE, type CliIo } from './command';
 
 export function resolveSocket(flag: string | undefined, io: CliIo): string {

@@ -1,25 +1,9 @@
 // Validation of control-request params: one declarative spec per method, checked before
 // the ControlApi is touched, so a bad request changes nothing. Errors name the method,
 // the field and the reason. Unknown fields are refused (a typo must not be ignored).
-import { ControlError, ErrorCodes, type RuntimeEventType } from '../../protocol/control';
-import { tenantIdProblem } from '../policy/tenant-id';
-
-export const EVENT_TYPES: readonly RuntimeEventType[] = [
-  'session_started',
-  'session_ended',
-  'session_failed',
-  'session_cancelled',
-  'rejected',
-  'breaker_opened',
-  'breaker_half_open',
-  'breaker_closed',
-  'slow_session',
-  'tenant_isolated',
-  'tenant_restored',
-  'config_reloaded',
-  'agent_reloaded',
-  'draining',
-];
+import { ControlError, ErrorCodes, EVENT_TYPES } from '../../protocol/control';
+import type { MethodName, ParamsOf } from '../../protocol/methods';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export const LOG_LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'warning', 'error', 'critical', 'fatal'] as const;
 
@@ -36,16 +20,27 @@ type FieldSpec =
 
 export type ParamsSpec = Record<string, FieldSpec & { required?: boolean }>;
 
+/** A field's spec says `required: true` exactly when the declared params type requires the field. */
+type FieldFor<P, K extends keyof P> = FieldSpec &
+  (object extends Pick<P, K> ? { required?: false } : { required: true });
+/** The spec a method's declared params call for: one entry per field, none for a method without params. */
+type SpecFor<P> = [P] extends [undefined] ? Record<never, never> : { [K in keyof Required<P>]: FieldFor<P, K> };
+/** One spec per declared method (protocol/methods.ts): a method or a field without one does not compile. */
+export type ParamSpecs = { [M in MethodName]: SpecFor<ParamsOf<M>> };
+
 const tenant = { kind: 'tenant' } as const;
 const DAY_S = 86_400;
 
-/** Params of every method that takes any; a method absent here takes none. */
-export const paramSpecs: Record<string, ParamsSpec> = {
+/** Params of every method; `{}` for one that takes none. */
+export const paramSpecs = {
   hello: {
     client: { kind: 'string', maxLength: 200, required: true },
     protocol_version: { kind: 'int', min: 1, max: 1_000_000, required: true },
   },
+  snapshot: {},
+  sessions: {},
   subscribe: { types: { kind: 'oneOfList', values: EVENT_TYPES } },
+  unsubscribe: {},
   startCalls: {
     agent: { kind: 'string', maxLength: 200, required: true },
     tenant,
@@ -77,6 +72,7 @@ export const paramSpecs: Record<string, ParamsSpec> = {
   isolateTenant: { tenant: { ...tenant, required: true } },
   restoreTenant: { tenant: { ...tenant, required: true } },
   drain: { timeout_s: { kind: 'number', min: 0, max: 3600 } },
+  reloadConfig: {},
   logs: {
     session_id: { kind: 'string', maxLength: 200 },
     tenant,
@@ -85,7 +81,7 @@ export const paramSpecs: Record<string, ParamsSpec> = {
     limit: { kind: 'int', min: 1, max: 100_000 },
     after_offset: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
   },
-};
+} as const satisfies ParamSpecs;
 
 function invalid(method: string, message: string, code: number = ErrorCodes.InvalidParams): ControlError {
   return new ControlError(code, `${method}: ${message}`);
@@ -163,8 +159,8 @@ function checkField(method: string, name: string, spec: FieldSpec, value: unknow
  * Checks raw JSON-RPC params for `method` and returns them as a plain object (omitted params = {}).
  * Throws ControlError (InvalidParams, or InvalidTenantId for a bad tenant id).
  */
-export function validateParams(method: string, raw: unknown): Record<string, unknown> {
-  const spec = paramSpecs[method] ?? {};
+export function validateParams(method: MethodName, raw: unknown): Record<string, unknown> {
+  const spec: ParamsSpec = paramSpecs[method];
   if (raw === undefined || raw === null) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw invalid(method, `params must be an object (by-name), got ${describe(raw)}`);

@@ -1,5 +1,5 @@
 // The control server: JSON-RPC 2.0 (vscode-jsonrpc) over a Unix socket, serving every method
-// in `Methods` against a ControlApi. Params are validated before the API is called, so a bad
+// declared in protocol/methods.ts against a ControlApi. Params are validated before the API is called, so a bad
 // request gets an error and changes nothing. A garbled or oversized frame closes only the
 // connection that sent it.
 import { createServer, type Server, type Socket } from 'node:net';
@@ -11,24 +11,16 @@ import {
   createMessageConnection,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import { ControlError, type ControlApi, type RuntimeEventType } from '../../protocol/control';
 import {
-  ControlError,
   EventNotification,
+  EventsDroppedNotification,
+  isMethodName,
   Methods,
-  type CancelSessionParams,
-  type ControlApi,
-  type DrainParams,
-  type HelloParams,
-  type LogsParams,
   type MethodName,
-  type RuntimeEventType,
-  type SetBreakerParams,
-  type SetSlowThresholdParams,
-  type SetTenantCapParams,
-  type StartCallsParams,
-  type TenantParams,
-} from '../../protocol/control';
-import { EventsDroppedNotification } from '../../protocol/connect';
+  type ParamsOf,
+  type ResultOf,
+} from '../../protocol/methods';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../protocol/framing';
 import { BoundedSocketReader, DEFAULT_PARTIAL_FRAME_TIMEOUT_MS } from './bounded-reader';
 import { EventStream, type EventSink } from './event-stream';
@@ -57,30 +49,48 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-type Params = Record<string, unknown>;
-type Handler = (api: ControlApi, params: Params) => unknown;
 type ConnectionOptions = Required<Omit<ControlServerOptions, 'privateDir' | 'maxConnections'>>;
 
-// The casts are safe: validateParams has checked each field against paramSpecs[method].
-const handlers: Record<Exclude<MethodName, 'subscribe' | 'unsubscribe'>, Handler> = {
-  hello: (api, p) => api.hello(p as unknown as HelloParams),
+/** The event stream's two methods act on the connection, not the API; every other one is a handler. */
+type StreamMethod = typeof Methods.subscribe | typeof Methods.unsubscribe;
+type ApiMethod = Exclude<MethodName, StreamMethod>;
+/** A method answered with nothing may return void; the wire carries null. */
+type HandlerResult<M extends MethodName> = ResultOf<M> extends null ? void | null : ResultOf<M>;
+type Handlers = {
+  [M in ApiMethod]: (api: ControlApi, params: ParamsOf<M>) => HandlerResult<M> | Promise<HandlerResult<M>>;
+};
+
+// Typed from the declarations: a declared method without a handler, or a handler whose API call
+// disagrees with the declared params or result, does not compile.
+const handlers: Handlers = {
+  hello: (api, p) => api.hello(p),
   snapshot: (api) => api.snapshot(),
   sessions: (api) => api.sessions(),
-  startCalls: (api, p) => api.startCalls(p as unknown as StartCallsParams),
-  cancelSession: (api, p) => api.cancelSession(p as unknown as CancelSessionParams),
-  setTenantCap: (api, p) => api.setTenantCap(p as unknown as SetTenantCapParams),
-  setBreaker: (api, p) => api.setBreaker(p as unknown as SetBreakerParams),
-  setSlowThreshold: (api, p) => api.setSlowThreshold(p as unknown as SetSlowThresholdParams),
-  isolateTenant: (api, p) => api.isolateTenant(p as unknown as TenantParams),
-  restoreTenant: (api, p) => api.restoreTenant(p as unknown as TenantParams),
-  drain: (api, p) => api.drain(p as unknown as DrainParams),
+  startCalls: (api, p) => api.startCalls(p),
+  cancelSession: (api, p) => api.cancelSession(p),
+  setTenantCap: (api, p) => api.setTenantCap(p),
+  setBreaker: (api, p) => api.setBreaker(p),
+  setSlowThreshold: (api, p) => api.setSlowThreshold(p),
+  isolateTenant: (api, p) => api.isolateTenant(p),
+  restoreTenant: (api, p) => api.restoreTenant(p),
+  drain: (api, p) => api.drain(p),
   reloadConfig: (api) => api.reloadConfig(),
-  logs: (api, p) => api.logs(p as unknown as LogsParams),
+  logs: (api, p) => api.logs(p),
 };
+
+/**
+ * Calls `method`'s handler with params validateParams has checked against paramSpecs[method], which
+ * the compiler holds to the declared params type: that is what makes the one cast here safe.
+ */
+function dispatch<M extends ApiMethod>(method: M, api: ControlApi, params: Record<string, unknown>): unknown {
+  const handler = handlers[method] as (api: ControlApi, params: unknown) => unknown;
+  return handler(api, params);
+}
 
 function toResponseError(method: string, error: unknown): ResponseError<void> {
   if (error instanceof ControlError) return new ResponseError(error.code, error.message);
-  if (error instanceof ResponseError) return error;
+  // instanceof narrows to ResponseError<any>; our handlers only throw data-less ones.
+  if (error instanceof ResponseError) return error as ResponseError<void>;
   return new ResponseError(
     RpcErrorCodes.InternalError,
     `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -102,8 +112,8 @@ function eventSink(socket: Socket, connection: MessageConnection, maxBacklogByte
   };
   return {
     isBackedUp: () => queued >= MAX_QUEUED_NOTIFICATIONS || socket.writableLength > maxBacklogBytes,
-    sendEvent: (event) => send(EventNotification, event),
-    sendDropped: (dropped) => send(EventsDroppedNotification, { dropped }),
+    sendEvent: (event) => send(EventNotification.method, event),
+    sendDropped: (dropped) => send(EventsDroppedNotification.method, { dropped }),
   };
 }
 
@@ -128,10 +138,8 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
   });
 
   connection.onRequest(async (method: string, rawParams: unknown) => {
-    const isStream = method === Methods.subscribe || method === Methods.unsubscribe;
-    // hasOwn: a method named "toString" must not reach Object.prototype.
-    if (!isStream && !Object.hasOwn(handlers, method))
-      return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
+    // hasOwn inside: a method named "toString" must not reach Object.prototype.
+    if (!isMethodName(method)) return new ResponseError(RpcErrorCodes.MethodNotFound, `unknown method '${method}'`);
     try {
       const params = validateParams(method, rawParams);
       if (method === Methods.subscribe) {
@@ -145,8 +153,7 @@ function serveConnection(socket: Socket, options: ConnectionOptions): void {
         stopEvents();
         return null;
       }
-      const handler = handlers[method as keyof typeof handlers];
-      return (await handler(options.api, params)) ?? null;
+      return (await dispatch(method, options.api, params)) ?? null;
     } catch (error) {
       return toResponseError(method, error);
     }

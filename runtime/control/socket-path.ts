@@ -1,12 +1,9 @@
-// Where a runtime's control socket lives and how it is made safe:
-// `$XDG_RUNTIME_DIR/openrtc-<uid>/ws-<hash>.sock` (or the temp dir), in a 0700 directory owned
-// by us and not a symlink, socket 0600. The name is per workspace so two runtimes never share
-// one path; a leftover socket is removed only when nobody answers on it.
-import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
+// How a runtime's control socket is made safe (where it lives is protocol/socket-path.ts, shared
+// with the extension): a 0700 directory owned by us and not a symlink, socket 0600; a leftover
+// socket is removed only when nobody answers on it.
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 
 /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
@@ -20,26 +17,6 @@ export class SocketPathError extends Error {
 
 function uid(): number {
   return process.getuid?.() ?? 0;
-}
-
-export function defaultSocketDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_RUNTIME_DIR && env.XDG_RUNTIME_DIR.length > 0 ? env.XDG_RUNTIME_DIR : tmpdir();
-  return join(base, `openrtc-${uid()}`);
-}
-
-/** A short stable name for a workspace, so each workspace gets its own socket. */
-export function socketNameForWorkspace(workspaceDir: string): string {
-  let real: string;
-  try {
-    real = realpathSync(workspaceDir);
-  } catch {
-    real = resolve(workspaceDir);
-  }
-  return `ws-${createHash('sha256').update(real).digest('hex').slice(0, 12)}.sock`;
-}
-
-export function defaultSocketPath(workspaceDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(defaultSocketDir(env), socketNameForWorkspace(workspaceDir));
 }
 
 /**

@@ -2,7 +2,7 @@
 // loads), in one place so the runbook wording and the event payloads stay together.
 import type { RuntimeEvent } from '../../protocol/control';
 import type { AgentLoadReport } from '../agents/registry';
-import type { LogLevel } from '../logging/log';
+import type { LogLevel } from '../log-writer/log';
 import type { BreakerTransition } from '../policy/breaker';
 
 export interface Notice {

@@ -9,7 +9,7 @@ import type { CallAttempt } from '../caller/load';
 import { resolveTenantConfig } from '../config/secrets';
 import type { OpenrtcConfig } from '../config/types';
 import type { EventBus } from '../events/event-bus';
-import { describeError, errorSummary, type RuntimeLog } from '../logging/log';
+import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { Admission, AdmissionResult, Slot } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
 import type { Clock } from '../policy/clock';

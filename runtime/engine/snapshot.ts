@@ -1,7 +1,7 @@
 // runtimeSnapshot(): OpenRTC's fields plus per-tenant detail and session rows (DESIGN §3.5).
 import type { LoopLag, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import type { AgentRegistry } from '../agents/registry';
-import type { SessionAttribution } from '../observe/attribution-seam';
+import type { SessionAttribution } from '../loop-health/attribution-seam';
 import type { Admission } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
 import type { Clock } from '../policy/clock';

@@ -3,7 +3,7 @@
 // shared sessions. A record sent before the child dies is already in the kernel's pipe buffer,
 // so the parent still reads it after a kill -9 (an async file buffer in the child would be lost).
 import { format } from 'node:util';
-import { describeError, type LogLevel, type ScopedLogger } from '../logging/log';
+import { describeError, type LogLevel, type ScopedLogger } from '../log-writer/log';
 import type { SessionScope } from '../session/scope';
 import { IPC_TAG, type ChildMessage } from './messages';
 

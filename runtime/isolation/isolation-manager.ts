@@ -16,7 +16,7 @@ import {
 import type { LoadedAgent } from '../agents/registry';
 import type { SessionContext } from '../agents/types';
 import type { OpenrtcConfig } from '../config/types';
-import type { RuntimeLog } from '../logging/log';
+import type { RuntimeLog } from '../log-writer/log';
 import type { LateErrorOrigin } from '../session/session';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
 import { defaultChildEntry, type ChildEntry } from './child-entry';

@@ -3,8 +3,8 @@
 // the log file; the child only runs sessions and reports. Agent code inside the child can call
 // process.send() too, so the parent treats every child message as outside input and validates it.
 import type { LoopLag, StackFrame } from '../../protocol/control';
-import type { LogLevel } from '../logging/log';
-import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam';
+import type { LogLevel } from '../log-writer/log';
+import type { LoopBlockReport, SessionLoopView } from '../loop-health/attribution-seam';
 import type { FinalStatus, LateErrorOrigin } from '../session/session';
 
 /** Tags every message so a stray process.send() from agent code is recognisable. */
@@ -154,7 +154,7 @@ export function parseChildMessage(raw: unknown): ChildMessage {
       const agents = raw['agents'];
       if (!Array.isArray(agents) || !agents.every((a) => typeof a === 'string'))
         throw new ChildMessageError(`${where}: agents must be an array of strings`);
-      return { tag, type, agents: agents as string[] };
+      return { tag, type, agents };
     }
     case 'say':
       return { tag, type, session_id: str(raw, 'session_id', where)!, text: str(raw, 'text', where)! };
@@ -236,7 +236,7 @@ export function parseChildInit(raw: string | undefined): ChildInit {
   return {
     workspaceDir: str(v, 'workspaceDir', where)!,
     tenant: str(v, 'tenant', where)!,
-    agents: agents as string | string[],
+    agents,
     slowThresholdMs: num(v, 'slowThresholdMs', where)!,
     watch: v['watch'],
     statsIntervalMs: num(v, 'statsIntervalMs', where)!,

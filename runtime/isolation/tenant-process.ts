@@ -5,8 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LoopLag, TenantProcessInfo } from '../../protocol/control';
 import type { SessionContext } from '../agents/types';
-import { describeError, errorSummary, type LogLevel } from '../logging/log';
-import type { LoopBlockReport, SessionLoopView } from '../observe/attribution-seam';
+import { describeError, errorSummary, type LogLevel } from '../log-writer/log';
+import type { LoopBlockReport, SessionLoopView } from '../loop-health/attribution-seam';
 import type { LateErrorOrigin } from '../session/session';
 import { RestartBackoff, type BackoffSettings } from './backoff';
 import { ReadyGate } from './ready-gate';
@@ -18,7 +18,6 @@ import {
   reviveError,
   type ChildInit,
   type ChildMessage,
-  type EndReasonToChild,
   type ParentMessage,
 } from './messages';
 
@@ -137,7 +136,7 @@ export class TenantProcess {
               tag: IPC_TAG,
               type: 'abort',
               session_id: ctx.sessionId,
-              reason: reason as EndReasonToChild,
+              reason,
               grace_ms: graceMs,
             });
           }

@@ -5,7 +5,7 @@
 // cannot overshoot. Lowering a cap never touches live sessions; new ones are refused until below.
 import type { RejectionReason } from '../../protocol/control';
 import type { TenantBreakers } from './breaker';
-import { tenantIdProblem } from './tenant-id';
+import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export const DEFAULT_CAP_KEY = '*';
 

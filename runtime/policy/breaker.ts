@@ -6,6 +6,7 @@
 // Open: the tenant's new sessions are rejected; a timer (not the next request) moves it to half-open.
 // Half-open: up to `halfOpenProbes` probe sessions are admitted; when that many succeed it closes,
 // when one fails it reopens with the cooldown doubled (capped at maxCooldownS).
+import { DEFAULT_BREAKER_COOLDOWN_S } from '../../protocol/placeholders';
 import type { BreakerSnapshot, BreakerState } from '../../protocol/control';
 import type { Clock, TimerHandle } from './clock';
 
@@ -21,7 +22,7 @@ export interface BreakerSettings {
 
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   enabled: false,
-  cooldownS: 30,
+  cooldownS: DEFAULT_BREAKER_COOLDOWN_S,
   failureRatio: 0.5,
   minSamples: 5,
   windowS: 60,

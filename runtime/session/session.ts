@@ -10,7 +10,7 @@ import type { SessionStatus } from '../../protocol/control';
 import type { LoadedAgent } from '../agents/registry';
 import type { EndReason, SessionContext } from '../agents/types';
 import type { CallChannel } from '../caller/channel';
-import type { ScopedLogger } from '../logging/log';
+import type { ScopedLogger } from '../log-writer/log';
 import type { Clock, TimerHandle } from '../policy/clock';
 import type { Slot } from '../policy/admission';
 import type { ErrorOrigin } from './containment';

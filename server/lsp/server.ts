@@ -261,6 +261,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     pushTimers.set(
       uri,
       setTimeout(
+        // guard() catches and logs whatever the analysis throws, so the promise cannot reject.
+        // eslint-disable-next-line @typescript-eslint/no-misused-promises
         guard('push diagnostics', undefined, async () => {
           pushTimers.delete(uri);
           await untilReady();

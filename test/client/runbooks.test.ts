@@ -3,12 +3,15 @@ import { describe, it } from 'node:test';
 import type { LogRecord } from '../../protocol/control';
 import { buildBundle } from '../../client/logs/escalation';
 import { cpuHot, memoryTrend, slowRows } from '../../client/runbooks/density';
-import { addTenantCap, validateCap, validateTenantId, verifyOnboarding } from '../../client/runbooks/onboarding';
+import { tenantIdProblem as validateTenantId } from '../../protocol/tenant-id';
+import { addTenantCap, validateCap, verifyOnboarding } from '../../client/runbooks/onboarding';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../../client/runbooks/tenant-incident';
 import { session, snapshot, tenant } from './fixtures';
 
 const NOW = Date.parse('2026-11-29T12:00:10.000Z');
 const frames = [{ function: 'entry', file: '/ws/agents/slowpoke.ts', line: 9, column: 3 }];
+/** The part of openrtc.json these tests read back. */
+type Caps = { max_sessions_per_tenant: unknown };
 
 function incident() {
   return snapshot(
@@ -164,13 +167,16 @@ describe('onboarding runbook', () => {
     assert.match(r.text, /\/\/ tenants of the agency/);
     assert.match(r.text, /"acme": 5,? \/\/ busy clinic/);
     assert.match(r.text, /"dental-co": 3/);
-    assert.deepEqual(JSON.parse(r.text.replace(/\/\/.*$/gm, '')).max_sessions_per_tenant, { acme: 5, 'dental-co': 3 });
+    assert.deepEqual((JSON.parse(r.text.replace(/\/\/.*$/gm, '')) as Caps).max_sessions_per_tenant, {
+      acme: 5,
+      'dental-co': 3,
+    });
   });
 
   it('creates max_sessions_per_tenant when missing and reports a replaced cap', () => {
     const created = addTenantCap('{ "agents": "agents/" }', 'acme', 2);
     assert.ok(created.ok);
-    assert.deepEqual(JSON.parse(created.text).max_sessions_per_tenant, { acme: 2 });
+    assert.deepEqual((JSON.parse(created.text) as Caps).max_sessions_per_tenant, { acme: 2 });
     const replaced = addTenantCap('{ "max_sessions_per_tenant": { "acme": 9 } }', 'acme', 2);
     assert.ok(replaced.ok);
     assert.equal(replaced.replaced, 9);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { bundledSocketPath, chooseNode, socketDirectory } from '../../client/runtime/runtime-process';
+import { chooseNode } from '../../client/runtime/runtime-process';
 
 describe('runtime process choices', () => {
   it('prefers openrtc.runtime.nodePath, then node on PATH, then VS Code’s own Node', () => {
@@ -22,14 +22,5 @@ describe('runtime process choices', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('puts one socket per workspace in the per-user directory', () => {
-    const env = { XDG_RUNTIME_DIR: '/run/user/1000' };
-    assert.match(socketDirectory(env), /^\/run\/user\/1000\/openrtc-\d+$/);
-    const a = bundledSocketPath('/home/me/agency-a', env);
-    assert.notEqual(a, bundledSocketPath('/home/me/agency-b', env));
-    assert.equal(a, bundledSocketPath('/home/me/agency-a', env));
-    assert.match(a, /\/vscode-[0-9a-f]{12}\.sock$/);
   });
 });

@@ -95,7 +95,7 @@ describe('tree model', () => {
     };
     m.applySnapshot(W, snapshot({ acme: tenant({ breaker }) }));
     const [worker] = m.roots(NOW);
-    const [acme] = m.children(worker!, NOW);
+    const [acme] = m.children(worker, NOW);
     assert.match(acme?.tooltip ?? '', /\(opened on 6\/8 failures, cooldown 30s, opened 1×\)/);
   });
 

@@ -64,7 +64,7 @@ function check(text: string): 'ok' | 'refused' {
     return 'ok';
   } catch (error) {
     if (!(error instanceof ConfigError))
-      throw new Error(`loader threw ${String(error)} for ${JSON.stringify(text).slice(0, 300)}`);
+      throw new Error(`loader threw ${String(error)} for ${JSON.stringify(text).slice(0, 300)}`, { cause: error });
     assert.ok(error.problems.length > 0, 'a refusal has at least one problem');
     for (const line of error.message.split('\n')) assert.ok(line.startsWith(FILE), `names the file: ${line}`);
     for (const p of error.problems) {
@@ -87,7 +87,7 @@ test('openrtc.json fuzz: a valid config or a ConfigError naming file and key, no
     ['mutated text', mutatedText],
   ] as const) {
     fc.assert(
-      fc.property(arb as fc.Arbitrary<string>, (text) => void seen[check(text)]++),
+      fc.property(arb, (text) => void seen[check(text)]++),
       { numRuns: RUNS },
     );
     console.log(`fuzz openrtc.json ${name}: ${RUNS} cases`);

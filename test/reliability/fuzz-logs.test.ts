@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { queryLogFile } from '../../runtime/logs/reader';
+import { queryLogFile } from '../../runtime/log-reader/reader';
 
 const RUNS = Number(process.env.OPENRTC_FUZZ_RUNS ?? 150);
 const dir = mkdtempSync(join(tmpdir(), 'openrtc-fuzz-logs-'));

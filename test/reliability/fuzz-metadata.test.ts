@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ControlError, ErrorCodes } from '../../protocol/control';
-import { isValidTenantId } from '../../runtime/policy/tenant-id';
+import { isValidTenantId } from '../../protocol/tenant-id';
 import { Runtime } from '../../runtime/runtime';
 import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 

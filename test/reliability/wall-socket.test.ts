@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConnectError, connectControl } from '../../protocol/connect';
 import { startControlServer, type ControlServer } from '../../runtime/control/server';
-import { defaultSocketPath, SocketPathError } from '../../runtime/control/socket-path';
+import { defaultSocketPath } from '../../protocol/socket-path';
+import { SocketPathError } from '../../runtime/control/socket-path';
 import { Runtime } from '../../runtime/runtime';
 import { ECHO_AGENT, makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RuntimeEvent, SessionRow } from '../../protocol/control';
 import { attributionFor } from '../../runtime/attribution';
-import type { SessionAttribution } from '../../runtime/observe/attribution-seam';
+import type { SessionAttribution } from '../../runtime/loop-health/attribution-seam';
 import { Runtime } from '../../runtime/runtime';
 import { assertBlockedMs, FIXTURES, lineOf, sleep } from './attribution-harness';
 import { HOLD_AGENT, makeWorkspace } from './engine-workspace';

@@ -124,7 +124,7 @@ describe('openrtc run + call/snapshot/tenant/logs end to end', () => {
   it('tenant breaker tunes the cooldown', async () => {
     const r = await ctl(['tenant', 'breaker', 'acme', '--cooldown', '7', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).cooldown_s, 7);
+    assert.equal((JSON.parse(r.stdout) as { cooldown_s: unknown }).cooldown_s, 7);
   });
 
   it('tenant breaker sets the half-open probes and the cooldown cap, and refuses out-of-range values', async () => {

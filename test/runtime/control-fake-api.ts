@@ -3,14 +3,13 @@
 // request. (The end-to-end CLI tests run against the real Runtime.)
 import {
   PROTOCOL_VERSION,
-  Methods,
   noFoldedTenants,
   type ControlApi,
-  type MethodName,
   type RuntimeEvent,
   type RuntimeSnapshot,
   type TenantSnapshot,
 } from '../../protocol/control';
+import { METHOD_NAMES } from '../../protocol/methods';
 
 export const emptyTenant: TenantSnapshot = {
   active: 0,
@@ -76,7 +75,7 @@ export class RecordingApi implements ControlApi {
       workspace: '/tmp',
       config_path: null,
       log_file: '/tmp/x.jsonl',
-      capabilities: Object.values(Methods) as MethodName[],
+      capabilities: [...METHOD_NAMES],
     };
   }
   snapshot() {

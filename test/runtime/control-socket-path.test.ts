@@ -14,13 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  defaultSocketDir,
-  defaultSocketPath,
-  ensureSocketDir,
-  prepareSocketPath,
-  socketNameForWorkspace,
-} from '../../runtime/control/socket-path';
+import { defaultSocketDir, defaultSocketPath, socketNameForWorkspace } from '../../protocol/socket-path';
+import { ensureSocketDir, prepareSocketPath } from '../../runtime/control/socket-path';
 import { startControlServer } from '../../runtime/control/server';
 import { RecordingApi } from './control-fake-api';
 

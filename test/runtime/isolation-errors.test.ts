@@ -146,7 +146,7 @@ test(
       { isolation: 'process', tenant_isolation: { pinned: 'coroutine' } },
     );
     const [a, b, pinned] = await Promise.all(
-      ['a', 'b', 'pinned'].map((tenant) => rt!.startCalls({ agent: 'echo', tenant, say: ['hi'], wait: true })),
+      ['a', 'b', 'pinned'].map((tenant) => rt.startCalls({ agent: 'echo', tenant, say: ['hi'], wait: true })),
     );
     assert.deepEqual([a!.succeeded, b!.succeeded, pinned!.succeeded], [1, 1, 1]);
     const tenants = rt.snapshot().tenants;

@@ -3,8 +3,8 @@
 // side (drain, then `openrtc run` exits 1) is in isolation-cli.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LogLevel } from '../../runtime/logging/log';
-import { MemoryWatermark } from '../../runtime/observe/memory-watermark';
+import type { LogLevel } from '../../runtime/log-writer/log';
+import { MemoryWatermark } from '../../runtime/loop-health/memory-watermark';
 
 function watch(): { w: MemoryWatermark; lines: [LogLevel, string][]; drains: () => number } {
   const lines: [LogLevel, string][] = [];

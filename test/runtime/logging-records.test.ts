@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RuntimeLog } from '../../runtime/logging/log';
+import { RuntimeLog } from '../../runtime/log-writer/log';
 import { Runtime } from '../../runtime/runtime';
 import { makeWorkspace } from './engine-workspace';
 
@@ -35,10 +35,10 @@ describe('scoped JSONL records', () => {
       const b = await rt.startCalls({ agent: 'talker', tenant: 'beta', metadata: { explode: true } });
       const written: string[] = [];
       const realWrite = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string | Uint8Array) => {
+      process.stdout.write = (chunk: string | Uint8Array) => {
         written.push(String(chunk));
         return true;
-      }) as typeof process.stdout.write;
+      };
       try {
         console.log('outside any session: reaches the terminal, not the log');
       } finally {

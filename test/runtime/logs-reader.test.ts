@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineSplitter } from '../../runtime/logs/line-splitter';
-import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/logs/reader';
-import { formatRecord, type LogFields, type LogFilter } from '../../runtime/logs/record';
+import { LineSplitter } from '../../runtime/log-reader/line-splitter';
+import { queryLogFile, scanLogFile, type ScanOptions } from '../../runtime/log-reader/reader';
+import { formatRecord, type LogFields, type LogFilter } from '../../runtime/log-reader/record';
 
 const rec = (
   session: string | null,
@@ -157,7 +157,7 @@ describe('log reader', () => {
     );
     assert.equal(child.status, 0, `child failed with a ${heapMb} MB heap: ${child.stderr.slice(-500)}`);
     const perBlock = Array.from({ length: 2000 }, (_, i) => i).filter((i) => i % 7 === 3).length;
-    assert.equal(JSON.parse(child.stdout).matched, perBlock * 60);
+    assert.equal((JSON.parse(child.stdout) as { matched: unknown }).matched, perBlock * 60);
   });
 
   it('follows a growing file, and starts over when it is truncated', async () => {

@@ -76,9 +76,7 @@ describe('failure containment', () => {
     assert.equal(r.total_session_failures, 100);
 
     const log = ws.readLog();
-    const failed = log.filter(
-      (l) => typeof l['message'] === 'string' && (l['message'] as string).startsWith('session failed'),
-    );
+    const failed = log.filter((l) => typeof l['message'] === 'string' && l['message'].startsWith('session failed'));
     assert.equal(failed.length, 100);
     for (const rec of failed) {
       assert.equal(rec['tenant'], 'bad');

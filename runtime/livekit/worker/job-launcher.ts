@@ -64,7 +64,7 @@ export class SessionJobLauncher implements JobLauncher {
       sessionId: attempt.admitted ? attempt.sessionId : null,
       terminate: () => {
         terminated = true;
-        (session as Session | null)?.hangUp(TERMINATE_GRACE_MS);
+        session?.hangUp(TERMINATE_GRACE_MS);
       },
       ended,
     };

@@ -8,6 +8,7 @@ import type { StartCallsResult, TenantSnapshot } from '../../../protocol/control
 import { OBSERVED_BLOCKING_CODE } from '../../../protocol/lsp-settings';
 import { tenantNodeId, workerNodeId } from '../../../client/model/tree-model';
 import { api, waitFor, workspaceRoot } from './helpers';
+import { cliSocketTests } from './cli-socket.spec';
 import { onboardingTests } from './onboarding.spec';
 
 export function runtimeSpecs(): void {
@@ -186,6 +187,8 @@ export function runtimeSpecs(): void {
       );
       assert.doesNotMatch(editor.document.getText(), /tenant=acme/);
     });
+
+    cliSocketTests();
 
     onboardingTests();
 

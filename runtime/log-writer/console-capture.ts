@@ -16,6 +16,8 @@ export function captureConsole(log: RuntimeLog): () => void {
   const originals = new Map<keyof Console, unknown>();
   for (const [name, level] of METHODS) {
     // Console methods are typed individually; we only forward the arguments we were given.
+    // Kept unbound on purpose: it is called back with `.apply(console, …)`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const original = console[name] as (...args: unknown[]) => void;
     originals.set(name, original);
     (console as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {

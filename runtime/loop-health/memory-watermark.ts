@@ -1,7 +1,7 @@
 // Worker RSS watermarks (OpenRTC's memory_warn_mb / memory_limit_mb): warn once per crossing,
 // re-armed when RSS falls back below; over the limit, log and ask the runtime to drain.
 // Exiting after the drain is the embedding program's decision (the CLI's), as for signals.
-import type { LogLevel } from '../logging/log';
+import type { LogLevel } from '../log-writer/log';
 
 export class MemoryWatermark {
   private warned = false;
