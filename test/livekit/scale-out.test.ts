@@ -179,5 +179,11 @@ describe('three runtimes under one agent name behind one LiveKit server', () => 
       [...started.values()].every((n) => n === 1),
       'no job ran twice',
     );
+    // The caps were really in play: offers were refused at them (and refused calls dispatched again).
+    const refusals = [...server.jobs.values()].reduce((n, j) => n + j.refusedBy.length, 0);
+    assert.ok(refusals > 0, 'no offer was ever refused: the caps were not exercised');
+    process.stderr.write(
+      `scale-out: spread ${share.join('/')} before the kill; ${refusals} refused offers; ${retried} re-dispatches\n`,
+    );
   });
 });
