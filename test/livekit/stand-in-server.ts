@@ -97,6 +97,8 @@ export class StandInLiveKit {
   readonly refusedUpgrades: string[] = [];
   /** Frames that were not a WorkerMessage, or protocol violations. */
   readonly badFrames: string[] = [];
+  /** Offer → answer round trips, ms (bench/livekit reads them). */
+  readonly offerLatenciesMs: number[] = [];
   private readonly wss: WebSocketServer;
   private readonly pending = new Map<string, PendingOffer>();
   private readonly verifier: TokenVerifier;
@@ -359,10 +361,12 @@ export class StandInLiveKit {
 
   private offer(worker: WorkerRecord, job: Job): Promise<AvailabilityResponse | null> {
     const key = `${worker.id}/${job.id}`;
+    const sentAt = performance.now();
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(null), this.opts.availabilityTimeoutMs ?? 10_000);
       const done = (r: AvailabilityResponse | null): void => {
         clearTimeout(timer);
+        if (r) this.offerLatenciesMs.push(performance.now() - sentAt);
         this.pending.delete(key);
         resolve(r);
       };
