@@ -1,15 +1,20 @@
 // Entry point. Activation is cheap: views, commands and the status bar are wired, sockets are
-// watched only when asked (or when openrtc.runtime.autoStart / .socket say so).
+// watched only when asked (or when openrtc.runtime.autoStart / .socket say so). Commands come
+// from one table (commands/command-table.ts), registered in one loop (commands/register.ts).
 import * as vscode from 'vscode';
+import { messageOf } from '../protocol/errors';
 import { Controller } from './controller';
-import { registerRunbookCommands } from './commands/runbook-commands';
-import { registerRuntimeCommands } from './commands/runtime-commands';
-import { registerSessionCommands } from './commands/session-commands';
-import { registerTenantCommands } from './commands/tenant-commands';
+import { commandId } from './commands/command-table';
+import { registerCommands } from './commands/register';
+import { runbookCommandHandlers } from './commands/runbook-commands';
+import { runtimeCommandHandlers } from './commands/runtime-commands';
+import { sessionCommandHandlers } from './commands/session-commands';
+import { tenantCommandHandlers } from './commands/tenant-commands';
 import { LOG_SCHEME, LogDocuments } from './logs/log-document';
-import { startLanguageClient } from './lsp/language-client';
+import { DiagnosticsClient } from './lsp/language-client';
 import { createObservedDiagnostics } from './lsp/observed-diagnostics';
 import { RuntimeManager } from './runtime/runtime-manager';
+import { SettingsFollower } from './settings-follower';
 import { createStatusBar } from './views/status-bar';
 import { TREE_VIEW_ID, WorkersTreeProvider } from './views/tree-view';
 
@@ -20,12 +25,16 @@ export interface OpenRtcApi {
   tree: WorkersTreeProvider;
 }
 
+/** What deactivate() must wait for: the language server's shutdown and the runtime's SIGTERM-then-kill. */
+let stopping: { diagnostics: DiagnosticsClient; runtime: RuntimeManager } | null = null;
+
 export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   const output = vscode.window.createOutputChannel('OpenRTC');
   const controller = new Controller(output);
   const runtime = new RuntimeManager(controller, context.extensionPath, output);
   const tree = new WorkersTreeProvider(controller);
   const logs = new LogDocuments(controller);
+  const diagnostics = new DiagnosticsClient(context, output);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     output,
@@ -33,33 +42,28 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
     runtime,
     tree,
     view,
-    createStatusBar(controller, 'openrtc.showView'),
-    vscode.commands.registerCommand('openrtc.showView', () => vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`)),
-    ...registerRuntimeCommands(controller, runtime),
-    ...registerTenantCommands(controller, context.extensionPath),
-    ...registerSessionCommands(controller),
-    ...registerRunbookCommands(controller),
+    createStatusBar(controller, commandId('showView')),
+    ...registerCommands({
+      showView: () => vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`),
+      ...runtimeCommandHandlers(controller, runtime),
+      ...tenantCommandHandlers(controller, runtime, context.extensionPath),
+      ...sessionCommandHandlers(controller),
+      ...runbookCommandHandlers(controller),
+    }),
     vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs),
     logs,
     createObservedDiagnostics(controller),
+    new SettingsFollower(controller, runtime, diagnostics, (err) => {
+      void vscode.window.showErrorMessage(`OpenRTC: ${messageOf(err)}`);
+    }),
   );
-
-  if (vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('enable', true)) {
-    // Not awaited: activation stays quick; the server comes up in the background.
-    startLanguageClient(context, output).catch((err: Error) =>
-      output.appendLine(`language server failed to start: ${err.message}`),
-    );
-  }
-
-  const settings = vscode.workspace.getConfiguration('openrtc.runtime');
-  const socket = settings.get<string>('socket', '');
-  if (socket) controller.watch(socket, socket.split('/').pop() ?? socket, 'attached');
-  if (settings.get<boolean>('autoStart', false) && runtime.workspaceFolder()) {
-    runtime.start().catch((err: Error) => void vscode.window.showErrorMessage(`OpenRTC: ${err.message}`));
-  }
+  stopping = { diagnostics, runtime };
   return { controller, runtime, tree };
 }
 
-export function deactivate(): void {
-  // Disposables registered on the context stop the runtime and close the sockets.
+export async function deactivate(): Promise<void> {
+  const parts = stopping;
+  stopping = null;
+  if (!parts) return;
+  await Promise.allSettled([parts.diagnostics.stop(), parts.runtime.stop()]);
 }

@@ -32,6 +32,7 @@ import {
   type ResultOf,
 } from './methods';
 import { parsePythonTopPayload, type PythonTopSnapshot } from './python-top';
+import { messageOf } from './errors';
 
 export type ConnectErrorKind = 'no_socket' | 'not_socket' | 'refused' | 'timeout' | 'garbled' | 'protocol_version';
 
@@ -147,7 +148,7 @@ function checkSocketFile(socketPath: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR')
       throw new ConnectError('no_socket', socketPath, `no runtime at ${socketPath}: the socket does not exist`);
-    throw new ConnectError('no_socket', socketPath, `cannot use ${socketPath}: ${(error as Error).message}`);
+    throw new ConnectError('no_socket', socketPath, `cannot use ${socketPath}: ${messageOf(error)}`);
   }
   if (!isSocket) throw new ConnectError('not_socket', socketPath, `${socketPath} exists but is not a socket`);
   // Another user's socket could be a planted impostor that would receive our requests.
@@ -237,7 +238,7 @@ function probe(socket: Socket, socketPath: string, hello: HelloParams | null, de
         const [body] = decoder.push(chunk);
         if (body) finish(helloFrom(body, socketPath, chunk.subarray(chunk.length - decoder.bufferedBytes)));
       } catch (error) {
-        finish(error instanceof ConnectError ? error : garbled((error as Error).message));
+        finish(error instanceof ConnectError ? error : garbled(messageOf(error)));
       }
     };
     const onEnd = (): void => {
@@ -306,7 +307,7 @@ function pythonResult(line: string, socketPath: string, socket: Socket): Control
   try {
     return { kind: 'python-top', top: parsePythonTopPayload(line) };
   } catch (error) {
-    throw new ConnectError('garbled', socketPath, `${socketPath}: ${(error as Error).message}`);
+    throw new ConnectError('garbled', socketPath, `${socketPath}: ${messageOf(error)}`);
   }
 }
 

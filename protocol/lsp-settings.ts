@@ -11,6 +11,8 @@ export interface DiagnosticsSettings {
   moduleLevelIsLoop: boolean;
   /** Honour `# noqa: ASYNCxxx` with the matching ruff code (Python). */
   honourNoqa: boolean;
+  /** Show findings in test files (`*.test.ts`, `test_*.py`, `tests/`) at information (default true). */
+  testFilesAsInformation: boolean;
 }
 
 export const SETTINGS_SECTION = 'openrtc.diagnostics';
@@ -20,6 +22,7 @@ export const defaultDiagnosticsSettings: DiagnosticsSettings = {
   severity: {},
   moduleLevelIsLoop: false,
   honourNoqa: true,
+  testFilesAsInformation: true,
 };
 
 /** Diagnostic `source` for static findings, and the code the extension uses for runtime-observed blocks. */

@@ -12,6 +12,7 @@ import {
 } from './control';
 import { unknownBreaker } from './placeholders';
 import { DEFAULT_TENANT } from './tenant-id';
+import { messageOf } from './errors';
 
 export interface PythonWorkerStats {
   name: string;
@@ -128,7 +129,7 @@ export function parsePythonTopPayload(line: string, now: Date = new Date()): Pyt
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw new PythonPayloadError(`not JSON (${(error as Error).message})`);
+    throw new PythonPayloadError(`not JSON (${messageOf(error)})`);
   }
   if (Array.isArray(value))
     throw new PythonPayloadError('a bare list (pre-0.19 OpenRTC) has no worker block; upgrade the worker');

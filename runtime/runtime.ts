@@ -53,7 +53,7 @@ import { LoopLagMonitor } from './loop-health/loop-lag';
 import { MemoryWatermark } from './loop-health/memory-watermark';
 import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerTransition } from './policy/breaker';
-import { systemClock, type Clock } from './policy/clock';
+import { isoTime, systemClock, type Clock } from './policy/clock';
 import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
 import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
@@ -398,7 +398,7 @@ export class Runtime implements ControlApi {
         LOGGER,
         `Pool draining: rejecting new sessions; ${this.admission.activeTotal()} in-flight call(s) run to hang-up.`,
       );
-      this.emit({ type: 'draining', ts: new Date().toISOString() });
+      this.emit({ type: 'draining', ts: isoTime(this.clock) });
     }
     await this.manager.drainAll((params.timeout_s ?? DEFAULT_DRAIN_TIMEOUT_S) * 1000, ABORT_GRACE_MS);
   }
@@ -411,7 +411,7 @@ export class Runtime implements ControlApi {
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.log.write('error', null, LOGGER, `[config] reload failed; keeping the running config:\n${error}`);
-      this.emit({ type: 'config_reloaded', ts: new Date().toISOString(), ok: false, error });
+      this.emit({ type: 'config_reloaded', ts: isoTime(this.clock), ok: false, error });
       return { ok: false, error };
     }
     const previous = this.config;
@@ -429,7 +429,7 @@ export class Runtime implements ControlApi {
     }
     await this.isolation.applyConfig(next);
     this.log.write('info', null, LOGGER, '[config] reloaded; caps and breaker settings applied');
-    this.emit({ type: 'config_reloaded', ts: new Date().toISOString(), ok: true, error: null });
+    this.emit({ type: 'config_reloaded', ts: isoTime(this.clock), ok: true, error: null });
     return { ok: true, error: null };
   }
 
@@ -525,12 +525,12 @@ export class Runtime implements ControlApi {
   }
 
   private onBreaker(t: BreakerTransition): void {
-    this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, new Date().toISOString()));
+    this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, isoTime(this.clock)));
   }
 
   private onAgentLoad(r: AgentLoadReport): void {
     const live = [...this.manager.live.values()].filter((s) => s.agent.name === r.agentName).length;
-    this.notify(agentLoadNotice(r, live, new Date().toISOString()));
+    this.notify(agentLoadNotice(r, live, isoTime(this.clock)));
   }
 
   private notify(n: Notice): void {
@@ -541,7 +541,7 @@ export class Runtime implements ControlApi {
   private onLoopBlock(r: LoopBlockReport): void {
     this.emit({
       type: 'slow_session',
-      ts: new Date().toISOString(),
+      ts: isoTime(this.clock),
       session_id: r.session_id,
       tenant: r.tenant,
       agent_name: r.agent_name,

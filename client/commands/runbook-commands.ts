@@ -2,10 +2,13 @@
 // this file only asks, shows what each step found, and calls the actions.
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
+import { sessionNodeId, tenantNodeId } from '../model/tree-model';
+import { commandId } from './command-table';
 import { memoryTrend, cpuHot, slowRows } from '../runbooks/density';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../runbooks/tenant-incident';
 import { escalate } from './session-commands';
-import { guarded, requireControl, UserError, type SessionTarget } from './targets';
+import type { CommandHandlers } from './register';
+import { requireControl, UserError, type SessionTarget } from './targets';
 import { mark, step } from './runbook-ui';
 import { runOnboarding, type OnboardingAnswers } from './onboarding-command';
 
@@ -71,11 +74,12 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     { label: '$(arrow-right) No action now: go to escalation', value: null },
   ]);
   if (action === undefined) return undefined;
-  const node = controller.model.nodeById(`t|${workerId}|${tenant}`, now);
-  if (action?.action === 'cap') await vscode.commands.executeCommand('openrtc.setTenantCap', node, action.suggested);
+  const node = controller.model.nodeById(tenantNodeId(workerId, tenant), now);
+  if (action?.action === 'cap') await vscode.commands.executeCommand(commandId('setTenantCap'), node, action.suggested);
   if (action?.action === 'isolate' && snapshot.tenants[tenant]?.isolation !== 'process')
-    await vscode.commands.executeCommand('openrtc.isolateTenant', node);
-  if (action?.action === 'breaker') await vscode.commands.executeCommand('openrtc.tuneBreaker', node, action.suggested);
+    await vscode.commands.executeCommand(commandId('isolateTenant'), node);
+  if (action?.action === 'breaker')
+    await vscode.commands.executeCommand(commandId('tuneBreaker'), node, action.suggested);
 
   // 5. Escalate: the sessions with errors in the tenant's scoped logs, then its live sessions.
   const { records } = await client.request('logs', { tenant, limit: 2000 });
@@ -133,8 +137,8 @@ async function debuggingDensity(controller: Controller): Promise<void> {
   if (pickedSlow === undefined) return;
   if (pickedSlow?.frame)
     await vscode.commands.executeCommand(
-      'openrtc.revealSlowSource',
-      controller.model.nodeById(`s|${workerId}|${pickedSlow.row.session_id}`, Date.now()),
+      commandId('revealSlowSource'),
+      controller.model.nodeById(sessionNodeId(workerId, pickedSlow.row.session_id), Date.now()),
     );
   const hot = cpuHot(snapshot.sessions);
   const go = await step(R, 2, 3, 'CPU-hot sessions (share of the process over the recent window)', [
@@ -160,19 +164,11 @@ async function debuggingDensity(controller: Controller): Promise<void> {
   ]);
 }
 
-export function registerRunbookCommands(controller: Controller): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(
-      'openrtc.runbook.tenantIncident',
-      guarded((node?: { tenant?: string | null }) => tenantIncident(controller, node?.tenant ?? undefined)),
-    ),
-    vscode.commands.registerCommand(
-      'openrtc.runbook.debuggingDensity',
-      guarded(() => debuggingDensity(controller)),
-    ),
-    vscode.commands.registerCommand(
-      'openrtc.runbook.onboardTenant',
-      guarded((answers?: OnboardingAnswers) => runOnboarding(controller, answers)),
-    ),
-  ];
+export function runbookCommandHandlers(controller: Controller) {
+  return {
+    'runbook.tenantIncident': (node?: { tenant?: string | null }) =>
+      tenantIncident(controller, node?.tenant ?? undefined),
+    'runbook.debuggingDensity': () => debuggingDensity(controller),
+    'runbook.onboardTenant': (answers?: OnboardingAnswers) => runOnboarding(controller, answers),
+  } satisfies Partial<CommandHandlers>;
 }

@@ -6,6 +6,8 @@ import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
 import type { RuntimeManager } from '../runtime/runtime-manager';
 import { defaultSocketDir } from '../../protocol/socket-path';
+import { readSettings } from '../settings';
+import type { CommandHandlers } from './register';
 
 /** Sockets in the per-user directory: ours (*.sock) and Python OpenRTC's top.sock. */
 function knownSockets(): string[] {
@@ -22,16 +24,15 @@ function knownSockets(): string[] {
     });
 }
 
-export function registerRuntimeCommands(controller: Controller, runtime: RuntimeManager): vscode.Disposable[] {
-  const fail = (err: unknown): void => void vscode.window.showErrorMessage(`OpenRTC: ${(err as Error).message}`);
-  return [
-    vscode.commands.registerCommand('openrtc.startRuntime', () => runtime.start().catch(fail)),
-    vscode.commands.registerCommand('openrtc.stopRuntime', () => runtime.stop().catch(fail)),
-    vscode.commands.registerCommand('openrtc.restartRuntime', () => runtime.restart().catch(fail)),
-    vscode.commands.registerCommand('openrtc.attachRuntime', async (socketArg?: string) => {
+export function runtimeCommandHandlers(controller: Controller, runtime: RuntimeManager) {
+  return {
+    startRuntime: () => runtime.start(),
+    stopRuntime: () => runtime.stop(),
+    restartRuntime: () => runtime.restart(),
+    attachRuntime: async (socketArg?: string) => {
       let socketPath = typeof socketArg === 'string' ? socketArg : undefined;
       if (!socketPath) {
-        const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('socket', '');
+        const configured = readSettings().socket;
         const picks = [...new Set([configured, ...knownSockets()].filter(Boolean))];
         const typed = 'Type a socket path…';
         const pick = picks.length
@@ -57,12 +58,12 @@ export function registerRuntimeCommands(controller: Controller, runtime: Runtime
       }
       controller.watch(socketPath, socketPath.split('/').pop() ?? socketPath, 'attached');
       return socketPath;
-    }),
-    vscode.commands.registerCommand('openrtc.detachWorker', (node?: TreeNode) => {
+    },
+    detachWorker: (node?: TreeNode) => {
       if (node?.kind !== 'worker') return;
-      if (node.workerId === runtime.bundledSocket) return runtime.stop().catch(fail);
+      if (node.workerId === runtime.bundledSocket) return runtime.stop();
       controller.unwatch(node.workerId);
       return undefined;
-    }),
-  ];
+    },
+  } satisfies Partial<CommandHandlers>;
 }

@@ -5,7 +5,8 @@ import { buildBundle } from '../logs/escalation';
 import { logUri } from '../logs/log-document';
 import { sourcePath } from '../model/observed-blocks';
 import type { TreeNode } from '../model/tree-model';
-import { guarded, pickSession, pickTenant, UserError, type SessionTarget } from './targets';
+import { pickSession, pickTenant, UserError, type SessionTarget } from './targets';
+import type { CommandHandlers } from './register';
 
 export async function openLog(uri: vscode.Uri): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(uri);
@@ -35,39 +36,27 @@ export async function escalate(
   return { text: bundle.text, editor };
 }
 
-export function registerSessionCommands(controller: Controller): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand(
-      'openrtc.showSessionLogs',
-      guarded(async (node?: TreeNode) => {
-        const target = await pickSession(controller, node, 'Show logs for session');
-        return target && openLog(logUri(target.workerId, { session_id: target.sessionId }));
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'openrtc.showTenantLogs',
-      guarded(async (node?: TreeNode) => {
-        const target = await pickTenant(controller, node, 'Show logs for tenant');
-        return target && openLog(logUri(target.workerId, { tenant: target.tenant }));
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'openrtc.copyEscalationBundle',
-      guarded(async (node?: TreeNode) => {
-        const target = await pickSession(controller, node, 'Escalation bundle for session');
-        return target && (await escalate(target)).text;
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'openrtc.revealSlowSource',
-      guarded(async (node?: TreeNode) => {
-        const row = node?.sessionId ? controller.model.worker(node.workerId)?.sessions.get(node.sessionId) : undefined;
-        const frame = row?.blocked_frames?.[0];
-        if (!frame) throw new UserError('This session has no recorded loop block with a source line.');
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(sourcePath(frame.file)));
-        const pos = new vscode.Position(Math.max(0, frame.line - 1), Math.max(0, frame.column - 1));
-        return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
-      }),
-    ),
-  ];
+export function sessionCommandHandlers(controller: Controller) {
+  return {
+    showSessionLogs: async (node?: TreeNode) => {
+      const target = await pickSession(controller, node, 'Show logs for session');
+      return target && openLog(logUri(target.workerId, { session_id: target.sessionId }));
+    },
+    showTenantLogs: async (node?: TreeNode) => {
+      const target = await pickTenant(controller, node, 'Show logs for tenant');
+      return target && openLog(logUri(target.workerId, { tenant: target.tenant }));
+    },
+    copyEscalationBundle: async (node?: TreeNode) => {
+      const target = await pickSession(controller, node, 'Escalation bundle for session');
+      return target && (await escalate(target)).text;
+    },
+    revealSlowSource: async (node?: TreeNode) => {
+      const row = node?.sessionId ? controller.model.worker(node.workerId)?.sessions.get(node.sessionId) : undefined;
+      const frame = row?.blocked_frames?.[0];
+      if (!frame) throw new UserError('This session has no recorded loop block with a source line.');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(sourcePath(frame.file)));
+      const pos = new vscode.Position(Math.max(0, frame.line - 1), Math.max(0, frame.column - 1));
+      return vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: false });
+    },
+  } satisfies Partial<CommandHandlers>;
 }

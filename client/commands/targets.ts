@@ -137,17 +137,3 @@ export async function pickSession(
     );
   return { workerId, client, tenant: first.tenant, sessionId, agentName: first.agent_name };
 }
-
-/** Wraps a command body: UserErrors and runtime errors become one clear error message. */
-export function guarded<A extends unknown[]>(body: (...args: A) => Promise<unknown>): (...args: A) => Promise<unknown> {
-  return async (...args: A) => {
-    try {
-      return await body(...args);
-    } catch (err) {
-      // Also in the extension host log, where scripted runs (and the e2e tests) can see it.
-      console.warn(`OpenRTC command failed: ${(err as Error).message}`);
-      void vscode.window.showErrorMessage(`OpenRTC: ${(err as Error).message}`);
-      return undefined;
-    }
-  };
-}

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LogsParams } from '../../protocol/control';
 import type { Controller } from '../controller';
 import { LogTail } from './log-tail';
+import { messageOf } from '../../protocol/errors';
 
 export const LOG_SCHEME = 'openrtc-log';
 const FOLLOW_MS = 500;
@@ -72,7 +73,7 @@ export class LogDocuments implements vscode.TextDocumentContentProvider, vscode.
       view.problem = null;
       return view.tail.apply(result) || hadProblem;
     } catch (err) {
-      return showProblem(view, `The runtime refused the request: ${(err as Error).message}`);
+      return showProblem(view, `The runtime refused the request: ${messageOf(err)}`);
     }
   }
 

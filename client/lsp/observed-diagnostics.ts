@@ -4,13 +4,13 @@ import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE, OBSERVED_BLOCKING_CODE } from '../../protocol/lsp-settings';
 import type { Controller } from '../controller';
 import { ObservedBlocks, observedMessage } from '../model/observed-blocks';
+import { changed, readSettings } from '../settings';
 
 export function createObservedDiagnostics(controller: Controller): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('openrtc-observed');
   // Only lines in the workspace (agent code), never the runtime's own bundle.
   const blocks = new ObservedBlocks((file) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) !== undefined);
-  const enabled = (): boolean =>
-    vscode.workspace.getConfiguration('openrtc.diagnostics').get<boolean>('observedBlocking', true);
+  const enabled = (): boolean => readSettings().observedBlocking;
   const show = (file: string): void => {
     const uri = vscode.Uri.file(file);
     collection.set(
@@ -34,7 +34,7 @@ export function createObservedDiagnostics(controller: Controller): vscode.Dispos
     if (file) show(file);
   });
   const config = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('openrtc.diagnostics.observedBlocking') && !enabled()) {
+    if (changed(e, 'observedBlocking') && !enabled()) {
       blocks.clear();
       collection.clear();
     }

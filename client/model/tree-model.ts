@@ -41,6 +41,7 @@ export interface TreeNode {
 export const workerNodeId = (workerId: string): string => `w|${workerId}`;
 export const tenantNodeId = (workerId: string, tenant: string): string => `t|${workerId}|${tenant}`;
 export const sessionNodeId = (workerId: string, sessionId: string): string => `s|${workerId}|${sessionId}`;
+export const isWorkerNodeId = (nodeId: string): boolean => nodeId.startsWith(workerNodeId(''));
 
 export class TreeModel {
   private readonly workers = new Map<string, WorkerState>();

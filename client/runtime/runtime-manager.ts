@@ -1,10 +1,26 @@
 // Start/stop/restart the bundled runtime for the workspace, and attach to other sockets.
-import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { defaultSocketPath } from '../../protocol/socket-path';
-import { chooseNode, RuntimeProcess } from './runtime-process';
+import { readSettings } from '../settings';
+import { chooseNode, RuntimeProcess, type NodeChoice } from './runtime-process';
+import { findConfigFolder, type FolderView } from './workspace-config';
+
+const localFolders: FolderView = {
+  hasFile: (path) => existsSync(path),
+  subdirectories: (path) => {
+    try {
+      return readdirSync(path, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+    } catch {
+      return [];
+    }
+  },
+  join,
+};
 
 export class RuntimeManager implements vscode.Disposable {
   private process: RuntimeProcess | null = null;
@@ -25,11 +41,17 @@ export class RuntimeManager implements vscode.Disposable {
     return this.socketPath;
   }
 
-  /** The folder holding openrtc.json (the first workspace folder that has one, else the first folder). */
+  /** The folder holding openrtc.json (at a workspace folder's root or one level down), else the first folder. */
   workspaceFolder(): string | undefined {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    const withConfig = folders.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, 'openrtc.json')));
-    return (withConfig ?? folders.find((f) => f.uri.scheme === 'file'))?.uri.fsPath;
+    const roots = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
+    return findConfigFolder(roots, localFolders) ?? roots[0];
+  }
+
+  /** How to run Node for the runtime and the CLI (openrtc.runtime.nodePath, else PATH, else VS Code's). */
+  nodeChoice(): NodeChoice {
+    return chooseNode(readSettings().nodePath, process.env.PATH, process.execPath);
   }
 
   async start(): Promise<string> {
@@ -37,8 +59,7 @@ export class RuntimeManager implements vscode.Disposable {
     const workspace = this.workspaceFolder();
     if (!workspace)
       throw new Error('Open a folder first: the runtime runs the agents of a workspace folder (with openrtc.json).');
-    const configured = vscode.workspace.getConfiguration('openrtc.runtime').get<string>('nodePath', '');
-    const node = chooseNode(configured, process.env.PATH, process.execPath);
+    const node = this.nodeChoice();
     // The workspace's one socket, the same the CLI resolves in that folder (protocol/socket-path.ts).
     const socketPath = defaultSocketPath(workspace);
     this.ensureEsbuildExecutable();

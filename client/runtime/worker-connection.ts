@@ -4,6 +4,7 @@
 import { connectControl, type ControlClient } from '../../protocol/connect';
 import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
 import { explainConnectError } from './connect-errors';
+import { messageOf } from '../../protocol/errors';
 
 export interface WorkerSink {
   connected(workerId: string, kind: 'control' | 'python', label: string | null): void;
@@ -142,7 +143,7 @@ export class WorkerConnection {
       this.sink.snapshot(this.socketPath, await client.request('snapshot'));
     } catch (err) {
       if (client.isClosed) return; // the close handler reconnects
-      this.sink.disconnected(this.socketPath, `snapshot failed: ${(err as Error).message}`);
+      this.sink.disconnected(this.socketPath, `snapshot failed: ${messageOf(err)}`);
     }
     this.schedule(() => {
       if (this.client === client && !client.isClosed) void this.refreshSnapshot(client);

@@ -2,7 +2,8 @@
 // and expansion across refreshes; only the dirty subtrees are re-requested.
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
-import { workerNodeId, type TreeNode } from '../model/tree-model';
+import { isWorkerNodeId, workerNodeId, type TreeNode } from '../model/tree-model';
+import { commandId } from '../commands/command-table';
 
 export const TREE_VIEW_ID = 'openrtc.workers';
 
@@ -20,7 +21,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private refresh(dirty: string[] | undefined): void {
     if (!dirty) return this.refreshAll();
     // Refreshing a worker covers its tenants; skip tenants under a dirty worker.
-    const workers = new Set(dirty.filter((id) => id.startsWith('w|')));
+    const workers = new Set(dirty.filter(isWorkerNodeId));
     const elements: TreeNode[] = [];
     for (const id of dirty) {
       const node = this.shown.get(id);
@@ -60,7 +61,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     );
     if (current.kind === 'session' && current.contextValue === 'openrtc.session.slowWithSource') {
       item.command = {
-        command: 'openrtc.revealSlowSource',
+        command: commandId('revealSlowSource'),
         title: 'Reveal Source of Slow Session',
         arguments: [current],
       };

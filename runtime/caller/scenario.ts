@@ -3,6 +3,7 @@
 // A turn may also be { "say": "..." }. Errors name the file, the key path and why.
 import { readFile } from 'node:fs/promises';
 import type { CallScript } from './local-caller';
+import { messageOf } from '../../protocol/errors';
 
 export class ScenarioError extends Error {
   constructor(file: string, path: string, why: string) {
@@ -22,7 +23,7 @@ export function parseScenario(file: string, text: string): Pick<CallScript, 'tur
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ScenarioError(file, '', `not valid JSON: ${(err as Error).message}`);
+    throw new ScenarioError(file, '', `not valid JSON: ${messageOf(err)}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new ScenarioError(file, '', 'must be an object with "turns"');
@@ -66,7 +67,7 @@ export async function loadScenarioFile(file: string): Promise<ReturnType<typeof 
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ScenarioError(file, '', `cannot read: ${(err as Error).message}`);
+    throw new ScenarioError(file, '', `cannot read: ${messageOf(err)}`);
   }
   return parseScenario(file, text);
 }

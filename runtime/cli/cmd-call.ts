@@ -6,6 +6,7 @@ import { tenantIdProblem } from '../../protocol/tenant-id';
 import { summarizeCalls } from '../../protocol/wording';
 import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Command } from './command';
 import { resolveSocket, withClient } from './runtime-link';
+import { messageOf } from '../../protocol/errors';
 
 const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
                     [--metadata JSON] [--socket PATH] [--json]
@@ -26,7 +27,7 @@ function parseMetadata(text: string | undefined): Record<string, unknown> | unde
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw usageError(`--metadata is not JSON: ${(error as Error).message}`);
+    throw usageError(`--metadata is not JSON: ${messageOf(error)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw usageError('--metadata must be a JSON object');

@@ -1,6 +1,7 @@
 // The shape every `openrtc` subcommand has, and the errors that map to exit codes a script can
 // rely on: 0 ok, 1 the command (or some of its calls) failed, 2 bad usage or no runtime.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { messageOf } from '../../protocol/errors';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -45,7 +46,7 @@ export function parseCommandArgs<O extends Options>(argv: readonly string[], opt
       strict: true,
     });
   } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw usageError(messageOf(error).split('\n')[0] ?? 'bad arguments');
   }
 }
 

@@ -1,8 +1,7 @@
 // Plain-text rendering of a RuntimeSnapshot for `openrtc snapshot`: a header line, one row
 // per tenant (caps, failures, rejections, breaker), one row per live session.
 import { liveKitLine } from '../../protocol/livekit-view';
-import type { BreakerSnapshot, RuntimeSnapshot } from '../../protocol/control';
-import { breakerWords, rejectionWords } from '../../protocol/wording';
+import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -14,9 +13,18 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-/** The extension's breaker words (protocol/wording.ts) plus the counts, as of the snapshot's time. */
-function breakerText(b: BreakerSnapshot, nowMs: number): string {
-  return `${breakerWords(b, nowMs)}${b.enabled ? ` ${b.failures}/${b.samples}` : ''}`;
+// Upper-case states and raw reason names, unlike the extension's words (protocol/wording.ts): this is
+// a table scripts grep (`OPEN`, `circuit_open 2`), so its cells stay one token each where they can.
+function breakerText(b: BreakerSnapshot): string {
+  if (!b.enabled) return 'off';
+  const counts = `${b.failures}/${b.samples}`;
+  if (b.state === 'open') return `OPEN ${counts}${b.retry_at ? ` until ${b.retry_at.slice(11, 19)}` : ''}`;
+  return `${b.state === 'half_open' ? 'HALF-OPEN' : 'closed'} ${counts}`;
+}
+
+function rejectionsText(t: Pick<TenantSnapshot, 'rejections_by_reason'>): string {
+  const parts = Object.entries(t.rejections_by_reason).filter(([, n]) => (n ?? 0) > 0);
+  return parts.length ? parts.map(([reason, n]) => `${reason} ${n}`).join(', ') : '-';
 }
 
 export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string {
@@ -40,8 +48,8 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
         t.cap === null ? '-' : String(t.cap),
         String(t.started),
         String(t.failures),
-        rejectionWords(t.rejections_by_reason),
-        breakerText(t.breaker, s.timestamp * 1000),
+        rejectionsText(t),
+        breakerText(t.breaker),
         String(t.slow_sessions),
         t.isolation,
       ]),
@@ -51,7 +59,7 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
   const folded = s.folded_tenants;
   if (folded.tenants > 0) {
     lines.push(
-      `(${folded.tenants} idle tenants folded to bound memory: started ${folded.started}, failed ${folded.failures}, rejected ${rejectionWords(folded.rejections_by_reason)})`,
+      `(${folded.tenants} idle tenants folded to bound memory: started ${folded.started}, failed ${folded.failures}, rejected ${rejectionsText(folded)})`,
     );
   }
   lines.push('');

@@ -7,6 +7,7 @@ import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, t
 import schema from '../../schemas/openrtc.schema.json';
 import { secretProblems } from './secrets';
 import { ConfigError, type ConfigProblem, type OpenrtcConfig } from './types';
+import { messageOf } from '../../protocol/errors';
 
 const ajv = new Ajv({ allErrors: true });
 const validate = ajv.compile(schema);
@@ -27,9 +28,7 @@ export async function loadConfigFile(file: string): Promise<OpenrtcConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [
-      { keyPath: '', line: null, column: null, message: `cannot read: ${(err as Error).message}` },
-    ]);
+    throw new ConfigError(file, [{ keyPath: '', line: null, column: null, message: `cannot read: ${messageOf(err)}` }]);
   }
   return parseConfigText(file, text);
 }

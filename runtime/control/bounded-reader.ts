@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-jsonrpc/node';
 import { FrameDecoder, FrameError } from '../../protocol/framing';
+import { messageOf } from '../../protocol/errors';
 
 export const DEFAULT_PARTIAL_FRAME_TIMEOUT_MS = 10_000;
 
@@ -72,7 +73,7 @@ function parseMessage(body: Buffer): Message {
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new FrameError('garbled', `body is not JSON (${(error as Error).message})`);
+    throw new FrameError('garbled', `body is not JSON (${messageOf(error)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FrameError('garbled', 'body is not a JSON-RPC message object (batches are not supported)');

@@ -4,6 +4,7 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import { messageOf } from '../../protocol/errors';
 
 /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
@@ -27,7 +28,7 @@ export function ensureSocketDir(dir: string, options: { private: boolean } = { p
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new SocketPathError(`cannot create socket directory ${dir}: ${(error as Error).message}`);
+    throw new SocketPathError(`cannot create socket directory ${dir}: ${messageOf(error)}`);
   }
   const stat = lstatSync(dir);
   if (stat.isSymbolicLink()) throw new SocketPathError(`refusing socket directory ${dir}: it is a symbolic link`);

@@ -12,7 +12,7 @@ import type { EventBus } from '../events/event-bus';
 import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { Admission, AdmissionResult, Slot } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
-import type { Clock } from '../policy/clock';
+import { isoTime, type Clock } from '../policy/clock';
 import { requestedTenant } from '../policy/tenant-id';
 import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session';
 import { addRejections, TenantRetention } from './tenant-retention';
@@ -116,7 +116,7 @@ export class SessionManager {
       );
       this.emit({
         type: 'rejected',
-        ts: iso(),
+        ts: isoTime(this.deps.clock),
         tenant: decision.tenant ?? '',
         agent_name: agentName,
         reason: decision.reason,
@@ -179,7 +179,7 @@ export class SessionManager {
     );
     this.emit({
       type: 'session_started',
-      ts: iso(),
+      ts: isoTime(this.deps.clock),
       session_id: sessionId,
       tenant: slot.tenant,
       agent_name: agent.name,
@@ -250,7 +250,12 @@ export class SessionManager {
     this.live.delete(session.id);
     this.deps.onSessionGone?.(session.id);
     const scope = { sessionId: session.id, tenant: session.tenant, agentName: session.agent.name };
-    const base = { ts: iso(), session_id: session.id, tenant: session.tenant, agent_name: session.agent.name };
+    const base = {
+      ts: isoTime(this.deps.clock),
+      session_id: session.id,
+      tenant: session.tenant,
+      agent_name: session.agent.name,
+    };
     const durationS = round3((this.deps.clock.now() - session.startedAtMs) / 1000);
     if (status === 'failed') {
       const summary = errorSummary(detail.error);
@@ -293,10 +298,6 @@ export function scriptFromParams(p: StartCallsParams, base: CallScript): CallScr
     thinkMs: p.think_ms ?? base.thinkMs,
     replyTimeoutMs: p.reply_timeout_ms ?? base.replyTimeoutMs,
   };
-}
-
-function iso(): string {
-  return new Date().toISOString();
 }
 
 function round3(n: number): number {

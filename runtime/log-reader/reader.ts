@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogsParams, LogsResult } from '../../protocol/control';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LinePiece } from './line-splitter';
 import { matchesFilter, parseLogLine, toLogRecord, type LogFields, type LogFilter } from './record';
+import { messageOf } from '../../protocol/errors';
 
 export interface ScanStats {
   matched: number;
@@ -43,7 +44,7 @@ function fileSize(path: string): number {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new LogFileError(
-      code === 'ENOENT' ? `log file not found: ${path}` : `cannot read log file ${path}: ${(error as Error).message}`,
+      code === 'ENOENT' ? `log file not found: ${path}` : `cannot read log file ${path}: ${messageOf(error)}`,
     );
   }
   if (!stat.isFile()) throw new LogFileError(`not a log file: ${path} is not a regular file`);

@@ -23,3 +23,8 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+/** An event's `ts`: the clock's wall time, so events agree with the snapshot under a VirtualClock. */
+export function isoTime(clock: Clock): string {
+  return new Date(clock.wallTime()).toISOString();
+}

@@ -61,6 +61,9 @@ export interface FunctionSummary {
   loopRoot: LoopRootKind | null;
   isAsync: boolean;
   calls: CallSite[];
+  /** Memoised (`@functools.cache`, `@lru_cache`): its body runs once per distinct argument, so a
+   *  blocking call in it is paid once, not at every call. */
+  memoised?: boolean;
 }
 
 /** `// openrtc-ignore-next-line CODE`, `# openrtc: ignore[CODE]`, `# noqa: ASYNC251`. Codes empty = all. */

@@ -7,6 +7,7 @@ import type { DiagnosticsSettings } from '../../protocol/lsp-settings';
 import type { BlockingClosure, ChainStep } from './blocking-closure';
 import type { ActiveSeverity, RuleBook } from './rule-book';
 import { isSuppressed } from './suppressions';
+import { helperCallMessage } from '../rules/helper-message';
 
 /** One hop of a transitive finding, for relatedInformation: in `functionName`, the call at `range`. */
 export interface ChainHop {
@@ -49,6 +50,7 @@ export function findingsForFile(
   if (!settings.enable) return [];
   const out: Finding[] = [];
   const transitiveCode = rules.transitiveCode(summary.language);
+  const reportedMemoised = new Set<string>();
   for (const fn of summary.functions) {
     if (fn.loopRoot === null) continue;
     for (const site of fn.calls) {
@@ -75,9 +77,14 @@ export function findingsForFile(
       const steps = target === null ? null : closure.chainFrom(target);
       if (target === null || steps === null) continue;
       if (isSuppressed(summary, line, transitiveCode, undefined, false)) continue;
-      const severity = rules.severity(transitiveCode, settings);
-      if (severity === null) continue;
       const leaf = blockingStepApi(steps);
+      // A memoised helper blocks on its first call only: reported once per file, at information.
+      const memoised = [target, ...steps.map((s) => s.node)].find((n) => n.fn.memoised === true);
+      const memoKey = memoised === undefined ? undefined : `${memoised.summary.path}#${memoised.fn.id}`;
+      if (memoKey !== undefined && reportedMemoised.has(memoKey)) continue;
+      const severity = rules.chainSeverity(transitiveCode, leaf.code, memoised !== undefined, settings);
+      if (severity === null) continue;
+      if (memoKey !== undefined) reportedMemoised.add(memoKey);
       const chain: ChainHop[] = steps.map((s) => ({
         path: s.node.summary.path,
         range: s.site.range,
@@ -93,10 +100,13 @@ export function findingsForFile(
         range: site.range,
         code: transitiveCode,
         severity,
-        message:
-          `${helper} blocks the event loop: ${chainText} (${leaf.code}). ` +
-          (fix !== undefined ? `Call it as ${fix}, or make it async` : 'Make it async') +
-          (leafRule !== undefined ? ` (${leafRule.replacement}).` : '.'),
+        message: helperCallMessage({
+          helper,
+          chainText,
+          leafCode: leaf.code,
+          ...(fix !== undefined ? { offload: fix } : {}),
+          ...(leafRule !== undefined ? { leafReplacement: leafRule.replacement } : {}),
+        }),
         blockingCode: leaf.code,
         chain,
         chainText,

@@ -1,40 +1,26 @@
-// Rule lookups for the core: the front ends' catalogues plus the two "blocks through a
-// helper" codes the core itself reports. Severity comes from the rule's default, then
-// from the per-code override in settings.
+// Rule lookups for the core: the front ends' catalogues, which also declare the two "blocks
+// through a helper" codes the core itself reports. Severity comes from the rule's default,
+// then from the per-code override in settings.
 import type { Language } from '../analysis/summary';
+import { JAVASCRIPT_HELPER_CODE } from '../rules/javascript';
+import { PYTHON_HELPER_CODE } from '../rules/python';
 import type { Rule } from '../rules/rule';
 import type { DiagnosticsSettings, SeverityName } from '../../protocol/lsp-settings';
 
-/** Transitive findings have their own codes so users can tune them apart from direct ones. */
-export const transitiveRules: readonly Rule[] = [
-  {
-    code: 'ORJ100',
-    name: 'blocking-helper-call',
-    languages: ['typescript', 'javascript'],
-    apis: [],
-    message: 'calls a synchronous helper that blocks the event loop',
-    replacement:
-      'make the helper async (node:fs/promises, child_process.execFile with await, ...) or move it to a worker_threads Worker',
-    severity: 'warning',
-  },
-  {
-    code: 'ORP100',
-    name: 'blocking-helper-call',
-    languages: ['python'],
-    apis: [],
-    message: 'calls a synchronous helper that blocks the event loop',
-    replacement: 'await asyncio.to_thread(helper, ...) or make the helper async',
-    severity: 'warning',
-  },
-];
-
 export type ActiveSeverity = Exclude<SeverityName, 'off'>;
+
+function overrideOf(code: string, settings: DiagnosticsSettings): SeverityName | undefined {
+  return Object.prototype.hasOwnProperty.call(settings.severity, code) ? settings.severity[code] : undefined;
+}
 
 export class RuleBook {
   private readonly byCode = new Map<string, Rule>();
 
   constructor(catalogue: readonly Rule[]) {
-    for (const rule of [...transitiveRules, ...catalogue]) this.byCode.set(rule.code, rule);
+    for (const rule of catalogue) {
+      if (this.byCode.has(rule.code)) throw new Error(`rule ${rule.code} is declared twice`);
+      this.byCode.set(rule.code, rule);
+    }
   }
 
   get(code: string): Rule | undefined {
@@ -46,15 +32,32 @@ export class RuleBook {
   }
 
   transitiveCode(language: Language): string {
-    return language === 'python' ? 'ORP100' : 'ORJ100';
+    return language === 'python' ? PYTHON_HELPER_CODE : JAVASCRIPT_HELPER_CODE;
   }
 
   /** null: the user turned this code off. */
   severity(code: string, settings: DiagnosticsSettings): ActiveSeverity | null {
-    const override = Object.prototype.hasOwnProperty.call(settings.severity, code)
-      ? settings.severity[code]
-      : undefined;
+    const override = overrideOf(code, settings);
     if (override === 'off') return null;
     return override ?? this.byCode.get(code)?.severity ?? 'warning';
+  }
+
+  /**
+   * A chain to a blocking call is as severe as that call (a chain to an information-level
+   * `require()` is information, not a warning), and information when a memoised helper on it
+   * pays the call once; unless the user set the chain code's own severity. null when the user
+   * turned either code off.
+   */
+  chainSeverity(
+    chainCode: string,
+    leafCode: string,
+    paidOnce: boolean,
+    settings: DiagnosticsSettings,
+  ): ActiveSeverity | null {
+    const own = overrideOf(chainCode, settings);
+    if (own === 'off') return null;
+    const leaf = this.severity(leafCode, settings);
+    if (leaf === null) return null;
+    return own ?? (paidOnce ? 'information' : leaf);
   }
 }

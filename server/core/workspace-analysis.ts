@@ -6,6 +6,7 @@ import { defaultDiagnosticsSettings, type DiagnosticsSettings } from '../../prot
 import { BlockingClosure } from './blocking-closure';
 import { findingsForFile, type Finding } from './findings';
 import { RuleBook } from './rule-book';
+import { asTestSeverity, isTestFile } from './test-files';
 import { WorkspaceIndex } from './workspace-index';
 
 export class WorkspaceAnalysis {
@@ -14,7 +15,10 @@ export class WorkspaceAnalysis {
   settings: DiagnosticsSettings = defaultDiagnosticsSettings;
   private closure: { value: BlockingClosure; version: number; honourNoqa: boolean } | null = null;
 
-  constructor(roots: readonly string[], catalogue: readonly Rule[]) {
+  constructor(
+    private readonly roots: readonly string[],
+    catalogue: readonly Rule[],
+  ) {
     this.index = new WorkspaceIndex(roots);
     this.rules = new RuleBook(catalogue);
   }
@@ -37,7 +41,9 @@ export class WorkspaceAnalysis {
   findings(path: string): Finding[] {
     const summary = this.index.get(path);
     if (summary === undefined) return [];
-    return findingsForFile(summary, this.currentClosure(), this.rules, this.settings);
+    const findings = findingsForFile(summary, this.currentClosure(), this.rules, this.settings);
+    if (!this.settings.testFilesAsInformation || !isTestFile(path, this.roots)) return findings;
+    return findings.map((f) => ({ ...f, severity: asTestSeverity(f.severity) }));
   }
 
   private currentClosure(): BlockingClosure {

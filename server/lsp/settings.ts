@@ -33,7 +33,7 @@ export function parseDiagnosticsSettings(raw: unknown): SettingsResult {
     problems.push(`${SETTINGS_SECTION}: expected an object, got ${describe(raw)}; using the defaults`);
     return { settings, problems };
   }
-  for (const key of ['enable', 'moduleLevelIsLoop', 'honourNoqa'] as const) {
+  for (const key of ['enable', 'moduleLevelIsLoop', 'honourNoqa', 'testFilesAsInformation'] as const) {
     const value = raw[key];
     if (value === undefined) continue;
     if (typeof value === 'boolean') settings[key] = value;

@@ -1,8 +1,17 @@
 // The JavaScript/TypeScript catalogue: one row per rule, matched against fully qualified
 // API names after import/alias resolution (module part without the `node:` prefix).
-// ORJ100 (blocks through a helper) belongs to the core; these are the direct rules.
-// Docs: docs/rules/<code>.md. Codes are never reused.
+// ORJ100 (blocks through a helper) is reported by the core, with the chain; ORJ150 and ORJ160
+// by the front end from the shape of the code; the rest are matched call by call.
+// Docs: docs/rules/<code>.md, headers generated from this table. Codes are never reused.
+import { helperCallTemplate } from './helper-message';
 import type { Rule } from './rule';
+
+/** Code for a loop-reachable call to a helper that blocks (reported by the core with the chain). */
+export const JAVASCRIPT_HELPER_CODE = 'ORJ100';
+/** Code for a loop that polls the clock without awaiting. */
+export const JAVASCRIPT_BUSY_WAIT_CODE = 'ORJ150';
+/** Code for `require()` in loop code. */
+export const JAVASCRIPT_REQUIRE_CODE = 'ORJ160';
 
 const both: Rule['languages'] = ['typescript', 'javascript'];
 const fsApis = (names: readonly string[]): string[] => names.map((name) => `fs.${name}`);
@@ -11,6 +20,18 @@ const fsExtraApis = (names: readonly string[]): string[] => names.map((name) => 
 
 export const javascriptRules: readonly Rule[] = [
   {
+    code: JAVASCRIPT_HELPER_CODE,
+    name: 'blocking-helper-call',
+    languages: both,
+    apis: [],
+    message: helperCallTemplate(undefined),
+    replacement:
+      'make the helper async (node:fs/promises, child_process.execFile with await, ...) or move it to a worker_threads Worker',
+    severity: 'warning',
+    flags: 'a call from loop code to a sync helper that blocks (any file in the workspace)',
+    peerNote: '`n/no-sync` matches names, not call chains',
+  },
+  {
     code: 'ORJ101',
     name: 'sync-fs-read',
     languages: both,
@@ -18,6 +39,9 @@ export const javascriptRules: readonly Rule[] = [
     message: 'Synchronous file read blocks the shared event loop; use `await readFile(...)` from `node:fs/promises`',
     replacement: 'readFile / FileHandle.read from node:fs/promises',
     severity: 'warning',
+    flags: '`readFileSync`, `readSync`, `readvSync`',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ102',
@@ -49,6 +73,9 @@ export const javascriptRules: readonly Rule[] = [
       'Synchronous file write blocks the shared event loop; use `await writeFile(...)`/`appendFile`/`copyFile` from `node:fs/promises`',
     replacement: 'writeFile / appendFile / copyFile / cp from node:fs/promises',
     severity: 'warning',
+    flags: '`writeFileSync`, `appendFileSync`, `copyFileSync`, ...',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ103',
@@ -103,6 +130,9 @@ export const javascriptRules: readonly Rule[] = [
       'Synchronous file-system call (metadata, directory or handle) blocks the shared event loop; use the `node:fs/promises` form (`stat`, `access`, `readdir`, `mkdir`, `rm`, ...) with await',
     replacement: 'stat / access / readdir / mkdir / rm / rename / open from node:fs/promises',
     severity: 'warning',
+    flags: '`statSync`, `existsSync`, `readdirSync`, `openSync`, ...',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ110',
@@ -113,6 +143,9 @@ export const javascriptRules: readonly Rule[] = [
       'Synchronous child process blocks the shared event loop until the process exits; use `promisify(execFile)` from `node:util` with await, or `spawn` with events',
     replacement: 'promisify(execFile) / spawn from node:child_process',
     severity: 'warning',
+    flags: '`execSync`, `execFileSync`, `spawnSync`',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ120',
@@ -130,6 +163,9 @@ export const javascriptRules: readonly Rule[] = [
       'CPU-heavy synchronous crypto blocks the shared event loop; use the callback form through `promisify` (`pbkdf2`, `scrypt`, `generateKeyPair`), which runs on the libuv thread pool',
     replacement: 'promisify(pbkdf2) / promisify(scrypt) / promisify(generateKeyPair) from node:crypto',
     severity: 'warning',
+    flags: '`pbkdf2Sync`, `scryptSync`, `generateKeyPairSync`, ...',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ130',
@@ -152,6 +188,9 @@ export const javascriptRules: readonly Rule[] = [
       'Synchronous compression blocks the shared event loop; use the callback form through `promisify` (`gzip`, `gunzip`, `brotliCompress`, ...) or a zlib stream',
     replacement: 'promisify(gzip) / promisify(gunzip) / zlib streams from node:zlib',
     severity: 'warning',
+    flags: '`gzipSync`, `gunzipSync`, `brotliCompressSync`, ...',
+    eslintRules: ['n/no-sync'],
+    peerNote: 'matches any name ending in `Sync`, in loop code or not',
   },
   {
     code: 'ORJ140',
@@ -162,9 +201,10 @@ export const javascriptRules: readonly Rule[] = [
       '`Atomics.wait` parks the thread that runs the shared event loop; use `await Atomics.waitAsync(...).value`',
     replacement: 'Atomics.waitAsync',
     severity: 'warning',
+    flags: '`Atomics.wait`',
   },
   {
-    code: 'ORJ150',
+    code: JAVASCRIPT_BUSY_WAIT_CODE,
     name: 'clock-busy-wait',
     languages: both,
     // 'Date' is `new Date()` (or `Date()`) read in the loop condition.
@@ -180,9 +220,10 @@ export const javascriptRules: readonly Rule[] = [
       'Busy-wait on the clock spins the shared event loop; use `await setTimeout(ms)` from `node:timers/promises`',
     replacement: 'setTimeout from node:timers/promises',
     severity: 'warning',
+    flags: 'a loop that polls `Date.now()` / `performance.now()` / `process.hrtime` without awaiting',
   },
   {
-    code: 'ORJ160',
+    code: JAVASCRIPT_REQUIRE_CODE,
     name: 'require-in-loop-code',
     languages: both,
     apis: ['require'],
@@ -190,6 +231,9 @@ export const javascriptRules: readonly Rule[] = [
       '`require()` in loop code reads and compiles the module synchronously on first use; import it at module top level or use `await import(...)`',
     replacement: 'a top-level import, or await import()',
     severity: 'information',
+    flags: '`require()` inside loop code',
+    eslintRules: ['n/global-require'],
+    peerNote: 'flags every `require()` that is not at top level, in loop code or not',
   },
 ];
 
@@ -205,11 +249,13 @@ const ruleByApi = new Map<string, Rule>(
  */
 export function blockingCallRule(api: string): Rule | undefined {
   const rule = ruleByApi.get(api) ?? ruleByApi.get(api.replace(/^(fs-extra|graceful-fs)\./, 'fs.'));
-  return rule === undefined || rule.code === 'ORJ150' || rule.code === 'ORJ160' ? undefined : rule;
+  return rule === undefined || rule.code === JAVASCRIPT_BUSY_WAIT_CODE || rule.code === JAVASCRIPT_REQUIRE_CODE
+    ? undefined
+    : rule;
 }
 
 export const clockApis: ReadonlySet<string> = new Set(
-  javascriptRules.find((rule) => rule.code === 'ORJ150')?.apis ?? [],
+  javascriptRules.find((rule) => rule.code === JAVASCRIPT_BUSY_WAIT_CODE)?.apis ?? [],
 );
 
 /**

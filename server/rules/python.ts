@@ -1,15 +1,13 @@
 // The Python blocking-call catalogue: one row per rule, matched against fully qualified
 // names after import/alias resolution (server/frontends/python). Method rows use
 // `<type>.<method>` where <type> is what `pythonResultTypes` gives for the receiver.
+import { helperCallTemplate } from './helper-message';
 import type { Rule } from './rule';
 
 /** An argument that decides whether a call blocks: positional index and/or keyword, compared
- *  with the argument's resolved name (`os.P_WAIT`) or literal text (`False`, `0`). */
-export interface ArgCondition {
-  position?: number;
-  keyword?: string;
-  equals: string[];
-}
+ *  with the argument's resolved name (`os.P_WAIT`) or literal text (`False`, `0`), or (isPath)
+ *  a file-system path (a string or a `pathlib.Path`) rather than a file object or buffer. */
+export type ArgCondition = { position?: number; keyword?: string } & ({ equals: string[] } | { isPath: true });
 
 export interface PythonRule extends Rule {
   /** Offer "wrap in `await asyncio.to_thread(...)`": only where the call may run on another
@@ -71,6 +69,47 @@ const PATH_IO = [
   'hardlink_to',
   'walk',
 ];
+/** `os` calls that touch the file system (`os.path` has its own list above). */
+const OS_FS_IO = [
+  'listdir',
+  'scandir',
+  'walk',
+  'fwalk',
+  'stat',
+  'lstat',
+  'mkdir',
+  'makedirs',
+  'remove',
+  'unlink',
+  'rename',
+  'renames',
+  'replace',
+  'rmdir',
+  'removedirs',
+  'chmod',
+  'chown',
+  'lchown',
+  'access',
+  'link',
+  'symlink',
+  'readlink',
+  'truncate',
+  'utime',
+];
+/** shutil calls that copy, move or delete whole files or trees: as long as the data is big. */
+const SHUTIL_TREE_IO = [
+  'copy',
+  'copy2',
+  'copyfile',
+  'copyfileobj',
+  'copytree',
+  'move',
+  'rmtree',
+  'make_archive',
+  'unpack_archive',
+];
+/** Calls that open a file by path, or by file object: only the path form touches the disk. */
+const OPEN_BY_PATH = ['wave.open', 'PIL.Image.open'];
 const LOCK_TYPES = ['threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.BoundedSemaphore'];
 const QUEUE_TYPES = [
   'queue.Queue',
@@ -95,10 +134,11 @@ export const pythonRules: PythonRule[] = [
     name: 'blocking-helper-call',
     languages: ['python'],
     apis: [],
-    message:
-      'This call reaches a blocking call through sync helpers and stalls the shared event loop; make the helper async or run it with `await asyncio.to_thread(...)`.',
+    message: helperCallTemplate('`await asyncio.to_thread(<helper>, ...)`'),
     replacement: 'an async helper, or `await asyncio.to_thread(helper, ...)`',
     severity: 'warning',
+    flags: 'a call from loop code to a sync helper that blocks (any file in the workspace)',
+    peerNote: 'no anchor follows helpers; ruff#7807 asked for it',
     offloadFix: true,
   },
   {
@@ -110,6 +150,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.sleep(seconds)`',
     ruffCodes: ['ASYNC251'],
     severity: 'warning',
+    flags: '`time.sleep`',
     offloadFix: false,
   },
   {
@@ -127,6 +168,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`async with httpx.AsyncClient() as client: await client.get(...)`',
     ruffCodes: ['ASYNC210'],
     severity: 'warning',
+    flags: '`requests.*`, `httpx.*`, `urllib.request.urlopen`, `urllib3`',
     offloadFix: true,
   },
   {
@@ -146,6 +188,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`async with httpx.AsyncClient() as client: await client.get(...)`',
     ruffCodes: ['ASYNC211', 'ASYNC212'],
     severity: 'warning',
+    flags: 'methods of sync HTTP clients',
     offloadFix: true,
   },
   {
@@ -158,6 +201,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.create_subprocess_exec(...)`',
     ruffCodes: ['ASYNC220'],
     severity: 'warning',
+    flags: '`subprocess.Popen`, `os.popen`, `os.spawn*` (no-wait)',
     offloadFix: true,
   },
   {
@@ -177,6 +221,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await (await asyncio.create_subprocess_exec(...)).communicate()`',
     ruffCodes: ['ASYNC221'],
     severity: 'warning',
+    flags: '`subprocess.run`/`call`/`check_output`, `os.system`, ...',
     offloadFix: true,
   },
   {
@@ -193,29 +238,53 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await proc.wait()` on an asyncio subprocess',
     ruffCodes: ['ASYNC222'],
     severity: 'warning',
+    flags: '`os.wait*`, `Popen.wait`',
     offloadFix: true,
   },
   {
     code: 'ORP107',
     name: 'blocking-open-call',
     languages: ['python'],
-    apis: ['builtins.open', 'io.open', 'io.open_code', 'os.fdopen', 'pathlib.Path.open'],
+    apis: [
+      'builtins.open',
+      'io.open',
+      'io.open_code',
+      'os.fdopen',
+      'pathlib.Path.open',
+      'tempfile.NamedTemporaryFile',
+      'tempfile.TemporaryFile',
+      'tempfile.mkstemp',
+      ...OPEN_BY_PATH,
+    ],
+    onlyWhen: { apis: OPEN_BY_PATH, arg: { position: 0, keyword: 'fp', isPath: true } },
     message:
       'Opening a file with blocking I/O on the shared event loop; read or write it in `await asyncio.to_thread(...)`, or use `aiofiles`.',
     replacement: '`await asyncio.to_thread(path.read_text)` or `aiofiles.open(...)`',
     ruffCodes: ['ASYNC230', 'ASYNC231'],
     severity: 'warning',
+    flags: '`open()`, `io.open`, `os.fdopen`, `tempfile` files, `wave.open`/`PIL.Image.open` on a path',
     offloadFix: false,
   },
   {
     code: 'ORP108',
     name: 'blocking-path-call',
     languages: ['python'],
-    apis: [...OS_PATH_IO.map((f) => `os.path.${f}`), ...methods(['pathlib.Path'], PATH_IO)],
+    apis: [
+      ...OS_PATH_IO.map((f) => `os.path.${f}`),
+      ...methods(['pathlib.Path'], PATH_IO),
+      ...OS_FS_IO.map((f) => `os.${f}`),
+      'glob.glob',
+      'glob.iglob',
+      'shutil.which',
+      'shutil.disk_usage',
+      'tempfile.mkdtemp',
+      'tempfile.TemporaryDirectory',
+    ],
     message: 'File-system call on the shared event loop; run it with `await asyncio.to_thread(...)`.',
     replacement: '`await asyncio.to_thread(os.path.exists, path)`',
     ruffCodes: ['ASYNC240'],
     severity: 'information',
+    flags: '`os.path.*`, `pathlib.Path`, `os`, `glob` and `tempfile` directory calls',
     offloadFix: true,
   },
   {
@@ -227,6 +296,7 @@ export const pythonRules: PythonRule[] = [
     replacement: '`await asyncio.to_thread(input, prompt)`',
     ruffCodes: ['ASYNC250'],
     severity: 'warning',
+    flags: '`input()`',
     offloadFix: true,
   },
   {
@@ -241,6 +311,8 @@ export const pythonRules: PythonRule[] = [
     message: '`sqlite3` does disk I/O on the shared event loop; use `aiosqlite` (`async with aiosqlite.connect(...)`).',
     replacement: '`aiosqlite`',
     severity: 'warning',
+    flags: '`sqlite3` connect/execute',
+    peerNote: 'ruff and flake8-async have no sqlite rule',
     offloadFix: false,
   },
   {
@@ -262,6 +334,7 @@ export const pythonRules: PythonRule[] = [
       'Blocking socket call on the shared event loop; use asyncio streams (`await asyncio.open_connection(...)`) or `await loop.sock_recv(...)`.',
     replacement: '`reader, writer = await asyncio.open_connection(host, port)`',
     severity: 'warning',
+    flags: 'blocking `socket` calls',
     offloadFix: false,
   },
   {
@@ -278,6 +351,7 @@ export const pythonRules: PythonRule[] = [
       'Waiting on a threading primitive blocks the shared event loop; use `asyncio.Lock`/`asyncio.Event`, or `await asyncio.to_thread(...)` when the other side is a thread.',
     replacement: '`asyncio.Lock` / `asyncio.Event`',
     severity: 'warning',
+    flags: '`threading.Lock.acquire`, `with lock:`, `Event.wait`, ...',
     offloadFix: false,
     skipWhen: [noBlock('blocking')],
   },
@@ -290,6 +364,7 @@ export const pythonRules: PythonRule[] = [
       '`Queue.get()` waits on the shared event loop; use `asyncio.Queue` (`await queue.get()`), or `get_nowait()`.',
     replacement: '`await asyncio_queue.get()`',
     severity: 'warning',
+    flags: '`queue.Queue.get`',
     offloadFix: false,
     skipWhen: [noBlock('block')],
   },
@@ -302,6 +377,7 @@ export const pythonRules: PythonRule[] = [
       'Waiting on a `concurrent.futures.Future` blocks the shared event loop (and deadlocks if the future needs the loop); use `await asyncio.wrap_future(future)`.',
     replacement: '`await asyncio.wrap_future(future)`',
     severity: 'warning',
+    flags: '`concurrent.futures.Future.result()`',
     offloadFix: false,
   },
   {
@@ -313,6 +389,7 @@ export const pythonRules: PythonRule[] = [
       'Key derivation is deliberately slow CPU work and stalls the shared event loop; run it with `await asyncio.to_thread(...)`.',
     replacement: '`await asyncio.to_thread(hashlib.pbkdf2_hmac, ...)`',
     severity: 'warning',
+    flags: '`hashlib.pbkdf2_hmac`, `hashlib.scrypt`',
     offloadFix: true,
   },
   {
@@ -333,7 +410,22 @@ export const pythonRules: PythonRule[] = [
       'This loop polls the clock without awaiting, so it spins on the shared event loop; use `await asyncio.sleep(...)` or wait on an `asyncio.Event`.',
     replacement: '`await asyncio.sleep(remaining)`',
     severity: 'warning',
+    flags: 'a `while` that polls `time.time()` / `time.monotonic()` without awaiting',
+    peerNote: 'ASYNC110 is about `while ...: await sleep()` polling, a different pattern',
     offloadFix: false,
+  },
+  {
+    code: 'ORP117',
+    name: 'blocking-file-tree-op',
+    languages: ['python'],
+    apis: SHUTIL_TREE_IO.map((f) => `shutil.${f}`),
+    message:
+      'Copying, moving or deleting files with `shutil` blocks the shared event loop for as long as the data takes; run it with `await asyncio.to_thread(...)`.',
+    replacement: '`await asyncio.to_thread(shutil.copytree, src, dst)`',
+    severity: 'warning',
+    flags: '`shutil.copy*`, `move`, `rmtree`, archives',
+    peerNote: 'ruff and flake8-async have no shutil rule',
+    offloadFix: true,
   },
 ];
 
@@ -376,6 +468,25 @@ export const pythonResultTypes: Record<string, string> = {
   'pathlib.WindowsPath': 'pathlib.Path',
   'pathlib.Path.cwd': 'pathlib.Path',
   'pathlib.Path.home': 'pathlib.Path',
+  'pathlib.PurePath': 'pathlib.Path',
+  // Paths derived from a path (`Path(__file__).with_name("data.json")`).
+  ...Object.fromEntries(
+    ['with_name', 'with_suffix', 'with_stem', 'joinpath', 'resolve', 'absolute', 'expanduser', 'relative_to'].map(
+      (m) => [`pathlib.Path.${m}`, 'pathlib.Path'],
+    ),
+  ),
+};
+
+/** Attributes of a typed value that have a type themselves (`path.parent` is a path). */
+export const pythonAttributeTypes: Record<string, string> = {
+  'pathlib.Path.parent': 'pathlib.Path',
+};
+
+/** What iterating over a call's result gives (`for p in path.glob("*.md")`: each p is a path). */
+export const pythonElementTypes: Record<string, string> = {
+  'pathlib.Path.glob': 'pathlib.Path',
+  'pathlib.Path.rglob': 'pathlib.Path',
+  'pathlib.Path.iterdir': 'pathlib.Path',
 };
 
 /** Types whose objects are acquired by `with obj:` (a blocking acquire). */

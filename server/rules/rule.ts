@@ -1,5 +1,6 @@
 // A blocking-call rule: one row of a language's declarative catalogue
-// (server/rules/javascript.ts, server/rules/python.ts). Docs: docs/rules/<code>.md.
+// (server/rules/javascript.ts, server/rules/python.ts). Docs: docs/rules/<code>.md, whose header
+// and index row scripts/generate-rule-docs.ts writes from these fields.
 import type { Language } from '../analysis/summary';
 
 export interface Rule {
@@ -18,6 +19,12 @@ export interface Rule {
   ruffCodes?: string[];
   /** Default severity: 'warning' for real stalls, 'information' for likely-but-bounded ones. */
   severity: 'warning' | 'information';
+  /** What the rules index (docs/rules/README.md) says the rule flags. */
+  flags: string;
+  /** eslint rules that cover the same calls (JavaScript/TypeScript), named in the docs header. */
+  eslintRules?: string[];
+  /** Said after the peer linter's codes in the docs header: why there are none, or how they differ. */
+  peerNote?: string;
 }
 
 export function docsUrl(code: string): string {

@@ -65,6 +65,7 @@ export const testRules: Rule[] = [
     message: 'readFileSync blocks the event loop; use await readFile from node:fs/promises',
     replacement: 'await readFile(...) from node:fs/promises',
     severity: 'warning',
+    flags: '`readFileSync`',
   },
   {
     code: 'ORP101',
@@ -75,5 +76,6 @@ export const testRules: Rule[] = [
     replacement: 'await asyncio.sleep(...)',
     ruffCodes: ['ASYNC251'],
     severity: 'warning',
+    flags: '`time.sleep`',
   },
 ];

@@ -4,23 +4,31 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { blockingCallRule, fsPromiseTwins, javascriptRules } from '../../server/rules/javascript';
+import {
+  JAVASCRIPT_HELPER_CODE,
+  blockingCallRule,
+  fsPromiseTwins,
+  javascriptRules,
+} from '../../server/rules/javascript';
 import { expectedFindings, fixtureDir } from './ts-local-findings';
 
 const docsDir = join(__dirname, '..', '..', 'docs', 'rules');
 
+/** The rules matched call by call (ORJ100 is reported by the core, through a chain). */
+const directRules = javascriptRules.filter((r) => r.code !== JAVASCRIPT_HELPER_CODE);
+
 describe('ORJ catalogue', () => {
-  it('has unique ORJ1xx codes (ORJ100 is the core’s) and each API in one rule only', () => {
+  it('has unique ORJ1xx codes and each API in one rule only', () => {
     const codes = javascriptRules.map((r) => r.code);
     assert.equal(new Set(codes).size, codes.length);
-    for (const code of codes) assert.match(code, /^ORJ1(0[1-9]|[1-9]\d)$/);
+    for (const code of codes) assert.match(code, /^ORJ1\d\d$/);
     const apis = javascriptRules.flatMap((r) => r.apis);
     assert.equal(new Set(apis).size, apis.length);
     for (const rule of javascriptRules) assert.deepEqual(rule.languages, ['typescript', 'javascript']);
   });
 
   it('has a docs page per code with what it does, why, example, fix and related rules', () => {
-    for (const rule of javascriptRules) {
+    for (const rule of directRules) {
       const page = join(docsDir, `${rule.code}.md`);
       assert.ok(existsSync(page), `${rule.code}.md exists`);
       const text = readFileSync(page, 'utf8');
@@ -40,7 +48,7 @@ describe('ORJ catalogue', () => {
   });
 
   it('names an async replacement in every message, never trio/anyio', () => {
-    for (const rule of javascriptRules) {
+    for (const rule of directRules) {
       assert.match(rule.message, /await|promisify|waitAsync|import\(|timers\/promises|top level/, rule.code);
       assert.doesNotMatch(rule.message, /trio|anyio/);
     }
@@ -66,6 +74,6 @@ describe('ORJ catalogue', () => {
         expectedFindings(readFileSync(join(fixtureDir, name), 'utf8')).map((f) => f.code),
       ),
     );
-    for (const rule of javascriptRules) assert.ok(hit.has(rule.code), `${rule.code} has a fixture hit`);
+    for (const rule of directRules) assert.ok(hit.has(rule.code), `${rule.code} has a fixture hit`);
   });
 });

@@ -4,7 +4,7 @@
 // call: only call nodes become call sites, and a lambda is its own function, never a root
 // unless it is registered as a loop callback.
 import type { Node } from 'web-tree-sitter';
-import type { Callee, FixSuggestion, LoopRootKind } from '../../analysis/summary';
+import type { CallSite, Callee, FixSuggestion, LoopRootKind } from '../../analysis/summary';
 import {
   PYTHON_BUSY_WAIT_CODE,
   PYTHON_SLEEP_CODE,
@@ -16,6 +16,7 @@ import {
   type PythonRule,
 } from '../../rules/python';
 import { offloadFix, sleepFix, type FixContext } from './fixes';
+import { LockSections } from './lock-sections';
 import type { Resolved } from './resolve';
 import type { FunctionInfo, Pending, Scope } from './scopes';
 import { ReplayConflict, type RootMark } from './unit-memo';
@@ -54,8 +55,12 @@ const DECORATOR_ROOTS: Record<string, LoopRootKind> = {
   once: 'event-handler',
   rtc_session: 'entry',
 };
+/** `@functools.cache`, `@lru_cache(maxsize=None)`: the body runs once per distinct argument. */
+const MEMOISING_DECORATORS = new Set(['functools.cache', 'functools.lru_cache']);
 /** LiveKit's `WorkerOptions(entrypoint_fnc=entrypoint)`. */
 const ENTRY_KEYWORD = 'entrypoint_fnc';
+/** `lock.acquire` for the types `with lock:` acquires. */
+const lockAcquireApis = new Set(pythonWithAcquireTypes.map((type) => `${type}.acquire`));
 const BUSY_WAIT_CLOCKS = new Set(pythonRulesByCode.get(PYTHON_BUSY_WAIT_CODE)?.apis ?? []);
 
 export class CallPass {
@@ -67,10 +72,14 @@ export class CallPass {
   readonly intrinsicRoots = new Map<FunctionInfo, LoopRootKind | null>();
   /** How many of the module's call sites come from calls and `with` items (the rest are busy-waits). */
   moduleCallPhaseEnd = 0;
+  /** Locks whose every critical section is short (their `with` is not reported); part of the memo key. */
+  quietLocks: string[] = [];
+  private readonly lockSections: LockSections;
 
   constructor(private readonly ctx: FixContext) {
     this.byId = new Map(ctx.file.functions.map((f) => [f.id, f]));
     this.mentionsEntryKeyword = ctx.text.includes(ENTRY_KEYWORD);
+    this.lockSections = new LockSections(ctx.resolver, ctx.file.moduleScope);
   }
 
   run(): void {
@@ -83,6 +92,7 @@ export class CallPass {
       if (item.kind === 'call') this.visitCall(item);
       else if (item.kind === 'with') this.visitWithItem(item);
     }
+    this.quietLocks = this.lockSections.settle();
     this.moduleCallPhaseEnd = this.ctx.file.module.calls.length;
     const marks =
       replayedMarks.length === 0 ? this.marks : [...this.marks, ...replayedMarks].sort((a, b) => a.at - b.at);
@@ -103,6 +113,8 @@ export class CallPass {
     for (const decorator of fn.decorators) {
       const expression = namedChildren(decorator)[0];
       const callee = expression?.type === 'call' ? expression.childForFieldName('function') : expression;
+      const qname = callee ? this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(callee, fn.scope)) : null;
+      if (qname !== null && MEMOISING_DECORATORS.has(qname)) fn.memoised = true;
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       const kind = method === undefined ? undefined : DECORATOR_ROOTS[method];
       // `@x.on` without arguments is not LiveKit's form; `@server.rtc_session` is fine either way.
@@ -166,6 +178,10 @@ export class CallPass {
     const { scope, fn } = call;
     const qname = this.ctx.resolver.qualifiedName(resolved);
     if (qname !== null && pythonRulesByApi.has(qname)) {
+      if (calleeNode.type === 'attribute' && lockAcquireApis.has(qname)) {
+        const receiver = calleeNode.childForFieldName('object');
+        if (receiver) this.lockSections.addAcquire(unparenthesize(receiver), scope, fn);
+      }
       const rule = this.matchRule(qname, args, scope);
       if (!rule) return null;
       return { kind: 'blocking', code: rule.code, api: qname, fixes: this.fixesFor(rule, call, calleeNode, fn) };
@@ -183,6 +199,7 @@ export class CallPass {
   private argumentMatches(condition: ArgCondition, args: () => CallArguments, scope: Scope): boolean {
     const value = argumentAt(args(), condition.position, condition.keyword);
     if (!value) return false;
+    if ('isPath' in condition) return this.ctx.resolver.isPath(value, scope);
     const qname = this.ctx.resolver.qualifiedName(this.ctx.resolver.resolve(value, scope));
     return condition.equals.includes(qname ?? value.text);
   }
@@ -215,7 +232,10 @@ export class CallPass {
     if (resolved?.kind !== 'typed' || !pythonWithAcquireTypes.includes(resolved.type)) return;
     const api = `${resolved.type}.acquire`;
     const rule = pythonRulesByApi.get(api)?.[0];
-    if (rule) fn.calls.push({ range: rangeOf(target), callee: { kind: 'blocking', code: rule.code, api, fixes: [] } });
+    if (!rule) return;
+    const site: CallSite = { range: rangeOf(target), callee: { kind: 'blocking', code: rule.code, api, fixes: [] } };
+    fn.calls.push(site);
+    this.lockSections.addWith(node, unparenthesize(target), scope, fn, site);
   }
 
   /** A `while` whose condition reads the clock and whose body never awaits spins the loop. */

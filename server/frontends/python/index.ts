@@ -11,7 +11,8 @@ import { CallPass } from './calls';
 import { addedImportLine } from './fixes';
 import { pythonParser } from './parser';
 import { Resolver } from './resolve';
-import { collectScopes, type FileScopes } from './scopes';
+import { ScopeCollector } from './scope-collector';
+import type { FileScopes } from './scopes';
 import { collectSuppressions, mayHoldSuppressions } from './suppressions';
 import { TreeCache } from './incremental';
 import {
@@ -98,6 +99,7 @@ export function analyzePythonStrict(path: string, text: string, options: PythonF
       loopRoot: f.loopRoot,
       isAsync: f.isAsync,
       calls: f.calls,
+      ...(f.memoised ? { memoised: true } : {}),
     })),
     exports: moduleExports(file),
     reexports: moduleReexports(file),
@@ -124,7 +126,7 @@ function analyse(
 ): Analysed | null {
   const memo = memoing?.memo ?? null;
   const plan = memoing ? planUnits(root, source, memo, wantComments) : null;
-  const file = collectScopes(root, ORIGIN, wantComments, memo ? plan : null);
+  const file = new ScopeCollector(root, ORIGIN, wantComments, memo ? plan : null).collect();
   const ctx = { root, text: source, file, resolver: new Resolver(file) };
   const pass = new CallPass(ctx);
   pass.run();
@@ -132,7 +134,7 @@ function analyse(
   if (!plan) return { file, memo: null };
   const contextKey = contextKeyOf(
     file,
-    [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx)],
+    [wantComments, file.touchesSockets, pass.mentionsEntryKeyword, addedImportLine(ctx), pass.quietLocks],
     file.moduleClassIds,
   );
   if (memo && memo.contextKey !== contextKey) return null;

@@ -2,9 +2,9 @@
 // `httpx.Client().get` or `conn.execute` refers to, through imports, aliases, local defs,
 // classes and simple assignments. Never by suffix: an unknown root resolves to nothing.
 import type { Node } from 'web-tree-sitter';
-import { pythonResultTypes } from '../../rules/python';
+import { pythonAttributeTypes, pythonElementTypes, pythonResultTypes } from '../../rules/python';
 import type { Binding, FileScopes, Scope } from './scopes';
-import { unparenthesize } from './syntax';
+import { namedChildren, unparenthesize } from './syntax';
 
 export type Resolved =
   /** A dotted name rooted at an import (`time.sleep`), or a method of a catalogue type
@@ -21,6 +21,21 @@ export type Resolved =
 
 /** Bounds recursion through `x = y.f()` chains and self-referencing assignments. */
 const MAX_RESOLVE_DEPTH = 12;
+const pathType = 'pathlib.Path';
+/** `pathlib.PosixPath` and friends annotate a `pathlib.Path`. */
+const pathConstructors = new Set(['pathlib.PosixPath', 'pathlib.WindowsPath', 'pathlib.PurePath']);
+/** Calls that return a path as a string. */
+const pathStringFunctions = new Set([
+  'os.path.join',
+  'os.path.abspath',
+  'os.path.expanduser',
+  'os.path.normpath',
+  'os.path.realpath',
+  'os.fspath',
+  'builtins.str',
+]);
+/** Builtins whose result iterates over their argument's elements. */
+const passThroughIterables = new Set(['builtins.sorted', 'builtins.list', 'builtins.reversed', 'builtins.tuple']);
 
 export class Resolver {
   constructor(private readonly file: FileScopes) {}
@@ -55,7 +70,33 @@ export class Resolver {
       const target = callee ? this.resolve(callee, scope, depth + 1) : null;
       return target ? this.callResult(target) : null;
     }
+    if (node.type === 'binary_operator' && node.childForFieldName('operator')?.type === '/') {
+      // `base / "name"` is a path when base is one.
+      const left = node.childForFieldName('left');
+      const base = left ? this.resolve(left, scope, depth + 1) : null;
+      return base?.kind === 'typed' && base.type === pathType ? base : null;
+    }
     return null;
+  }
+
+  /** A file-system path (a string or a `pathlib.Path`), as opposed to a file object or buffer. */
+  isPath(expr: Node, scope: Scope, depth = 0): boolean {
+    if (depth > MAX_RESOLVE_DEPTH) return false;
+    const node = unparenthesize(expr);
+    const type = node.type;
+    if (type === 'string' || type === 'concatenated_string') return true;
+    if (type === 'binary_operator' && node.childForFieldName('operator')?.type === '+')
+      return namedChildren(node).some((side) => this.isPath(side, scope, depth + 1));
+    const resolved = this.resolve(node, scope, depth + 1);
+    if (resolved?.kind === 'typed' && resolved.type === pathType) return true;
+    if (type === 'call') {
+      const callee = node.childForFieldName('function');
+      const qname = callee ? this.qualifiedName(this.resolve(callee, scope, depth + 1)) : null;
+      return qname !== null && pathStringFunctions.has(qname);
+    }
+    if (type !== 'identifier') return false;
+    const found = this.lookup(node.text, scope);
+    return found?.binding.kind === 'value' && found.binding.values.every((v) => this.isPath(v, found.scope, depth + 1));
   }
 
   /** resolve() for a plain name chain `a.b.c` given as its names (see syntax.ts nameChain); the
@@ -100,6 +141,10 @@ export class Resolver {
         return { kind: 'instance', classId: binding.classId };
       case 'value':
         return found.scope.nonBlocking.has(name) ? null : this.valueType(binding.values, found.scope, depth);
+      case 'element':
+        return this.agreed(binding.iterables.map((it) => this.elementType(it, found.scope, depth + 1)));
+      case 'annotated':
+        return this.annotationType(binding.annotation, found.scope, depth + 1);
       default:
         return null;
     }
@@ -114,14 +159,58 @@ export class Resolver {
   }
 
   private agreedType(assignments: { value: Node; scope: Scope }[], depth: number): Resolved | null {
+    return this.agreed(assignments.map(({ value, scope }) => this.resolve(value, scope, depth + 1)));
+  }
+
+  /** The one instance type every candidate has, or null when any is unknown or they differ. */
+  private agreed(candidates: readonly (Resolved | null)[]): Resolved | null {
     let agreed: Resolved | null = null;
-    for (const { value, scope } of assignments) {
-      const r = this.resolve(value, scope, depth + 1);
+    for (const r of candidates) {
       if (!r || (r.kind !== 'typed' && r.kind !== 'instance')) return null;
       if (agreed && JSON.stringify(agreed) !== JSON.stringify(r)) return null;
       agreed = r;
     }
     return agreed;
+  }
+
+  /** What `for x in iterable` gives x: `path.glob(...)` yields paths; `sorted(...)`/`list(...)` pass it on. */
+  private elementType(iterable: Node, scope: Scope, depth: number): Resolved | null {
+    if (depth > MAX_RESOLVE_DEPTH) return null;
+    const node = unparenthesize(iterable);
+    if (node.type !== 'call') return null;
+    const callee = node.childForFieldName('function');
+    const qname = callee ? this.qualifiedName(this.resolve(callee, scope, depth + 1)) : null;
+    if (qname === null) return null;
+    if (passThroughIterables.has(qname)) {
+      const first = node.childForFieldName('arguments')?.namedChild(0);
+      return first ? this.elementType(first, scope, depth + 1) : null;
+    }
+    const element = pythonElementTypes[qname];
+    return element ? { kind: 'typed', type: element } : null;
+  }
+
+  /** `x: Path`, `x: Path | None`, `x: Optional[Path]`, `x: MyClass`: an instance of the type. */
+  private annotationType(annotation: Node, scope: Scope, depth: number): Resolved | null {
+    if (depth > MAX_RESOLVE_DEPTH) return null;
+    let node = unparenthesize(annotation);
+    if (node.type === 'type') node = namedChildren(node)[0] ?? node;
+    if (node.type === 'binary_operator' && node.childForFieldName('operator')?.type === '|') {
+      const sides = namedChildren(node).filter((side) => side.text !== 'None');
+      return sides.length === 1 && sides[0] ? this.annotationType(sides[0], scope, depth + 1) : null;
+    }
+    if (node.type === 'generic_type' || node.type === 'subscript') {
+      const head = namedChildren(node)[0];
+      const inner = namedChildren(node)[1];
+      const qname = head ? this.qualifiedName(this.resolve(head, scope, depth + 1)) : null;
+      const unwrapped = inner?.type === 'type_parameter' ? namedChildren(inner)[0] : inner;
+      return qname === 'typing.Optional' && unwrapped ? this.annotationType(unwrapped, scope, depth + 1) : null;
+    }
+    const resolved = this.resolve(node, scope, depth + 1);
+    if (resolved?.kind === 'class') return { kind: 'instance', classId: resolved.classId };
+    const qname = this.qualifiedName(resolved);
+    // Only types (a constructor that gives its own type), not factories such as requests.session.
+    const type = qname === null ? undefined : pythonResultTypes[qname];
+    return type !== undefined && (type === qname || pathConstructors.has(qname ?? '')) ? { kind: 'typed', type } : null;
   }
 
   private member(base: Resolved, name: string, depth: number): Resolved | null {
@@ -144,8 +233,12 @@ export class Resolver {
         const assigned = info?.attributes.get(name);
         return assigned ? this.agreedType(assigned, depth) : null;
       }
-      case 'typed':
-        return { kind: 'external', qname: `${base.type}.${name}` };
+      case 'typed': {
+        const attributeType = pythonAttributeTypes[`${base.type}.${name}`];
+        return attributeType
+          ? { kind: 'typed', type: attributeType }
+          : { kind: 'external', qname: `${base.type}.${name}` };
+      }
       default:
         return null;
     }

@@ -3,7 +3,7 @@
 // calls for every node of the tree (most of them tokens and names nothing looks at).
 import { Query, type Language, type Node } from 'web-tree-sitter';
 
-/** Node types pass 1 looks at (scopes.ts decides what each means). */
+/** Node types pass 1 looks at (scope-collector.ts decides what each means). */
 export const STRUCTURE_TYPES = [
   'decorated_definition',
   'function_definition',

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
 import { detachStrings } from '../detached';
 import { shiftCalls, shiftRange } from '../shift';
-import type { FileScopes, FunctionInfo, SourceComment } from './scopes';
+import type { Binding, FileScopes, FunctionInfo, SourceComment } from './scopes';
 
 export interface MemoFunction {
   id: string;
@@ -20,6 +20,7 @@ export interface MemoFunction {
   /** The root its decorators give it, before any call marks it. */
   intrinsicRoot: LoopRootKind | null;
   calls: CallSite[];
+  memoised: boolean;
 }
 
 /** A loop root a call marks: `room.on("x", handler)`. `at` is the call's offset in the text. */
@@ -83,10 +84,7 @@ export function shiftedComments(comments: readonly SourceComment[], rows: number
  * switches the passes read. Equal keys: an unchanged def analyses to the same result.
  */
 export function contextKeyOf(file: FileScopes, flags: readonly unknown[], moduleClassIds: ReadonlySet<string>): string {
-  const bindings = [...file.moduleScope.bindings].map(([name, b]) => [
-    name,
-    b.kind === 'value' ? { kind: 'value', values: b.values.map((v) => v.text) } : b,
-  ]);
+  const bindings = [...file.moduleScope.bindings].map(([name, b]) => [name, bindingKey(b)]);
   bindings.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   const classes = [...file.classes.values()]
     .filter((c) => moduleClassIds.has(c.id))
@@ -102,6 +100,14 @@ export function contextKeyOf(file: FileScopes, flags: readonly unknown[], module
     [...file.importedModules].sort(),
     flags,
   ]);
+}
+
+/** A binding as comparable data: syntax nodes by their text. */
+function bindingKey(b: Binding): unknown {
+  if (b.kind === 'value') return { kind: 'value', values: b.values.map((v) => v.text) };
+  if (b.kind === 'element') return { kind: 'element', iterables: b.iterables.map((v) => v.text) };
+  if (b.kind === 'annotated') return { kind: 'annotated', annotation: b.annotation.text };
+  return b;
 }
 
 /** A def's record, from the functions created inside it and the module calls and marks within its span. */
@@ -132,6 +138,7 @@ export function recordOf(
       isLambda: f.isLambda,
       intrinsicRoot: intrinsic.get(f) ?? null,
       calls: f.calls.slice(),
+      memoised: f.memoised,
     })),
     moduleCalls: moduleCalls.filter((c) => inRows(c.range)),
     marks: marks

@@ -7,7 +7,12 @@
 // bundler's CommonJS interop, which turns every `ts.X` (run per node) into a getter call.
 import ts = require('typescript');
 import type { CallSite, FileSummary, FrontEndOptions, FunctionSummary, LoopRootKind } from '../../analysis/summary';
-import { blockingCallRule, clockApis } from '../../rules/javascript';
+import {
+  JAVASCRIPT_BUSY_WAIT_CODE,
+  JAVASCRIPT_REQUIRE_CODE,
+  blockingCallRule,
+  clockApis,
+} from '../../rules/javascript';
 import { type Binding, DeclarationCollector, MethodTables, ScopeStack } from './bindings';
 import { type LoopStatement, findBusyWait } from './busy-wait';
 import { type Target, accessChain, resolveConstructor, resolveTarget, unwrapBind } from './callee';
@@ -411,7 +416,7 @@ export class FileAnalyzer {
       const specifier = literalText(call.arguments[0]);
       const loadsFile = specifier === undefined || !isNodeBuiltin(specifier);
       if (loadsFile && this.frame.summary.id !== moduleId)
-        this.addCall(call.expression, { kind: 'blocking', code: 'ORJ160', api: 'require', fixes: [] });
+        this.addCall(call.expression, { kind: 'blocking', code: JAVASCRIPT_REQUIRE_CODE, api: 'require', fixes: [] });
       return;
     }
     const rule = blockingCallRule(target.api);
@@ -466,7 +471,12 @@ export class FileAnalyzer {
     });
     if (busy !== undefined) {
       const read = busy.api === 'Date' ? 'new Date()' : `${busy.api}()`;
-      this.addCall(busy.check, { kind: 'blocking', code: 'ORJ150', api: `busy-wait on ${read}`, fixes: [] });
+      this.addCall(busy.check, {
+        kind: 'blocking',
+        code: JAVASCRIPT_BUSY_WAIT_CODE,
+        api: `busy-wait on ${read}`,
+        fixes: [],
+      });
     }
   }
 }

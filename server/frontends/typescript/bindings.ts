@@ -77,7 +77,8 @@ function loadedModule(init: ts.Expression, scopes: ScopeStack): string | undefin
   return requiredModule(init, scopes);
 }
 
-/** Method name → function id for an object literal or class body; only plainly named members. */
+/** Method name → function id for an object literal or class body; only plainly named members
+ *  (`#name` included: `this.#readCpu()` reads the same text). */
 function methodTable(
   members: readonly (ts.ObjectLiteralElementLike | ts.ClassElement)[],
   ids: FunctionIds,
@@ -90,7 +91,8 @@ function methodTable(
       if (isStatic !== wantStatic) continue;
     }
     const name =
-      member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))
+      member.name !== undefined &&
+      (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isPrivateIdentifier(member.name))
         ? member.name.text
         : undefined;
     if (name === undefined) continue;
