@@ -167,6 +167,27 @@ export interface RuntimeSnapshot {
    * with the rest of the snapshot as last published; null or absent when the loop is running.
    */
   loop?: LoopBlockState | null;
+  /** LiveKit worker mode (`openrtc run --livekit`): one entry per registration; absent otherwise. */
+  livekit?: LiveKitWorkerSnapshot[];
+}
+
+/** One LiveKit agent-worker registration as the snapshot shows it. Never a key, secret or token. */
+export interface LiveKitWorkerSnapshot {
+  /** Server URL without credentials or query. */
+  url: string;
+  agent_name: string;
+  worker_id: string | null;
+  state: 'connecting' | 'registered' | 'reconnecting' | 'draining' | 'closed';
+  last_load: number | null;
+  last_status: 'available' | 'full' | null;
+  running_jobs: number;
+  offered: number;
+  accepted: number;
+  /** Offers answered no, by reason (admission reasons, routing's unknown_agent / bad_metadata, draining). */
+  refused: Record<string, number>;
+  assignment_timeouts: number;
+  reconnects: number;
+  last_error: string | null;
 }
 
 /** Events: on the control stream (`event` notifications) and in the versioned JSONL metrics file. */

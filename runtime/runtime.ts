@@ -27,6 +27,7 @@ import {
   type TenantParams,
   type TenantSnapshot,
   type ControlApi,
+  type LiveKitWorkerSnapshot,
 } from '../protocol/control';
 import { Methods } from '../protocol/methods';
 import { AgentRegistry, type AgentLoadReport } from './agents/registry';
@@ -58,6 +59,7 @@ import { IsolationManager, type IsolationOptions } from './isolation/isolation-m
 import { routeAgentsLogs } from './agents/livekit/agents-logger';
 import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
+import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
 
 export const RUNTIME_VERSION = '0.1.0';
@@ -105,6 +107,7 @@ export class Runtime implements ControlApi {
   private slowThresholdOverride: number | null = null;
   private readonly cleanups: (() => void)[] = [];
   private stopped = false;
+  private liveKitView: (() => LiveKitWorkerSnapshot[]) | null = null;
 
   private constructor(
     readonly workspaceDir: string,
@@ -251,6 +254,30 @@ export class Runtime implements ControlApi {
   /** Waits until pending agent hot reloads have been applied. */
   agentsSettled(): Promise<void> {
     return this.registry.settled();
+  }
+
+  /** LiveKit worker mode (runtime/livekit/worker): admission that reserves, sessions in reserved slots. */
+  jobHost(): JobHost {
+    return {
+      agentNames: () => this.registry.names(),
+      reserve: (agent, metadata) => this.manager.reserve(agent, metadata),
+      release: (slot) => this.admission.release(slot),
+      startReserved: (slot, metadata, drive, onEnd) => this.manager.startReserved(slot, metadata, drive, onEnd),
+      activeTotal: () => this.admission.activeTotal(),
+      workerCap: () => this.admission.maxConcurrentSessions,
+      isDraining: () => this.admission.isDraining(),
+      log: (level, tenant, message) => this.log.write(level, tenant === null ? null : { tenant }, LOGGER, message),
+    };
+  }
+
+  /** The `livekit` block of the running config (names of environment variables, never values). */
+  liveKitConfig(): OpenrtcConfig['livekit'] {
+    return this.config.livekit ?? {};
+  }
+
+  /** Where the snapshot's `livekit` block comes from while worker mode runs. */
+  setLiveKitView(view: (() => LiveKitWorkerSnapshot[]) | null): void {
+    this.liveKitView = view;
   }
 
   // ---- ControlApi -------------------------------------------------------------------------
@@ -479,7 +506,8 @@ export class Runtime implements ControlApi {
         this.isolation.decorateTenant(t, snap.tenants[t] ?? tenantSnapshot(this.sources(), t, rows), rows),
       );
     }
-    return { ...snap, tenants, sessions: withSessions ? rows : [] };
+    const livekit = this.liveKitView?.();
+    return { ...snap, tenants, sessions: withSessions ? rows : [], ...(livekit ? { livekit } : {}) };
   }
 
   private tenantView(tenant: string): TenantSnapshot {

@@ -3,6 +3,7 @@
 // expansion across refreshes and reconnects.
 import { describeLoopBlock } from '../../protocol/loop-block';
 import { BLOCK_RED_MS } from './status-summary';
+import { liveKitLine } from '../../protocol/livekit-view';
 import type { RuntimeEvent, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import { sessionIdLabel } from '../../protocol/session-label';
 import {
@@ -163,7 +164,8 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
     description =
       `${s.active_sessions}/${s.max_concurrent_sessions} sessions · lag p99 ${Math.round(s.loop_lag.p99_ms)}ms` +
       (open ? ` · ${open} breaker${open > 1 ? 's' : ''} open` : '') +
-      (s.draining ? ' · draining' : '');
+      (s.draining ? ' · draining' : '') +
+      (s.livekit ?? []).map((l) => ` · livekit ${l.state}`).join('');
     icon = { id: 'server-process', color: open ? 'list.warningForeground' : undefined };
     // Answered by the runtime's control thread while its loop is blocked: the blocker leads.
     if (s.loop) {
@@ -188,6 +190,8 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
         `idle tenants folded: ${folded.tenants} (started ${folded.started}, failed ${folded.failures}); their rows are gone, their counts are in the totals`,
       );
     }
+    // LiveKit worker mode: server URL (never a secret), worker id, agent name, state, load, offers.
+    for (const l of s.livekit ?? []) lines.push(liveKitLine(l));
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
     if (s.loop) lines.unshift(describeLoopBlock(s.loop));
   }

@@ -21,13 +21,17 @@ import {
   type Command,
 } from './command';
 
-const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S]
+const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S] [--livekit]
 
 Starts a runtime for the workspace in DIR (default .): reads DIR/openrtc.json, loads its agents,
 writes scoped JSONL logs, and serves the control socket until SIGINT or SIGTERM, then drains
 (live calls run to hang-up, at most S seconds, default 30) and exits 0.
 The socket defaults to $OPENRTC_SOCKET, else a per-workspace path under
-$XDG_RUNTIME_DIR/openrtc-<uid>/ (or the temp dir); the path is printed once listening.`;
+$XDG_RUNTIME_DIR/openrtc-<uid>/ (or the temp dir); the path is printed once listening.
+--livekit also registers with a LiveKit server as an agent worker (one registration per agent
+name) and takes its jobs through the same admission: LIVEKIT_URL, LIVEKIT_API_KEY and
+LIVEKIT_API_SECRET from the environment (or the variables openrtc.json's livekit block names).
+SIGTERM then reports FULL to the server, lets live jobs finish and exits 0.`;
 
 function workspaceDir(arg: string | undefined, cwd: string): string {
   const dir = resolve(cwd, arg ?? '.');
@@ -48,6 +52,7 @@ export const runCommand: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       socket: { type: 'string' },
       'drain-timeout': { type: 'string' },
+      livekit: { type: 'boolean' },
     });
     if (values.help) {
       io.out(USAGE);
@@ -55,15 +60,16 @@ export const runCommand: Command = {
     }
     if (positionals.length > 1) throw usageError(`unexpected argument ${JSON.stringify(positionals[1])}`);
     const dir = workspaceDir(positionals[0], io.cwd);
-    const drainTimeout = numberArg('--drain-timeout', values['drain-timeout'], 0, 3600) ?? 30;
+    const drainTimeoutArg = numberArg('--drain-timeout', values['drain-timeout'], 0, 3600);
     const explicit = values.socket ?? (io.env.OPENRTC_SOCKET || undefined);
     const socketPath = explicit ? resolve(io.cwd, explicit) : defaultSocketPath(dir, io.env);
 
     // Loaded on demand: the engine is most of the bundle, and the other commands do not need it.
-    const [{ Runtime }, { attributionFor }, { ConfigError }] = await Promise.all([
+    const [{ Runtime, RUNTIME_VERSION }, { attributionFor }, { ConfigError }, liveKit] = await Promise.all([
       import('../runtime.js'),
       import('../attribution/index.js'),
       import('../config/types.js'),
+      values.livekit ? import('../livekit/worker/index.js') : Promise.resolve(null),
     ]);
     let runtime: Runtime | undefined;
     let loop: LoopAttribution | undefined;
@@ -102,6 +108,23 @@ export const runCommand: Command = {
       throw error;
     }
     io.out(`openrtc: runtime for ${dir} listening on ${server.socketPath} (log ${runtime.logFile})`);
+    let workers: { drain(): Promise<void>; close(): void } | null = null;
+    let drainTimeout = drainTimeoutArg ?? 30;
+    if (liveKit) {
+      try {
+        const settings = liveKit.resolveLiveKitSettings(runtime.liveKitConfig(), io.env);
+        drainTimeout = drainTimeoutArg ?? settings.drainTimeoutS;
+        workers = liveKit.WorkerMode.start(runtime, settings, RUNTIME_VERSION);
+        io.out(
+          `openrtc: LiveKit worker mode: ${liveKit.publicUrl(settings.url)}, agent name(s) ${settings.agentNames.map((n) => JSON.stringify(n)).join(', ')}`,
+        );
+      } catch (error) {
+        await server.close();
+        await runtime.stop();
+        if (error instanceof liveKit.LiveKitSettingsError) throw new CliError(EXIT_USAGE, error.message);
+        throw error;
+      }
+    }
 
     return new Promise<number>((resolveExit) => {
       // rtc-node's native resources (agents-js agents) are released once, as the process ends.
@@ -111,11 +134,13 @@ export const runCommand: Command = {
       onMemoryLimit = () => {
         stopping = true;
         io.err('openrtc run: memory_limit_mb exceeded; drained, exiting 1 so a supervisor restarts the worker');
+        workers?.close();
         void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
       };
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
           io.err(`openrtc run: ${signal} again: stopping now, cancelling live sessions`);
+          workers?.close();
           void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
           return;
         }
@@ -123,8 +148,10 @@ export const runCommand: Command = {
         io.err(`openrtc run: ${signal}: draining (live calls run to hang-up, at most ${drainTimeout}s)`);
         void (async () => {
           try {
-            await runtime.drain({ timeout_s: drainTimeout });
+            // LiveKit hears FULL at once; its live jobs finish within the same drain.
+            await Promise.all([workers?.drain(), runtime.drain({ timeout_s: drainTimeout })]);
           } finally {
+            workers?.close();
             await server.close();
             await runtime.stop();
           }

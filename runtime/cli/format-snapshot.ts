@@ -1,5 +1,6 @@
 // Plain-text rendering of a RuntimeSnapshot for `openrtc snapshot`: a header line, one row
 // per tenant (caps, failures, rejections, breaker), one row per live session.
+import { liveKitLine } from '../../protocol/livekit-view';
 import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control';
 
 function table(header: string[], rows: string[][]): string[] {
@@ -33,6 +34,7 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
       ` · loop lag p50 ${s.loop_lag.p50_ms.toFixed(1)}ms p99 ${s.loop_lag.p99_ms.toFixed(1)}ms max ${s.loop_lag.max_ms.toFixed(1)}ms` +
       ` · rss ${Math.round(s.rss_mb)} MB${s.draining ? ' · DRAINING' : ''}`,
   ];
+  for (const w of s.livekit ?? []) lines.push(liveKitLine(w));
   if (s.last_error) lines.push(`last error: ${s.last_error}`);
   for (const note of notes) lines.push(`note: ${note}`);
   const tenants = Object.entries(s.tenants).sort(([a], [b]) => a.localeCompare(b));

@@ -1,5 +1,6 @@
 // What `openrtc top` shows: row selection (filters, sort), the key cycles, and the text of the
 // screen. Pure: a snapshot and a view state in, lines out; the terminal side is top-screen.ts.
+import { liveKitLine } from '../../protocol/livekit-view';
 import { basename } from 'node:path';
 import type { RuntimeSnapshot, SessionRow } from '../../protocol/control';
 import { describeLoopBlock } from '../../protocol/loop-block';
@@ -128,6 +129,7 @@ function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
     `openrtc top · ${top.label} · up ${formatUptime(s.uptime_seconds)} · sessions ${s.active_sessions}/${s.max_concurrent_sessions}${s.draining ? ' · DRAINING' : ''}`,
     ...blocked,
     `${lag} · open breakers: ${breakers.join(' ') || 'none'} · isolated: ${isolated.join(' ') || 'none'}`,
+    ...(s.livekit ?? []).map(liveKitLine),
     `sort ${view.sort}${sortDir} · status ${view.status} · tenant ${view.tenant ?? 'all'} · agent ${view.agent ?? 'all'} · ${shown}/${s.sessions.length} sessions`,
   ];
 }

@@ -29,6 +29,20 @@ export interface OpenrtcConfig {
   metrics_interval_s: number;
   memory_warn_mb: number;
   memory_limit_mb: number;
+  livekit: LiveKitConfig;
+}
+
+/** The `livekit` block: names of environment variables (never values) and worker-mode settings; all optional. */
+export interface LiveKitConfig {
+  url_env?: string;
+  api_key_env?: string;
+  api_secret_env?: string;
+  agent_name?: string | string[];
+  drain_timeout_s?: number;
+  reconnect_initial_ms?: number;
+  reconnect_max_ms?: number;
+  status_interval_ms?: number;
+  assignment_timeout_ms?: number;
 }
 
 /** One problem in a config file: where (key path, line:column when known) and why. */

@@ -10,12 +10,15 @@ import { resolveTenantConfig } from '../config/secrets';
 import type { OpenrtcConfig } from '../config/types';
 import type { EventBus } from '../events/event-bus';
 import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
-import type { Admission } from '../policy/admission';
+import type { Admission, AdmissionResult, Slot } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
 import { isoTime, type Clock } from '../policy/clock';
 import { requestedTenant } from '../policy/tenant-id';
 import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session';
 import { addRejections, TenantRetention } from './tenant-retention';
+
+/** Told how a session ended: its status and, when it failed, the error's one-line summary. */
+export type SessionEndListener = (status: FinalStatus, error: string | null) => void;
 
 export interface TenantCounters {
   started: number;
@@ -52,6 +55,7 @@ export class SessionManager {
   readonly live = new Map<string, Session>();
   /** Sessions this manager created (another Runtime in the same process has its own). */
   private readonly owned = new WeakSet<Session>();
+  private readonly endListeners = new Map<Session, SessionEndListener>();
   readonly tenants = new Map<string, TenantCounters>();
   private readonly folded = noFoldedTenants();
   private readonly retention: TenantRetention;
@@ -87,6 +91,17 @@ export class SessionManager {
 
   /** One call: admission, then (if admitted) the session runs and the caller script drives it. */
   place(agentName: string, metadata: Record<string, unknown>, script: CallScript): CallAttempt {
+    const decision = this.reserve(agentName, metadata);
+    if (!decision.ok) return { admitted: false, reason: decision.reason };
+    return this.startReserved(decision.slot, metadata, (session) => driveCall(session, script));
+  }
+
+  /**
+   * Admission alone: the slot is taken (caps stay exact) and the session starts later with
+   * startReserved, or the slot is given back with admission.release. A refusal is logged and
+   * emitted here, once. LiveKit worker mode reserves at the availability answer (issue 17).
+   */
+  reserve(agentName: string, metadata: Record<string, unknown>): AdmissionResult {
     const { admission, log } = this.deps;
     const decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
     const tenant = decision.ok ? decision.slot.tenant : decision.tenant;
@@ -107,9 +122,19 @@ export class SessionManager {
         reason: decision.reason,
         detail: decision.message,
       });
-      return { admitted: false, reason: decision.reason };
     }
-    const { slot } = decision;
+    return decision;
+  }
+
+  /** Runs a session in a slot reserve() took; `drive` decides when it ends (a caller script, a LiveKit job). */
+  startReserved(
+    slot: Slot,
+    metadata: Record<string, unknown>,
+    drive: (session: Session) => Promise<FinalStatus>,
+    onEnd?: SessionEndListener,
+  ): CallAttempt {
+    const { admission, log } = this.deps;
+    const agentName = slot.agent;
     const agent = this.deps.registry.get(agentName);
     if (!agent) {
       // Admission checked the name in the same tick; only a bug gets here.
@@ -159,9 +184,10 @@ export class SessionManager {
       tenant: slot.tenant,
       agent_name: agent.name,
     });
+    if (onEnd) this.endListeners.set(session, onEnd);
     if (configError !== undefined) session.fail(configError);
     else session.start();
-    const ended = session.finished ? session.ended : driveCall(session, script);
+    const ended = session.finished ? session.ended : drive(session);
     return { admitted: true, sessionId, ended };
   }
 
@@ -218,6 +244,8 @@ export class SessionManager {
 
   private finished(session: Session, status: FinalStatus, detail: { error?: unknown; reason?: string }): void {
     this.deps.admission.release(session.slot);
+    const onEnd = this.endListeners.get(session);
+    this.endListeners.delete(session);
     if (!session.outcomeDecided) this.deps.breakers.releaseProbe(session.tenant);
     this.live.delete(session.id);
     this.deps.onSessionGone?.(session.id);
@@ -250,6 +278,7 @@ export class SessionManager {
       this.deps.log.write('info', scope, RUNTIME_LOGGER, `session ended after ${durationS}s`);
       this.emit({ type: 'session_ended', ...base, duration_s: durationS });
     }
+    onEnd?.(status, status === 'failed' ? errorSummary(detail.error) : null);
   }
 
   private excInfo(error: unknown): string {

@@ -1,0 +1,4 @@
+// What `openrtc run --livekit` loads on demand (the rest of the CLI never pays for it).
+export { resolveLiveKitSettings, LiveKitSettingsError } from './settings';
+export { WorkerMode } from './worker-mode';
+export { publicUrl } from './worker-client';
