@@ -18,8 +18,8 @@ import {
 import { offloadFix, sleepFix, type FixContext } from './fixes';
 import { LockSections } from './lock-sections';
 import type { Resolved } from './resolve';
-import type { FunctionInfo, Pending, Scope } from './scopes';
-import { ReplayConflict, type RootMark } from './unit-memo';
+import type { FunctionInfo, Pending, RootMark, Scope } from './scopes';
+import { ReplayConflict } from './unit-memo';
 import {
   argumentAt,
   callArguments,

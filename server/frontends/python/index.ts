@@ -12,18 +12,10 @@ import { addedImportLine } from './fixes';
 import { pythonParser } from './parser';
 import { Resolver } from './resolve';
 import { ScopeCollector } from './scope-collector';
-import type { FileScopes } from './scopes';
+import type { FileScopes, UnitRecord } from './scopes';
 import { collectSuppressions, mayHoldSuppressions } from './suppressions';
 import { TreeCache } from './incremental';
-import {
-  contextKeyOf,
-  planUnits,
-  recordOf,
-  ReplayConflict,
-  type FileMemo,
-  type UnitPlan,
-  type UnitRecord,
-} from './unit-memo';
+import { contextKeyOf, planUnits, recordOf, ReplayConflict, type FileMemo, type UnitPlan } from './unit-memo';
 
 export { initPython, nodeModulesWasmLocation, type PythonWasmLocation } from './parser';
 

@@ -5,10 +5,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceRange } from '../../analysis/summary';
 import { shiftCalls } from '../shift';
-import type { Binding, FileScopes, FunctionInfo, Scope } from './scopes';
+import type { Binding, FileScopes, FunctionInfo, ReplayUnit, Scope } from './scopes';
 import { countParseErrors, structureOf, type StructureNode } from './structure-query';
 import { hasAsyncKeyword, namedChildren, rangeOf } from './syntax';
-import { ReplayConflict, shiftedComments, shiftedFunction, type ReplayUnit, type UnitPlan } from './unit-memo';
+import { ReplayConflict, shiftedComments, shiftedFunction, type UnitPlan } from './unit-memo';
 
 /** A stretch of the file whose names bind in one scope and whose calls belong to one function. */
 interface Region {

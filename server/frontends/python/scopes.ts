@@ -4,7 +4,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
 import type { Position } from './structure-query';
-import type { ReplayUnit, RootMark } from './unit-memo';
 
 export type Binding =
   /** `import a.b as c` binds c to module a.b; `import a.b` binds a to module a. */
@@ -96,4 +95,47 @@ export interface SourceComment {
   line: number;
   column: number;
   text: string;
+}
+
+// The memo's records (unit-memo.ts) are declared here with the rest of pass 1's types, so the
+// two modules do not import each other.
+export interface MemoFunction {
+  id: string;
+  name: string;
+  range: SourceRange;
+  isAsync: boolean;
+  isLambda: boolean;
+  /** The root its decorators give it, before any call marks it. */
+  intrinsicRoot: LoopRootKind | null;
+  calls: CallSite[];
+  memoised: boolean;
+}
+
+/** A loop root a call marks: `room.on("x", handler)`. `at` is the call's offset in the text. */
+export interface RootMark {
+  at: number;
+  target: string;
+  kind: LoopRootKind;
+}
+
+export interface UnitRecord {
+  startRow: number;
+  endRow: number;
+  startIndex: number;
+  /** The top-level def's name and id, bound in the module scope. */
+  name: string;
+  functionId: string;
+  functions: MemoFunction[];
+  /** Calls the def's decorators and parameter defaults make, which run at module level. */
+  moduleCalls: CallSite[];
+  marks: RootMark[];
+  comments: SourceComment[];
+}
+
+/** A top-level def the new text still has, found in the memo, and where it now sits. */
+export interface ReplayUnit {
+  record: UnitRecord;
+  startIndex: number;
+  endIndex: number;
+  startRow: number;
 }

@@ -9,54 +9,22 @@ import type { Node } from 'web-tree-sitter';
 import type { CallSite, LoopRootKind, SourceRange } from '../../analysis/summary';
 import { detachStrings } from '../detached';
 import { shiftCalls, shiftRange } from '../shift';
-import type { Binding, FileScopes, FunctionInfo, SourceComment } from './scopes';
-
-export interface MemoFunction {
-  id: string;
-  name: string;
-  range: SourceRange;
-  isAsync: boolean;
-  isLambda: boolean;
-  /** The root its decorators give it, before any call marks it. */
-  intrinsicRoot: LoopRootKind | null;
-  calls: CallSite[];
-  memoised: boolean;
-}
-
-/** A loop root a call marks: `room.on("x", handler)`. `at` is the call's offset in the text. */
-export interface RootMark {
-  at: number;
-  target: string;
-  kind: LoopRootKind;
-}
-
-export interface UnitRecord {
-  startRow: number;
-  endRow: number;
-  startIndex: number;
-  /** The top-level def's name and id, bound in the module scope. */
-  name: string;
-  functionId: string;
-  functions: MemoFunction[];
-  /** Calls the def's decorators and parameter defaults make, which run at module level. */
-  moduleCalls: CallSite[];
-  marks: RootMark[];
-  comments: SourceComment[];
-}
+import type {
+  Binding,
+  FileScopes,
+  FunctionInfo,
+  MemoFunction,
+  ReplayUnit,
+  RootMark,
+  SourceComment,
+  UnitRecord,
+} from './scopes';
 
 export interface FileMemo {
   contextKey: string;
   wantComments: boolean;
   /** Keyed by the def's text. */
   units: Map<string, UnitRecord>;
-}
-
-/** A top-level def the new text still has, found in the memo, and where it now sits. */
-export interface ReplayUnit {
-  record: UnitRecord;
-  startIndex: number;
-  endIndex: number;
-  startRow: number;
 }
 
 /** Top-level children that are fresh (analysed from the tree) and memo hits (replayed), in order. */
