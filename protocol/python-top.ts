@@ -10,7 +10,7 @@ import {
   type SessionStatus,
   type TenantSnapshot,
 } from './control';
-import { unknownBreaker } from './placeholders';
+import { unknownTenant } from './placeholders';
 import { DEFAULT_TENANT } from './tenant-id';
 import { messageOf } from './errors';
 
@@ -111,16 +111,7 @@ function countBy(rows: SessionRow[], key: 'agent_name' | 'tenant'): Record<strin
 }
 
 function tenantRow(rows: SessionRow[]): TenantSnapshot {
-  return {
-    active: rows.length,
-    cap: null,
-    failures: 0,
-    started: 0,
-    rejections_by_reason: {},
-    breaker: unknownBreaker(),
-    isolation: 'coroutine',
-    slow_sessions: rows.filter((r) => r.status === 'slow').length,
-  };
+  return { ...unknownTenant(), active: rows.length, slow_sessions: rows.filter((r) => r.status === 'slow').length };
 }
 
 /** Parses the one JSON line a Python top.sock writes. Throws PythonPayloadError naming the bad field. */
