@@ -4,22 +4,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { agentFiles, BuiltCheck, countsOf, TempWorkspace } from './check-harness';
+import { describe, it } from 'node:test';
+import { agentFiles, checkSuite, countsOf } from './check-harness';
 
-const check = new BuiltCheck();
-const workspaces: TempWorkspace[] = [];
-const workspace = (files: Record<string, string>): TempWorkspace => {
-  const ws = new TempWorkspace(files);
-  workspaces.push(ws);
-  return ws;
-};
-
-before(() => check.build());
-after(() => {
-  check.remove();
-  for (const ws of workspaces) ws.remove();
-});
+const { check, workspace } = checkSuite();
 
 /** agentFiles plus unrelated modules, so "only the file and its dependents" is a real subset. */
 function biggerTree(): Record<string, string> {

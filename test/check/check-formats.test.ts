@@ -3,23 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Ajv from 'ajv';
-import { agentFiles, BuiltCheck, TempWorkspace } from './check-harness';
+import { agentFiles, checkSuite } from './check-harness';
 
-const check = new BuiltCheck();
-const workspaces: TempWorkspace[] = [];
-const workspace = (files: Record<string, string>): TempWorkspace => {
-  const ws = new TempWorkspace(files);
-  workspaces.push(ws);
-  return ws;
-};
-
-before(() => check.build());
-after(() => {
-  check.remove();
-  for (const ws of workspaces) ws.remove();
-});
+const { check, workspace } = checkSuite();
 
 interface JsonRecord {
   file: string;

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { after, before } from 'node:test';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -97,3 +98,25 @@ export const agentFiles: Record<string, string> = {
     "import { readFileSync } from 'node:fs';\n\nexport async function entry(): Promise<string> {\n" +
     "  const text = readFileSync('x.json', 'utf8');\n  return text;\n}\n",
 };
+
+/**
+ * A test file's set-up: the bundles built once before its tests, and every temp workspace its
+ * tests make removed after them, with the bundles.
+ */
+export function checkSuite(): { check: BuiltCheck; workspace: (files: Record<string, string>) => TempWorkspace } {
+  const check = new BuiltCheck();
+  const workspaces: TempWorkspace[] = [];
+  before(() => check.build());
+  after(() => {
+    check.remove();
+    for (const ws of workspaces) ws.remove();
+  });
+  return {
+    check,
+    workspace: (files) => {
+      const ws = new TempWorkspace(files);
+      workspaces.push(ws);
+      return ws;
+    },
+  };
+}
