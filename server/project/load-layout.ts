@@ -5,6 +5,7 @@
 // `openrtc check` and the language server's scan both call this, so they resolve alike.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { messageOf } from '../../protocol/errors';
 import type { ProjectLayout, TsConfigScope, WorkspacePackage } from './layout';
 import { pythonRootsOf } from './python-roots';
 import { loadTsConfig, TsConfigError } from './tsconfig';
@@ -97,7 +98,7 @@ export function loadLayout(roots: readonly string[], found: readonly string[]): 
       try {
         doc = text === null ? null : JSON.parse(text);
       } catch (error) {
-        problems.push(`${file}: not JSON: ${(error as Error).message}; its workspaces are not used`);
+        problems.push(`${file}: not JSON: ${messageOf(error)}; its workspaces are not used`);
       }
       for (const pkg of workspacePackages(path.dirname(file), doc, listDirs, readText))
         if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);

@@ -5,6 +5,7 @@
 // neither declared but a `src/` folder is a src layout (setuptools finds it so). The project's
 // own folder always counts (a flat layout). Pure: the texts and a folder test are passed in.
 import * as path from 'node:path';
+import { messageOf } from '../../protocol/errors';
 import type { PythonPackageDir } from './layout';
 import { cfgList, cfgMapping, parseSetupCfg } from './setup-cfg';
 import { parseToml, type TomlTable, type TomlValue } from './toml-subset';
@@ -105,7 +106,7 @@ export function pythonRootsOf(project: PythonProject, isDirectory: (p: string) =
     try {
       declared = parse(text) || declared;
     } catch (error) {
-      problems.push(`${path.join(project.dir, file)}: ${(error as Error).message}`);
+      problems.push(`${path.join(project.dir, file)}: ${messageOf(error)}`);
     }
   };
   read('pyproject.toml', project.pyproject, (t) => fromPyproject(parseToml(t), c));

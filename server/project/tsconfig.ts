@@ -5,6 +5,7 @@
 // these two options matter here; `include`/`files` are not read (a config governs its folder).
 // Pure: file reading is passed in.
 import * as path from 'node:path';
+import { messageOf } from '../../protocol/errors';
 import { parseJsonc } from './jsonc';
 import type { PathMapping, TsConfigScope } from './layout';
 
@@ -45,7 +46,7 @@ function readOptions(file: string, read: ReadText, depth: number): Options {
   try {
     doc = parseJsonc(text);
   } catch (error) {
-    throw new TsConfigError(`${file}: not JSON: ${(error as Error).message}`);
+    throw new TsConfigError(`${file}: not JSON: ${messageOf(error)}`);
   }
   if (!isRecord(doc)) throw new TsConfigError(`${file}: not an object`);
   const dir = path.dirname(file);

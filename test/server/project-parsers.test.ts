@@ -139,7 +139,8 @@ describe('tsconfig', () => {
       "compilerOptions": { "strict": true, },
     }`,
     '/r/apps/api/tsconfig.json': '{ "extends": ["@tsconfig/node20", "./local.json"] }',
-    '/r/apps/api/local.json': '{ "compilerOptions": { "paths": { "~/*": ["./src/*"], "cfg": ["./config/index.ts"] } } }',
+    '/r/apps/api/local.json':
+      '{ "compilerOptions": { "paths": { "~/*": ["./src/*"], "cfg": ["./config/index.ts"] } } }',
     '/r/node_modules/@tsconfig/node20/tsconfig.json': '{ "compilerOptions": { "baseUrl": "/elsewhere" } }',
     '/r/bad/tsconfig.json': '{ "extends": "./missing.json" }',
     '/r/bad2/tsconfig.json': '{ "compilerOptions": { "paths": { "a": "b" } } }',
@@ -174,7 +175,10 @@ describe('tsconfig', () => {
   });
 
   it('jsonc keeps strings as written', () => {
-    assert.deepEqual(parseJsonc('{"a": "//not a comment, ]", /* c */ "b": [1,],}'), { a: '//not a comment, ]', b: [1] });
+    assert.deepEqual(parseJsonc('{"a": "//not a comment, ]", /* c */ "b": [1,],}'), {
+      a: '//not a comment, ]',
+      b: [1],
+    });
   });
 });
 
