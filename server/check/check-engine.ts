@@ -104,6 +104,8 @@ export class CheckEngine {
         stats: { files: present.length, analysed: 0, findingsComputed: 0, threads: 0 },
       };
     }
+    const unusable = await this.cache.loadSummaries();
+    if (unusable !== null) this.setup.log(`cache not used: ${unusable}`);
     const summaries = new Map<string, FileSummary>();
     const jobs: AnalyseJob[] = [];
     const options = { moduleLevelIsLoop: settings.moduleLevelIsLoop, honourNoqa: settings.honourNoqa };
