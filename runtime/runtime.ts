@@ -62,8 +62,8 @@ import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
 import type { FleetAdmission } from './fleet/fleet-admission';
-import { createRuntimeFleet, fleetBlockChanged } from './fleet/runtime-fleet';
-import { resolveFleetSettings, type FleetSettings } from './fleet/settings';
+import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart } from './fleet/runtime-fleet';
+import type { FleetSettings } from './fleet/settings';
 import type { FleetRuntimeStatus } from '../protocol/fleet-status';
 
 export const RUNTIME_VERSION = '0.1.0';
@@ -192,7 +192,7 @@ export class Runtime implements ControlApi {
     const defaultPath = join(workspaceDir, 'openrtc.json');
     const configPath = opts.configPath ? resolve(opts.configPath) : existsSync(defaultPath) ? defaultPath : null;
     const config = configPath ? await loadConfigFile(configPath) : defaultConfig();
-    const fleetSettings = resolveFleetSettings(config.fleet, opts.env ?? process.env);
+    const fleetSettings = fleetSettingsAtStart(config, configPath, opts.env ?? process.env);
     const log = new RuntimeLog(resolve(workspaceDir, config.log_file));
     const rt = new Runtime(workspaceDir, configPath, config, log, opts.clock ?? systemClock, opts, fleetSettings);
     await rt.boot();

@@ -239,4 +239,18 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
       `fleet-livekit: ${JOBS} jobs, ${samples} Redis samples, peaks ${TENANTS.map((t) => redisPeak.get(t) ?? 0).join('/')}, killed runtime's leases gone after ${leasesGoneAfterMs} ms\n`,
     );
   });
+
+  it('refuses to start, naming the variable, when the Redis URL is not set', async () => {
+    const ws = makeWorkspace(
+      { 'agents/fleet.ts': RECORDING_AGENT },
+      { fleet: { redis_url_env: 'FLEET_REDIS_MISSING' } },
+    );
+    spaces.push(ws);
+    const r = await cli.run(['run', ws.dir, '--socket', join(ws.dir, 'rt.sock')], { FLEET_REDIS_MISSING: '' });
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /refusing to start: .*openrtc\.json: fleet\.redis_url_env: environment variable FLEET_REDIS_MISSING is not set/,
+    );
+  });
 });
