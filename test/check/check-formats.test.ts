@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { agentFiles, checkSuite } from './check-harness';
-import { OFFICIAL_SCHEMA_PACKAGE, officialSarifValidator, officialSchemaPath } from './sarif-schema';
+import { officialSarifValidator } from './sarif-schema';
 
 const { check, workspace } = checkSuite();
 
@@ -65,17 +65,11 @@ describe('openrtc check output', () => {
     assert.equal(lines.at(-1), '3 found (3 warning)');
   });
 
-  it('--format sarif is valid SARIF 2.1.0 with rules, regions and the chain as related locations', async () => {
+  it('--format sarif has rules, regions and the chain as related locations', async () => {
     const ws = workspace(agentFiles);
     const r = await check.run(ws.root, ['--format', 'sarif', '--no-cache']);
     assert.equal(r.code, 1, r.stderr);
-    const schema: unknown = JSON.parse(
-      readFileSync(path.join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-subset.schema.json'), 'utf8'),
-    );
-    const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, validateFormats: false });
-    const validate = ajv.compile(schema as object);
     const sarif: unknown = JSON.parse(r.stdout);
-    assert.ok(validate(sarif), ajv.errorsText(validate.errors));
     const run = (sarif as { runs: { tool: { driver: { rules: { id: string }[] } }; results: SarifResult[] }[] })
       .runs[0]!;
     interface SarifResult {
@@ -107,43 +101,8 @@ describe('openrtc check output', () => {
     });
   });
 
-  it('the SARIF schema in the test rejects what code scanning would (it can fail)', () => {
-    const schema: unknown = JSON.parse(
-      readFileSync(path.join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-subset.schema.json'), 'utf8'),
-    );
-    const validate = new Ajv({ strict: true, strictRequired: false, validateFormats: false }).compile(schema as object);
-    const good = {
-      version: '2.1.0',
-      runs: [
-        {
-          tool: { driver: { name: 'x' } },
-          results: [
-            {
-              ruleId: 'A',
-              message: { text: 'm' },
-              locations: [{ physicalLocation: { artifactLocation: { uri: 'a.py' }, region: { startLine: 1 } } }],
-            },
-          ],
-        },
-      ],
-    };
-    assert.ok(validate(good));
-    const broken = structuredClone(good) as unknown as {
-      runs: { results: { level?: string; locations: unknown[] }[] }[];
-    };
-    broken.runs[0]!.results[0]!.level = 'information';
-    assert.ok(!validate(broken), 'an invalid level must fail');
-    const zeroLine = structuredClone(good);
-    zeroLine.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine = 0;
-    assert.ok(!validate(zeroLine), 'a 0-based line must fail');
-  });
-
-  const officialSchema = officialSchemaPath();
-  const needsSchema =
-    officialSchema === null ? `the official schema ships in ${OFFICIAL_SCHEMA_PACKAGE}, not installed` : false;
-
-  it('--format sarif is valid against the official SARIF 2.1.0 schema', { skip: needsSchema }, async () => {
-    const { validate, ajv } = officialSarifValidator(officialSchema as string);
+  it('--format sarif is valid against the official SARIF 2.1.0 schema', async () => {
+    const { validate, ajv } = officialSarifValidator();
     const ws = workspace(agentFiles);
     const r = await check.run(ws.root, ['--format', 'sarif', '--no-cache']);
     assert.equal(r.code, 1, r.stderr);
@@ -154,8 +113,8 @@ describe('openrtc check output', () => {
     assert.ok(validate(none), `a run with no results: ${ajv.errorsText(validate.errors)}`);
   });
 
-  it('the official schema rejects a broken log (the validation can fail)', { skip: needsSchema }, async () => {
-    const { validate } = officialSarifValidator(officialSchema as string);
+  it('the official schema rejects a broken log (the validation can fail)', async () => {
+    const { validate } = officialSarifValidator();
     const ws = workspace(agentFiles);
     const good = JSON.parse((await check.run(ws.root, ['--format', 'sarif', '--no-cache'])).stdout) as {
       runs: { results: Record<string, unknown>[]; tool: { driver: Record<string, unknown> } }[];

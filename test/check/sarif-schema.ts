@@ -1,24 +1,17 @@
 // The official SARIF 2.1.0 JSON schema (the OASIS committee's final draft, rtm.5, as GitHub code
 // scanning and schemastore publish it), compiled with the project's Ajv. No npm package ships
-// the schema alone; @microsoft/jest-sarif ships it as lib/schemas/sarif-2.1.0-rtm.5.json
-// (pinned as a devDependency for this file only). The schema is written in JSON Schema
+// the schema alone, so the file is kept in test/fixtures/sarif/, copied unchanged from
+// @microsoft/jest-sarif@1.0.0-beta.0 (MIT, lib/schemas/sarif-2.1.0-rtm.5.json), whose other
+// dependencies (ajv 6, chalk, sync-fetch) this test does not need. The schema is written in JSON Schema
 // draft-04, which Ajv 8 reads once its draft-04 header (`$schema`, `id`) is dropped: the
 // schema uses no draft-04 keyword whose meaning changed (no boolean exclusiveMinimum/Maximum).
 // Its three formats are checked here (uri, uri-reference, date-time) instead of ignored.
 import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-export const OFFICIAL_SCHEMA_PACKAGE = '@microsoft/jest-sarif@1.0.0-beta.0';
-const SCHEMA_MODULE = '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
-
-/** Where the official schema is installed, or null when the package is not. */
-export function officialSchemaPath(): string | null {
-  try {
-    return require.resolve(SCHEMA_MODULE);
-  } catch {
-    return null;
-  }
-}
+/** The official schema, vendored (see above). */
+export const OFFICIAL_SCHEMA_FILE = join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json');
 
 const isUri = (s: string): boolean => {
   try {
@@ -39,7 +32,7 @@ const isDateTime = (s: string): boolean =>
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s));
 
 /** Compiles the official schema; the validator and Ajv (for errorsText). */
-export function officialSarifValidator(file: string): { validate: ValidateFunction; ajv: Ajv } {
+export function officialSarifValidator(file = OFFICIAL_SCHEMA_FILE): { validate: ValidateFunction; ajv: Ajv } {
   const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   if (schema['$schema'] !== 'http://json-schema.org/draft-04/schema#')
     throw new Error(`${file}: expected the draft-04 SARIF schema, got ${String(schema['$schema'])}`);
