@@ -9,13 +9,9 @@
 import type { Redis } from 'ioredis';
 import { parseRecord, type BreakerAnnouncement } from './fleet-breaker-wire';
 import type { FleetBreakerRecord } from './fleet-breaker-policy';
+import type { FleetKeys } from './keys';
 
-export interface BreakerKeys {
-  breakers(): string;
-  breakersRev(): string;
-  breakerWindow(tenant: string): string;
-  breakerChannel(): string;
-}
+export type BreakerKeys = Pick<FleetKeys, 'breakers' | 'breakersRev' | 'breakerWindow' | 'breakerChannel'>;
 
 /** Buckets per window, as in the per-runtime breaker: memory per tenant stays fixed whatever the traffic. */
 export const WINDOW_BUCKETS = 10;
