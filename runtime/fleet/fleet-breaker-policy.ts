@@ -88,9 +88,10 @@ function opened(
   s: BreakerSettings,
   me: string,
   nowMs: number,
-  counts: { failures: number; samples: number },
+  window: { failures: number; samples: number },
   reopenCount: number,
 ): Step {
+  const counts = { failures: window.failures, samples: window.samples };
   const next = decided(r, me, nowMs, {
     state: 'open',
     openedAtMs: nowMs,

@@ -99,6 +99,8 @@ export class FleetBreakers implements BreakerGate {
       // (Re)subscribe on every connect: a fresh connection after an outage has no subscriptions.
       sub.on('ready', () => void sub.subscribe(this.deps.channel).catch(() => undefined));
       if (sub.status === 'ready') void sub.subscribe(this.deps.channel).catch(() => undefined);
+      // A duplicate() of a lazy link is not connected yet; its reconnects are ioredis's own.
+      else if (sub.status === 'wait') void sub.connect().catch(() => undefined);
     }
     this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
     this.pollTimer.unref();
@@ -161,9 +163,10 @@ export class FleetBreakers implements BreakerGate {
     void this.deps.store.sample(tenant, ok, s.windowS).then(
       (counts) => {
         this.noteRedisTime(counts.redisNowMs);
-        this.windows.set(tenant, { failures: counts.failures, samples: counts.samples });
-        if (onWindow(tenant, CLOSED_RECORD, counts, s, this.deps.runtimeId, counts.redisNowMs)) {
-          this.run(tenant, 'open', (r, now) => onWindow(tenant, r, counts, s, this.deps.runtimeId, now));
+        const window = { failures: counts.failures, samples: counts.samples };
+        this.windows.set(tenant, window);
+        if (onWindow(tenant, CLOSED_RECORD, window, s, this.deps.runtimeId, counts.redisNowMs)) {
+          this.run(tenant, 'open', (r, now) => onWindow(tenant, r, window, s, this.deps.runtimeId, now));
         }
       },
       (err: unknown) => this.failed(tenant, 'sample', err),
@@ -234,11 +237,16 @@ export class FleetBreakers implements BreakerGate {
     }
   }
 
-  /** Newer versions win; the poll's full read replaces all (Redis may have restarted empty). */
-  private apply(tenant: string, next: FleetBreakerRecord | null): void {
-    const before = this.records.get(tenant) ?? CLOSED_RECORD;
+  /** A record from pub/sub or our own write: newer versions win (announcements may arrive out of order). */
+  private apply(tenant: string, next: FleetBreakerRecord): void {
+    const before = this.records.get(tenant);
+    if (before && next.version <= before.version) return;
+    this.take(tenant, before ?? CLOSED_RECORD, next);
+  }
+
+  /** Makes `next` the tenant's record (null: none, i.e. closed) and reports the transition it is. */
+  private take(tenant: string, before: FleetBreakerRecord, next: FleetBreakerRecord | null): void {
     const after = next ?? CLOSED_RECORD;
-    if (next !== null && before !== CLOSED_RECORD && next.version <= before.version) return;
     if (next === null) this.records.delete(tenant);
     else this.records.set(tenant, next);
     if (after.state !== 'closed') this.windows.delete(tenant);
@@ -270,12 +278,12 @@ export class FleetBreakers implements BreakerGate {
     }
   }
 
-  /** The stored record is the truth, even when its version is lower than ours (Redis restarted). */
+  /** The stored record is the truth, even when its version is lower than ours (Redis restarted empty). */
   private replace(tenant: string, r: FleetBreakerRecord | null): void {
     const mine = this.records.get(tenant);
     if (r !== null && mine && mine.version === r.version && mine.decidedAtMs === r.decidedAtMs) return;
-    if (mine) this.records.delete(tenant);
-    this.apply(tenant, r);
+    if (r === null && !mine) return;
+    this.take(tenant, mine ?? CLOSED_RECORD, r);
   }
 
   private renewUsedClaims(): void {
