@@ -11,8 +11,10 @@ export interface FleetKeys {
   agentLeases(agent: string): string;
   /** Leases one runtime holds (its max_concurrent_sessions; what it renews). */
   runtimeLeases(runtimeId: string): string;
-  /** Runtime ids currently registered (hash runtime id → JSON of its fleet status), for the views. */
-  runtimes(): string;
+  /** One runtime's fleet status (JSON of protocol/fleet-status.ts), expiring with its leases. */
+  runtimeInfo(runtimeId: string): string;
+  /** SCAN pattern matching every runtimeInfo key. */
+  runtimeInfoPattern(): string;
   /** Everything OpenRTC owns under this prefix, for SCAN (tests, `openrtc` tooling). */
   pattern(): string;
   /** Fleet breakers (fleet-breaker-store.ts): hash tenant → shared record JSON. */
@@ -34,7 +36,8 @@ export function fleetKeys(prefix: string): FleetKeys {
     tenantLeases: (tenant) => `${prefix}lease:tenant:${tenant}`,
     agentLeases: (agent) => `${prefix}lease:agent:${agent}`,
     runtimeLeases: (runtimeId) => `${prefix}lease:runtime:${runtimeId}`,
-    runtimes: () => `${prefix}runtimes`,
+    runtimeInfo: (runtimeId) => `${prefix}runtime:${runtimeId}`,
+    runtimeInfoPattern: () => `${prefix}runtime:*`,
     pattern: () => `${prefix}*`,
     breakers: () => `${prefix}breakers`,
     breakersRev: () => `${prefix}breakers:rev`,
