@@ -5,7 +5,8 @@
 // Wire names are snake_case where they mirror OpenRTC's runtime_snapshot(), so runbooks
 // and scripts written against OpenRTC read the same.
 
-import type { FleetSnapshot, TenantFleetSnapshot } from './fleet';
+import type { TenantFleetSnapshot } from './fleet';
+import type { FleetRuntimeStatus } from './fleet-status';
 import type { LoopBlockState } from './loop-block';
 
 export const PROTOCOL_VERSION = 1;
@@ -181,7 +182,7 @@ export interface RuntimeSnapshot {
   /** LiveKit worker mode (`openrtc run --livekit`): one entry per registration; absent otherwise. */
   livekit?: LiveKitWorkerSnapshot[];
   /** With a `fleet` block: this runtime's place in the fleet and whether Redis is reachable. */
-  fleet?: FleetSnapshot;
+  fleet?: FleetRuntimeStatus;
 }
 
 /** One LiveKit agent-worker registration as the snapshot shows it. Never a key, secret or token. */

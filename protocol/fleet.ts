@@ -1,23 +1,8 @@
-// The fleet's part of the snapshot (issue 15, Deliver 4), declared once: what a runtime sharing caps
-// and breakers through Redis reports beside its own figures. Absent from runtimes without a `fleet`
-// block (their caps and breakers are per runtime), so every reader treats these fields as optional.
+// A tenant's fleet figures in the snapshot (issue 15, Deliver 4), declared once: what a runtime sharing
+// caps and breakers through Redis reports beside its own. The runtime's own place in the fleet is
+// fleet-status.ts. Absent from runtimes without a `fleet` block (caps and breakers per runtime), so
+// every reader treats these fields as optional.
 import type { BreakerState } from './control';
-
-/** This runtime's place in the fleet (RuntimeSnapshot.fleet). Never a URL with credentials. */
-export interface FleetSnapshot {
-  /** This runtime's id in Redis: what `decided_by` and probe owners name. */
-  runtime_id: string;
-  key_prefix: string;
-  /** host:port of Redis, no user or password. */
-  redis: string;
-  link: 'connecting' | 'up' | 'down';
-  on_unavailable: 'fail_open' | 'fail_closed';
-  /**
-   * fleet: caps and breakers hold fleet-wide. per_runtime: Redis is away and `fail_open` applies this
-   * runtime's own limits. refusing: Redis is away and `fail_closed` refuses new sessions.
-   */
-  mode: 'fleet' | 'per_runtime' | 'refusing';
-}
 
 /** The fleet breaker as the shared record has it (TenantFleetSnapshot.breaker). */
 export interface FleetBreakerView {

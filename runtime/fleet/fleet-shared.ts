@@ -10,7 +10,10 @@ import type { Clock } from '../policy/clock';
 import { FleetBreakerStore } from './fleet-breaker-store';
 import { FleetBreakers } from './fleet-breakers';
 import { fleetKeys, type FleetKeys } from './keys';
+import { fleetTenantCounts } from './lease-store';
 import type { RedisLink } from './redis-link';
+import type { FleetLink } from './runtime-fleet';
+import type { FleetSettings } from './settings';
 import { TenantSettingsSync, type SharedTenantSettings } from './tenant-settings-sync';
 
 export interface FleetSharedDeps {
@@ -32,15 +35,6 @@ export interface FleetSharedDeps {
 
 /** How stale the fleet-wide active counts may be before a snapshot asks Redis again. */
 const ACTIVE_REFRESH_MS = 250;
-
-// Live leases per tenant set (score = expiry on Redis's clock, as the lease store writes them).
-const ACTIVE_LUA = `
-local t = redis.call('TIME')
-local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local out = {}
-for i, key in ipairs(KEYS) do out[i] = redis.call('ZCOUNT', key, '(' .. nowMs, '+inf') end
-return out
-`;
 
 export class FleetShared {
   readonly breakers: FleetBreakers;
@@ -142,7 +136,7 @@ export class FleetShared {
     if (s.breaker && Object.keys(s.breaker).length) this.breakers.setTenantSettings(tenant, s.breaker);
   }
 
-  /** One script for every tenant the last snapshots showed, so a snapshot costs Redis nothing extra. */
+  /** One script for every tenant the snapshots asked about since the last one: a snapshot never waits for Redis. */
   private refreshActive(tenant: string): void {
     this.wanted.add(tenant);
     const now = this.deps.clock.now();
@@ -151,19 +145,32 @@ export class FleetShared {
     this.activeAtMs = now;
     const tenants = [...this.wanted];
     this.wanted.clear();
-    void this.deps.link.redis
-      .eval(ACTIVE_LUA, tenants.length, ...tenants.map((t) => this.keys.tenantLeases(t)))
-      .then((reply) => {
-        if (!Array.isArray(reply)) return;
+    void fleetTenantCounts(this.deps.link.redis, this.keys, tenants)
+      .then((counts) => {
         this.active.clear();
-        tenants.forEach((t, i) => {
-          const n: unknown = reply[i];
-          if (typeof n === 'number') this.active.set(t, n);
-        });
+        for (const [t, n] of counts) this.active.set(t, n);
       })
       .catch(() => undefined)
       .finally(() => {
         this.refreshing = false;
       });
   }
+}
+
+export type FleetSharedOptions = Omit<FleetSharedDeps, 'link' | 'runtimeId' | 'keyPrefix' | 'claimTtlMs'>;
+
+/** Null without a `fleet` block: breakers stay per runtime. */
+export function createFleetShared(
+  settings: FleetSettings | null,
+  fleetLink: FleetLink | null,
+  opts: FleetSharedOptions,
+): FleetShared | null {
+  if (settings === null || fleetLink === null) return null;
+  return new FleetShared({
+    ...opts,
+    link: fleetLink.link,
+    runtimeId: fleetLink.runtimeId,
+    keyPrefix: settings.keyPrefix,
+    claimTtlMs: settings.leaseTtlMs,
+  });
 }
