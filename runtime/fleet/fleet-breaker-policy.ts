@@ -49,7 +49,7 @@ export const CLOSED_RECORD: FleetBreakerRecord = Object.freeze({
   probeSuccesses: 0,
   decidedBy: '',
   decidedAtMs: 0,
-}) as FleetBreakerRecord;
+});
 
 /** A decision: the record to write, and the transition it is (null for a claim or a probe's success that does not close). */
 export interface Step {

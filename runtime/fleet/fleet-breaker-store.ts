@@ -163,6 +163,6 @@ export class FleetBreakerStore {
 function triple(reply: unknown, what: string): [number, number, number] {
   const ok = Array.isArray(reply) && reply.length >= 2 && reply.every((v) => typeof v === 'number');
   if (!ok) throw new Error(`fleet breaker: unexpected reply to ${what}`);
-  const [a, b, c] = reply as number[];
+  const [a, b, c] = reply;
   return [a ?? 0, b ?? 0, c ?? 0];
 }

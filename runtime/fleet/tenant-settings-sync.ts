@@ -87,7 +87,7 @@ export function parseSharedSettings(raw: string, where: string): SharedTenantSet
       }
       patch[k] = val;
     }
-    out.breaker = patch as Partial<BreakerSettings>;
+    out.breaker = patch;
   }
   return out;
 }
