@@ -62,9 +62,9 @@ import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
 import type { FleetAdmission } from './fleet/fleet-admission';
-import { createRuntimeFleet, fleetBlockChanged, openFleetLink } from './fleet/runtime-fleet';
+import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart, openFleetLink } from './fleet/runtime-fleet';
 import { createFleetShared, type FleetShared } from './fleet/fleet-shared';
-import { resolveFleetSettings, type FleetSettings } from './fleet/settings';
+import type { FleetSettings } from './fleet/settings';
 import type { FleetRuntimeStatus } from '../protocol/fleet-status';
 
 export const RUNTIME_VERSION = '0.1.0';
@@ -204,7 +204,7 @@ export class Runtime implements ControlApi {
     const defaultPath = join(workspaceDir, 'openrtc.json');
     const configPath = opts.configPath ? resolve(opts.configPath) : existsSync(defaultPath) ? defaultPath : null;
     const config = configPath ? await loadConfigFile(configPath) : defaultConfig();
-    const fleetSettings = resolveFleetSettings(config.fleet, opts.env ?? process.env);
+    const fleetSettings = fleetSettingsAtStart(config, configPath, opts.env ?? process.env);
     const log = new RuntimeLog(resolve(workspaceDir, config.log_file));
     const rt = new Runtime(workspaceDir, configPath, config, log, opts.clock ?? systemClock, opts, fleetSettings);
     await rt.boot();

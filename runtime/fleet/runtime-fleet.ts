@@ -2,11 +2,11 @@
 // per runtime, as before). Kept out of runtime.ts, which only holds the result and asks it.
 import type { Admission } from '../policy/admission';
 import type { Clock } from '../policy/clock';
-import type { OpenrtcConfig } from '../config/types';
+import { ConfigError, type OpenrtcConfig } from '../config/types';
 import { FleetAdmission } from './fleet-admission';
 import { RedisLink } from './redis-link';
 import { newRuntimeId } from './runtime-id';
-import type { FleetSettings } from './settings';
+import { FleetSettingsError, resolveFleetSettings, type FleetSettings } from './settings';
 
 /** The runtime's one link and its fleet id, made first: the fleet breakers (fleet-shared.ts) share them. */
 export interface FleetLink {
@@ -43,6 +43,21 @@ export function createRuntimeFleet(
     }),
     log: deps.log,
   });
+}
+
+/** The block resolved at start; a bad URL variable is a config problem (`openrtc run` refuses to start). */
+export function fleetSettingsAtStart(
+  config: OpenrtcConfig,
+  configPath: string | null,
+  env: NodeJS.ProcessEnv,
+): FleetSettings | null {
+  try {
+    return resolveFleetSettings(config.fleet, env);
+  } catch (err) {
+    if (!(err instanceof FleetSettingsError)) throw err;
+    const problem = { keyPath: 'fleet.redis_url_env', line: null, column: null, message: err.message };
+    throw new ConfigError(configPath ?? 'openrtc.json', [problem]);
+  }
 }
 
 /** The block is read once at start: a change needs a restart (leases are not moved between stores). */

@@ -18,22 +18,22 @@ export class FleetSettingsError extends Error {
   override name = 'FleetSettingsError';
 }
 
-/** null: no `fleet` block, so admission stays per runtime. */
+/** null: no `fleet` block, so admission stays per runtime. Problems are about `fleet.redis_url_env`. */
 export function resolveFleetSettings(cfg: FleetConfig | undefined, env: NodeJS.ProcessEnv): FleetSettings | null {
   if (cfg === undefined) return null;
   const name = cfg.redis_url_env;
   const value = env[name]?.trim() ?? '';
   if (value === '') {
-    throw new FleetSettingsError(`fleet.redis_url_env: environment variable ${name} is not set`);
+    throw new FleetSettingsError(`environment variable ${name} is not set`);
   }
   let protocol: string;
   try {
     protocol = new URL(value).protocol;
   } catch {
-    throw new FleetSettingsError(`fleet.redis_url_env: ${name} is not a URL`);
+    throw new FleetSettingsError(`${name} is not a URL`);
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new FleetSettingsError(`fleet.redis_url_env: ${name} must be redis:// or rediss://, got ${protocol}//`);
+    throw new FleetSettingsError(`${name} must be redis:// or rediss://, got ${protocol}//`);
   }
   return {
     redisUrl: value,

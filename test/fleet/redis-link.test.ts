@@ -56,10 +56,7 @@ describe('the fleet block', () => {
 
   it('names the variable, never its value, when the URL is missing or wrong', () => {
     const cfg = { redis_url_env: 'FLEET_REDIS' };
-    assert.throws(
-      () => resolveFleetSettings(cfg, {}),
-      /fleet\.redis_url_env: environment variable FLEET_REDIS is not set/,
-    );
+    assert.throws(() => resolveFleetSettings(cfg, {}), /environment variable FLEET_REDIS is not set/);
     const secret = 'http://user:hunter2@redis.internal:6379';
     assert.throws(
       () => resolveFleetSettings(cfg, { FLEET_REDIS: secret }),
