@@ -374,6 +374,11 @@ export class FleetBreakers implements BreakerGate {
         return;
       }
     }
+    if (!this.disposed)
+      this.deps.warn(
+        tenant,
+        `[fleet] breaker decision for '${tenant}' lost ${MAX_ATTEMPTS} races in a row; the next outcome decides again`,
+      );
   }
 
   /** A claim no session used within its TTL has expired in Redis too: forget it here. */

@@ -52,6 +52,8 @@ export class FleetShared {
     this.keys = fleetKeys(deps.keyPrefix);
     const redis = deps.link.redis;
     this.subscriber = redis.duplicate();
+    // Outages are the link's to report (its state and log line); the subscriber just reconnects.
+    this.subscriber.on('error', () => undefined);
     const warn = (tenant: string | null, line: string): void => deps.log('warn', tenant, line);
     this.breakers = new FleetBreakers({
       local: deps.local,

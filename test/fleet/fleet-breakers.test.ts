@@ -20,6 +20,7 @@ interface Member {
   gate: FleetBreakers;
   transitions: { t: BreakerTransition; by: string; atMs: number }[];
   warnings: string[];
+  up(): boolean;
   close(): Promise<void>;
 }
 
@@ -27,6 +28,9 @@ async function member(url: string, prefix: string, id: string, pubsub: boolean, 
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
   const sub = pubsub ? redis.duplicate() : null;
+  // An outage is reported by the status (fleetUp), not by error events.
+  redis.on('error', () => undefined);
+  sub?.on('error', () => undefined);
   const keys = fleetKeys(prefix);
   const transitions: Member['transitions'] = [];
   const warnings: string[] = [];
@@ -49,6 +53,7 @@ async function member(url: string, prefix: string, id: string, pubsub: boolean, 
     gate,
     transitions,
     warnings,
+    up: () => redis.status === 'ready',
     async close() {
       gate.dispose();
       sub?.disconnect();
@@ -187,6 +192,25 @@ describe('fleet breakers with a real redis-server', () => {
       assert.equal(b.gate.snapshot('acme').state, 'open');
     } finally {
       raw.disconnect();
+      await Promise.all(fleet.map((m) => m.close()));
+    }
+  });
+
+  // Last: it stops the server.
+  it('while Redis is away (fail_open) a tenant the fleet opened stays refused until its retry time; others go by the local breaker', async () => {
+    const fleet = await fleetOf(redis.url, 'away:', true);
+    const [a, b] = fleet as [Member, Member, Member];
+    try {
+      for (let i = 0; i < 4; i++) session(a, 'acme', false);
+      await waitFor('open on rt-b', () => b.gate.snapshot('acme').state === 'open');
+      await redis.stop();
+      await waitFor('rt-b seeing Redis gone', () => !b.up());
+      assert.equal(session(b, 'acme', true), 'refused', 'the last known opening holds');
+      assert.equal(session(b, 'globex', true), 'ran');
+      // After the retry time the per-runtime breaker decides: closed here.
+      await new Promise((r) => setTimeout(r, 1700));
+      assert.equal(session(b, 'acme', true), 'ran');
+    } finally {
       await Promise.all(fleet.map((m) => m.close()));
     }
   });
