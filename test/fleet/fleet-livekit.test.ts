@@ -134,6 +134,11 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     let killedAt = 0;
     let leasesGoneAfterMs = -1;
 
+    let heldAtKill = 0;
+    const liveLeasesOf = async (runtimeId: string): Promise<number> => {
+      const [sec, usec] = (await redis.time()).map(Number) as [number, number];
+      return redis.zcount(keys.runtimeLeases(runtimeId), `(${sec * 1000 + Math.floor(usec / 1000)}`, '+inf');
+    };
     const sampler = (async () => {
       while (sampling) {
         for (const [t, n] of await fleetTenantCounts(redis, keys, TENANTS)) {
@@ -141,12 +146,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
         }
         samples++;
         if (killedAt > 0 && leasesGoneAfterMs < 0) {
-          const [sec, usec] = (await redis.time()).map(Number) as [number, number];
-          const live = await redis.zcount(
-            keys.runtimeLeases(killedId),
-            `(${sec * 1000 + Math.floor(usec / 1000)}`,
-            '+inf',
-          );
+          const live = await liveLeasesOf(killedId);
           if (live === 0) leasesGoneAfterMs = Date.now() - killedAt;
         }
         await new Promise((r) => setImmediate(r));
@@ -162,6 +162,11 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
       while (next < JOBS) {
         const i = next++;
         if (i === KILL_AT) {
+          // Killed while it holds leases, so their expiry is what is measured.
+          for (let tries = 0; tries < 500 && (await liveLeasesOf(killedId)) === 0; tries++) {
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          heldAtKill = await liveLeasesOf(killedId);
           runtimes[2]!.kill('SIGKILL');
           await exitOf(runtimes[2]!);
           killedAt = Date.now();
@@ -191,7 +196,15 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     );
 
     // 2. Nor did the runtimes' own records, merged on one timeline (an end before a start at a tie).
-    const all = spaces.flatMap((ws) => notesOf(ws)).sort((a, b) => a.at - b.at || (a.t === 'end' ? -1 : 1));
+    // The killed runtime's sessions running at the kill never wrote their end: they ended with it.
+    const killedNotes = notesOf(spaces[2]!);
+    const ended = new Set(killedNotes.filter((n) => n.t === 'end').map((n) => n.job));
+    for (const n of killedNotes.filter((x) => x.t === 'start' && !ended.has(x.job))) {
+      killedNotes.push({ t: 'end', at: killedAt, job: n.job, tenant: n.tenant });
+    }
+    const all = [...notesOf(spaces[0]!), ...notesOf(spaces[1]!), ...killedNotes].sort(
+      (a, b) => a.at - b.at || (a.t === 'end' ? -1 : 1),
+    );
     const active = new Map<string, number>();
     const notePeak = new Map<string, number>();
     for (const n of all) {
@@ -201,7 +214,8 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     }
     for (const t of TENANTS) assert.ok((notePeak.get(t) ?? 0) <= TENANT_CAP, `fleet peak for ${t}: ${notePeak.get(t)}`);
 
-    // 3. The SIGKILLed runtime's leases expired within TTL + 1 s.
+    // 3. The SIGKILLed runtime held leases when it died, and they expired within TTL + 1 s.
+    assert.ok(heldAtKill > 0, 'the killed runtime held no lease: nothing to expire');
     assert.ok(leasesGoneAfterMs <= LEASE_TTL_S * 1000 + 1000, `leases gone ${leasesGoneAfterMs} ms after the kill`);
 
     // 4. Totals reconcile: every successful job started once; each surviving runtime's log holds
@@ -236,7 +250,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     }
     assert.deepEqual(leaseKeys, [], 'lease keys left after the run');
     process.stderr.write(
-      `fleet-livekit: ${JOBS} jobs, ${samples} Redis samples, peaks ${TENANTS.map((t) => redisPeak.get(t) ?? 0).join('/')}, killed runtime's leases gone after ${leasesGoneAfterMs} ms\n`,
+      `fleet-livekit: ${JOBS} jobs, ${samples} Redis samples, peaks ${TENANTS.map((t) => redisPeak.get(t) ?? 0).join('/')}, killed runtime held ${heldAtKill} lease(s), gone after ${leasesGoneAfterMs} ms\n`,
     );
   });
 
