@@ -5,6 +5,8 @@
 // Wire names are snake_case where they mirror OpenRTC's runtime_snapshot(), so runbooks
 // and scripts written against OpenRTC read the same.
 
+import type { TenantFleetSnapshot } from './fleet';
+import type { FleetRuntimeStatus } from './fleet-status';
 import type { LoopBlockState } from './loop-block';
 
 export const PROTOCOL_VERSION = 1;
@@ -122,6 +124,8 @@ export interface TenantSnapshot {
   process?: TenantProcessInfo;
   /** Why the runtime isolated the tenant by itself (`tenant_auto_isolate`); absent when a human or the config did. */
   isolation_reason?: string;
+  /** With a `fleet` block: the fleet-wide figures (protocol/fleet.ts); absent when caps are per runtime. */
+  fleet?: TenantFleetSnapshot;
 }
 
 export interface TenantProcessInfo {
@@ -177,6 +181,8 @@ export interface RuntimeSnapshot {
   loop?: LoopBlockState | null;
   /** LiveKit worker mode (`openrtc run --livekit`): one entry per registration; absent otherwise. */
   livekit?: LiveKitWorkerSnapshot[];
+  /** With a `fleet` block: this runtime's place in the fleet and whether Redis is reachable. */
+  fleet?: FleetRuntimeStatus;
 }
 
 /** One LiveKit agent-worker registration as the snapshot shows it. Never a key, secret or token. */

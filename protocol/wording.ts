@@ -2,6 +2,8 @@
 // caps, rejections, durations, a batch of test calls), written once so the two never drift apart.
 // Pure: time comes in.
 import type { BreakerSnapshot, BreakerState, RejectionReason, StartCallsResult, TenantSnapshot } from './control';
+import type { FleetBreakerView } from './fleet';
+import type { FleetMode, FleetRuntimeStatus } from './fleet-status';
 
 /** The name of each breaker state wherever a person reads it (tree, dashboard, tables). */
 export const BREAKER_STATE_WORDS: Readonly<Record<BreakerState, string>> = {
@@ -65,4 +67,30 @@ export function durationWords(seconds: number): string {
 export function summarizeCalls(result: StartCallsResult): string {
   const total = totalRejections(result.rejected);
   return `started ${result.started}, succeeded ${result.succeeded}, failed ${result.failed}, cancelled ${result.cancelled}, rejected ${total}${total ? ` (${rejectionWords(result.rejected)})` : ''}`;
+}
+
+/** `2 here · 7 fleet / 10` for a tenant of a fleet (fleet `?` while Redis is away); capWords without one. */
+export function fleetCapWords(tenant: Pick<TenantSnapshot, 'active' | 'cap' | 'fleet'>): string {
+  if (!tenant.fleet) return capWords(tenant);
+  const cap = tenant.fleet.cap === null ? '∞' : tenant.fleet.cap;
+  return `${tenant.active} here · ${tenant.fleet.active ?? '?'} fleet / ${cap}`;
+}
+
+/** Who decided the fleet breaker's state and who probes: `decided by host-1-ab12 · probe on host-2-cd34`. */
+export function fleetBreakerWords(view: FleetBreakerView): string {
+  const parts = [view.decided_by === null ? 'no fleet decision yet' : `decided by ${view.decided_by}`];
+  if (view.state === 'half_open') parts.push(view.probes.length ? `probe on ${view.probes.join(', ')}` : 'probe free');
+  return parts.join(' · ');
+}
+
+/** What the fleet's mode means for this runtime's sessions, in one phrase. */
+export const FLEET_MODE_WORDS: Readonly<Record<FleetMode, string>> = {
+  fleet: 'caps and breakers fleet-wide',
+  local_only: 'Redis unreachable: per-runtime limits (fail_open)',
+  refusing: 'Redis unreachable: refusing new sessions (fail_closed)',
+};
+
+/** `fleet openrtc: · redis://10.0.0.5:6379 · runtime host-1-ab12 · caps and breakers fleet-wide`. */
+export function fleetStatusWords(s: FleetRuntimeStatus): string {
+  return `fleet ${s.key_prefix} · ${s.redis} · runtime ${s.runtime_id} · ${FLEET_MODE_WORDS[s.mode]}`;
 }

@@ -52,7 +52,7 @@ import type { AttributionFactory, LoopBlockReport, SessionAttribution } from './
 import { LoopLagMonitor } from './loop-health/loop-lag';
 import { MemoryWatermark } from './loop-health/memory-watermark';
 import { Admission } from './policy/admission';
-import { TenantBreakers, type BreakerTransition } from './policy/breaker';
+import { TenantBreakers, type BreakerGate, type BreakerTransition } from './policy/breaker';
 import { isoTime, systemClock, type Clock } from './policy/clock';
 import { AutoIsolation } from './engine/auto-isolation';
 import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
@@ -62,7 +62,8 @@ import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
 import type { FleetAdmission } from './fleet/fleet-admission';
-import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart } from './fleet/runtime-fleet';
+import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart, openFleetLink } from './fleet/runtime-fleet';
+import { createFleetShared, type FleetShared } from './fleet/fleet-shared';
 import type { FleetSettings } from './fleet/settings';
 import type { FleetRuntimeStatus } from '../protocol/fleet-status';
 
@@ -95,7 +96,7 @@ export interface RuntimeStartOptions {
 
 export class Runtime implements ControlApi {
   private readonly bus = new EventBus();
-  private readonly breakers: TenantBreakers;
+  private readonly breakers: BreakerGate;
   private readonly admission: Admission;
   private readonly registry: AgentRegistry;
   private readonly manager: SessionManager;
@@ -114,6 +115,8 @@ export class Runtime implements ControlApi {
   private liveKitView: (() => LiveKitWorkerSnapshot[]) | null = null;
   /** Fleet mode (runtime/fleet); null without a `fleet` block. */
   private readonly fleet: FleetAdmission | null;
+  /** Fleet breakers and tenant settings (runtime/fleet/fleet-shared.ts); null without a `fleet` block. */
+  private readonly shared: FleetShared | null;
 
   private constructor(
     readonly workspaceDir: string,
@@ -126,14 +129,23 @@ export class Runtime implements ControlApi {
   ) {
     this.startedAtMs = clock.now();
     this.callScript = { ...DEFAULT_CALL_SCRIPT, ...opts.callScript };
-    this.breakers = new TenantBreakers(breakerDefaultsFromConfig(config), clock, (t) => this.onBreaker(t));
+    const fleetLink = openFleetLink(fleetSettings);
+    const localBreakers = new TenantBreakers(breakerDefaultsFromConfig(config), clock, (t) => this.onBreaker(t));
+    this.shared = createFleetShared(fleetSettings, fleetLink, {
+      local: localBreakers,
+      clock,
+      applyCap: (tenant, cap) => this.applyCap(tenant, cap, 'fleet-wide (shared through Redis)'),
+      onTransition: (t, decidedBy) => this.onBreaker(t, decidedBy),
+      log: (level, tenant, line) => log.write(level, tenant === null ? null : { tenant }, LOGGER, line),
+    });
+    this.breakers = this.shared?.breakers ?? localBreakers;
     this.registry = new AgentRegistry(workspaceDir, config.agents, (r) => this.onAgentLoad(r));
     this.admission = new Admission(
       capsFromConfig(config),
       this.breakers,
       (name) => this.registry.get(name) !== undefined,
     );
-    this.fleet = createRuntimeFleet(fleetSettings, {
+    this.fleet = createRuntimeFleet(fleetSettings, fleetLink, {
       admission: this.admission,
       clock,
       log: (level, tenant, line) => log.write(level, tenant === null ? null : { tenant }, LOGGER, line),
@@ -224,6 +236,7 @@ export class Runtime implements ControlApi {
     );
     await this.registry.loadAll();
     await this.isolation.applyConfig(this.config);
+    this.shared?.start();
     await this.fleet?.start();
     if (this.opts.attribution) {
       const attribution = this.opts.attribution({
@@ -365,21 +378,27 @@ export class Runtime implements ControlApi {
 
   setTenantCap(params: SetTenantCapParams): TenantSnapshot {
     validateParams(Methods.setTenantCap, params);
-    const before = this.admission.tenantCap(params.tenant);
-    this.admission.setTenantCap(params.tenant, params.cap);
-    const after = this.admission.tenantCap(params.tenant);
+    this.applyCap(params.tenant, params.cap, this.shared ? 'here and for the fleet' : null);
+    this.shared?.tenantChanged(params.tenant, { cap: params.cap });
+    return this.tenantView(params.tenant);
+  }
+
+  private applyCap(tenant: string, cap: number | null, scope: string | null): void {
+    const before = this.admission.tenantCap(tenant);
+    this.admission.setTenantCap(tenant, cap);
+    const after = this.admission.tenantCap(tenant);
+    if (scope !== null && before === after) return;
     this.log.write(
       'info',
-      { tenant: params.tenant },
+      { tenant },
       LOGGER,
-      `[tenant] cap for '${params.tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'}); live sessions are not touched`,
+      `[tenant] cap for '${tenant}' set to ${after ?? 'none'} (was ${before ?? 'none'})${scope ? ` ${scope}` : ''}; live sessions are not touched`,
     );
-    return this.tenantView(params.tenant);
   }
 
   setBreaker(params: SetBreakerParams): BreakerSnapshot {
     validateParams(Methods.setBreaker, params);
-    const s = this.breakers.setTenantSettings(params.tenant, {
+    const patch = {
       enabled: params.enabled,
       cooldownS: params.cooldown_s,
       failureRatio: params.failure_ratio,
@@ -387,7 +406,9 @@ export class Runtime implements ControlApi {
       windowS: params.window_s,
       maxCooldownS: params.max_cooldown_s,
       halfOpenProbes: params.half_open_probes,
-    });
+    };
+    const s = this.breakers.setTenantSettings(params.tenant, patch);
+    this.shared?.tenantChanged(params.tenant, { breaker: patch });
     this.log.write(
       'info',
       { tenant: params.tenant },
@@ -488,6 +509,7 @@ export class Runtime implements ControlApi {
     this.admission.setDraining(true);
     for (const s of this.manager.live.values()) s.cancel('drain', 0);
     this.isolation.stopAll();
+    await this.shared?.stop();
     await this.fleet?.stop();
     this.registry.close();
     for (const c of this.cleanups.splice(0).reverse()) c();
@@ -532,7 +554,14 @@ export class Runtime implements ControlApi {
       );
     }
     const livekit = this.liveKitView?.();
-    return { ...snap, tenants, sessions: withSessions ? rows : [], ...(livekit ? { livekit } : {}) };
+    const fleet = this.fleet?.status();
+    return {
+      ...snap,
+      tenants,
+      sessions: withSessions ? rows : [],
+      ...(livekit ? { livekit } : {}),
+      ...(fleet ? { fleet } : {}),
+    };
   }
 
   private tenantView(tenant: string): TenantSnapshot {
@@ -545,7 +574,8 @@ export class Runtime implements ControlApi {
 
   private withReason(tenant: string, snap: TenantSnapshot): TenantSnapshot {
     const reason = this.autoIsolation.reasonOf(tenant);
-    return reason && snap.isolation === 'process' ? { ...snap, isolation_reason: reason } : snap;
+    const withFleet = this.shared ? { ...snap, fleet: this.shared.tenantFleet(tenant, snap) } : snap;
+    return reason && snap.isolation === 'process' ? { ...withFleet, isolation_reason: reason } : withFleet;
   }
 
   /** What tenant-presence.ts reads: this runtime's parts that hold tenant state (made once, on first use). */
@@ -573,8 +603,9 @@ export class Runtime implements ControlApi {
     this.bus.emit(event);
   }
 
-  private onBreaker(t: BreakerTransition): void {
-    this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, isoTime(this.clock)));
+  /** `decidedBy`: the fleet runtime whose decision this is, for a fleet breaker. */
+  private onBreaker(t: BreakerTransition, decidedBy?: string): void {
+    this.notify(breakerNotice(t, this.breakers.settings(t.tenant).halfOpenProbes, isoTime(this.clock), decidedBy));
   }
 
   private onAgentLoad(r: AgentLoadReport): void {

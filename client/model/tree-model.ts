@@ -11,13 +11,19 @@ import {
   breakerWords,
   capWords,
   durationWords,
+  FLEET_MODE_WORDS,
+  fleetBreakerWords,
+  fleetCapWords,
+  fleetStatusWords,
   rejectionWords,
   totalRejections,
 } from '../../protocol/wording';
 import { percentWords } from './format';
 import { applyEvent, applySnapshot, emptyWorker, type WorkerKind, type WorkerState } from './worker-state';
+import { fleetGroups, fleetKeyOf, fleetNode, fleetNodeId, fleetTenantNode, fleetTenantTotals } from './fleet-nodes';
 
-export type NodeKind = 'worker' | 'tenant' | 'session';
+/** `fleet` and `fleetTenant`: runtimes sharing one Redis, and a tenant's totals across them (fleet-nodes.ts). */
+export type NodeKind = 'worker' | 'tenant' | 'session' | 'fleet' | 'fleetTenant';
 
 /** A codicon id plus an optional theme colour id. */
 export interface NodeIcon {
@@ -44,6 +50,8 @@ export const workerNodeId = (workerId: string): string => `w|${workerId}`;
 export const tenantNodeId = (workerId: string, tenant: string): string => `t|${workerId}|${tenant}`;
 export const sessionNodeId = (workerId: string, sessionId: string): string => `s|${workerId}|${sessionId}`;
 export const isWorkerNodeId = (nodeId: string): boolean => nodeId.startsWith(workerNodeId(''));
+/** Top-level nodes (workers and fleets): a new one means the whole tree is re-requested. */
+export const isRootNodeId = (nodeId: string): boolean => isWorkerNodeId(nodeId) || nodeId.startsWith(fleetNodeId(''));
 
 export class TreeModel {
   private readonly workers = new Map<string, WorkerState>();
@@ -80,8 +88,10 @@ export class TreeModel {
   applySnapshot(id: string, snapshot: RuntimeSnapshot): string[] {
     const worker = this.workers.get(id);
     if (!worker) return [];
+    const fleetBefore = fleetKeyOf(worker);
     applySnapshot(worker, snapshot);
-    return [workerNodeId(id)];
+    const fleets = new Set([fleetBefore, fleetKeyOf(worker)].filter((k): k is string => k !== null));
+    return [workerNodeId(id), ...[...fleets].map(fleetNodeId)];
   }
 
   /** Applies a batch of events; returns the node ids whose subtree changed (deduplicated). */
@@ -97,15 +107,25 @@ export class TreeModel {
       if (tenant !== null) dirty.add(tenantNodeId(id, tenant));
       knownTenants = worker.tenants.size;
     }
+    // The fleet's totals add this worker's counts.
+    const fleet = fleetKeyOf(worker);
+    if (fleet !== null && dirty.size) dirty.add(fleetNodeId(fleet));
     return [...dirty];
   }
 
   roots(nowMs: number): TreeNode[] {
-    return [...this.workers.values()].map((w) => workerNode(w, nowMs));
+    return [
+      ...fleetGroups(this.allWorkers()).map(fleetNode),
+      ...[...this.workers.values()].map((w) => workerNode(w, nowMs)),
+    ];
   }
 
   children(node: TreeNode | undefined, nowMs: number): TreeNode[] {
     if (!node) return this.roots(nowMs);
+    if (node.kind === 'fleet') {
+      const g = fleetGroups(this.allWorkers()).find((x) => fleetNodeId(x.key) === node.id);
+      return g ? fleetTenantTotals(g).map((t) => fleetTenantNode(g, t)) : [];
+    }
     const worker = this.workers.get(node.workerId);
     if (!worker) return [];
     if (node.kind === 'worker') {
@@ -123,6 +143,7 @@ export class TreeModel {
 
   /** The current node for an id (for reveal and for commands given only an id). */
   nodeById(nodeId: string, nowMs: number): TreeNode | undefined {
+    if (nodeId.startsWith('f|') || nodeId.startsWith('g|')) return this.fleetNodeById(nodeId);
     const [kind, workerId, rest] = splitId(nodeId);
     const worker = workerId === undefined ? undefined : this.workers.get(workerId);
     if (!worker || rest === undefined) return worker && kind === 'w' ? workerNode(worker, nowMs) : undefined;
@@ -132,6 +153,15 @@ export class TreeModel {
     }
     const row = worker.sessions.get(rest);
     return row && sessionNode(worker, row, nowMs);
+  }
+
+  private fleetNodeById(nodeId: string): TreeNode | undefined {
+    for (const g of fleetGroups(this.allWorkers())) {
+      if (nodeId === fleetNodeId(g.key)) return fleetNode(g);
+      const total = fleetTenantTotals(g).find((t) => fleetTenantNode(g, t).id === nodeId);
+      if (total) return fleetTenantNode(g, total);
+    }
+    return undefined;
   }
 }
 
@@ -165,6 +195,7 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
       `${s.active_sessions}/${s.max_concurrent_sessions} sessions · lag p99 ${Math.round(s.loop_lag.p99_ms)}ms` +
       (open ? ` · ${open} breaker${open > 1 ? 's' : ''} open` : '') +
       (s.draining ? ' · draining' : '') +
+      (s.fleet && s.fleet.mode !== 'fleet' ? ` · ${FLEET_MODE_WORDS[s.fleet.mode]}` : '') +
       (s.livekit ?? []).map((l) => ` · livekit ${l.state}`).join('');
     icon = { id: 'server-process', color: open ? 'list.warningForeground' : undefined };
     // Answered by the runtime's control thread while its loop is blocked: the blocker leads.
@@ -192,6 +223,7 @@ function workerNode(w: WorkerState, nowMs: number): TreeNode {
     }
     // LiveKit worker mode: server URL (never a secret), worker id, agent name, state, load, offers.
     for (const l of s.livekit ?? []) lines.push(liveKitLine(l));
+    if (s.fleet) lines.push(fleetStatusWords(s.fleet));
     if (s.last_error) lines.push(`last error: ${s.last_error}`);
     if (s.loop) lines.unshift(describeLoopBlock(s.loop));
   }
@@ -219,7 +251,7 @@ function breakerIcon(t: TenantSnapshot): NodeIcon {
 
 function tenantNode(w: WorkerState, name: string, t: TenantSnapshot, nowMs: number): TreeNode {
   const rejected = totalRejections(t.rejections_by_reason);
-  const parts = [breakerWords(t.breaker, nowMs), capWords(t)];
+  const parts = [breakerWords(t.breaker, nowMs), fleetCapWords(t)];
   if (t.failures) parts.push(`${t.failures} failed`);
   if (rejected) parts.push(`${rejected} rejected`);
   if (t.slow_sessions) parts.push(`${t.slow_sessions} slow`);
@@ -227,10 +259,11 @@ function tenantNode(w: WorkerState, name: string, t: TenantSnapshot, nowMs: numb
   const b = t.breaker;
   const tooltip = [
     `tenant ${name}`,
-    `active/cap: ${capWords(t)}`,
+    `active/cap: ${capWords(t)}${t.fleet ? ` here; ${fleetCapWords(t)}` : ''}`,
     `started: ${t.started}, failed: ${t.failures}`,
     `rejections: ${rejectionWords(t.rejections_by_reason)}`,
     `breaker: ${breakerWords(b, nowMs)} (${breakerCountsWords(b)}, cooldown ${b.cooldown_s}s, opened ${b.times_opened}×)`,
+    ...(t.fleet ? [`fleet breaker: ${fleetBreakerWords(t.fleet.breaker)}`] : []),
     `slow sessions: ${t.slow_sessions}`,
     `isolation: ${t.isolation === 'process' ? 'own process' : 'shared loop (coroutine)'}`,
     ...(t.isolation_reason ? [t.isolation_reason] : []),

@@ -2,7 +2,8 @@
 // and expansion across refreshes; only the dirty subtrees are re-requested.
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
-import { isWorkerNodeId, workerNodeId, type TreeNode } from '../model/tree-model';
+import { isRootNodeId, isWorkerNodeId, workerNodeId, type TreeNode } from '../model/tree-model';
+import { fleetNodeId } from '../model/fleet-nodes';
 import { commandId } from '../commands/command-table';
 
 export const TREE_VIEW_ID = 'openrtc.workers';
@@ -29,7 +30,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
       if (node.kind !== 'worker' && workers.has(workerNodeId(node.workerId))) continue;
       elements.push(node);
     }
-    const unknownWorker = [...workers].some((id) => !this.shown.has(id));
+    const unknownWorker = dirty.filter(isRootNodeId).some((id) => !this.shown.has(id));
     if (unknownWorker || elements.length === 0) return this.refreshAll();
     this.changed.fire(elements);
   }
@@ -46,7 +47,7 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     const item = new vscode.TreeItem(
       current.label,
       current.collapsible
-        ? current.kind === 'worker'
+        ? current.kind === 'worker' || current.kind === 'fleet'
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed
         : vscode.TreeItemCollapsibleState.None,
@@ -77,7 +78,11 @@ export class WorkersTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
   getParent(node: TreeNode): TreeNode | undefined {
     const model = this.controller.model;
-    if (node.kind === 'worker') return undefined;
+    if (node.kind === 'worker' || node.kind === 'fleet') return undefined;
+    if (node.kind === 'fleetTenant') {
+      // g|<fleet key>|<tenant>: tenant ids hold no '|', so the key ends at the last one.
+      return model.nodeById(fleetNodeId(node.id.slice(2, node.id.lastIndexOf('|'))), Date.now());
+    }
     if (node.kind === 'tenant') return model.nodeById(workerNodeId(node.workerId), Date.now());
     return node.tenant === null
       ? undefined

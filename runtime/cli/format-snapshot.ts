@@ -1,6 +1,7 @@
 // Plain-text rendering of a RuntimeSnapshot for `openrtc snapshot`: a header line, one row
 // per tenant (caps, failures, rejections, breaker), one row per live session.
 import { liveKitLine } from '../../protocol/livekit-view';
+import { fleetStatusWords } from '../../protocol/wording';
 import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control';
 import { BREAKER_STATE_WORDS, rejectionCounts } from '../../protocol/wording';
 
@@ -39,21 +40,39 @@ export function formatSnapshot(s: RuntimeSnapshot, notes: string[] = []): string
       ` · rss ${Math.round(s.rss_mb)} MB${s.draining ? ' · DRAINING' : ''}`,
   ];
   for (const w of s.livekit ?? []) lines.push(liveKitLine(w));
+  if (s.fleet) lines.push(fleetStatusWords(s.fleet));
   if (s.last_error) lines.push(`last error: ${s.last_error}`);
   for (const note of notes) lines.push(`note: ${note}`);
   const tenants = Object.entries(s.tenants).sort(([a], [b]) => a.localeCompare(b));
   lines.push('');
+  // In a fleet: ACTIVE is this runtime's, FLEET the tenant's leases in Redis (`?` while it is away),
+  // DECIDED the runtime whose decision the breaker state is.
+  const fleet = s.fleet !== undefined;
   lines.push(
     ...table(
-      ['TENANT', 'ACTIVE', 'CAP', 'STARTED', 'FAILED', 'REJECTED', 'BREAKER', 'SLOW', 'ISOLATION'],
+      [
+        'TENANT',
+        'ACTIVE',
+        ...(fleet ? ['FLEET'] : []),
+        'CAP',
+        'STARTED',
+        'FAILED',
+        'REJECTED',
+        'BREAKER',
+        ...(fleet ? ['DECIDED'] : []),
+        'SLOW',
+        'ISOLATION',
+      ],
       tenants.map(([name, t]) => [
         name,
         String(t.active),
+        ...(fleet ? [t.fleet?.active == null ? '?' : String(t.fleet.active)] : []),
         t.cap === null ? '-' : String(t.cap),
         String(t.started),
         String(t.failures),
         rejectionsText(t),
         breakerText(t.breaker),
+        ...(fleet ? [t.fleet?.breaker.decided_by ?? '-'] : []),
         String(t.slow_sessions),
         t.isolation,
       ]),

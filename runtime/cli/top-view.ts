@@ -1,6 +1,7 @@
 // What `openrtc top` shows: row selection (filters, sort), the key cycles, and the text of the
 // screen. Pure: a snapshot and a view state in, lines out; the terminal side is top-screen.ts.
 import { liveKitLine } from '../../protocol/livekit-view';
+import { fleetCapWords, fleetStatusWords } from '../../protocol/wording';
 import { basename } from 'node:path';
 import type { RuntimeSnapshot, SessionRow } from '../../protocol/control';
 import { describeLoopBlock } from '../../protocol/loop-block';
@@ -121,8 +122,19 @@ function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
     ...blocked,
     `${lag} · open breakers: ${breakers.join(' ') || 'none'} · isolated: ${isolated.join(' ') || 'none'}`,
     ...(s.livekit ?? []).map(liveKitLine),
+    ...fleetLines(s),
     `sort ${view.sort}${sortDir} · status ${view.status} · tenant ${view.tenant ?? 'all'} · agent ${view.agent ?? 'all'} · ${shown}/${s.sessions.length} sessions`,
   ];
+}
+
+/** In a fleet: the runtime's place in it, and each busy or tripped tenant as here · fleet / cap. */
+function fleetLines(s: RuntimeSnapshot): string[] {
+  if (!s.fleet) return [];
+  const tenants = Object.entries(s.tenants)
+    .filter(([, t]) => t.active > 0 || (t.fleet?.active ?? 0) > 0 || t.breaker.state !== 'closed')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([n, t]) => `${n} ${fleetCapWords(t)}${t.breaker.state !== 'closed' ? ` ${t.breaker.state}` : ''}`);
+  return [fleetStatusWords(s.fleet), `fleet tenants: ${tenants.join(' | ') || 'none active'}`];
 }
 
 /**

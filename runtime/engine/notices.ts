@@ -13,11 +13,13 @@ export interface Notice {
   tenant: string | null;
 }
 
-export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: string): Notice {
+/** `decidedBy`: a fleet breaker's deciding runtime; every runtime of the fleet writes the same line. */
+export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: string, decidedBy?: string): Notice {
+  const fleet = decidedBy === undefined ? '' : ` fleet-wide (decided by ${decidedBy || 'another runtime'})`;
   if (t.kind === 'opened') {
     return {
       level: 'warn',
-      line: `[circuit-breaker] tenant '${t.tenant}' opened after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`,
+      line: `[circuit-breaker] tenant '${t.tenant}' opened${fleet} after ${t.failures}/${t.samples} failures; rejecting its new sessions for ${Math.round(t.cooldownS)}s`,
       event: {
         type: 'breaker_opened',
         ts,
@@ -32,14 +34,14 @@ export function breakerNotice(t: BreakerTransition, halfOpenProbes: number, ts: 
   if (t.kind === 'half_open') {
     return {
       level: 'info',
-      line: `[circuit-breaker] tenant '${t.tenant}' half-open; admitting up to ${halfOpenProbes} probe session(s)`,
+      line: `[circuit-breaker] tenant '${t.tenant}' half-open${fleet}; admitting up to ${halfOpenProbes} probe session(s)${decidedBy === undefined ? '' : ' across the fleet'}`,
       event: { type: 'breaker_half_open', ts, tenant: t.tenant },
       tenant: t.tenant,
     };
   }
   return {
     level: 'info',
-    line: `[circuit-breaker] tenant '${t.tenant}' recovered`,
+    line: `[circuit-breaker] tenant '${t.tenant}' recovered${fleet}`,
     event: { type: 'breaker_closed', ts, tenant: t.tenant },
     tenant: t.tenant,
   };

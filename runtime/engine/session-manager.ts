@@ -11,7 +11,7 @@ import type { OpenrtcConfig } from '../config/types';
 import type { EventBus } from '../events/event-bus';
 import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { Admission, AdmissionResult, Slot } from '../policy/admission';
-import type { TenantBreakers } from '../policy/breaker';
+import type { BreakerGate } from '../policy/breaker';
 import type { FleetVerdict } from '../fleet/fleet-policy';
 import { isoTime, type Clock } from '../policy/clock';
 import { requestedTenant } from '../policy/tenant-id';
@@ -28,7 +28,7 @@ export interface TenantCounters {
 
 export interface SessionManagerDeps {
   admission: Admission;
-  breakers: TenantBreakers;
+  breakers: BreakerGate;
   registry: AgentRegistry;
   log: RuntimeLog;
   bus: EventBus;

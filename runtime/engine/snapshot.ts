@@ -3,7 +3,7 @@ import type { LoopLag, RuntimeSnapshot, SessionRow, TenantSnapshot } from '../..
 import type { AgentRegistry } from '../agents/registry';
 import type { SessionAttribution } from '../loop-health/attribution-seam';
 import type { Admission } from '../policy/admission';
-import type { TenantBreakers } from '../policy/breaker';
+import type { BreakerGate } from '../policy/breaker';
 import type { Clock } from '../policy/clock';
 import type { Session } from '../session/session';
 import type { SessionManager } from './session-manager';
@@ -13,7 +13,7 @@ export interface SnapshotSources {
   startedAtMs: number;
   manager: SessionManager;
   admission: Admission;
-  breakers: TenantBreakers;
+  breakers: BreakerGate;
   registry: AgentRegistry;
   attribution: SessionAttribution | null;
   loopLag: () => LoopLag;

@@ -4,12 +4,12 @@
 import type { OpenrtcConfig } from '../config/types';
 import type { IsolationManager } from '../isolation/isolation-manager';
 import type { Admission } from '../policy/admission';
-import type { TenantBreakers } from '../policy/breaker';
+import type { BreakerGate } from '../policy/breaker';
 import type { SessionManager } from './session-manager';
 
 export interface TenantStateHolders {
   admission: Pick<Admission, 'activeForTenant' | 'hasOwnCap' | 'knownTenants'>;
-  breakers: Pick<TenantBreakers, 'isTracked' | 'trackedTenants'>;
+  breakers: Pick<BreakerGate, 'isTracked' | 'trackedTenants'>;
   isolation: Pick<IsolationManager, 'isIsolated'>;
   manager: Pick<SessionManager, 'tenants'>;
   /** The config in force (a reload replaces it). */

@@ -17,6 +17,18 @@ export interface FleetKeys {
   runtimeInfoPattern(): string;
   /** Everything OpenRTC owns under this prefix, for SCAN (tests, `openrtc` tooling). */
   pattern(): string;
+  /** Fleet breakers (fleet-breaker-store.ts): hash tenant → shared record JSON. */
+  breakers(): string;
+  /** Bumped by every breaker decision: what the pollers compare. */
+  breakersRev(): string;
+  /** One tenant's bucketed failure window (hash o<epoch>/f<epoch> → count). */
+  breakerWindow(tenant: string): string;
+  /** Pub/sub channel announcing every breaker decision. */
+  breakerChannel(): string;
+  /** Run-time tenant settings (cap, breaker) shared by the fleet: hash tenant → JSON. */
+  tenantSettings(): string;
+  /** Pub/sub channel announcing a tenant settings change. */
+  tenantSettingsChannel(): string;
 }
 
 export function fleetKeys(prefix: string): FleetKeys {
@@ -27,5 +39,11 @@ export function fleetKeys(prefix: string): FleetKeys {
     runtimeInfo: (runtimeId) => `${prefix}runtime:${runtimeId}`,
     runtimeInfoPattern: () => `${prefix}runtime:*`,
     pattern: () => `${prefix}*`,
+    breakers: () => `${prefix}breakers`,
+    breakersRev: () => `${prefix}breakers:rev`,
+    breakerWindow: (tenant) => `${prefix}breaker-window:${tenant}`,
+    breakerChannel: () => `${prefix}breaker`,
+    tenantSettings: () => `${prefix}tenant-settings`,
+    tenantSettingsChannel: () => `${prefix}tenant-settings:changed`,
   };
 }

@@ -8,19 +8,33 @@ import { RedisLink } from './redis-link';
 import { newRuntimeId } from './runtime-id';
 import { FleetSettingsError, resolveFleetSettings, type FleetSettings } from './settings';
 
+/** The runtime's one link and its fleet id, made first: the fleet breakers (fleet-shared.ts) share them. */
+export interface FleetLink {
+  link: RedisLink;
+  runtimeId: string;
+}
+
+export function openFleetLink(settings: FleetSettings | null): FleetLink | null {
+  return settings === null ? null : { link: new RedisLink(settings.redisUrl), runtimeId: newRuntimeId() };
+}
+
 export interface RuntimeFleetDeps {
   admission: Admission;
   clock: Clock;
   log: (level: 'info' | 'warn' | 'error', tenant: string | null, message: string) => void;
 }
 
-export function createRuntimeFleet(settings: FleetSettings | null, deps: RuntimeFleetDeps): FleetAdmission | null {
-  if (settings === null) return null;
+export function createRuntimeFleet(
+  settings: FleetSettings | null,
+  fleetLink: FleetLink | null,
+  deps: RuntimeFleetDeps,
+): FleetAdmission | null {
+  if (settings === null || fleetLink === null) return null;
   const { admission } = deps;
   return new FleetAdmission({
-    link: new RedisLink(settings.redisUrl),
+    link: fleetLink.link,
     settings,
-    runtimeId: newRuntimeId(),
+    runtimeId: fleetLink.runtimeId,
     clock: deps.clock,
     caps: (slot) => ({
       tenant: admission.tenantCap(slot.tenant),

@@ -4,7 +4,7 @@
 // released when the session ends: there is no await between check and reservation, so a burst
 // cannot overshoot. Lowering a cap never touches live sessions; new ones are refused until below.
 import type { RejectionReason } from '../../protocol/control';
-import type { TenantBreakers } from './breaker';
+import type { BreakerGate } from './breaker';
 import { tenantIdProblem } from '../../protocol/tenant-id';
 
 export const DEFAULT_CAP_KEY = '*';
@@ -46,7 +46,7 @@ export class Admission {
 
   constructor(
     caps: CapSettings,
-    private readonly breakers: TenantBreakers,
+    private readonly breakers: BreakerGate,
     private readonly agentExists: (name: string) => boolean,
   ) {
     this.caps = caps;

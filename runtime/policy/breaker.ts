@@ -37,6 +37,24 @@ export type BreakerTransition =
 
 export type BreakerDecision = { allowed: true } | { allowed: false; retryAtWallMs: number | null };
 
+/**
+ * What admission, the session manager and the snapshot ask of a breaker: the per-runtime one below,
+ * or the fleet's (runtime/fleet/fleet-breakers.ts) when a `fleet` block shares it through Redis.
+ */
+export interface BreakerGate {
+  check(tenant: string): BreakerDecision;
+  admitted(tenant: string): boolean;
+  releaseProbe(tenant: string): void;
+  record(tenant: string, ok: boolean, probe: boolean): void;
+  snapshot(tenant: string): BreakerSnapshot;
+  settings(tenant: string): BreakerSettings;
+  setDefaults(defaults: BreakerSettings): void;
+  setTenantSettings(tenant: string, patch: Partial<BreakerSettings>): BreakerSettings;
+  isTracked(tenant: string): boolean;
+  trackedTenants(): string[];
+  dispose(): void;
+}
+
 const BUCKETS = 10;
 
 interface Bucket {
@@ -64,7 +82,7 @@ interface TenantState {
   lastActivityMs: number;
 }
 
-export class TenantBreakers {
+export class TenantBreakers implements BreakerGate {
   private defaults: BreakerSettings;
   private readonly overrides = new Map<string, Partial<BreakerSettings>>();
   private readonly tenants = new Map<string, TenantState>();
