@@ -262,6 +262,7 @@ export class Runtime implements ControlApi {
       agentNames: () => this.registry.names(),
       reserve: (agent, metadata) => this.manager.reserve(agent, metadata),
       release: (slot) => this.admission.release(slot),
+      agent: (name) => this.registry.get(name),
       startReserved: (slot, metadata, drive, onEnd) => this.manager.startReserved(slot, metadata, drive, onEnd),
       activeTotal: () => this.admission.activeTotal(),
       workerCap: () => this.admission.maxConcurrentSessions,

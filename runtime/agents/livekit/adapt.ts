@@ -5,10 +5,11 @@
 import type { AgentDefinition as LkAgentDefinition, JobProcess } from '@livekit/agents';
 import { DEFAULT_JOB_BOUNDS, LiveKitJob, type JobBounds } from '../../livekit/job/job-runner';
 import { isFailure } from '../../livekit/job/job-end';
-import { jobSourceOf, type JobRoom } from '../../livekit/job/job-source';
+import { assignedJobOf, runningJobInfo, type JobRoom } from '../../livekit/job/job-source';
 import { localJobInfo } from '../../livekit/job/local-job';
 import { isAgentsInternalRejection } from '../../livekit/job/rejection-policy';
 import { bridgeText } from '../../livekit/job/text-bridge';
+import { sessionOfScope } from '../../session/session';
 import type { AgentDefinition, SessionContext } from '../types';
 import type { LoadedAgentsPackage, RunAppCapture } from './agents-module';
 
@@ -32,6 +33,11 @@ export interface AdaptedAgent extends AgentDefinition {
   };
 }
 
+/** The agents-js parts of a loaded agent, or null for one of our own. */
+export function liveKitPartsOf(definition: AgentDefinition): AdaptedAgent['livekit'] | null {
+  return 'livekit' in definition ? (definition as AdaptedAgent).livekit : null;
+}
+
 export function adaptLiveKitAgent(
   pkg: LoadedAgentsPackage,
   definition: LkAgentDefinition,
@@ -49,17 +55,18 @@ export function adaptLiveKitAgent(
     ignoresRejection: isAgentsInternalRejection,
     prewarm: definition.prewarm ? () => definition.prewarm!(proc) : undefined,
     entry: async (ctx: SessionContext) => {
-      const source = jobSourceOf(ctx);
+      // A job LiveKit assigned (worker mode) runs with a real Room that ctx.connect() joins with
+      // the assigned url and token, and talks to that room; a local call talks through our call channel.
+      const assigned = assignedJobOf(sessionOfScope(ctx)?.slot);
       const job = new LiveKitJob({
         pkg,
         definition,
         proc,
-        info: source?.info ?? localJobInfo(pkg.protocol, ctx),
-        room: source?.room ?? (new pkg.rtc.Room() as unknown as JobRoom),
+        info: assigned ? runningJobInfo(pkg.protocol, assigned) : localJobInfo(pkg.protocol, ctx),
+        room: new pkg.rtc.Room() as unknown as JobRoom,
         signal: ctx.signal,
         bounds,
-        // A job LiveKit assigned talks to its room; a local call talks through our call channel.
-        onAgentSession: source
+        onAgentSession: assigned
           ? undefined
           : (session) => bridgeText(pkg.agents, session, { turns: () => ctx.userTurns(), reply: (t) => ctx.say(t) }),
         report: (message, error) => ctx.log.warn(`livekit job: ${message}`, ...(error instanceof Error ? [error] : [])),

@@ -4,12 +4,15 @@ import type { SessionEndListener } from '../../engine/session-manager';
 import type { AdmissionResult, Slot } from '../../policy/admission';
 import type { FinalStatus, Session } from '../../session/session';
 import type { CallAttempt } from '../../caller/load';
+import type { LoadedAgent } from '../../agents/registry';
 
 export interface JobHost {
   agentNames(): string[];
   /** Admission: on ok the slot is held until released or a session started in it ends. Refusals are logged. */
   reserve(agent: string, metadata: Record<string, unknown>): AdmissionResult;
   release(slot: Slot): void;
+  /** A loaded agent (its captured ServerOptions: the requestFunc, the agent name). */
+  agent(name: string): LoadedAgent | undefined;
   startReserved(
     slot: Slot,
     metadata: Record<string, unknown>,
