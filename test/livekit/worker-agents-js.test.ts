@@ -86,7 +86,8 @@ describe('worker mode runs agents-js jobs through the job runner', () => {
   });
 
   const records = async (job: JobRecord): Promise<{ message: string; logger: string; session_id: unknown }[]> => {
-    const all = (await rt.logs({ tenant: JSON.parse(job.job.metadata).tenant })).records;
+    const { tenant } = JSON.parse(job.job.metadata) as { tenant: string };
+    const all = (await rt.logs({ tenant })).records;
     return all.map((r) => ({ message: String(r.message), logger: String(r.logger), session_id: r.session_id }));
   };
 
