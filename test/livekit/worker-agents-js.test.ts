@@ -14,37 +14,12 @@ import { resolveLiveKitSettings } from '../../runtime/livekit/worker/settings';
 import { WorkerMode } from '../../runtime/livekit/worker/worker-mode';
 import { makeAgentsJsWorkspace } from '../runtime/agents-js-workspace';
 import type { Workspace } from '../runtime/engine-workspace';
+import { CONCIERGE } from './concierge-agent';
 import { StandInLiveKit, type JobRecord } from './stand-in-server';
 import { waitFor } from './wait';
 
 const KEY = 'APIworkeragentsjs';
 const SECRET = 'worker-agents-js-secret-8e1d5c0b7a9f42d6b3c1';
-
-/** A stock-shaped agents-js file: top-level cli.runApp with an agentName and a requestFunc. */
-export const CONCIERGE = `import { cli, defineAgent, getJobContext, log, ServerOptions, type JobContext, type JobRequest } from '@livekit/agents';
-import { Room } from '@livekit/rtc-node';
-import { fileURLToPath } from 'node:url';
-
-export default defineAgent({
-  entry: async (ctx: JobContext) => {
-    const meta = JSON.parse(ctx.job.metadata);
-    const info = ctx.info;
-    log().info('job ' + getJobContext().job.id + ' room ' + ctx.job.room?.name + ' rtc ' + (ctx.room instanceof Room) +
-      ' url ' + info.url + ' worker ' + info.workerId + ' as ' + info.acceptArguments.name + ' pid ' + process.pid);
-    if (meta.connect) await ctx.connect();
-  },
-});
-
-cli.runApp(new ServerOptions({
-  agent: fileURLToPath(import.meta.url),
-  agentName: 'concierge',
-  requestFunc: async (req: JobRequest) => {
-    const m = JSON.parse(req.job.metadata || '{}');
-    if (m.tenant === 'blocked') return req.reject();
-    await req.accept('Concierge for ' + m.tenant);
-  },
-}));
-`;
 
 describe('worker mode runs agents-js jobs through the job runner', () => {
   let server: StandInLiveKit;
