@@ -258,7 +258,8 @@ export interface SubscribeParams {
 }
 
 export interface StartCallsParams {
-  agent: string;
+  /** Omitted: routed as a LiveKit job with automatic dispatch is (metadata `agent`, else the only or first agent). */
+  agent?: string;
   tenant?: string;
   /** Extra dispatch metadata; `tenant` here is overridden by the tenant param when both are given. */
   metadata?: Record<string, unknown>;

@@ -60,6 +60,7 @@ import { routeAgentsLogs } from './agents/livekit/agents-logger';
 import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
+import { routeLocalCall } from './livekit/worker/routing';
 import { sessionOfScope } from './session/session';
 import type { FleetAdmission } from './fleet/fleet-admission';
 import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart, openFleetLink } from './fleet/runtime-fleet';
@@ -290,6 +291,7 @@ export class Runtime implements ControlApi {
       agentNames: () => this.registry.names(),
       reserve: (agent, metadata) => this.manager.reserve(agent, metadata),
       release: (slot) => this.manager.release(slot),
+      agent: (name) => this.registry.get(name),
       startReserved: (slot, metadata, drive, onEnd) => this.manager.startReserved(slot, metadata, drive, onEnd),
       activeTotal: () => this.admission.activeTotal(),
       workerCap: () => this.admission.maxConcurrentSessions,
@@ -340,18 +342,21 @@ export class Runtime implements ControlApi {
 
   async startCalls(params: StartCallsParams): Promise<StartCallsResult> {
     validateParams(Methods.startCalls, params);
-    if (!this.registry.get(params.agent)) {
+    const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
+    const route = params.agent === undefined ? routeLocalCall(metadata, this.registry.names()) : null;
+    if (route && !route.ok) throw new ControlError(ErrorCodes.UnknownAgent, `startCalls: ${route.message}`);
+    const agent = route?.ok ? route.agent : (params.agent ?? '');
+    if (!this.registry.get(agent)) {
       throw new ControlError(
         ErrorCodes.UnknownAgent,
-        `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
+        `startCalls: no agent named ${JSON.stringify(agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
       );
     }
-    const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
     const script = scriptFromParams(params, this.callScript);
     const count = params.count ?? 1;
     const run = runLoad(
       { count, concurrency: params.concurrency ?? count, ...(params.rate !== undefined ? { rate: params.rate } : {}) },
-      () => this.manager.place(params.agent, metadata, script),
+      () => this.manager.place(agent, metadata, script),
     );
     if (params.wait === false) {
       await run.dispatched;

@@ -1,4 +1,4 @@
-// `openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
+// `openrtc call [AGENT] --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
 //  [--metadata JSON] [--socket PATH] [--json]`: places local test calls and waits for them to end.
 import type { StartCallsParams } from '../../protocol/control';
 import { loadScenarioFile, ScenarioError } from '../caller/scenario';
@@ -8,10 +8,12 @@ import { EXIT_FAILED, EXIT_OK, intArg, parseCommandArgs, usageError, type Comman
 import { resolveSocket, withClient } from './runtime-link';
 import { messageOf } from '../../protocol/errors';
 
-const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
+const USAGE = `usage: openrtc call [AGENT] --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
                     [--metadata JSON] [--socket PATH] [--json]
 
 Places N local test calls to AGENT for tenant T on a running runtime and waits for them to end.
+Without AGENT the call is routed as LiveKit worker mode routes a job: --metadata's "agent", else
+the only (or first registered) agent.
 Each --say is one caller turn, in order; the caller hangs up after the last one is answered.
   --script FILE      the caller's turns and pacing from a JSON file instead of --say:
                      {"turns": ["hi", {"say": "a table for two"}], "think_ms": 300, "reply_timeout_ms": 5000}
@@ -68,12 +70,11 @@ export const callCommand: Command = {
       return EXIT_OK;
     }
     const [agent, ...extra] = positionals;
-    if (!agent) throw usageError('call needs an AGENT name');
     if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     if (values.tenant === undefined) throw usageError('call needs --tenant T');
     const problem = tenantIdProblem(values.tenant);
     if (problem) throw usageError(`--tenant: ${problem}`);
-    const params: StartCallsParams = { agent, tenant: values.tenant, wait: true };
+    const params: StartCallsParams = { ...(agent ? { agent } : {}), tenant: values.tenant, wait: true };
     const count = intArg('--count', values.count, 1, 100_000);
     const concurrency = intArg('--concurrency', values.concurrency, 1, 10_000);
     const metadata = parseMetadata(values.metadata);

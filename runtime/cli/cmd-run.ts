@@ -112,7 +112,9 @@ export const runCommand: Command = {
     let drainTimeout = drainTimeoutArg ?? 30;
     if (liveKit) {
       try {
-        const settings = liveKit.resolveLiveKitSettings(runtime.liveKitConfig(), io.env);
+        const host = runtime.jobHost();
+        const captured = liveKit.capturedAgentNames(host.agentNames().map((n) => host.agent(n)));
+        const settings = liveKit.resolveLiveKitSettings(runtime.liveKitConfig(), io.env, captured);
         drainTimeout = drainTimeoutArg ?? settings.drainTimeoutS;
         workers = liveKit.WorkerMode.start(runtime, settings, RUNTIME_VERSION);
         io.out(

@@ -49,7 +49,7 @@ export const paramSpecs = {
   subscribe: { types: { kind: 'oneOfList', values: EVENT_TYPES } },
   unsubscribe: {},
   startCalls: {
-    agent: { kind: 'string', maxLength: 200, required: true },
+    agent: { kind: 'string', maxLength: 200 },
     tenant,
     metadata: { kind: 'object' },
     say: { kind: 'strings', maxItems: 1000, maxLength: 10_000 },

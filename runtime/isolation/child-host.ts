@@ -16,6 +16,7 @@ import { installScopeProbe } from '../session/scope';
 import { Session, type ErrorOrigin, type FinalStatus } from '../session/session';
 import { routeAgentsLogs } from '../agents/livekit/agents-logger';
 import { disposeAgentsNative } from '../agents/livekit/agents-module';
+import { assignedJobFromWire, attachAssignedJob } from '../livekit/job/job-source';
 import { ChildLog } from './child-log';
 import { IPC_TAG, serializeError, type ChildInit, type ChildMessage, type ParentMessage } from './messages';
 
@@ -113,13 +114,16 @@ export class ChildHost {
       return;
     }
     const scope = { sessionId: msg.session_id, tenant: this.init.tenant, agentName: agent.name };
+    const slot = { tenant: this.init.tenant, agent: agent.name, probe: false };
+    // Worker mode: the LiveKit job the parent accepted runs here, with its room and job context.
+    if (msg.livekit_job) attachAssignedJob(slot, assignedJobFromWire(msg.livekit_job));
     const session = new Session({
       sessionId: msg.session_id,
       tenant: this.init.tenant,
       agent,
       metadata: msg.metadata,
       tenantConfig: Object.freeze({ ...msg.tenant_config }),
-      slot: { tenant: this.init.tenant, agent: agent.name, probe: false },
+      slot,
       channel: new RelayChannel(msg.session_id, this.send),
       log: this.log.scoped(scope, `agent.${agent.name}`),
       clock: systemClock,

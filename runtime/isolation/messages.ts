@@ -4,6 +4,7 @@
 // process.send() too, so the parent treats every child message as outside input and validates it.
 import type { LoopLag, StackFrame } from '../../protocol/control';
 import type { LogLevel } from '../log-writer/log';
+import type { AssignedJobWire } from '../livekit/job/job-source';
 import type { LoopBlockReport, SessionLoopView } from '../loop-health/attribution-seam';
 import type { FinalStatus, LateErrorOrigin } from '../session/session';
 
@@ -38,6 +39,8 @@ export type ParentMessage =
       metadata: Record<string, unknown>;
       tenant_config: Record<string, unknown>;
       grace_ms: number;
+      /** The LiveKit job this session runs (worker mode): the child hosts its room and job context. */
+      livekit_job?: AssignedJobWire;
     }
   | { tag: typeof IPC_TAG; type: 'turn'; session_id: string; text: string }
   | { tag: typeof IPC_TAG; type: 'abort'; session_id: string; reason: EndReasonToChild; grace_ms: number }

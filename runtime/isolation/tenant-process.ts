@@ -7,7 +7,8 @@ import type { LoopLag, TenantProcessInfo } from '../../protocol/control';
 import type { SessionContext } from '../agents/types';
 import { describeError, errorSummary, type LogLevel } from '../log-writer/log';
 import type { LoopBlockReport, SessionLoopView } from '../loop-health/attribution-seam';
-import type { LateErrorOrigin } from '../session/session';
+import { assignedJobOf, assignedJobToWire, type AssignedJobWire } from '../livekit/job/job-source';
+import { sessionOfScope, type LateErrorOrigin } from '../session/session';
 import { RestartBackoff, type BackoffSettings } from './backoff';
 import { ReadyGate } from './ready-gate';
 import type { ChildEntry } from './child-entry';
@@ -127,6 +128,7 @@ export class TenantProcess {
           metadata: { ...ctx.metadata },
           tenant_config: { ...ctx.tenantConfig },
           grace_ms: graceMs,
+          ...liveKitJobOf(ctx),
         });
         ctx.signal.addEventListener('abort', () => {
           const reason = ctx.signal.reason as string;
@@ -448,4 +450,10 @@ export class TenantProcess {
     // A child that died between the check and the write surfaces through 'exit'.
     child.send(msg, (err) => void err);
   }
+}
+
+/** A LiveKit job assigned to this session's slot crosses to the child as its protobuf bytes. */
+function liveKitJobOf(ctx: SessionContext): { livekit_job?: AssignedJobWire } {
+  const assigned = assignedJobOf(sessionOfScope(ctx)?.slot);
+  return assigned ? { livekit_job: assignedJobToWire(assigned) } : {};
 }

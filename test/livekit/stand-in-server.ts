@@ -97,6 +97,12 @@ export class StandInLiveKit {
   readonly refusedUpgrades: string[] = [];
   /** Frames that were not a WorkerMessage, or protocol violations. */
   readonly badFrames: string[] = [];
+  /**
+   * Room joins (rtc-node's signal connection to `/rtc`, what ctx.connect() does with the assigned
+   * url and token): the token is verified and what it grants recorded. There is no media server
+   * behind the stand-in, so every join is then refused (503) and connect() rejects.
+   */
+  readonly roomJoins: { room: string; identity: string; name: string; path: string }[] = [];
   /** Offer → answer round trips, ms (bench/livekit reads them). */
   readonly offerLatenciesMs: number[] = [];
   private readonly wss: WebSocketServer;
@@ -219,7 +225,11 @@ export class StandInLiveKit {
   // ---- worker side ---------------------------------------------------------------------------
 
   private async upgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/rtc')) {
+      await this.recordJoin(req, path);
+      return this.refuse(socket, 503, 'no media server behind the stand-in');
+    }
     if (path !== '/agent' && path !== '/agent/') return this.refuse(socket, 404, `no endpoint ${path}`);
     const auth = req.headers.authorization ?? '';
     if (!auth.startsWith('Bearer ')) return this.refuse(socket, 401, 'no bearer token');
@@ -234,7 +244,26 @@ export class StandInLiveKit {
 
   private refuse(socket: Socket, code: number, reason: string): void {
     this.refusedUpgrades.push(reason);
-    socket.end(`HTTP/1.1 ${code} ${code === 404 ? 'Not Found' : 'Unauthorized'}\r\nConnection: close\r\n\r\n`);
+    const text = code === 404 ? 'Not Found' : code === 503 ? 'Service Unavailable' : 'Unauthorized';
+    socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  /** A join attempt with a token this server signed: which room and participant it grants. */
+  private async recordJoin(req: IncomingMessage, path: string): Promise<void> {
+    // rtc-node sends it as a Bearer header (older SDKs as the access_token query parameter).
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const token = bearer || (new URL(req.url ?? '', 'http://stand-in').searchParams.get('access_token') ?? '');
+    try {
+      const claims = await this.verifier.verify(token);
+      this.roomJoins.push({
+        room: claims.video?.room ?? '',
+        identity: claims.sub ?? '',
+        name: claims.name ?? '',
+        path,
+      });
+    } catch (err) {
+      this.refusedUpgrades.push(`room join with an invalid token: ${(err as Error).message}`);
+    }
   }
 
   private attach(ws: WebSocket): void {
@@ -412,6 +441,11 @@ export class StandInLiveKit {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/rtc')) {
+      await this.recordJoin(req, path);
+      return reply(503, { code: 'unavailable', msg: 'no media server behind the stand-in' });
+    }
     if (req.method !== 'POST' || req.url !== '/twirp/livekit.AgentDispatchService/CreateDispatch') {
       return reply(404, { code: 'bad_route', msg: `no route ${req.method} ${req.url}` });
     }

@@ -78,7 +78,7 @@ describe('openrtc exit codes and messages', () => {
   const usage: [string[], RegExp][] = [
     [[], /usage: openrtc <command>/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['call'], /call needs an AGENT name/],
+    [['call'], /call needs --tenant T/],
     [['call', 'echo'], /call needs --tenant T/],
     [['call', 'echo', '--tenant', 'no spaces!'], /--tenant: tenant "no spaces!" contains " "/],
     [['call', 'echo', '--tenant', 'a', '--count', '0'], /--count must be a whole number from 1/],

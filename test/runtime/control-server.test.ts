@@ -107,7 +107,7 @@ describe('control server', () => {
     ['setBreaker', { tenant: 'acme', max_cooldown_s: -1 }, ErrorCodes.InvalidParams, /max_cooldown_s/],
     ['startCalls', { agent: 'a', count: 2.5 }, ErrorCodes.InvalidParams, /field 'count' must be an integer/],
     ['startCalls', { agent: 'a', say: ['ok', 3] }, ErrorCodes.InvalidParams, /field 'say\[1\]' must be a string/],
-    ['startCalls', { tenant: 'acme' }, ErrorCodes.InvalidParams, /field 'agent' is required/],
+    ['startCalls', { agent: '', tenant: 'acme' }, ErrorCodes.InvalidParams, /field 'agent' must be a non-empty string/],
     ['subscribe', { types: ['nope'] }, ErrorCodes.InvalidParams, /types\[0\]' must be one of/],
     ['logs', { level: 'loud' }, ErrorCodes.InvalidParams, /field 'level' must be one of/],
     ['snapshot', { verbose: true }, ErrorCodes.InvalidParams, /takes no params/],

@@ -15,7 +15,10 @@ export type AgentsModule = typeof Agents;
 export type RtcModule = typeof Rtc;
 /** The Job message class of the @livekit/protocol copy agents-js itself uses. */
 export interface ProtocolModule {
-  Job: new (init?: object) => Agents.JobContext['job'];
+  Job: {
+    new (init?: object): Agents.JobContext['job'];
+    fromBinary(bytes: Uint8Array): Agents.JobContext['job'];
+  };
 }
 
 export const SUPPORTED_AGENTS_VERSIONS = '1.9.x';

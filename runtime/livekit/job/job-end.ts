@@ -45,9 +45,9 @@ export function describeCause(cause: JobEndCause): string {
  * The Error to report for an AgentSession error event: agents-js wraps the provider's error in a
  * plain object ({ type, label, error, recoverable }) that would print as "{}".
  */
-export function sessionErrorCause(event: unknown): unknown {
+export function sessionErrorCause(event: unknown, what = 'AgentSession error'): unknown {
   const inner = event !== null && typeof event === 'object' ? (event as { error?: unknown }).error : undefined;
   if (inner instanceof Error) return inner;
   const label = event !== null && typeof event === 'object' ? String((event as { label?: unknown }).label ?? '') : '';
-  return new Error(`AgentSession error${label ? ` from ${label}` : ''} (not recoverable)`);
+  return new Error(`${what}${label ? ` from ${label}` : ''}${event ? ' (not recoverable)' : ''}`);
 }

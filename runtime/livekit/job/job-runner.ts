@@ -147,7 +147,11 @@ export class LiveKitJob {
       if (isFatalSessionError(ev.error)) this.end({ kind: 'session_error', error: sessionErrorCause(ev.error) });
     });
     session.on(events.Close, (ev: voice.CloseEvent) => {
-      if (ev.reason === 'error') this.end({ kind: 'session_closed_with_error', error: sessionErrorCause(ev.error) });
+      if (ev.reason === 'error')
+        this.end({
+          kind: 'session_closed_with_error',
+          error: sessionErrorCause(ev.error, 'AgentSession closed with reason error'),
+        });
       else this.end({ kind: 'session_closed', reason: String(ev.reason) });
     });
     this.spec.onAgentSession?.(session);

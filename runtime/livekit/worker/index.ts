@@ -2,3 +2,4 @@
 export { resolveLiveKitSettings, LiveKitSettingsError } from './settings';
 export { WorkerMode } from './worker-mode';
 export { publicUrl } from './worker-client';
+export { capturedAgentNames } from './request-func';

@@ -4,6 +4,7 @@ import type { SessionEndListener } from '../../engine/session-manager';
 import type { AdmissionResult, Slot } from '../../policy/admission';
 import type { FinalStatus, Session } from '../../session/session';
 import type { CallAttempt } from '../../caller/load';
+import type { LoadedAgent } from '../../agents/registry';
 
 export interface JobHost {
   agentNames(): string[];
@@ -11,6 +12,8 @@ export interface JobHost {
    *  Asynchronous because in fleet mode the lease is taken in Redis (runtime/fleet). */
   reserve(agent: string, metadata: Record<string, unknown>): Promise<AdmissionResult>;
   release(slot: Slot): void;
+  /** A loaded agent (its captured ServerOptions: the requestFunc, the agent name). */
+  agent(name: string): LoadedAgent | undefined;
   startReserved(
     slot: Slot,
     metadata: Record<string, unknown>,

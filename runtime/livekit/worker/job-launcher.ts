@@ -1,10 +1,14 @@
 // The one seam through which an assigned LiveKit job starts (issue 17): launch(job, url, token,
 // reservation) → a handle the worker client ends and watches. SessionJobLauncher runs the job as
-// a session of our runtime (the routed agent, the tenant from the job), which is how our own
-// `openrtc` agents take LiveKit jobs; an agents-js job runner plugs in behind the same interface.
+// a session of our runtime (the routed agent, the tenant from the job), with the assignment
+// attached to its slot: an agents-js agent then runs the job through its job runner (a real
+// Room, ctx.connect() with the assigned url and token, getJobContext().job the job LiveKit
+// sent); our own `openrtc` agents run it as a session like any other.
+import type { JobAcceptArguments } from '@livekit/agents';
 import type { Job } from '@livekit/protocol';
 import type { Slot } from '../../policy/admission';
 import type { Session } from '../../session/session';
+import { attachAssignedJob } from '../job/job-source';
 import type { JobHost } from './job-host';
 
 export interface JobOutcome {
@@ -27,6 +31,9 @@ export interface LaunchRequest {
   url: string;
   /** The agent participant's room token, minted by the server; never logged. */
   token: string;
+  workerId: string;
+  /** The agent participant as the availability answer described it. */
+  accept: JobAcceptArguments;
   reservation: Slot;
   /** The job's metadata as routing parsed it, the resolved tenant included. */
   metadata: Record<string, unknown>;
@@ -48,6 +55,13 @@ export class SessionJobLauncher implements JobLauncher {
     let settle: (o: JobOutcome) => void = () => undefined;
     const ended = new Promise<JobOutcome>((resolve) => (settle = resolve));
     const metadata = { ...req.metadata, livekit_job: { id: req.job.id, room: req.job.room?.name ?? '' } };
+    attachAssignedJob(req.reservation, {
+      jobBytes: req.job.toBinary(),
+      url: req.url,
+      token: req.token,
+      workerId: req.workerId,
+      acceptArguments: req.accept,
+    });
     const attempt = this.host.startReserved(
       req.reservation,
       metadata,

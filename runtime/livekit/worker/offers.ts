@@ -1,7 +1,9 @@
 // Availability answers (issue 17, Deliver 2): route the job, then our admission, and on yes keep
 // the slot reserved for the assignment, so caps stay exact under any burst of offers. A
 // reservation whose assignment never comes is released after `assignmentTimeoutMs` (agents-js
-// waits 7.5 s). Counts offers, accepts and refusals by reason for the snapshot.
+// waits 7.5 s). The agent's own requestFunc may still withdraw a yes before it is sent. Counts
+// offers, accepts and refusals by reason for the snapshot.
+import type { JobAcceptArguments } from '@livekit/agents';
 import type { Job } from '@livekit/protocol';
 import type { Slot } from '../../policy/admission';
 import type { Clock, TimerHandle } from '../../policy/clock';
@@ -11,6 +13,8 @@ import { routeJob } from './routing';
 export interface Reservation {
   slot: Slot;
   metadata: Record<string, unknown>;
+  /** What the agent's requestFunc accepted with (participant identity, name, …), if it has one. */
+  accept: JobAcceptArguments | null;
 }
 
 export type OfferAnswer = { available: true; agent: string; tenant: string } | { available: false; reason: string };
@@ -57,6 +61,7 @@ export class Offers {
     const reservation: Reservation = {
       slot: decision.slot,
       metadata: { ...route.metadata, tenant: decision.slot.tenant },
+      accept: null,
     };
     const timer = this.clock.setTimer(this.assignmentTimeoutMs, () => this.expire(job.id));
     this.held.set(job.id, { reservation, timer });
@@ -71,6 +76,22 @@ export class Offers {
     h.timer.cancel();
     this.held.delete(jobId);
     return h.reservation;
+  }
+
+  /** The agent's requestFunc accepted a job we hold: remember how, for the assignment. */
+  accepted(jobId: string, accept: JobAcceptArguments): boolean {
+    const h = this.held.get(jobId);
+    if (h) h.reservation.accept = accept;
+    return h !== undefined;
+  }
+
+  /** The agent's requestFunc turned down a job our admission said yes to: the slot goes back. */
+  withdraw(jobId: string, reason: string, message: string): void {
+    const r = this.take(jobId);
+    if (!r) return;
+    this.host.release(r.slot);
+    this.counts.accepted--;
+    this.refuse(reason, r.slot.tenant, `refusing LiveKit job ${jobId}: ${message}`);
   }
 
   heldCount(): number {

@@ -23,7 +23,16 @@ export class LiveKitSettingsError extends Error {
   override name = 'LiveKitSettingsError';
 }
 
-export function resolveLiveKitSettings(cfg: LiveKitConfig, env: NodeJS.ProcessEnv): LiveKitModeSettings {
+/**
+ * `captured`: the agent names the workspace's agents-js files gave their ServerOptions; without
+ * `agent_name` in the block, worker mode registers once per captured name (else automatic
+ * dispatch, ''), as each file would under LiveKit's own worker.
+ */
+export function resolveLiveKitSettings(
+  cfg: LiveKitConfig,
+  env: NodeJS.ProcessEnv,
+  captured: readonly string[] = [],
+): LiveKitModeSettings {
   const read = (key: 'url_env' | 'api_key_env' | 'api_secret_env', fallback: string): string => {
     const name = cfg[key] ?? fallback;
     const value = env[name];
@@ -49,7 +58,13 @@ export function resolveLiveKitSettings(cfg: LiveKitConfig, env: NodeJS.ProcessEn
   const apiKey = read('api_key_env', 'LIVEKIT_API_KEY');
   const apiSecret = read('api_secret_env', 'LIVEKIT_API_SECRET');
   const names =
-    cfg.agent_name === undefined ? [''] : typeof cfg.agent_name === 'string' ? [cfg.agent_name] : cfg.agent_name;
+    cfg.agent_name === undefined
+      ? captured.length > 0
+        ? captured
+        : ['']
+      : typeof cfg.agent_name === 'string'
+        ? [cfg.agent_name]
+        : cfg.agent_name;
   const initialMs = cfg.reconnect_initial_ms ?? DEFAULT_WORKER_TIMING.reconnect.initialMs;
   return {
     url,

@@ -24,6 +24,7 @@ import {
   type Job,
   type JobAssignment,
 } from '@livekit/protocol';
+import type { JobAcceptArguments } from '@livekit/agents';
 import { AccessToken } from 'livekit-server-sdk';
 import { WebSocket, type RawData } from 'ws';
 import { RestartBackoff, type BackoffSettings } from '../../isolation/backoff';
@@ -32,6 +33,7 @@ import type { JobHost } from './job-host';
 import type { JobHandle, JobLauncher } from './job-launcher';
 import { workerLoad } from './load';
 import { Offers, type OfferCounts } from './offers';
+import { capturedRequestCheck } from './request-func';
 
 export type ConnectionState = 'connecting' | 'registered' | 'reconnecting' | 'draining' | 'closed';
 
@@ -270,13 +272,36 @@ export class LiveKitWorker {
 
   private async onAvailability(job: Job): Promise<void> {
     const answer = this.draining ? ({ available: false, reason: 'draining' } as const) : await this.offers.answer(job);
-    const response = new AvailabilityResponse({ jobId: job.id, available: answer.available });
-    if (answer.available) {
-      response.participantIdentity = `agent-${job.id}`;
-      response.participantName = answer.agent;
-      response.participantAttributes = { 'lk.agent_name': this.settings.agentName };
+    if (!answer.available) {
+      this.send(availability(new AvailabilityResponse({ jobId: job.id, available: false })));
+      return;
     }
-    this.send(new WorkerMessage({ message: { case: 'availability', value: response } }));
+    const check = capturedRequestCheck(this.host.agent(answer.agent));
+    if (!check) {
+      const accept = { name: answer.agent, identity: `agent-${job.id}`, metadata: '' };
+      this.offers.accepted(job.id, accept);
+      this.sendAccepted(job.id, accept);
+      return;
+    }
+    // The slot stays reserved while the agent's own requestFunc decides (bounded in request-func.ts).
+    void check(job).then((verdict) => {
+      if (!verdict.ok) {
+        this.offers.withdraw(job.id, 'request_func', verdict.message);
+        this.send(availability(new AvailabilityResponse({ jobId: job.id, available: false })));
+      } else if (this.offers.accepted(job.id, verdict.accept)) this.sendAccepted(job.id, verdict.accept);
+    });
+  }
+
+  private sendAccepted(jobId: string, accept: JobAcceptArguments): void {
+    const response = new AvailabilityResponse({
+      jobId,
+      available: true,
+      participantIdentity: accept.identity || `agent-${jobId}`,
+      participantName: accept.name,
+      participantMetadata: accept.metadata,
+      participantAttributes: { ...accept.attributes, 'lk.agent_name': this.settings.agentName },
+    });
+    this.send(availability(response));
   }
 
   private onAssignment(a: JobAssignment): void {
@@ -296,6 +321,8 @@ export class LiveKitWorker {
       job,
       url: a.url || this.settings.url,
       token: a.token,
+      workerId: this.workerId ?? '',
+      accept: reservation.accept ?? { name: job.agentName, identity: `agent-${job.id}`, metadata: '' },
       reservation: reservation.slot,
       metadata: reservation.metadata,
     });
@@ -343,6 +370,10 @@ export class LiveKitWorker {
   private send(msg: WorkerMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(msg.toBinary());
   }
+}
+
+function availability(value: AvailabilityResponse): WorkerMessage {
+  return new WorkerMessage({ message: { case: 'availability', value } });
 }
 
 function jobUpdate(jobId: string, status: JobStatus, error: string): WorkerMessage {
