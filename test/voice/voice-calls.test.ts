@@ -29,7 +29,7 @@ describe('voice calls', () => {
   });
 
   const messages = async (sessionId: string, logger?: string): Promise<string[]> =>
-    (await rt.logs({ session_id: sessionId })).records
+    (await rt.logs({ session_id: sessionId, limit: 100_000 })).records
       .filter((x) => logger === undefined || x.logger === logger)
       .map((x) => String(x.message));
 
