@@ -62,6 +62,7 @@ import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { routeLocalCall } from './livekit/worker/routing';
 import { sessionOfScope } from './session/session';
+import { checkVoiceCall } from './agents/livekit/voice/voice-params';
 import type { FleetAdmission } from './fleet/fleet-admission';
 import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart, openFleetLink } from './fleet/runtime-fleet';
 import { createFleetShared, type FleetShared } from './fleet/fleet-shared';
@@ -345,18 +346,20 @@ export class Runtime implements ControlApi {
     const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
     const route = params.agent === undefined ? routeLocalCall(metadata, this.registry.names()) : null;
     if (route && !route.ok) throw new ControlError(ErrorCodes.UnknownAgent, `startCalls: ${route.message}`);
-    const agent = route?.ok ? route.agent : (params.agent ?? '');
-    if (!this.registry.get(agent)) {
+    const agentName = route?.ok ? route.agent : (params.agent ?? '');
+    const agent = this.registry.get(agentName);
+    if (!agent) {
       throw new ControlError(
         ErrorCodes.UnknownAgent,
-        `startCalls: no agent named ${JSON.stringify(agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
+        `startCalls: no agent named ${JSON.stringify(agentName)} (registered: ${this.registry.names().join(', ') || 'none'})`,
       );
     }
+    await checkVoiceCall(params, agent, (tenant) => this.isolation.runsInProcess(tenant));
     const script = scriptFromParams(params, this.callScript);
     const count = params.count ?? 1;
     const run = runLoad(
       { count, concurrency: params.concurrency ?? count, ...(params.rate !== undefined ? { rate: params.rate } : {}) },
-      () => this.manager.place(agent, metadata, script),
+      () => this.manager.place(agentName, metadata, script),
     );
     if (params.wait === false) {
       await run.dispatched;

@@ -1,7 +1,8 @@
 // An agents-js agent definition (defineAgent from @livekit/agents) as one of our agents: one
 // JobProcess per loaded version (prewarm runs once, its userData shared by the version's
 // sessions, as in a LiveKit job process), and per session one LiveKit job run inside the
-// session's scope. The session's dialogue reaches the job's primary AgentSession in text mode.
+// session's scope. The session's dialogue reaches the job's primary AgentSession in text mode,
+// or, for a voice call, as the caller's audio (voice/voice-call.ts).
 import type { AgentDefinition as LkAgentDefinition, JobProcess, RunningJobInfo } from '@livekit/agents';
 import { bounded } from '../../livekit/job/bounded';
 import { DEFAULT_JOB_BOUNDS, LiveKitJob, type JobBounds } from '../../livekit/job/job-runner';
@@ -14,6 +15,7 @@ import { bridgeText } from '../../livekit/job/text-bridge';
 import { sessionOfScope } from '../../session/session';
 import type { AgentDefinition, SessionContext } from '../types';
 import type { LoadedAgentsPackage, RunAppCapture } from './agents-module';
+import { startVoiceCall } from './voice/start-call';
 
 const AGENT_DEFINITION_SYMBOL = Symbol.for('livekit.agents.AgentDefinition');
 
@@ -58,9 +60,19 @@ export function adaptLiveKitAgent(
     prewarm: definition.prewarm ? () => boundedPrewarm(definition, proc, capture) : undefined,
     entry: async (ctx: SessionContext) => {
       // A job LiveKit assigned (worker mode) runs with a real Room that ctx.connect() joins with
-      // the assigned url and token, and talks to that room; a local call talks through our call channel.
+      // the assigned url and token, and talks to that room; a local call talks through our call
+      // channel: text, or the caller's audio for a voice call.
       const assigned = assignedJobOf(sessionOfScope(ctx)?.slot);
-      const info = assigned ? runningJobInfo(pkg.protocol, assigned) : localJobInfo(pkg.protocol, ctx);
+      const channel = assigned ? undefined : sessionOfScope(ctx)?.channel;
+      const callerVoice = channel?.voice ?? null;
+      const dialogue = {
+        turns: () => ctx.userTurns(),
+        reply: (t: string) => ctx.say(t),
+        announce: (t: string) => channel?.announce(t),
+      };
+      const info = assigned
+        ? runningJobInfo(pkg.protocol, assigned)
+        : localJobInfo(pkg.protocol, { ...ctx, voice: callerVoice !== null });
       const job = new LiveKitJob({
         pkg,
         definition,
@@ -71,12 +83,17 @@ export function adaptLiveKitAgent(
         bounds,
         onAgentSession: assigned
           ? undefined
-          : (session) => bridgeText(pkg.agents, session, { turns: () => ctx.userTurns(), reply: (t) => ctx.say(t) }),
+          : (session) => (voiceCall ? voiceCall.bridge(session) : bridgeText(pkg.agents, session, dialogue)),
         report: (message, error) => ctx.log.warn(`livekit job: ${message}`, ...(error instanceof Error ? [error] : [])),
       });
-      const cause = await job.run();
-      ctx.log.info(`livekit job ${info.job.id} ended: ${describeCause(cause)}`);
-      if (isFailure(cause)) throw cause.error;
+      const voiceCall = callerVoice && startVoiceCall(pkg, job.ctx, callerVoice, ctx.log, dialogue);
+      try {
+        const cause = await job.run();
+        ctx.log.info(`livekit job ${info.job.id} ended: ${describeCause(cause)}`);
+        if (isFailure(cause)) throw cause.error;
+      } finally {
+        voiceCall?.close();
+      }
     },
   };
 }
