@@ -260,6 +260,17 @@ export interface StartCallsParams {
   reply_timeout_ms?: number;
   /** When true the reply comes once every call has ended; otherwise at once after admission. */
   wait?: boolean;
+  /**
+   * A voice call (agents-js agents): each turn is spoken by espeak-ng as 16 kHz audio in real-time
+   * 20 ms frames into the agent session's audio input; the agent's audio is played back at 1×.
+   */
+  voice?: boolean;
+  /** The caller's espeak-ng voice (default en-us); voice calls only. */
+  voice_name?: string;
+  /** The caller's speaking rate in words per minute, 80 to 450 (default 170); voice calls only. */
+  voice_rate?: number;
+  /** The caller talks over the agent instead of waiting for it to finish (interruptions); voice calls only. */
+  barge_in?: boolean;
 }
 export interface StartCallsResult {
   started: number;

@@ -4,3 +4,4 @@ export { defineAgent } from './agents/define';
 export { currentSession } from './session/current';
 export type { AgentDefinition, AgentProcess, SessionContext, EndReason } from './agents/types';
 export type { ScopedLogger } from './log-writer/log';
+export { scriptedSTT, espeakTTS } from './agents/livekit/voice/api';

@@ -61,6 +61,7 @@ import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
+import { checkVoiceCall } from './agents/livekit/voice/voice-params';
 
 export const RUNTIME_VERSION = '0.1.0';
 const LOGGER = 'openrtc';
@@ -307,12 +308,14 @@ export class Runtime implements ControlApi {
 
   async startCalls(params: StartCallsParams): Promise<StartCallsResult> {
     validateParams(Methods.startCalls, params);
-    if (!this.registry.get(params.agent)) {
+    const agent = this.registry.get(params.agent);
+    if (!agent) {
       throw new ControlError(
         ErrorCodes.UnknownAgent,
         `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
       );
     }
+    await checkVoiceCall(params, agent);
     const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
     const script = scriptFromParams(params, this.callScript);
     const count = params.count ?? 1;

@@ -1,6 +1,7 @@
 // A local caller: speaks scripted turns (with optional think-time), waits for the agent's reply
 // to each, then hangs up. It stands in for a LiveKit participant.
 import type { FinalStatus, Session } from '../session/session';
+import type { CallerVoice } from './caller-voice';
 
 export interface CallScript {
   turns: string[];
@@ -9,6 +10,8 @@ export interface CallScript {
   replyTimeoutMs: number;
   /** After hang-up, how long an agent that ignores its signal may keep running. */
   hangUpGraceMs: number;
+  /** A voice call: how the caller speaks its turns (absent for a text call). */
+  voice?: CallerVoice;
 }
 
 export const DEFAULT_CALL_SCRIPT: CallScript = { turns: [], thinkMs: 0, replyTimeoutMs: 10_000, hangUpGraceMs: 5_000 };

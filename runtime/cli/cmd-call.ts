@@ -1,5 +1,6 @@
 // `openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
-//  [--metadata JSON] [--socket PATH] [--json]`: places local test calls and waits for them to end.
+//  [--voice [--voice-name V] [--voice-rate WPM] [--barge-in]] [--metadata JSON] [--socket PATH] [--json]`:
+// places local test calls (text, or voice for agents-js agents) and waits for them to end.
 import type { StartCallsParams } from '../../protocol/control';
 import { loadScenarioFile, ScenarioError } from '../caller/scenario';
 import { tenantIdProblem } from '../../protocol/tenant-id';
@@ -9,6 +10,7 @@ import { resolveSocket, withClient } from './runtime-link';
 import { messageOf } from '../../protocol/errors';
 
 const USAGE = `usage: openrtc call AGENT --tenant T [--say TEXT]... | [--script FILE] [--count N] [--concurrency C]
+                    [--voice [--voice-name V] [--voice-rate WPM] [--barge-in]]
                     [--metadata JSON] [--socket PATH] [--json]
 
 Places N local test calls to AGENT for tenant T on a running runtime and waits for them to end.
@@ -19,6 +21,19 @@ Each --say is one caller turn, in order; the caller hangs up after the last one 
   --concurrency C    calls at once (default: all of them)
   --metadata JSON    extra dispatch metadata (a JSON object); --tenant wins over its "tenant"
   --json             print {started, succeeded, failed, cancelled, rejected, sessions}
+
+Voice calls (agents-js agents; needs espeak-ng):
+  --voice            speak each turn as audio instead of text
+  --voice-name V     the caller's espeak-ng voice (default en-us; see espeak-ng --voices)
+  --voice-rate WPM   the caller's words per minute, 80 to 450 (default 170)
+  --barge-in         talk over the agent instead of waiting for it to finish (tests interruptions)
+  What is real: the audio (espeak-ng speech, synthesised once per distinct line, streamed in real
+  time as 20 ms frames of 16 kHz audio into the agent session's AudioInput, silence between
+  turns), the agent's VAD (Silero, through the agents-js plugin), end-of-turn detection,
+  interruptions, and the agent's TTS audio, played back at 1x as a phone would.
+  What is scripted: speech-to-text (openrtc's scriptedSTT() returns what the caller said in the
+  turn the VAD closed) and, for agents without a key, the LLM. espeakTTS() gives agents without
+  a TTS key offline speech; agents with real provider plugins and keys use theirs.
 Exit code: 0 all calls succeeded, 1 any failed or was rejected, 2 bad usage or no runtime.`;
 
 function parseMetadata(text: string | undefined): Record<string, unknown> | undefined {
@@ -49,6 +64,35 @@ async function scriptParams(file: string): Promise<Pick<StartCallsParams, 'say' 
   }
 }
 
+/** The voice flags as startCalls params; voice settings without --voice are a usage error. */
+function voiceParams(values: {
+  voice?: boolean;
+  'voice-name'?: string;
+  'voice-rate'?: string;
+  'barge-in'?: boolean;
+}): Pick<StartCallsParams, 'voice' | 'voice_name' | 'voice_rate' | 'barge_in'> {
+  const rate = intArg('--voice-rate', values['voice-rate'], 80, 450);
+  const name = values['voice-name'];
+  if (!values.voice) {
+    const stray =
+      name !== undefined
+        ? '--voice-name'
+        : rate !== undefined
+          ? '--voice-rate'
+          : values['barge-in']
+            ? '--barge-in'
+            : null;
+    if (stray) throw usageError(`${stray} is for voice calls; add --voice`);
+    return {};
+  }
+  return {
+    voice: true,
+    ...(name !== undefined ? { voice_name: name } : {}),
+    ...(rate !== undefined ? { voice_rate: rate } : {}),
+    ...(values['barge-in'] ? { barge_in: true } : {}),
+  };
+}
+
 export const callCommand: Command = {
   name: 'call',
   summary: 'place local test calls on a running runtime and wait for them',
@@ -62,6 +106,10 @@ export const callCommand: Command = {
       metadata: { type: 'string' },
       socket: { type: 'string' },
       json: { type: 'boolean' },
+      voice: { type: 'boolean' },
+      'voice-name': { type: 'string' },
+      'voice-rate': { type: 'string' },
+      'barge-in': { type: 'boolean' },
     });
     if (values.help) {
       io.out(USAGE);
@@ -83,6 +131,7 @@ export const callCommand: Command = {
     if (values.say && values.script !== undefined) throw usageError('--say and --script both give the turns; use one');
     if (values.say) params.say = values.say;
     if (values.script !== undefined) Object.assign(params, await scriptParams(values.script));
+    Object.assign(params, voiceParams(values));
 
     const result = await withClient(resolveSocket(values.socket, io), (client) => client.request('startCalls', params));
     io.out(values.json ? JSON.stringify(result) : summarizeCalls(result));

@@ -59,6 +59,10 @@ export const paramSpecs = {
     think_ms: { kind: 'int', min: 0, max: 600_000 },
     reply_timeout_ms: { kind: 'int', min: 0, max: 600_000 },
     wait: { kind: 'boolean' },
+    voice: { kind: 'boolean' },
+    voice_name: { kind: 'string', maxLength: 40 },
+    voice_rate: { kind: 'int', min: 80, max: 450 },
+    barge_in: { kind: 'boolean' },
   },
   cancelSession: { session_id: { kind: 'string', maxLength: 200, required: true } },
   setTenantCap: {

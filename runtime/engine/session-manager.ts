@@ -5,6 +5,7 @@ import { noFoldedTenants, type FoldedTenants, type RuntimeEvent, type StartCalls
 import type { AgentRegistry, LoadedAgent } from '../agents/registry';
 import { CallChannel } from '../caller/channel';
 import { driveCall, type CallScript } from '../caller/local-caller';
+import { callerVoiceFromParams, type CallerVoice } from '../caller/caller-voice';
 import type { CallAttempt } from '../caller/load';
 import { resolveTenantConfig } from '../config/secrets';
 import type { OpenrtcConfig } from '../config/types';
@@ -93,7 +94,13 @@ export class SessionManager {
   place(agentName: string, metadata: Record<string, unknown>, script: CallScript): CallAttempt {
     const decision = this.reserve(agentName, metadata);
     if (!decision.ok) return { admitted: false, reason: decision.reason };
-    return this.startReserved(decision.slot, metadata, (session) => driveCall(session, script));
+    return this.startReserved(
+      decision.slot,
+      metadata,
+      (session) => driveCall(session, script),
+      undefined,
+      script.voice,
+    );
   }
 
   /**
@@ -132,6 +139,7 @@ export class SessionManager {
     metadata: Record<string, unknown>,
     drive: (session: Session) => Promise<FinalStatus>,
     onEnd?: SessionEndListener,
+    voice?: CallerVoice,
   ): CallAttempt {
     const { admission, log } = this.deps;
     const agentName = slot.agent;
@@ -157,7 +165,7 @@ export class SessionManager {
       metadata,
       tenantConfig,
       slot,
-      channel: new CallChannel((speaker, text) => log.write('info', scope, 'call', `${speaker}: ${text}`)),
+      channel: new CallChannel((speaker, text) => log.write('info', scope, 'call', `${speaker}: ${text}`), voice),
       log: log.scoped(scope, `agent.${agent.name}`),
       clock: this.deps.clock,
       healthyAfterMs: this.deps.config().tenant_circuit_success_after_s * 1000,
@@ -297,6 +305,7 @@ export function scriptFromParams(p: StartCallsParams, base: CallScript): CallScr
     turns: p.say ?? [],
     thinkMs: p.think_ms ?? base.thinkMs,
     replyTimeoutMs: p.reply_timeout_ms ?? base.replyTimeoutMs,
+    ...(p.voice ? { voice: callerVoiceFromParams(p) } : {}),
   };
 }
 

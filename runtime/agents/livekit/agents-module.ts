@@ -10,6 +10,7 @@ import type * as Rtc from '@livekit/rtc-node';
 import { AgentLoadError } from '../load-error';
 import { installAgentsLogger } from './agents-logger';
 import { captureRunApp, type RunAppCapture } from './run-app-capture';
+import { voiceAgentSessionClass } from './voice/session-shim';
 
 export type AgentsModule = typeof Agents;
 export type RtcModule = typeof Rtc;
@@ -28,7 +29,10 @@ export interface LoadedAgentsPackage {
   readonly agents: AgentsModule;
   readonly rtc: RtcModule;
   readonly protocol: ProtocolModule;
-  /** What `require('@livekit/agents')` returns to agent code: the real module, `cli.runApp` captured. */
+  /**
+   * What `require('@livekit/agents')` returns to agent code: the real module, `cli.runApp` captured,
+   * and an AgentSession that takes a local voice call's audio (voice/session-shim.ts).
+   */
   readonly shim: AgentsModule;
 }
 
@@ -59,7 +63,7 @@ export function agentsPackageFor(file: string): LoadedAgentsPackage {
     agents,
     rtc: agentsRequire('@livekit/rtc-node') as RtcModule,
     protocol: agentsRequire('@livekit/protocol') as ProtocolModule,
-    shim: { ...agents, cli: { ...agents.cli, runApp: captureRunApp } },
+    shim: shimFor(agents),
   };
   byPath.set(path, loaded);
   return loaded;
@@ -79,6 +83,16 @@ let disposed: Promise<void> | undefined;
 export function disposeAgentsNative(): Promise<void> {
   disposed ??= Promise.all(loadedAgentsPackages().map((p) => p.rtc.dispose())).then(() => undefined);
   return disposed;
+}
+
+function shimFor(agents: AgentsModule): AgentsModule {
+  const AgentSession = voiceAgentSessionClass(agents);
+  return {
+    ...agents,
+    cli: { ...agents.cli, runApp: captureRunApp },
+    AgentSession,
+    voice: { ...agents.voice, AgentSession },
+  };
 }
 
 function readVersion(agentsRequire: NodeRequire): string {

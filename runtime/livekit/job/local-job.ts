@@ -1,6 +1,7 @@
 // The LiveKit job a local call (openrtc call, the editor's test calls, runbooks) runs as: a fake
-// job (connect() and recording are no-ops), in text simulation mode (AgentSession drops STT, TTS,
-// VAD and audio I/O), whose job and room metadata carry the tenant, as a dispatch would.
+// job (connect() and recording are no-ops) whose job and room metadata carry the tenant, as a
+// dispatch would. A text call runs in text simulation mode (AgentSession drops STT, TTS, VAD and
+// audio I/O); a voice call does not: its session gets the caller's audio (agents/livekit/voice).
 import type { RunningJobInfo } from '@livekit/agents';
 import type { ProtocolModule } from '../../agents/livekit/agents-module';
 
@@ -14,6 +15,8 @@ export interface LocalJobInit {
   agentName: string;
   /** Dispatch metadata of the call (its `tenant` is the resolved tenant). */
   metadata: Readonly<Record<string, unknown>>;
+  /** A voice call: no text simulation attribute, so the AgentSession keeps its audio pipeline. */
+  voice?: boolean;
 }
 
 export function localJobInfo(protocol: ProtocolModule, init: LocalJobInit): RunningJobInfo {
@@ -27,9 +30,14 @@ export function localJobInfo(protocol: ProtocolModule, init: LocalJobInit): Runn
       name: `openrtc-${init.tenant}-${init.sessionId}`,
       metadata: JSON.stringify({ tenant: init.tenant }),
     },
-    attributes: {
-      [SIMULATOR_DISPATCH_ATTRIBUTE]: JSON.stringify({ simulationRunId: init.sessionId, mode: 'SIMULATION_MODE_TEXT' }),
-    },
+    attributes: init.voice
+      ? {}
+      : {
+          [SIMULATOR_DISPATCH_ATTRIBUTE]: JSON.stringify({
+            simulationRunId: init.sessionId,
+            mode: 'SIMULATION_MODE_TEXT',
+          }),
+        },
   });
   return {
     acceptArguments: { name: init.agentName, identity: `agent-${init.sessionId}`, metadata: '' },

@@ -1,0 +1,33 @@
+// The checks a voice call passes before any session starts, each refusing the whole request
+// with a message that says why: voice settings without --voice, a voice setting espeak-ng would
+// not take, an agent that is not an agents-js agent (our own agents have no audio path), and a
+// machine without espeak-ng (the message names the package).
+import { ControlError, ErrorCodes, type StartCallsParams } from '../../../../protocol/control';
+import { messageOf } from '../../../../protocol/errors';
+import { callerVoiceFromParams } from '../../../caller/caller-voice';
+import type { LoadedAgent } from '../../registry';
+import { speechVoiceProblem } from './espeak';
+import { checkSpeech } from './speech-service';
+
+const VOICE_ONLY = ['voice_name', 'voice_rate', 'barge_in'] as const;
+
+export async function checkVoiceCall(p: StartCallsParams, agent: LoadedAgent): Promise<void> {
+  if (!p.voice) {
+    const stray = VOICE_ONLY.find((k) => p[k] !== undefined);
+    if (stray)
+      throw new ControlError(ErrorCodes.InvalidParams, `startCalls: ${stray} is for voice calls; add voice: true`);
+    return;
+  }
+  const problem = speechVoiceProblem(callerVoiceFromParams(p));
+  if (problem) throw new ControlError(ErrorCodes.InvalidParams, `startCalls: voice_name/voice_rate: ${problem}`);
+  if (!('livekit' in agent.definition))
+    throw new ControlError(
+      ErrorCodes.Unsupported,
+      `startCalls: ${agent.name} (${agent.file}) is not an agents-js agent; voice calls drive an agents-js AgentSession's audio (use a text call for it)`,
+    );
+  try {
+    await checkSpeech();
+  } catch (error) {
+    throw new ControlError(ErrorCodes.Unsupported, `startCalls: ${messageOf(error)}`);
+  }
+}
