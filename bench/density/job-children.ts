@@ -2,12 +2,13 @@
 // agents-js 1.9.0 `JobProcExecutor` (the class AgentServer's ProcPool forks job children with:
 // fork of ipc/job_proc_lazy_main, initialize handshake, pings, memory watch), and runs the
 // agent module given, which streams speech through its own session as the shared side does.
-// Loaded from the package's ESM build, like an ESM agent project's AgentServer, so the child and
-// the agent module share one copy of @livekit/agents.
+// Loaded from the package's CommonJS build, as the runtime loads agents-js (createRequire), so the
+// child's job entry, the agent module and the voice call's code share one copy of @livekit/agents
+// (its ESM build is a second copy with its own job-context storage).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { STREAMING_MESSAGE } from './voice-call-settings';
 
 const REPO = join(__dirname, '../..');
 
@@ -35,9 +36,6 @@ interface AgentsLog {
   initializeLogger(o: { pretty: boolean; level: string }): void;
 }
 
-/** What the child's agent reports over IPC once its call is streaming audio. */
-export const STREAMING_MESSAGE = 'densityStreaming';
-
 export interface JobChildFigures {
   pid: number;
   /** fork → initializeResponse (agents-js imported, prewarm done: the Silero model loaded). */
@@ -47,14 +45,13 @@ export interface JobChildFigures {
   cpuPct: number;
 }
 
-const agentsDir = (): string => dirname(createRequire(join(REPO, 'package.json')).resolve('@livekit/agents'));
-
-async function loadExecutor(): Promise<ExecutorModule> {
-  const dist = agentsDir();
-  const log = (await import(pathToFileURL(join(dist, 'index.js')).href)) as AgentsLog;
+function loadExecutor(): ExecutorModule {
+  const req = createRequire(join(REPO, 'package.json'));
+  const dist = dirname(req.resolve('@livekit/agents'));
   // The executor logs through agents-js's process logger; the child's level comes from it too.
-  log.initializeLogger({ pretty: false, level: 'error' });
-  return (await import(pathToFileURL(join(dist, 'ipc', 'job_proc_executor.js')).href)) as ExecutorModule;
+  (req('@livekit/agents') as AgentsLog).initializeLogger({ pretty: false, level: 'error' });
+  // Not in the package's exports: AgentServer's pool is internal, so it is loaded by path.
+  return req(join(dist, 'ipc', 'job_proc_executor.cjs')) as ExecutorModule;
 }
 
 export function rssMbOf(pid: number): number {
@@ -98,7 +95,7 @@ export async function measureJobChildren(
   warmupMs: number,
   measureMs: number,
 ): Promise<JobChildFigures[]> {
-  const { JobProcExecutor } = await loadExecutor();
+  const { JobProcExecutor } = loadExecutor();
   const executors: JobExecutor[] = [];
   try {
     const ready = await Promise.all(
