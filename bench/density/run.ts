@@ -58,7 +58,7 @@ const f2 = (x: number): string => x.toFixed(2);
 function sharedLine(s: SharedFigures): string {
   return (
     `  N=${String(s.n).padStart(4)}  loop lag p50 ${f2(s.lag.p50_ms)} / p99 ${f2(s.lag.p99_ms)} / max ${f1(s.lag.max_ms)} ms` +
-    `  RSS ${f1(s.rss_mb)} MB (${f2(s.rss_mb / s.n)} MB/session; idle runtime ${f1(s.idle_rss_mb)} MB)` +
+    `  RSS ${f1(s.rss_mb)} MB (${f2(s.rss_mb / s.n)} MB/session; idle runtime ${f1(s.idle_rss_mb)} MB, +${f2((s.rss_mb - s.idle_rss_mb) / s.n)} MB/session over it)` +
     `  CPU ${f2(s.cpu_pct / s.n)} %/session (process ${f1(s.cpu_pct)} %, loop thread ${f1(s.loop_cpu_pct)} %, waiting for a core ${f1(s.loop_wait_pct)} %)` +
     `  replies ${s.replies}, live ${s.active}, failed ${s.failed}`
   );
