@@ -69,8 +69,12 @@ async function main(): Promise<void> {
   console.log(`bench/density${FULL ? ' --full' : ''}: warm-up ${WARMUP_MS} ms, measure ${MEASURE_MS} ms per size`);
 
   const [agentModule, sharedSide] = await Promise.all([buildJobAgent(), buildSharedSide()]);
+  // The temporary bundles go whether or not a measurement fails.
+  process.on('exit', () => {
+    agentModule.cleanup();
+    sharedSide.cleanup();
+  });
   const children: JobChildFigures[] = await measureJobChildren(agentModule.file, CHILDREN, WARMUP_MS, MEASURE_MS);
-  agentModule.cleanup();
   const childRss = median(children.map((c) => c.rssMb));
   console.log(`LiveKit model, one job per forked child (agents-js JobProcExecutor), ${CHILDREN} children at once:`);
   for (const c of children)
@@ -92,7 +96,6 @@ async function main(): Promise<void> {
   console.log(`Searching the largest N with loop p99 ≤ ${SEARCH.goalP99Ms} ms (to within ${SEARCH.resolution}):`);
   for (let n = nextSize(outcomes, SEARCH); n !== null; n = nextSize(outcomes, SEARCH)) await measure(n);
   const { largestPass, smallestFailAbove } = searchState(outcomes, SEARCH.goalP99Ms);
-  sharedSide.cleanup();
 
   console.log('Ratios (same run):');
   for (const s of [...shared].sort((a, b) => a.n - b.n)) {
