@@ -335,7 +335,7 @@ export class Runtime implements ControlApi {
         `startCalls: no agent named ${JSON.stringify(params.agent)} (registered: ${this.registry.names().join(', ') || 'none'})`,
       );
     }
-    await checkVoiceCall(params, agent);
+    await checkVoiceCall(params, agent, (tenant) => this.isolation.runsInProcess(tenant));
     const metadata = { ...params.metadata, ...(params.tenant !== undefined ? { tenant: params.tenant } : {}) };
     const script = scriptFromParams(params, this.callScript);
     const count = params.count ?? 1;

@@ -1,6 +1,7 @@
 // `npm start`: the demo. Builds, starts `openrtc run examples/`, places calls for five tenants
-// (one of them a stock LiveKit agents-js agent) at once so each behaviour shows within a minute (healthy, breaker opening, cap reached, loop
-// blocked), prints the snapshot and `openrtc top --once` while they run, the outcome of every
+// (one of them a stock LiveKit agents-js agent, called by text and by voice) at once so each
+// behaviour shows within a minute (healthy, breaker opening, cap reached, loop blocked, voice
+// sessions with their CPU share), prints the snapshot and `openrtc top --once` while they run, the outcome of every
 // call, the telling log lines, then stops the runtime with SIGINT (drain, exit 0).
 // Exits 1 if any of the behaviours did not show.
 import { spawn, spawnSync } from 'node:child_process';
@@ -134,8 +135,26 @@ const calls = {
     '3',
     '--json',
   ],
+  // Real audio: espeak-ng speech in 20 ms frames into the agent's AgentSession, Silero VAD,
+  // end-of-turn, espeak TTS played back at 1× (speech-to-text is scripted).
+  'harbor-hotel (voice calls)': [
+    'call',
+    'concierge-voice',
+    '--tenant',
+    'harbor-hotel',
+    '--voice',
+    '--say',
+    'a double room please',
+    '--say',
+    'thank you',
+    '--count',
+    '3',
+    '--concurrency',
+    '3',
+    '--json',
+  ],
 };
-section('placing calls for five tenants at once');
+section('placing calls for five tenants at once (harbor-hotel by text and by voice)');
 for (const [label, args] of Object.entries(calls)) console.log(`  ${label.padEnd(32)} openrtc ${args.join(' ')}`);
 const pending = Object.entries(calls).map(async ([label, args]) => [label, await openrtc(args)]);
 
@@ -149,6 +168,30 @@ section('while the calls run: openrtc snapshot');
 console.log(mid.stdout || mid.stderr);
 section('openrtc top --once');
 console.log(top.stdout || top.stderr);
+
+// The voice sessions start once agents-js and Silero have loaded (a few seconds, once): wait for
+// them to be live and streaming, then show them in `top` with their share of the loop.
+let voiceTop = { stdout: '', stderr: 'no voice session was live' };
+for (let i = 0; i < 60; i++) {
+  const snap = await openrtc(['snapshot', '--json']);
+  const live = (() => {
+    try {
+      return JSON.parse(snap.stdout).sessions.filter(
+        (x) => x.agent_name === 'concierge-voice' && x.status === 'active',
+      );
+    } catch {
+      return [];
+    }
+  })();
+  if (live.length > 0) {
+    await sleep(2500);
+    voiceTop = await openrtc(['top', '--once', '--tenant', 'harbor-hotel']);
+    break;
+  }
+  await sleep(500);
+}
+section('voice calls live: openrtc top --once --tenant harbor-hotel');
+console.log(voiceTop.stdout || voiceTop.stderr);
 
 const results = Object.fromEntries(await Promise.all(pending));
 section("outcome of each tenant's calls (openrtc call --json; exit 1 = some failed or were rejected)");
@@ -194,6 +237,11 @@ const healthy = parse(results['bright-dental (healthy)']);
 const capped = parse(results['busy-bistro (cap 2, 6 at once)']);
 const flaky = parse(results['flaky-clinic (backend down)']);
 const hotel = parse(results['harbor-hotel (agents-js agent)']);
+const voiceCalls = parse(results['harbor-hotel (voice calls)']);
+// The voice sessions were live while `top` ran, each on a row of its own with its CPU share.
+const voiceRows = (voiceTop.stdout ?? '')
+  .split('\n')
+  .filter((l) => /concierge-voi\S*\s+harbor-hotel\s+\d+\s+\d+\.\d/.test(l));
 const midSnap = (() => {
   try {
     return JSON.parse(midJson.stdout);
@@ -214,6 +262,11 @@ const checks = [
     'agents-js tenant: every call succeeded',
     hotel && hotel.failed === 0 && hotel.succeeded === hotel.started && hotel.started > 0,
   ],
+  [
+    'voice calls: every call succeeded',
+    voiceCalls && voiceCalls.failed === 0 && voiceCalls.succeeded === voiceCalls.started && voiceCalls.started > 0,
+  ],
+  ['voice sessions shown in top with their CPU share', voiceRows.length > 0],
   ['capped tenant: rejected at its cap', (capped?.rejected?.tenant_cap ?? 0) > 0],
   [
     'failing tenant: calls failed and its breaker opened',

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StartCallsParams, TenantSnapshot } from '../../protocol/control';
+import { CALL_MODE_ITEMS, testCallParams } from './test-call-params';
 import type { Controller } from '../controller';
 import type { TreeNode } from '../model/tree-model';
 import type { RuntimeManager } from '../runtime/runtime-manager';
@@ -152,15 +153,9 @@ async function askCalls(controller: Controller, node: TreeNode | undefined): Pro
       /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? null : 'A whole number from 1 to 1000',
   });
   if (!count) return undefined;
-  const say = turns
-    .split('|')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  return {
-    agent: agent.trim(),
-    tenant: target.tenant,
-    say,
-    count: Number(count),
-    concurrency: Math.min(10, Number(count)),
-  };
+  const mode = await vscode.window.showQuickPick(CALL_MODE_ITEMS, {
+    title: `Test calls for ${target.tenant}: text or voice`,
+  });
+  if (!mode) return undefined;
+  return testCallParams({ agent, tenant: target.tenant, turns, count: Number(count), mode: mode.mode });
 }

@@ -7,42 +7,21 @@
 // Per-tenant settings: the tenant is in the job metadata (as a LiveKit dispatch would put it),
 // and the tenant's `tenant_config` (secrets resolved from `*_env` names) is
 // `currentSession().tenantConfig`; the process environment stays the fallback.
-import { cli, defineAgent, llm, ServerOptions, voice, type JobContext } from '@livekit/agents';
+// Its voice variant is agents/concierge-voice.ts.
+import { cli, defineAgent, ServerOptions, voice, type JobContext } from '@livekit/agents';
 import { fileURLToPath } from 'node:url';
-import { currentSession } from 'openrtc';
-import { z } from 'zod';
-import { ScriptedLLM } from '../lib/scripted-llm';
-
-const roomRates = llm.tool({
-  description: 'The nightly rate for a room type',
-  parameters: z.object({ room: z.string().describe('single, double or suite') }),
-  execute: async ({ room }) => {
-    const rates = (currentSession()?.tenantConfig.rates ?? {}) as Record<string, number>;
-    const rate = rates[room];
-    return rate === undefined ? `We have no ${room} rooms.` : `A ${room} is ${rate} euros a night.`;
-  },
-});
+import { conciergeInstructions, conciergeLLM, greeting, roomRates, tenantOf } from '../lib/concierge-desk';
 
 export default defineAgent({
   entry: async (ctx: JobContext) => {
     await ctx.connect();
-    const { tenant } = JSON.parse(ctx.job.metadata || '{}') as { tenant?: string };
-    const greeting = String(currentSession()?.tenantConfig.greeting ?? `Welcome to ${tenant ?? 'the hotel'}.`);
-    const session = new voice.AgentSession({
-      llm: new ScriptedLLM([
-        { when: /suite/i, tool: { name: 'roomRates', args: () => ({ room: 'suite' }) } },
-        { when: /double/i, tool: { name: 'roomRates', args: () => ({ room: 'double' }) } },
-        { when: /./, reply: (turn) => `Happy to help with "${turn}".` },
-      ]),
-    });
+    const tenant = tenantOf(ctx);
+    const session = new voice.AgentSession({ llm: conciergeLLM() });
     await session.start({
-      agent: new voice.Agent({
-        instructions: `You are the concierge of ${tenant}. Answer briefly; use roomRates for prices.`,
-        tools: { roomRates },
-      }),
+      agent: new voice.Agent({ instructions: conciergeInstructions(tenant), tools: { roomRates } }),
       room: ctx.room,
     });
-    session.say(greeting);
+    session.say(greeting(tenant));
   },
 });
 

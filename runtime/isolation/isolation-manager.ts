@@ -69,6 +69,14 @@ export class IsolationManager {
     return this.routes.has(tenant);
   }
 
+  /** Whether a new session of `tenant` would run in a child process (isolated now, or by config). */
+  runsInProcess(tenant: string): boolean {
+    const config = this.deps.config();
+    return (
+      this.routes.has(tenant) || (config.isolation === 'process' && config.tenant_isolation[tenant] !== 'coroutine')
+    );
+  }
+
   isolatedTenants(): string[] {
     return [...this.routes.keys()].sort();
   }

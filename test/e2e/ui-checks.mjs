@@ -31,6 +31,7 @@ async function testCalls(page, tenant, agent, count) {
   await answer(page, `Test calls for ${tenant}: agent`, agent);
   await answer(page, `Test calls for ${tenant}: caller turns`);
   await answer(page, `Test calls for ${tenant}: how many`, String(count));
+  await answer(page, `Test calls for ${tenant}: text or voice`); // the first item: a text call
   await treeRow(page, tenant).waitFor({ timeout: 30_000 });
 }
 

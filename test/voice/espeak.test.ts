@@ -68,5 +68,10 @@ describe('espeak-ng speech', () => {
     let crossings = 0;
     for (let i = 1; i < out.length; i++) if (out[i - 1]! < 0 && out[i]! >= 0) crossings++;
     assert.ok(Math.abs(crossings - 440) <= 2, `${crossings} cycles`);
+    // Cheap enough for the shared loop: a second of speech costs a small fraction of a second.
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) resample(tone, from, SAMPLE_RATE);
+    const perSecond = (performance.now() - started) / 5;
+    assert.ok(perSecond < 100, `${perSecond.toFixed(1)} ms per second of audio`);
   });
 });

@@ -1,7 +1,8 @@
 // The checks a voice call passes before any session starts, each refusing the whole request
 // with a message that says why: voice settings without --voice, a voice setting espeak-ng would
-// not take, an agent that is not an agents-js agent (our own agents have no audio path), and a
-// machine without espeak-ng (the message names the package).
+// not take, an agent that is not an agents-js agent (our own agents have no audio path), a tenant
+// whose sessions run in a child process (no voice path there yet), and a machine without
+// espeak-ng (the message names the package).
 import { ControlError, ErrorCodes, type StartCallsParams } from '../../../../protocol/control';
 import { messageOf } from '../../../../protocol/errors';
 import { callerVoiceFromParams } from '../../../caller/caller-voice';
@@ -11,7 +12,12 @@ import { checkSpeech } from './speech-service';
 
 const VOICE_ONLY = ['voice_name', 'voice_rate', 'barge_in'] as const;
 
-export async function checkVoiceCall(p: StartCallsParams, agent: LoadedAgent): Promise<void> {
+export async function checkVoiceCall(
+  p: StartCallsParams,
+  agent: LoadedAgent,
+  /** The tenant's sessions run in a child process, which has no voice path yet. */
+  inOwnProcess: (tenant: string) => boolean,
+): Promise<void> {
   if (!p.voice) {
     const stray = VOICE_ONLY.find((k) => p[k] !== undefined);
     if (stray)
@@ -24,6 +30,12 @@ export async function checkVoiceCall(p: StartCallsParams, agent: LoadedAgent): P
     throw new ControlError(
       ErrorCodes.Unsupported,
       `startCalls: ${agent.name} (${agent.file}) is not an agents-js agent; voice calls drive an agents-js AgentSession's audio (use a text call for it)`,
+    );
+  const tenant = p.tenant ?? p.metadata?.['tenant'];
+  if (typeof tenant === 'string' && inOwnProcess(tenant))
+    throw new ControlError(
+      ErrorCodes.Unsupported,
+      `startCalls: tenant ${tenant} runs in its own process, where voice calls are not supported yet; use a text call, or restore the tenant to the shared loop`,
     );
   try {
     await checkSpeech();

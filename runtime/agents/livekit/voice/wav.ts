@@ -1,10 +1,14 @@
 // Reads the WAV espeak-ng writes to stdout: RIFF, a PCM `fmt ` chunk, then `data`. Written as a
 // stream, its size fields say 0x7fffffff, so a chunk that claims more than is there ends at the
 // end of the bytes instead of being an error.
+import { endianness } from 'node:os';
+
 export interface Pcm16 {
   sampleRate: number;
   samples: Int16Array;
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 export class WavError extends Error {
   constructor(why: string) {
@@ -33,8 +37,11 @@ export function parseWav(bytes: Buffer): Pcm16 {
     } else if (id === 'data') {
       if (!sampleRate) throw new WavError('data before fmt');
       const count = Math.floor(size / 2);
-      const samples = new Int16Array(count);
-      for (let i = 0; i < count; i++) samples[i] = bytes.readInt16LE(body + i * 2);
+      // One copy into an aligned buffer, viewed as samples (WAV is little-endian, as is every
+      // platform Node ships for); per-sample reads cost the shared loop ~100× more.
+      const start = bytes.byteOffset + body;
+      const samples = new Int16Array(bytes.buffer.slice(start, start + count * 2));
+      if (!LITTLE_ENDIAN) for (let i = 0; i < count; i++) samples[i] = bytes.readInt16LE(body + i * 2);
       return { sampleRate, samples };
     }
     offset = body + size + (size % 2);
