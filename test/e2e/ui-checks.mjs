@@ -2,28 +2,7 @@
 // (checked on code-server 4.100.3). The runtime starts by itself (openrtc.runtime.autoStart).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const QUICK_INPUT = '.quick-input-widget';
-const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
-
-export async function palette(page, command) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${command}`);
-  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: command }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-/** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
-async function answer(page, title, text) {
-  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
-  const input = page.locator(`${QUICK_INPUT} input`);
-  if (text !== undefined) await input.fill(text);
-  await page.waitForTimeout(150); // the list filters on input
-  await page.keyboard.press('Enter');
-}
+import { answer, palette, QUICK_INPUT, showReaderDiagnostic, treeRow } from './lib/workbench.mjs';
 
 async function testCalls(page, tenant, agent, count) {
   await palette(page, 'OpenRTC: Start Test Call(s)…');
@@ -119,16 +98,7 @@ export const UI_CHECKS = [
     name: 'the Problems panel lists the blocking call in the workspace',
     async run({ page, shot }) {
       await page.keyboard.press('Escape');
-      await palette(page, 'View: Show Explorer');
-      const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-      await row('src').click();
-      await page.mouse.move(900, 500); // let the folder's hover tooltip go away
-      await page.waitForTimeout(400);
-      await row('reader.ts').click();
-      await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
-      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
-      await palette(page, 'View: Focus Problems');
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
+      await showReaderDiagnostic(page, 30_000);
       await page.waitForTimeout(500);
       await shot('07-problems');
     },
