@@ -9,5 +9,16 @@ import { UI_CHECKS } from './ui-checks.mjs';
  * @returns {Promise<{passed: number, failed: number}>}
  */
 export function runUiTest(o) {
-  return runUiSession({ ...o, name: 'ui', settings: { 'openrtc.runtime.autoStart': true }, checks: UI_CHECKS });
+  return runUiSession({
+    ...o,
+    name: 'ui',
+    settings: {
+      'openrtc.runtime.autoStart': true,
+      // The theme follows the browser's colour scheme: the dashboard's light and dark screenshots.
+      'window.autoDetectColorScheme': true,
+      'workbench.preferredLightColorTheme': 'Default Light Modern',
+      'workbench.preferredDarkColorTheme': 'Default Dark Modern',
+    },
+    checks: UI_CHECKS,
+  });
 }

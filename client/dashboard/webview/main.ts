@@ -278,8 +278,8 @@ class Dashboard {
     if (this.frame) this.draw(this.frame);
   }
 
-  /** Every chart's canvas stacked into one image, on the theme's background. */
-  private exportPng(): void {
+  /** Every chart's canvas stacked into one image, on the theme's background, as a PNG data URL. */
+  private renderPng(): string | null {
     const canvases: { title: string; canvas: HTMLCanvasElement }[] = [];
     const lag = this.lag.canvas();
     if (lag) canvases.push({ title: 'Loop lag', canvas: lag });
@@ -296,7 +296,7 @@ class Dashboard {
     out.width = width;
     out.height = height;
     const ctx = out.getContext('2d');
-    if (!ctx) return;
+    if (!ctx) return null;
     ctx.fillStyle = this.palette.background;
     ctx.fillRect(0, 0, width, height);
     ctx.fillStyle = this.palette.foreground;
@@ -308,11 +308,24 @@ class Dashboard {
       ctx.drawImage(c.canvas, 0, y + titleH);
       y += titleH + c.canvas.height;
     }
-    send({ type: 'png', dataUrl: out.toDataURL('image/png') });
+    return out.toDataURL('image/png');
   }
 
-  exportRequested(): void {
-    this.exportPng();
+  private exportPng(): void {
+    const dataUrl = this.renderPng();
+    if (dataUrl) send({ type: 'png', dataUrl });
+  }
+
+  /**
+   * Draws the bundle's one-tenant frame and answers with its PNG. uPlot paints in a microtask
+   * after setData, so the image is taken in the next task; the panel then sends its own frame back.
+   */
+  capture(id: number, frame: DashboardFrame): void {
+    this.draw(frame);
+    setTimeout(() => {
+      const dataUrl = this.renderPng();
+      if (dataUrl) send({ type: 'captured', id, dataUrl });
+    }, 0);
   }
 }
 
@@ -322,7 +335,7 @@ if (root) {
   window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     const m = e.data;
     if (m.type === 'frame') dashboard.draw(m.frame);
-    else if (m.type === 'exportPng') dashboard.exportRequested();
+    else if (m.type === 'capture') dashboard.capture(m.id, m.frame);
   });
   send({ type: 'ready' });
 }
