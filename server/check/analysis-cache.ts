@@ -1,20 +1,23 @@
-// The persistent cache of `openrtc check` (and the language server's start-up scan), one JSON
-// file under <root>/.openrtc/cache/. Each file's entry is keyed by a hash of its content; the
-// whole cache by the analyser's version and the settings the front ends honour, so a new build
-// or a changed setting starts it afresh. Findings ride along, tagged with the settings and the
-// set of files they were computed against (a chain depends on the other files), so a check of
-// an unchanged tree reads them back instead of computing them.
-// The file is an outside input (anything may have written it): a bad one is ignored, never
+// The persistent cache of `openrtc check` (and the language server's start-up scan), two JSON
+// files under <root>/.openrtc/cache/: analysis.json, each file's content hash and findings,
+// and summaries.json, each file's summary. Entries are keyed by a hash of the file's content;
+// both files by the analyser's version and the settings the front ends honour, so a new build
+// or a changed setting starts afresh. Findings are tagged with the settings and the set of
+// files they were computed against (a chain depends on the other files), so a check of an
+// unchanged tree reads them back from the small file and never reads the summaries (most of
+// the bytes, and most of a warm run's time when they were one file).
+// The files are outside input (anything may have written them): a bad one is ignored, never
 // trusted in part. Writes go to a temporary file renamed into place, so a reader never sees
-// half a cache and two writers cannot interleave.
+// half a file; each summary carries its own content hash, so the two files need not agree.
 import { createHash } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
 
-const FORMAT = 2;
+const FORMAT = 3;
 export const CACHE_FILE = 'analysis.json';
+export const SUMMARIES_FILE = 'summaries.json';
 
 export interface CachedFindings {
   /** settingsKey + the sorted file list they were computed with (see findingsScope). */
@@ -28,22 +31,29 @@ export interface CachedFile {
   findings?: CachedFindings;
 }
 
-/**
- * On disk a summary is kept as its JSON text, parsed only when it is needed: a check of an
- * unchanged tree reads back findings and never builds the summaries' objects (most of the
- * cache, and most of its load time and garbage).
- */
 interface StoredFile {
   hash: string;
-  summary: string;
   findings?: CachedFindings;
 }
 
-interface CacheDocument {
+/** A summary is kept as its JSON text, parsed only when that file's summary is needed. */
+interface StoredSummary {
+  hash: string;
+  summary: string;
+}
+
+interface CacheHeader {
   format: number;
   analyser: string;
   frontEnd: string;
+}
+
+interface CacheDocument extends CacheHeader {
   files: Record<string, StoredFile>;
+}
+
+interface SummariesDocument extends CacheHeader {
+  summaries: Record<string, StoredSummary>;
 }
 
 /**
@@ -70,10 +80,13 @@ export function findingsScope(settingsKey: string, files: readonly string[]): st
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isStoredFile(v: unknown): v is StoredFile {
-  if (!isRecord(v) || typeof v['hash'] !== 'string' || typeof v['summary'] !== 'string') return false;
+  if (!isRecord(v) || typeof v['hash'] !== 'string') return false;
   const f = v['findings'];
   return f === undefined || (isRecord(f) && typeof f['scope'] === 'string' && Array.isArray(f['items']));
 }
+
+const isStoredSummary = (v: unknown): v is StoredSummary =>
+  isRecord(v) && typeof v['hash'] === 'string' && typeof v['summary'] === 'string';
 
 function isSummary(path: string, s: unknown): s is FileSummary {
   return (
@@ -87,13 +100,60 @@ function isSummary(path: string, s: unknown): s is FileSummary {
   );
 }
 
+type Read<T> = { ok: true; entries: Map<string, T> } | { ok: false; why: string | null };
+
+/**
+ * One of the two files: its entries, or why it is not used (null: there was none, or it was
+ * written by another build or with other settings, which is expected and said nothing of).
+ */
+async function readEntries<T>(
+  file: string,
+  key: 'files' | 'summaries',
+  header: CacheHeader,
+  isEntry: (v: unknown) => v is T,
+): Promise<Read<T>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    return { ok: false, why: null };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, why: `${file} is not valid JSON` };
+  }
+  if (!isRecord(doc) || typeof doc['format'] !== 'number') return { ok: false, why: `${file}: not a cache file` };
+  if (doc['format'] !== header.format || doc['analyser'] !== header.analyser || doc['frontEnd'] !== header.frontEnd)
+    return { ok: false, why: null };
+  const body = doc[key];
+  if (!isRecord(body)) return { ok: false, why: `${file}: no ${key}` };
+  const entries = new Map<string, T>();
+  for (const [p, entry] of Object.entries(body)) {
+    if (!isEntry(entry)) return { ok: false, why: `${file}: entry for ${p} is malformed` };
+    entries.set(p, entry);
+  }
+  return { ok: true, entries };
+}
+
+async function writeAtomically(file: string, doc: unknown): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fs.writeFile(temp, JSON.stringify(doc));
+  await fs.rename(temp, file);
+}
+
 export class AnalysisCache {
   private dirty = false;
+  /** summaries.json, read on the first need (a warm check has none). */
+  private summaries: Map<string, StoredSummary> | null = null;
+  private summariesLoaded = false;
+  private summariesDirty = false;
 
   private constructor(
-    private readonly file: string | null,
-    private readonly analyser: string,
-    private readonly frontEnd: string,
+    private readonly dir: string | null,
+    private readonly header: CacheHeader,
     private readonly files: Map<string, StoredFile>,
     /** Why what was on disk was not used, for the log; null when it was (or there was none). */
     readonly discarded: string | null,
@@ -101,43 +161,40 @@ export class AnalysisCache {
 
   /** A cache that neither reads nor writes (--no-cache). */
   static disabled(): AnalysisCache {
-    return new AnalysisCache(null, '', '', new Map(), null);
+    return new AnalysisCache(null, { format: FORMAT, analyser: '', frontEnd: '' }, new Map(), null);
   }
 
   static async load(root: string, analyser: string, frontEnd: string): Promise<AnalysisCache> {
-    const file = path.join(root, '.openrtc', 'cache', CACHE_FILE);
-    const fresh = (why: string | null): AnalysisCache => new AnalysisCache(file, analyser, frontEnd, new Map(), why);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch {
-      return fresh(null);
-    }
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch {
-      return fresh(`${file} is not valid JSON`);
-    }
-    if (!isRecord(doc) || typeof doc['format'] !== 'number') return fresh(`${file}: not a cache file`);
-    // Another cache format, build or front-end settings: start afresh without a word (it is expected).
-    if (doc['format'] !== FORMAT || doc['analyser'] !== analyser || doc['frontEnd'] !== frontEnd) return fresh(null);
-    if (!isRecord(doc['files'])) return fresh(`${file}: no files`);
-    const files = new Map<string, StoredFile>();
-    for (const [p, entry] of Object.entries(doc['files'])) {
-      if (!isStoredFile(entry)) return fresh(`${file}: entry for ${p} is malformed`);
-      files.set(p, entry);
-    }
-    return new AnalysisCache(file, analyser, frontEnd, files, null);
+    const dir = path.join(root, '.openrtc', 'cache');
+    const header = { format: FORMAT, analyser, frontEnd };
+    const read = await readEntries(path.join(dir, CACHE_FILE), 'files', header, isStoredFile);
+    return read.ok
+      ? new AnalysisCache(dir, header, read.entries, null)
+      : new AnalysisCache(dir, header, new Map(), read.why);
   }
 
   get enabled(): boolean {
-    return this.file !== null;
+    return this.dir !== null;
   }
 
-  /** The summary stored for this content, if any; one that does not parse as a summary is dropped (re-analysed). */
+  /** Reads summaries.json before summaryFor is asked; returns why it was not used, if it was bad. */
+  async loadSummaries(): Promise<string | null> {
+    if (this.summariesLoaded) return null;
+    this.summariesLoaded = true;
+    const pending = this.summaries ?? new Map<string, StoredSummary>();
+    if (this.dir === null) {
+      this.summaries = pending;
+      return null;
+    }
+    const read = await readEntries(path.join(this.dir, SUMMARIES_FILE), 'summaries', this.header, isStoredSummary);
+    this.summaries = read.ok ? read.entries : new Map();
+    for (const [file, entry] of pending) this.summaries.set(file, entry); // set() before the load wins
+    return read.ok ? null : read.why;
+  }
+
+  /** The summary stored for this content, if any (after loadSummaries); one that is not a summary is dropped. */
   summaryFor(filePath: string, hash: string): FileSummary | undefined {
-    const entry = this.files.get(filePath);
+    const entry = this.summaries?.get(filePath);
     if (entry === undefined || entry.hash !== hash) return undefined;
     let summary: unknown;
     try {
@@ -146,8 +203,8 @@ export class AnalysisCache {
       summary = undefined;
     }
     if (isSummary(filePath, summary)) return summary;
-    this.files.delete(filePath);
-    this.dirty = true;
+    this.summaries?.delete(filePath);
+    this.summariesDirty = true;
     return undefined;
   }
 
@@ -159,25 +216,30 @@ export class AnalysisCache {
   }
 
   set(filePath: string, entry: CachedFile): void {
-    if (this.file === null) return;
-    const stored: StoredFile = { hash: entry.hash, summary: JSON.stringify(entry.summary) };
+    if (this.dir === null) return;
+    const stored: StoredFile = { hash: entry.hash };
     if (entry.findings !== undefined) stored.findings = entry.findings;
     this.files.set(filePath, stored);
     this.dirty = true;
+    const known = this.summaries?.get(filePath);
+    if (known?.hash === entry.hash) return; // the same content's summary is already stored
+    (this.summaries ??= new Map()).set(filePath, { hash: entry.hash, summary: JSON.stringify(entry.summary) });
+    this.summariesDirty = true;
   }
 
   async save(): Promise<void> {
-    if (this.file === null || !this.dirty) return;
-    const doc: CacheDocument = {
-      format: FORMAT,
-      analyser: this.analyser,
-      frontEnd: this.frontEnd,
-      files: Object.fromEntries(this.files),
-    };
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(temp, JSON.stringify(doc));
-    await fs.rename(temp, this.file);
-    this.dirty = false;
+    if (this.dir === null) return;
+    if (this.summariesDirty) {
+      // Entries set() before any load must not replace the other files' summaries on disk.
+      await this.loadSummaries();
+      const doc: SummariesDocument = { ...this.header, summaries: Object.fromEntries(this.summaries ?? []) };
+      await writeAtomically(path.join(this.dir, SUMMARIES_FILE), doc);
+      this.summariesDirty = false;
+    }
+    if (this.dirty) {
+      const doc: CacheDocument = { ...this.header, files: Object.fromEntries(this.files) };
+      await writeAtomically(path.join(this.dir, CACHE_FILE), doc);
+      this.dirty = false;
+    }
   }
 }

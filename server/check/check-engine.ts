@@ -9,6 +9,7 @@ import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
 import { WorkspaceAnalysis } from '../core/workspace-analysis';
 import type { DiagnosticsSettings } from '../../protocol/lsp-settings';
+import { layoutKey, type ProjectLayout } from '../project/layout';
 import { languageOfPath } from '../lsp/languages';
 import { catalogue } from '../rules/catalogue';
 import type { AnalyseJob, AnalyseOutcome } from './analyse-job';
@@ -83,11 +84,17 @@ export class CheckEngine {
     private readonly cache: AnalysisCache,
   ) {}
 
-  async run(root: string, files: readonly string[], settings: DiagnosticsSettings): Promise<EngineResult> {
+  async run(
+    root: string,
+    files: readonly string[],
+    settings: DiagnosticsSettings,
+    layout: ProjectLayout,
+  ): Promise<EngineResult> {
     const texts = await readAll(files, this.setup.log);
     const present = files.filter((f) => texts.has(f));
     const hashes = new Map(present.map((f) => [f, contentHash(texts.get(f) as string)]));
-    const scope = findingsScope(settingsKey(settings), present);
+    // A changed tsconfig, workspace or Python root can change any file's chains.
+    const scope = findingsScope(settingsKey(settings) + layoutKey(layout), present);
     const readBack = present.map((f) => this.cache.findingsFor(f, hashes.get(f) as string, scope));
     if (readBack.every((items) => items !== undefined)) {
       // Nothing changed: no summary is even parsed.
@@ -97,6 +104,8 @@ export class CheckEngine {
         stats: { files: present.length, analysed: 0, findingsComputed: 0, threads: 0 },
       };
     }
+    const unusable = await this.cache.loadSummaries();
+    if (unusable !== null) this.setup.log(`cache not used: ${unusable}`);
     const summaries = new Map<string, FileSummary>();
     const jobs: AnalyseJob[] = [];
     const options = { moduleLevelIsLoop: settings.moduleLevelIsLoop, honourNoqa: settings.honourNoqa };
@@ -119,6 +128,7 @@ export class CheckEngine {
 
     const analysis = new WorkspaceAnalysis([root], catalogue);
     analysis.settings = settings;
+    analysis.setLayout(layout);
     for (const summary of summaries.values()) analysis.update(summary);
     const stale = new Set(jobs.map((j) => j.path));
     for (const changed of [...stale]) for (const d of analysis.dependentsOf(changed)) stale.add(d);

@@ -5,6 +5,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { languageOfPath } from '../lsp/languages';
+import { isLayoutFile } from '../project/load-layout';
 import { isSkippedDirectory, isVirtualEnv } from '../lsp/workspace-scan';
 import { matchesGlob, type CompiledGlob } from './glob';
 import { IgnoreRules } from './gitignore';
@@ -14,6 +15,8 @@ export interface Collected {
   files: string[];
   /** Named paths that do not exist (a usage error). */
   missing: string[];
+  /** tsconfig.json, package.json, pyproject.toml, ... met on the walk: where imports resolve (project/). */
+  layoutFiles: string[];
 }
 
 interface IgnoreLevel {
@@ -25,6 +28,7 @@ const toPosix = (p: string): string => p.split(path.sep).join('/');
 
 export class FileCollector {
   private readonly gitignores = new Map<string, IgnoreRules | null>();
+  private readonly layoutFiles = new Set<string>();
 
   constructor(
     /** Folder the globs and the nearest .gitignore files are relative to (the working directory). */
@@ -42,7 +46,7 @@ export class FileCollector {
       else if (stat.isDirectory()) await this.walk(full, await this.levelsAbove(full), files);
       else if (languageOfPath(full) !== null && !this.excluded(full, false)) files.add(full);
     }
-    return { files: [...files].sort(), missing };
+    return { files: [...files].sort(), missing, layoutFiles: [...this.layoutFiles].sort() };
   }
 
   private excluded(full: string, isDirectory: boolean): boolean {
@@ -102,6 +106,8 @@ export class FileCollector {
         await this.walk(full, levels, out);
       } else if (entry.isFile() && languageOfPath(full) !== null) {
         if (!this.ignored(levels, full, false) && !this.excluded(full, false)) out.add(full);
+      } else if (entry.isFile() && isLayoutFile(full)) {
+        if (!this.ignored(levels, full, false)) this.layoutFiles.add(full);
       }
     }
   }

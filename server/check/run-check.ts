@@ -16,6 +16,7 @@ import { FileCollector } from './collect-files';
 import { compileGlob } from './glob';
 import { formatGithub, formatJson, formatText, relativeFile } from './report';
 import { formatSarif } from './sarif';
+import { loadLayout } from '../project/load-layout';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -81,8 +82,11 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
     return EXIT_USAGE;
   }
   const collector = new FileCollector(io.cwd, request.exclude.map(compileGlob));
-  const { files, missing } = await collector.collect(request.paths);
+  const { files, missing, layoutFiles } = await collector.collect(request.paths);
   if (missing.length > 0) return usage(io, `no such file or folder: ${missing.join(', ')}`);
+  // A broken tsconfig or pyproject is the project's own build problem: said, and resolved without it.
+  const { layout, problems } = loadLayout([io.cwd], layoutFiles);
+  for (const p of problems) io.err(`openrtc check: ${p.split(io.cwd + path.sep).join('')}`);
 
   const cache = request.cache
     ? await AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
@@ -90,14 +94,14 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
   if (cache.discarded !== null) io.err(`openrtc check: cache not used: ${cache.discarded}`);
   const engine = new CheckEngine({ ...setup, jobs: request.jobs, log: (m) => io.err(`openrtc check: ${m}`) }, cache);
   const root = io.cwd;
-  let result = await engine.run(root, files, loaded.settings);
+  let result = await engine.run(root, files, loaded.settings, layout);
   const stats = [result.stats];
   if (request.fix) {
     const fixed = await fixFiles(io.cwd, result);
     const say = request.format === 'text' ? io.out : io.err;
     for (const line of fixed.lines) say(line);
     if (fixed.changed > 0) {
-      result = await engine.run(root, files, loaded.settings);
+      result = await engine.run(root, files, loaded.settings, layout);
       stats.push(result.stats);
     }
     say(

@@ -2,6 +2,7 @@
 // the index or the suppression settings changed since it was last used.
 import type { FileSummary } from '../analysis/summary';
 import type { Rule } from '../rules/rule';
+import type { ProjectLayout } from '../project/layout';
 import { defaultDiagnosticsSettings, type DiagnosticsSettings } from '../../protocol/lsp-settings';
 import { BlockingClosure } from './blocking-closure';
 import { findingsForFile, type Finding } from './findings';
@@ -26,6 +27,11 @@ export class WorkspaceAnalysis {
   /** Stores a file's summary (cheap: what depends on it is worked out only when asked). */
   update(summary: FileSummary): void {
     this.index.set(summary);
+  }
+
+  /** Where the project's modules live (tsconfig paths, workspaces, Python roots): see project/load-layout.ts. */
+  setLayout(layout: ProjectLayout): void {
+    this.index.setLayout(layout);
   }
 
   /** Forgets a file; ask dependentsOf first if its importers need re-diagnosing. */

@@ -5,6 +5,7 @@
 // file changes (the editing path) and rebuilt lazily, once, after files come or go.
 import type { FileSummary, FunctionSummary } from '../analysis/summary';
 import * as nodePath from 'node:path';
+import { emptyLayout, type ProjectLayout } from '../project/layout';
 import { resolveModule } from './resolve';
 
 /** Re-export hops followed for one imported name (barrel of barrels); a cycle stops earlier. */
@@ -26,8 +27,21 @@ export class WorkspaceIndex {
   private graph: { importers: Map<string, Set<string>>; targets: Map<string, Set<string>> } | null = null;
   /** Bumped on every change; derived analyses compare it to know when to rebuild. */
   private revision = 0;
+  private projectLayout: ProjectLayout = emptyLayout;
 
   constructor(private readonly roots: readonly string[]) {}
+
+  get layout(): ProjectLayout {
+    return this.projectLayout;
+  }
+
+  /** A new tsconfig, workspace or Python root can make any import resolve elsewhere: resolution starts over. */
+  setLayout(layout: ProjectLayout): void {
+    this.projectLayout = layout;
+    this.resolutions.clear();
+    this.graph = null;
+    this.revision++;
+  }
 
   get version(): number {
     return this.revision;
@@ -105,6 +119,7 @@ export class WorkspaceIndex {
       this.roots,
       (p) => this.files.has(p),
       (suffix) => this.filesEndingWith(suffix),
+      this.projectLayout,
     );
     cache.set(specifier, resolved);
     return resolved;

@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkspaceAnalysis } from '../core/workspace-analysis';
+import { isLayoutFile, loadLayout } from '../project/load-layout';
 import type { Rule } from '../rules/rule';
 import { AnalysedFiles, type AnalyzeFile } from './analysed-files';
 import { codeActionsFor } from './code-actions';
@@ -84,6 +85,9 @@ export class DiagnosticsService {
   /** The last full report a pull returned for each open document, to answer Unchanged when it would repeat. */
   private readonly lastReports = new Map<string, { resultId: string; items: readonly Diagnostic[] }>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** The workspace's tsconfig/package.json/pyproject.toml/setup.cfg files, to read the layout again when one changes. */
+  private layoutFiles = new Set<string>();
+  private roots: string[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -97,6 +101,8 @@ export class DiagnosticsService {
   /** Starts over for the workspace the client opened, and starts scanning it. */
   open(roots: string[], mode: ClientMode): void {
     this.mode = mode;
+    this.roots = roots;
+    this.layoutFiles = new Set();
     this.analysis = new WorkspaceAnalysis(roots, this.options.catalogue);
     this.files = this.filesFor(this.analysis);
     this.scanDone = false;
@@ -150,8 +156,15 @@ export class DiagnosticsService {
   async diskChanged(changes: readonly FileEvent[]): Promise<void> {
     await this.untilReady();
     const affected = new Set<string>();
+    let layoutChanged = false;
     for (const change of changes) {
       const filePath = pathOfUri(change.uri);
+      if (filePath !== null && isLayoutFile(filePath)) {
+        if (change.type === FileChangeType.Deleted) this.layoutFiles.delete(filePath);
+        else this.layoutFiles.add(filePath);
+        layoutChanged = true;
+        continue;
+      }
       if (filePath === null || languageOfPath(filePath) === null) continue;
       if (this.documents.get(change.uri) !== undefined) continue; // the open buffer is the truth
       if (change.type === FileChangeType.Deleted) {
@@ -163,7 +176,17 @@ export class DiagnosticsService {
       }
       affected.add(filePath);
     }
-    if (affected.size > 0) this.announce(affected);
+    if (layoutChanged) {
+      this.readLayout(); // any import may now resolve elsewhere
+      this.announceAll();
+    } else if (affected.size > 0) this.announce(affected);
+  }
+
+  /** Where imports resolve (tsconfig paths, workspaces, Python roots), from the files the scan found. */
+  private readLayout(): void {
+    const { layout, problems } = loadLayout(this.roots, [...this.layoutFiles]);
+    for (const p of problems) this.log(p);
+    this.analysis.setLayout(layout);
   }
 
   /** In push mode, an edit publishes the file's results (and its dependents') once the edits settle. */
@@ -269,6 +292,8 @@ export class DiagnosticsService {
   private async scan(roots: string[]): Promise<void> {
     await this.untilReady();
     const result = await scanWorkspace(roots, this.options.maxWorkspaceFiles, this.options.prepareScan);
+    for (const f of result.layoutFiles) this.layoutFiles.add(f);
+    this.readLayout();
     if (result.truncated)
       this.log(
         `workspace scan stopped at ${this.options.maxWorkspaceFiles} files; files beyond that are analysed when opened`,

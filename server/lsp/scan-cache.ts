@@ -80,6 +80,8 @@ export class ScanCache {
   private async prepareRoot(root: string, files: readonly string[]): Promise<ScanCounts> {
     const cache = await AnalysisCache.load(root, this.setup.analyser, frontEndKey(defaultDiagnosticsSettings));
     if (cache.discarded !== null) this.setup.log(`cache not used: ${cache.discarded}`);
+    const unusable = await cache.loadSummaries();
+    if (unusable !== null) this.setup.log(`cache not used: ${unusable}`);
     const jobs: AnalyseJob[] = [];
     const hashes = new Map<string, string>();
     for (const file of files) {

@@ -26,6 +26,7 @@ import { SETTINGS_SECTION } from '../../protocol/lsp-settings';
 import { DiagnosticsService, type ServerOptions } from './diagnostics-service';
 import { guarded, type Log } from './guard';
 import { watchedFilesGlob } from './languages';
+import { layoutFilesGlob } from '../project/load-layout';
 import { pathOfUri } from './uris';
 
 export type { ServerOptions } from './diagnostics-service';
@@ -77,7 +78,9 @@ class LanguageServer {
         .catch(() => undefined);
     }
     await this.connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: watchedFilesGlob }] })
+      .register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: watchedFilesGlob }, { globPattern: layoutFilesGlob }],
+      })
       .catch(() => undefined);
     await this.loadSettings();
     this.service.announceAll();

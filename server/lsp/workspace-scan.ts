@@ -3,6 +3,7 @@
 // reporting that it stopped rather than walking a huge monorepo for minutes.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isLayoutFile } from '../project/load-layout';
 import { languageOfPath } from './languages';
 
 const skippedDirectories = new Set([
@@ -32,6 +33,8 @@ export interface ScanResult {
   files: string[];
   /** True when the file limit stopped the walk. */
   truncated: boolean;
+  /** tsconfig.json, package.json, pyproject.toml, ... met on the walk: where imports resolve (project/). */
+  layoutFiles: string[];
 }
 
 /** Dependency/build folders by name, and hidden folders (.git, .vscode, .cache, ...); `openrtc check` skips the same. */
@@ -59,6 +62,7 @@ export async function scanWorkspace(
 
 async function listWorkspace(roots: readonly string[], maxFiles: number): Promise<ScanResult> {
   const files: string[] = [];
+  const layoutFiles: string[] = [];
   const queue = [...roots];
   while (queue.length > 0) {
     const dir = queue.shift() as string;
@@ -75,10 +79,10 @@ async function listWorkspace(roots: readonly string[], maxFiles: number): Promis
       if (entry.isDirectory()) {
         if (!isSkippedDirectory(entry.name)) queue.push(full);
       } else if (entry.isFile() && languageOfPath(full) !== null) {
-        if (files.length >= maxFiles) return { files, truncated: true };
+        if (files.length >= maxFiles) return { files, truncated: true, layoutFiles };
         files.push(full);
-      }
+      } else if (entry.isFile() && isLayoutFile(full)) layoutFiles.push(full);
     }
   }
-  return { files, truncated: false };
+  return { files, truncated: false, layoutFiles };
 }

@@ -65,47 +65,68 @@ describe('openrtc check cache', () => {
   it('a corrupt or foreign cache file is ignored, said so, and replaced', async () => {
     const ws = workspace(agentFiles);
     await check.run(ws.root, []);
-    const file = path.join(ws.root, '.openrtc', 'cache', 'analysis.json');
-    writeFileSync(file, '{"format":1,"analyser":"x"');
+    const findingsFile = '.openrtc/cache/analysis.json';
+    const summariesFile = '.openrtc/cache/summaries.json';
+    // The findings file broken: findings are computed again, the summaries (their own file) still serve.
+    writeFileSync(path.join(ws.root, findingsFile), '{"format":1,"analyser":"x"');
     const corrupt = await check.run(ws.root, ['--json']);
     assert.match(corrupt.stderr, /cache not used: .*analysis\.json is not valid JSON/);
-    assert.equal(countsOf(corrupt.stderr)[0]?.analysed, 4);
+    assert.deepEqual(countsOf(corrupt.stderr)[0], { files: 4, analysed: 0, threads: 0, findingsComputed: 4 });
     assert.equal((JSON.parse(corrupt.stdout) as unknown[]).length, 3);
-    assert.equal(countsOf((await check.run(ws.root, [])).stderr)[0]?.analysed, 0, 'rewritten whole');
+    assert.equal(countsOf((await check.run(ws.root, [])).stderr)[0]?.findingsComputed, 0, 'rewritten whole');
+    // The summaries file broken, and findings to compute: every file is analysed again.
+    writeFileSync(path.join(ws.root, summariesFile), '[');
+    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] + '\n');
+    const noSummaries = await check.run(ws.root, ['--json']);
+    assert.match(noSummaries.stderr, /cache not used: .*summaries\.json is not valid JSON/);
+    assert.equal(countsOf(noSummaries.stderr)[0]?.analysed, 4);
+    assert.equal((JSON.parse(noSummaries.stdout) as unknown[]).length, 3);
     // A cache from another build (another analyser version) is not used, silently.
-    const doc = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as { analyser: string };
-    doc.analyser = 'some-other-build';
-    ws.write('.openrtc/cache/analysis.json', JSON.stringify(doc));
+    for (const file of [findingsFile, summariesFile]) {
+      const doc = JSON.parse(ws.read(file)) as { analyser: string };
+      doc.analyser = 'some-other-build';
+      ws.write(file, JSON.stringify(doc));
+    }
     const foreign = await check.run(ws.root, []);
     assert.doesNotMatch(foreign.stderr, /cache not used/);
     assert.equal(countsOf(foreign.stderr)[0]?.analysed, 4);
-    // An entry whose summary is not a summary (hand-edited) discards the whole cache.
-    const tampered = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as {
-      files: Record<string, { summary: unknown }>;
-    };
-    const first = Object.keys(tampered.files)[0] as string;
-    (tampered.files[first] as { summary: unknown }).summary = { path: first, functions: 'x' };
-    ws.write('.openrtc/cache/analysis.json', JSON.stringify(tampered));
+    // An entry whose summary is not a summary text (hand-edited) discards the whole summaries file.
+    const tampered = JSON.parse(ws.read(summariesFile)) as { summaries: Record<string, { summary: unknown }> };
+    const first = Object.keys(tampered.summaries)[0] as string;
+    (tampered.summaries[first] as { summary: unknown }).summary = { path: first, functions: 'x' };
+    ws.write(summariesFile, JSON.stringify(tampered));
+    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] as string); // so findings are recomputed and summaries read
     const bad = await check.run(ws.root, ['--json']);
-    assert.match(bad.stderr, /cache not used: .*malformed/);
+    assert.match(bad.stderr, /cache not used: .*summaries\.json: entry for .* is malformed/);
+    assert.equal(countsOf(bad.stderr)[0]?.analysed, 4);
     assert.equal((JSON.parse(bad.stdout) as unknown[]).length, 3);
     // A summary text that is not a summary costs only its own file a new analysis.
-    const edited = JSON.parse(ws.read('.openrtc/cache/analysis.json')) as {
-      files: Record<string, { summary: string }>;
-    };
-    (edited.files[first] as { summary: string }).summary = '{"path": "elsewhere"}';
-    ws.write('.openrtc/cache/analysis.json', JSON.stringify(edited));
-    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] + '\n'); // so findings are recomputed and summaries read
+    const edited = JSON.parse(ws.read(summariesFile)) as { summaries: Record<string, { summary: string }> };
+    (edited.summaries[first] as { summary: string }).summary = '{"path": "elsewhere"}';
+    ws.write(summariesFile, JSON.stringify(edited));
+    ws.write('pkg/quiet.py', agentFiles['pkg/quiet.py'] + '\n');
     const one = await check.run(ws.root, ['--json']);
     assert.doesNotMatch(one.stderr, /cache not used/);
     assert.equal(countsOf(one.stderr)[0]?.analysed, first.endsWith('quiet.py') ? 1 : 2);
     assert.equal((JSON.parse(one.stdout) as unknown[]).length, 3);
   });
 
+  it('a warm check reads only the findings file, not the summaries', async () => {
+    const ws = workspace(agentFiles);
+    await check.run(ws.root, []);
+    // Were the summaries read, this would be reported; a tree with no change never looks at them.
+    writeFileSync(path.join(ws.root, '.openrtc/cache/summaries.json'), 'not json');
+    const warm = await check.run(ws.root, ['--json']);
+    assert.doesNotMatch(warm.stderr, /cache not used/);
+    assert.equal(countsOf(warm.stderr)[0]?.findingsComputed, 0);
+    assert.equal((JSON.parse(warm.stdout) as unknown[]).length, 3);
+  });
+
   it('--no-cache neither reads nor writes the cache', async () => {
     const ws = workspace(agentFiles);
     await check.run(ws.root, ['--no-cache']);
     assert.throws(() => ws.read('.openrtc/cache/analysis.json'), /ENOENT/);
+    assert.throws(() => ws.read('.openrtc/cache/summaries.json'), /ENOENT/);
   });
 });
 

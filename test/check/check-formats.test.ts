@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { agentFiles, checkSuite } from './check-harness';
+import { OFFICIAL_SCHEMA_PACKAGE, officialSarifValidator, officialSchemaPath } from './sarif-schema';
 
 const { check, workspace } = checkSuite();
 
@@ -135,6 +136,43 @@ describe('openrtc check output', () => {
     const zeroLine = structuredClone(good);
     zeroLine.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine = 0;
     assert.ok(!validate(zeroLine), 'a 0-based line must fail');
+  });
+
+  const officialSchema = officialSchemaPath();
+  const needsSchema =
+    officialSchema === null ? `the official schema ships in ${OFFICIAL_SCHEMA_PACKAGE}, not installed` : false;
+
+  it('--format sarif is valid against the official SARIF 2.1.0 schema', { skip: needsSchema }, async () => {
+    const { validate, ajv } = officialSarifValidator(officialSchema as string);
+    const ws = workspace(agentFiles);
+    const r = await check.run(ws.root, ['--format', 'sarif', '--no-cache']);
+    assert.equal(r.code, 1, r.stderr);
+    const sarif: unknown = JSON.parse(r.stdout);
+    assert.ok(validate(sarif), ajv.errorsText(validate.errors));
+    const clean = workspace({ 'pkg/quiet.py': agentFiles['pkg/quiet.py'] as string });
+    const none: unknown = JSON.parse((await check.run(clean.root, ['--format', 'sarif', '--no-cache'])).stdout);
+    assert.ok(validate(none), `a run with no results: ${ajv.errorsText(validate.errors)}`);
+  });
+
+  it('the official schema rejects a broken log (the validation can fail)', { skip: needsSchema }, async () => {
+    const { validate } = officialSarifValidator(officialSchema as string);
+    const ws = workspace(agentFiles);
+    const good = JSON.parse((await check.run(ws.root, ['--format', 'sarif', '--no-cache'])).stdout) as {
+      runs: { results: Record<string, unknown>[]; tool: { driver: Record<string, unknown> } }[];
+    };
+    assert.ok(validate(good));
+    const mutations: [string, (log: typeof good) => void][] = [
+      ['a level SARIF does not have', (log) => (log.runs[0]!.results[0]!['level'] = 'information')],
+      ['a result with no message', (log) => delete log.runs[0]!.results[0]!['message']],
+      ['a property SARIF does not define', (log) => (log.runs[0]!.tool.driver['homepage'] = 'x')],
+      ['a rule index below 0', (log) => (log.runs[0]!.results[0]!['ruleIndex'] = -2)],
+      ['a help URI that is not a URI', (log) => (log.runs[0]!.tool.driver['informationUri'] = 'not a uri')],
+    ];
+    for (const [what, mutate] of mutations) {
+      const log = structuredClone(good);
+      mutate(log);
+      assert.ok(!validate(log), `${what} must fail`);
+    }
   });
 
   it('--format github prints one workflow annotation per finding, escaped', async () => {
