@@ -10,6 +10,7 @@ import { runbookCommandHandlers } from './commands/runbook-commands';
 import { runtimeCommandHandlers } from './commands/runtime-commands';
 import { sessionCommandHandlers } from './commands/session-commands';
 import { tenantCommandHandlers } from './commands/tenant-commands';
+import { DashboardAttachments } from './dashboard/bundle-attachments';
 import { Dashboards } from './dashboard/dashboard-command';
 import { LOG_SCHEME, LogDocuments } from './logs/log-document';
 import { DiagnosticsClient } from './lsp/language-client';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
   const logs = new LogDocuments(controller);
   const diagnostics = new DiagnosticsClient(context, output);
   const dashboards = new Dashboards(controller, context.extensionUri, output);
+  const bundleAttachments = new DashboardAttachments(dashboards);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(
     output,
@@ -51,8 +53,8 @@ export function activate(context: vscode.ExtensionContext): OpenRtcApi {
       showView: () => vscode.commands.executeCommand(`${TREE_VIEW_ID}.focus`),
       ...runtimeCommandHandlers(controller, runtime),
       ...tenantCommandHandlers(controller, runtime, context.extensionPath),
-      ...sessionCommandHandlers(controller),
-      ...runbookCommandHandlers(controller),
+      ...sessionCommandHandlers(controller, bundleAttachments),
+      ...runbookCommandHandlers(controller, bundleAttachments),
       showDashboard: (node?: TreeNode) => dashboards.showFromNode(node),
     }),
     dashboards,

@@ -4,8 +4,12 @@
 
 /** Frames in the runtime's bundles (`dist/cli.js:112:4520`, the extension's `dist/runtime.js`, …). */
 const BUNDLE_FRAME = /[\\/]dist[\\/](?:cli|runtime|tenant-child|watchdog|extension)\.js:\d+:\d+\)?$/;
-/** Node's own frames (`node:internal/timers`, `node:async_hooks`) and V8 built-ins (`<anonymous>`). */
-const NODE_FRAME = /\((?:node:[^)]*|<anonymous>|native)\)$|^\s*at node:\S+$/;
+/**
+ * Node's own frames (`node:internal/timers`, `node:async_hooks`) and V8 built-ins (`<anonymous>`,
+ * `at async Promise.all (index 0)` when the runtime awaits several starts at once).
+ */
+const NODE_FRAME =
+  /\((?:node:[^)]*|<anonymous>|native)\)$|^\s*at node:\S+$|^\s*at (?:async )?Promise\.(?:all|allSettled|any) \(index \d+\)$/;
 const FRAME = /^\s+at /;
 
 export interface TenantStack {

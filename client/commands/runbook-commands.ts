@@ -7,7 +7,7 @@ import { commandId } from './command-table';
 import { memoryTrend, cpuHot, slowRows } from '../runbooks/density';
 import { actionOptions, blastRadius, rankSuspects, recogniseModes } from '../runbooks/tenant-incident';
 import { workerNodeId } from '../model/tree-model';
-import { failedSessions } from '../logs/escalation';
+import { failedSessions, type BundleAttachments } from '../logs/escalation';
 import { escalate } from './session-commands';
 import type { CommandHandlers } from './register';
 import { requireControl, UserError, type SessionTarget } from './targets';
@@ -18,7 +18,11 @@ const INCIDENT = 'Tenant Incident';
 /** Step 1's link to the dashboard; no tenant id can hold a NUL, so it cannot clash with one. */
 const SHOW_DASHBOARD_PICK = '\u0000dashboard';
 
-async function tenantIncident(controller: Controller, tenantArg?: string): Promise<string | undefined> {
+async function tenantIncident(
+  controller: Controller,
+  attachments: BundleAttachments,
+  tenantArg?: string,
+): Promise<string | undefined> {
   const { workerId, client } = requireControl(controller);
   const snapshot = await client.request('snapshot');
   const now = Date.now();
@@ -127,7 +131,7 @@ async function tenantIncident(controller: Controller, tenantArg?: string): Promi
     .filter((m) => m.present)
     .map((m) => `${m.title}: ${m.evidence[0] ?? ''}`)
     .join('; ');
-  return (await escalate(choice, finding || undefined)).text;
+  return (await escalate(choice, attachments, finding || undefined)).text;
 }
 
 async function debuggingDensity(controller: Controller): Promise<void> {
@@ -180,10 +184,10 @@ async function debuggingDensity(controller: Controller): Promise<void> {
   ]);
 }
 
-export function runbookCommandHandlers(controller: Controller) {
+export function runbookCommandHandlers(controller: Controller, attachments: BundleAttachments) {
   return {
     'runbook.tenantIncident': (node?: { tenant?: string | null }) =>
-      tenantIncident(controller, node?.tenant ?? undefined),
+      tenantIncident(controller, attachments, node?.tenant ?? undefined),
     'runbook.debuggingDensity': () => debuggingDensity(controller),
     'runbook.onboardTenant': (answers?: OnboardingAnswers) => runOnboarding(controller, answers),
   } satisfies Partial<CommandHandlers>;

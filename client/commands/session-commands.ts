@@ -1,7 +1,7 @@
 // Logs for a session or tenant, the escalation bundle, and jumping to a slow session's source.
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
-import { buildBundle } from '../logs/escalation';
+import { buildBundle, type BundleAttachments } from '../logs/escalation';
 import { logUri } from '../logs/log-document';
 import { sourcePath } from '../model/observed-blocks';
 import type { TreeNode } from '../model/tree-model';
@@ -13,13 +13,15 @@ export async function openLog(uri: vscode.Uri): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc, { preview: false });
 }
 
-/** Builds the bundle for a session and puts it on the clipboard and in a new editor. */
+/** Builds the bundle for a session (with the dashboard's picture of its tenant) and puts it on the clipboard and in a new editor. */
 export async function escalate(
   target: SessionTarget,
+  attachments: BundleAttachments,
   reason?: string,
 ): Promise<{ text: string; editor: vscode.TextEditor }> {
   const { records } = await target.client.request('logs', { tenant: target.tenant, limit: 2000 });
   const bundle = buildBundle({
+    attachments: await attachments.forBundle(target),
     sessionId: target.sessionId,
     tenant: target.tenant,
     agentName: target.agentName,
@@ -36,7 +38,7 @@ export async function escalate(
   return { text: bundle.text, editor };
 }
 
-export function sessionCommandHandlers(controller: Controller) {
+export function sessionCommandHandlers(controller: Controller, attachments: BundleAttachments) {
   return {
     showSessionLogs: async (node?: TreeNode) => {
       const target = await pickSession(controller, node, 'Show logs for session');
@@ -48,7 +50,7 @@ export function sessionCommandHandlers(controller: Controller) {
     },
     copyEscalationBundle: async (node?: TreeNode) => {
       const target = await pickSession(controller, node, 'Escalation bundle for session');
-      return target && (await escalate(target)).text;
+      return target && (await escalate(target, attachments)).text;
     },
     revealSlowSource: async (node?: TreeNode) => {
       const row = node?.sessionId ? controller.model.worker(node.workerId)?.sessions.get(node.sessionId) : undefined;

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { sourcePath } from '../model/observed-blocks';
 import { buildFrame } from '../model/series-view';
+import { PngCaptures, tenantOnlyFrame } from './capture';
 import { frameToCsv } from './csv';
 import { DashboardFeed } from './feed';
 import { dashboardHtml } from './html';
@@ -16,9 +17,11 @@ import type { DashboardFrame, FromWebview, RangeKey, ToWebview } from './message
 import { checkWebviewMessage, pngBytes } from './webview-input';
 
 export const DASHBOARD_VIEW_TYPE = 'openrtc.dashboard';
+/** A time for a file name: the ISO form without the characters file systems dislike. */
+export const fileStamp = (at: Date): string => at.toISOString().replace(/[:.]/g, '-');
 const FRAME_EVERY_MS = 1000;
 
-/** What the e2e tests and the escalation bundle read back. */
+/** The user's last exports (Export PNG / Export CSV in the page). */
 export interface DashboardExports {
   pngPath: string | null;
   csvPath: string | null;
@@ -37,6 +40,9 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly onDisposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposed.event;
   private ready = false;
+  private readonly captures = new PngCaptures();
+  /** Called at the webview's next `ready` (it reloads each time a hidden panel is shown again). */
+  private readyWaiters: (() => void)[] = [];
   private disposed = false;
 
   constructor(
@@ -115,6 +121,7 @@ export class DashboardPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        for (const wake of this.readyWaiters.splice(0)) wake();
         return this.post(true);
       case 'setRange':
         this.range = message.range;
@@ -140,21 +147,60 @@ export class DashboardPanel implements vscode.Disposable {
       case 'png':
         this.exports.pngPath = await this.save('png', pngBytes(message.dataUrl));
         return this.announce(this.exports.pngPath);
+      case 'captured':
+        if (!this.captures.settle(message.id, message.dataUrl))
+          this.output(`dashboard: a capture answer came after its request was given up (${message.id})`);
+        return;
     }
   }
 
-  /** Asks the webview for a PNG of what it shows (it answers with a `png` message). */
-  requestPng(): void {
-    void this.panel.webview.postMessage({ type: 'exportPng' } satisfies ToWebview);
+  /**
+   * The dashboard of `tenant` alone (no other tenant's name or numbers) as PNG bytes, with the CSV
+   * of the same frame, drawn by the webview for an escalation bundle. A hidden panel is shown
+   * (without taking focus) first, since a hidden webview does not run. The user's view comes back after.
+   */
+  async capture(tenant: string, timeoutMs: number): Promise<{ png: Buffer; csv: string }> {
+    const deadline = Date.now() + timeoutMs;
+    if (!this.panel.visible || !this.ready) await this.shown(timeoutMs);
+    const frame = tenantOnlyFrame(
+      buildFrame(this.feed.model, { range: this.range, tenant, nowMs: Date.now(), workerLabel: this.label() }),
+      tenant,
+    );
+    const { id, result } = this.captures.request(Math.max(1, deadline - Date.now()));
+    void this.panel.webview.postMessage({ type: 'capture', id, frame } satisfies ToWebview);
+    try {
+      return { png: pngBytes(await result), csv: frameToCsv(frame) };
+    } finally {
+      this.post(true);
+    }
   }
 
-  private async save(ext: 'png' | 'csv', data: string | Buffer): Promise<string> {
+  /** Shows the panel without taking focus and waits for its webview's `ready`. */
+  private async shown(timeoutMs: number): Promise<void> {
+    if (!this.panel.visible) this.ready = false; // a hidden webview reloads when shown, and says ready again
+    let timer: NodeJS.Timeout | undefined;
+    const loaded = new Promise<void>((resolve) => {
+      this.readyWaiters.push(resolve);
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    this.panel.reveal(this.panel.viewColumn, true);
+    await loaded;
+    clearTimeout(timer);
+    if (!this.ready) throw new Error(`the dashboard did not load within ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  /** The runtime's workspace `.openrtc/<sub>` directory, where exports and bundle attachments go. */
+  async outputDir(sub: 'dashboard' | 'escalations'): Promise<string> {
     const hello = this.controller.control(this.workerId)?.hello;
     const base = hello?.workspace ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (!base) throw new Error('no workspace folder to save the export in');
-    const dir = join(base, '.openrtc', 'dashboard');
+    const dir = join(base, '.openrtc', sub);
     await mkdir(dir, { recursive: true });
-    const file = join(dir, `dashboard-${new Date().toISOString().replace(/[:.]/g, '-')}.${ext}`);
+    return dir;
+  }
+
+  private async save(ext: 'png' | 'csv', data: string | Buffer): Promise<string> {
+    const file = join(await this.outputDir('dashboard'), `dashboard-${fileStamp(new Date())}.${ext}`);
     await writeFile(file, data);
     return file;
   }
@@ -181,6 +227,8 @@ export class DashboardPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
+    this.captures.cancelAll('the dashboard was closed');
+    for (const wake of this.readyWaiters.splice(0)) wake();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDisposed.fire();
     this.onDisposed.dispose();

@@ -65,7 +65,10 @@ export interface DashboardFrame {
   skipReason: string | null;
 }
 
-export type ToWebview = { type: 'frame'; frame: DashboardFrame } | { type: 'exportPng' };
+export type ToWebview =
+  | { type: 'frame'; frame: DashboardFrame }
+  /** Draw `frame` (one tenant's, for an escalation bundle) and answer with `captured`. */
+  | { type: 'capture'; id: number; frame: DashboardFrame };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -73,4 +76,5 @@ export type FromWebview =
   | { type: 'setTenant'; tenant: string | null }
   | { type: 'openSource'; file: string; line: number; column: number }
   | { type: 'exportCsv' }
-  | { type: 'png'; dataUrl: string };
+  | { type: 'png'; dataUrl: string }
+  | { type: 'captured'; id: number; dataUrl: string };

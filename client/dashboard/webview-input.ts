@@ -7,6 +7,12 @@ const PNG_PREFIX = 'data:image/png;base64,';
 /** A PNG of a few charts is well under this; anything larger is not ours. */
 const MAX_PNG_CHARS = 30_000_000;
 
+function pngUrlProblem(url: unknown): string | null {
+  if (typeof url !== 'string' || !url.startsWith(PNG_PREFIX)) return 'not a PNG data URL';
+  if (url.length > MAX_PNG_CHARS) return 'image too large';
+  return null;
+}
+
 export type Checked = { ok: true; message: FromWebview } | { ok: false; why: string };
 
 export function checkWebviewMessage(value: unknown): Checked {
@@ -32,11 +38,15 @@ export function checkWebviewMessage(value: unknown): Checked {
       const col = Number.isInteger(column) && (column as number) >= 1 ? (column as number) : 1;
       return { ok: true, message: { type: 'openSource', file, line: line as number, column: col } };
     }
-    case 'png': {
+    case 'png':
+    case 'captured': {
       const url = value.dataUrl;
-      if (typeof url !== 'string' || !url.startsWith(PNG_PREFIX)) return { ok: false, why: 'png: not a PNG data URL' };
-      if (url.length > MAX_PNG_CHARS) return { ok: false, why: 'png: image too large' };
-      return { ok: true, message: { type: 'png', dataUrl: url } };
+      const why = pngUrlProblem(url);
+      if (why) return { ok: false, why: `${value.type}: ${why}` };
+      if (value.type === 'png') return { ok: true, message: { type: 'png', dataUrl: url as string } };
+      if (!Number.isSafeInteger(value.id) || (value.id as number) < 1)
+        return { ok: false, why: 'captured: id is not a request number' };
+      return { ok: true, message: { type: 'captured', id: value.id as number, dataUrl: url as string } };
     }
     default:
       return { ok: false, why: `unknown message type ${JSON.stringify(value.type)}` };

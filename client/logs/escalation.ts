@@ -1,6 +1,7 @@
 // The escalation bundle handed to a tenant's developers: the session id, tenant, agent and
 // the scoped log lines of that tenant only (never another tenant's records, whatever the
-// input holds), their stacks cut to the agent's own frames; and the sessions to pick from. Pure.
+// input holds), their stacks cut to the agent's own frames, and the files saved beside it (the
+// dashboard's picture of that tenant); and the sessions to pick from. Pure.
 import type { LogRecord } from '../../protocol/control';
 import { tenantStack } from '../../protocol/tenant-stack';
 
@@ -12,7 +13,19 @@ export interface BundleInput {
   generatedAt: Date;
   /** The finding that led here (from the runbook), shown at the top. */
   reason?: string;
+  attachments?: readonly BundleAttachment[];
 }
+
+/** A file saved beside the bundle (`dashboard_png`: the dashboard of this tenant), or why it is not there. */
+export type BundleAttachment = { name: string; path: string } | { name: string; missing: string };
+
+/** Where the bundle's attachments come from (the open dashboard: client/dashboard/bundle-attachments.ts). */
+export interface BundleAttachments {
+  forBundle(target: { workerId: string; tenant: string; sessionId: string }): Promise<BundleAttachment[]>;
+}
+
+const attachmentLine = (a: BundleAttachment): string =>
+  'path' in a ? `${a.name}: ${a.path}` : `${a.name}: not included (${a.missing})`;
 
 export interface Bundle {
   text: string;
@@ -32,6 +45,7 @@ export function buildBundle(input: BundleInput): Bundle {
     `agent_name: ${agent}`,
     `generated_at: ${input.generatedAt.toISOString()}`,
     ...(input.reason ? [`finding: ${input.reason}`] : []),
+    ...(input.attachments ?? []).map(attachmentLine),
     `records: ${session.length} from this session, ${rest.length} more from tenant ${input.tenant} (no other tenant's records)`,
   ];
   const jsonl = (records: readonly LogRecord[]): string[] =>

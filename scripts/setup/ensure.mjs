@@ -2,7 +2,7 @@
 // packages when root, code-server into .tools/ through scripts/setup-e2e.sh, Node 24 into
 // .tools/node24 from the npm registry), and stops with one line before any test when it may not.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EXIT_MISSING_PACKAGES, planSystemPackages } from './requirements.mjs';
 
@@ -33,7 +33,21 @@ function runOrExit(label, cmd, args, opts = {}) {
   }
 }
 
-/** System packages for `stages`: installed when root with apt, else one line and exit 3. */
+/** Whether apt has package lists to install from (a fresh container image often has none). */
+function aptListsPresent(listsDir = '/var/lib/apt/lists') {
+  try {
+    return readdirSync(listsDir).some((f) => /_Packages(\.\w+)?$/.test(f));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * System packages for `stages`: installed when root with apt, else one line and exit 3.
+ * `apt-get update` runs only when apt has no package lists or the install from the present ones
+ * fails (stale lists): an install of what is there needs no network. apt waits for a dpkg lock
+ * another apt holds (unattended upgrades, a parallel CI job) instead of failing at once.
+ */
 export function ensureSystemPackages(stages) {
   const plan = planSystemPackages({
     stages,
@@ -47,13 +61,25 @@ export function ensureSystemPackages(stages) {
     process.exit(EXIT_MISSING_PACKAGES);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  runOrExit('apt-get update', 'apt-get', ['update', '-q'], { env });
-  runOrExit(
-    `apt-get install ${plan.pkgs.join(' ')}`,
-    'apt-get',
-    ['install', '-y', '-q', '--no-install-recommends', ...plan.pkgs],
-    { env },
-  );
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  const update = () => runOrExit('apt-get update', 'apt-get', [...lock, 'update', '-q'], { env });
+  const install = ['install', '-y', '-q', '--no-install-recommends', ...plan.pkgs];
+  const label = `apt-get install ${plan.pkgs.join(' ')}`;
+  let updated = false;
+  if (!aptListsPresent()) {
+    update();
+    updated = true;
+  }
+  console.log(`== ${label}`);
+  const first = spawnSync('apt-get', [...lock, ...install], { stdio: 'inherit', env });
+  if (first.status === 0) return;
+  if (updated) {
+    console.error(`${label} failed (exit ${first.status ?? first.signal})`);
+    process.exit(first.status || 1);
+  }
+  console.log('== the package lists may be stale: apt-get update, then install again');
+  update();
+  runOrExit(label, 'apt-get', [...lock, ...install], { env });
 }
 
 /** code-server into .tools/code-server, once (setup-e2e.sh returns at once when it is there). */

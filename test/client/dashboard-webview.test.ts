@@ -11,84 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { tenantOnlyFrame } from '../../client/dashboard/capture';
 import { dashboardHtml } from '../../client/dashboard/html';
 import type { DashboardFrame, FromWebview } from '../../client/dashboard/messages';
 import { checkWebviewMessage } from '../../client/dashboard/webview-input';
-import { SeriesModel } from '../../client/model/series';
+import type { SeriesModel } from '../../client/model/series';
 import { buildFrame } from '../../client/model/series-view';
-import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
-import { snapshot, tenant } from './fixtures';
+import { incidentModel, T0 } from './dashboard-fixtures';
 
 const root = join(__dirname, '..', '..');
 const CHROMIUM = process.env.OPENRTC_CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(root, 'test/e2e/screenshots');
-const T0 = Date.parse('2026-11-29T12:00:00.000Z');
-const iso = (ms: number): string => new Date(ms).toISOString();
 const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
-
-function incidentModel(tenants = 3, seconds = 120): SeriesModel {
-  const m = new SeriesModel();
-  const names = [
-    'flaky-clinic',
-    'slow-salon',
-    'bright-dental',
-    ...Array.from({ length: 30 }, (_, i) => `t-${i}`),
-  ].slice(0, tenants);
-  for (let s = 0; s < seconds; s++) {
-    const at = T0 + s * 1000;
-    const open = s >= 30 && s < 50;
-    const ts: RuntimeSnapshot['tenants'] = {};
-    for (const [i, name] of names.entries())
-      ts[name] = tenant({
-        active: (s + i) % 6,
-        cap: 10,
-        started: s,
-        failures: name === 'flaky-clinic' ? 4 : 0,
-        breaker: { ...tenant().breaker, state: name === 'flaky-clinic' && open ? 'open' : 'closed' },
-      });
-    m.addSnapshot({ ...snapshot(ts), timestamp: at / 1000, loop_lag: { p50_ms: 1, p99_ms: 3 + (s % 5), max_ms: 8 } });
-    for (const name of names)
-      m.addEvent({
-        type: 'session_started',
-        ts: iso(at + 5),
-        session_id: `${name}-${s}`,
-        tenant: name,
-        agent_name: 'a',
-      });
-    const events: RuntimeEvent[] = [];
-    if (s === 29)
-      events.push({
-        type: 'breaker_opened',
-        ts: iso(at + 600),
-        tenant: 'flaky-clinic',
-        failures: 4,
-        samples: 4,
-        cooldown_s: 20,
-      });
-    if (s === 49) events.push({ type: 'breaker_closed', ts: iso(at + 600), tenant: 'flaky-clinic' });
-    if (s >= 35 && s < 45)
-      events.push({
-        type: 'rejected',
-        ts: iso(at + 100),
-        tenant: 'flaky-clinic',
-        agent_name: 'a',
-        reason: 'circuit_open',
-        detail: '',
-      });
-    if (s % 20 === 10)
-      events.push({
-        type: 'slow_session',
-        ts: iso(at + 300),
-        session_id: `slow-salon-${s}`,
-        tenant: 'slow-salon',
-        agent_name: 'booking',
-        blocked_ms: 120 + s,
-        frames: [{ function: 'lookupLegacyCalendar', file: '/ws/agents/legacy-calendar.ts?v=2', line: 17, column: 5 }],
-      });
-    for (const e of events) m.addEvent(e);
-  }
-  return m;
-}
 
 const frameOf = (m: SeriesModel, range: '5m' | '1h' = '5m', nowMs = T0 + 120_000): DashboardFrame =>
   buildFrame(m, { range, tenant: null, nowMs, workerLabel: 'examples' });
@@ -219,6 +153,46 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
     const bytes = Buffer.from(checked.message.dataUrl.split(',')[1] ?? '', 'base64');
     assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
     assert.ok(bytes.length > 5000);
+  });
+
+  it('answers a capture for an escalation bundle with a PNG of only the tenant it was given', async () => {
+    const pngSize = (dataUrl: string): { width: number; height: number } => {
+      const bytes = Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
+      assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+      return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }; // the IHDR chunk
+    };
+    const model = incidentModel();
+    await post(frameOf(model));
+    await page.click('#export-png');
+    const whole = checkWebviewMessage((await sent()).at(-1));
+    assert.ok(whole.ok && whole.message.type === 'png');
+    const one = tenantOnlyFrame(
+      buildFrame(model, { range: '5m', tenant: 'slow-salon', nowMs: T0 + 120_000, workerLabel: 'examples' }),
+      'slow-salon',
+    );
+    // The panel's own frame right behind the capture, in the same task: it must wait for the picture.
+    await inPage(`(() => {
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'capture', id: 7, frame: ${JSON.stringify(one)} } }));
+      window.__drawnAtCapture = [...document.querySelectorAll('#tenants section')].map((s) => s.dataset.tenant);
+      window.__canvasesAtCapture = document.querySelectorAll('canvas').length;
+      window.dispatchEvent(new MessageEvent('message', { data: { type: 'frame', frame: ${JSON.stringify(frameOf(model))} } }));
+    })()`);
+    await page.waitForFunction("window.__sent.some((m) => m.type === 'captured')");
+    const captured = checkWebviewMessage((await sent()).find((m) => m.type === 'captured'));
+    assert.ok(captured.ok && captured.message.type === 'captured');
+    assert.equal(captured.message.id, 7);
+    // What it drew for the picture: the lag chart and slow-salon's two charts, nobody else's.
+    assert.deepEqual(await inPage('window.__drawnAtCapture'), ['slow-salon']);
+    assert.equal(await inPage<number>('window.__canvasesAtCapture'), 3);
+    const a = pngSize(whole.message.dataUrl);
+    const b = pngSize(captured.message.dataUrl);
+    assert.equal(b.width, a.width);
+    assert.ok(
+      b.height < a.height * 0.6,
+      `one tenant's picture (${b.height}px) is shorter than three's (${a.height}px)`,
+    );
+    // Then the held frame, the user's own view, is drawn.
+    assert.equal(await inPage<number>("document.querySelectorAll('canvas').length"), 7);
   });
 
   it('takes theme colours from the VS Code variables (light and dark screenshots)', async () => {

@@ -135,18 +135,19 @@ describe('tenantStack', () => {
       '    at /usr/lib/node_modules/openrtc/dist/cli.js:3:99',
       '    at process.processTimers (node:internal/timers:516:9)',
       '    at Function.from (<anonymous>)',
+      '    at async Promise.all (index 0)',
       '  [cause]: Error: socket hang up',
       '      at TLSSocket.onEnd (/ws/agents/lib/http.ts:4:2)',
     ].join('\n');
     const cut = tenantStack(exc);
-    assert.equal(cut.dropped, 4);
+    assert.equal(cut.dropped, 5);
     assert.deepEqual(cut.text.split('\n'), [
       'Error: provider 503',
       '    at callProvider (/ws/agents/booking.ts:12:11)',
       '    at async Object.entry (/ws/agents/booking.ts:30:5)',
       '  [cause]: Error: socket hang up',
       '      at TLSSocket.onEnd (/ws/agents/lib/http.ts:4:2)',
-      '    (4 runtime frames dropped; the JSONL log keeps the full stack)',
+      '    (5 runtime frames dropped; the JSONL log keeps the full stack)',
     ]);
   });
 

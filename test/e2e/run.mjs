@@ -3,7 +3,7 @@
 //   2. extension-host specs (mocha) in code-server's real extension host, headless;
 //   3. a Playwright UI test with Debian's Chromium against the installed .vsix, screenshots
 //      under test/e2e/screenshots/.
-//   4. OPENRTC_E2E_ONLY=restricted: the same .vsix in Restricted Mode (workspace trust on, folder untrusted).
+//   4. the same .vsix in Restricted Mode (workspace trust on, folder untrusted).
 // Prints a closing `N passed, N failed`. OPENRTC_E2E_ONLY=host|ui|restricted runs one part.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -64,9 +64,7 @@ try {
     failed += ui.failed;
   }
 
-  // Opt-in until it passes: in code-server 4.100.3 the installed .vsix shows as disabled in Restricted
-  // Mode (no commands, no view) despite capabilities.untrustedWorkspaces "limited"; cause not found yet.
-  if (only === 'restricted') {
+  if (only === undefined || only === 'restricted') {
     console.log(`-- Restricted Mode UI test (${seconds()})`);
     const workspace = freshWorkspace(root);
     workspaces.push(workspace);

@@ -1,29 +1,8 @@
 // The UI test's steps, in order; each throws on failure. Selectors are the workbench's own
 // (checked on code-server 4.100.3). The runtime starts by itself (openrtc.runtime.autoStart).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const QUICK_INPUT = '.quick-input-widget';
-const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
-
-export async function palette(page, command) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${command}`);
-  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: command }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-/** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
-async function answer(page, title, text) {
-  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
-  const input = page.locator(`${QUICK_INPUT} input`);
-  if (text !== undefined) await input.fill(text);
-  await page.waitForTimeout(150); // the list filters on input
-  await page.keyboard.press('Enter');
-}
+import { answer, palette, QUICK_INPUT, showReaderDiagnostic, treeRow } from './lib/workbench.mjs';
 
 async function testCalls(page, tenant, agent, count) {
   await palette(page, 'OpenRTC: Start Test Call(s)…');
@@ -120,16 +99,7 @@ export const UI_CHECKS = [
     name: 'the Problems panel lists the blocking call in the workspace',
     async run({ page, shot }) {
       await page.keyboard.press('Escape');
-      await palette(page, 'View: Show Explorer');
-      const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-      await row('src').click();
-      await page.mouse.move(900, 500); // let the folder's hover tooltip go away
-      await page.waitForTimeout(400);
-      await row('reader.ts').click();
-      await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
-      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
-      await palette(page, 'View: Focus Problems');
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
+      await showReaderDiagnostic(page, 30_000);
       await page.waitForTimeout(500);
       await shot('07-problems');
     },
@@ -158,9 +128,6 @@ export const UI_CHECKS = [
       const text = readFileSync(join(workspace, 'agents', 'slowpoke.ts'), 'utf8').split('\n')[line - 1] ?? '';
       if (!/while \(Date\.now\(\) < until\)|crunch\(300\)/.test(text))
         throw new Error(`block mark's line ${line} is not the blocking code: ${text.trim()}`);
-      // In the workbench's default theme; light and dark renderings of the panel are
-      // the screenshots of test/client/dashboard-webview.test.ts (a settings.json edit did not
-      // restyle code-server 4.100.3 here, and its theme picker also offers the marketplace).
       await shot('08-dashboard');
       const again = await dashboardFrame(page);
       await again.locator('button.block-mark[data-tenant="initech"]').first().click();
@@ -170,6 +137,76 @@ export const UI_CHECKS = [
         .first()
         .waitFor({ timeout: 10_000 });
       await shot('10-dashboard-opened-line');
+    },
+  },
+  {
+    name: 'the workbench theme restyles the dashboard: light and dark screenshots in code-server',
+    async run({ page, shot }) {
+      // window.autoDetectColorScheme (set in ui-test.mjs) makes the workbench follow the browser's
+      // prefers-color-scheme, as a user's OS setting would: a real theme switch, no picker involved.
+      const looks = [];
+      for (const [scheme, workbench, webview] of [
+        ['light', '.monaco-workbench.vs', 'vscode-light'],
+        ['dark', '.monaco-workbench.vs-dark', 'vscode-dark'],
+      ]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.locator(workbench).first().waitFor({ timeout: 15_000 });
+        const frame = await dashboardFrame(page);
+        await frame.locator(`body.${webview}`).waitFor({ state: 'attached', timeout: 15_000 });
+        // The charts are rebuilt with the new palette (a MutationObserver on the body's class).
+        await frame.locator('#tenants section[data-tenant="globex"] canvas').first().waitFor({ timeout: 15_000 });
+        await page.waitForTimeout(500);
+        looks.push(await frame.evaluate('getComputedStyle(document.body).backgroundColor'));
+        await shot(`09-dashboard-${scheme}`);
+      }
+      const luminance = (rgb) => {
+        const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const [light, dark] = looks.map(luminance);
+      if (!(light > 200 && dark < 60)) throw new Error(`dashboard background light ${looks[0]}, dark ${looks[1]}`);
+    },
+  },
+  {
+    name: 'the escalation bundle includes the dashboard picture of its tenant (PNG drawn by the webview) and its CSV',
+    async run({ page, workspace, shot }) {
+      await palette(page, 'OpenRTC: Runbook: Tenant Incident');
+      await answer(page, '1/5', 'globex');
+      await answer(page, '2/5');
+      await answer(page, '3/5');
+      await answer(page, '4/5', 'No action now');
+      await answer(page, '5/5');
+      const dir = join(workspace, '.openrtc', 'escalations');
+      const deadline = Date.now() + 30_000;
+      let files = [];
+      while (files.length < 2 && Date.now() < deadline) {
+        await page.waitForTimeout(300);
+        files = (() => {
+          try {
+            return readdirSync(dir).sort();
+          } catch {
+            return [];
+          }
+        })();
+      }
+      const png = files.find((f) => f.endsWith('-dashboard.png'));
+      const csv = files.find((f) => f.endsWith('-dashboard.csv'));
+      if (!png || !csv) throw new Error(`no dashboard PNG and CSV in ${dir}: ${files.join(', ')}`);
+      await page
+        .locator('.monaco-editor .view-lines', { hasText: join(dir, png) })
+        .first()
+        .waitFor({ timeout: 20_000 });
+      const bytes = readFileSync(join(dir, png));
+      if (bytes.subarray(1, 4).toString() !== 'PNG' || bytes.length < 5000)
+        throw new Error(`${png} is not a dashboard picture (${bytes.length} bytes)`);
+      const [width, height] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+      if (width < 300 || height < 300) throw new Error(`${png} is ${width}×${height}`);
+      // Only globex: the bundle goes to globex's developers.
+      const table = readFileSync(join(dir, csv), 'utf8');
+      if (!/,globex,/.test(table) || /,(acme|initech),/.test(table))
+        throw new Error(`the bundle's CSV is not globex's alone:\n${table.slice(0, 400)}`);
+      await page.waitForTimeout(800); // the toast slides in
+      await shot('11-escalation-bundle-with-dashboard');
     },
   },
 ];

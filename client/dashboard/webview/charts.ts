@@ -1,6 +1,6 @@
 // The dashboard's uPlot charts: loop lag with block marks, and per tenant active vs cap with the
 // breaker band and isolation marks, and the interval counts stacked. Each chart is an object that
-// takes new data (setData, no rebuild) and is rebuilt only when its series change.
+// takes new data (setData, no rebuild) and is rebuilt only when its range or series change.
 import uPlot from 'uplot';
 import type { BlockMarkView, DashboardFrame, TenantFrame } from '../messages';
 import type { Palette } from './theme';
@@ -37,44 +37,26 @@ const fillOf = (colour: string): { fill?: string } => {
 /** Canvas x of a time, in device pixels (uPlot draws on a DPR-scaled canvas). */
 const xAt = (u: uPlot, t: number): number => u.valToPos(t, 'x', true);
 
-export class LagChart {
-  private plot: uPlot | null = null;
-  private blocks: BlockMarkView[] = [];
-  private range: [number, number] = [0, 1];
+/** What every chart shares: one uPlot in its host, given new data, or rebuilt when its key changes. */
+abstract class Chart {
+  protected plot: uPlot | null = null;
+  private key = '';
 
   constructor(
     private readonly target: HTMLElement,
-    private readonly palette: Palette,
-    private readonly onBlock: (b: BlockMarkView) => void,
+    protected readonly palette: Palette,
   ) {}
 
-  update(frame: DashboardFrame, width: number): void {
-    this.blocks = frame.blocks;
-    const sameRange = this.range[0] === frame.fromT && this.range[1] === frame.toT;
-    this.range = [frame.fromT, frame.toT];
-    const data: uPlot.AlignedData = [frame.lag.t, frame.lag.p50, frame.lag.p99, frame.lag.max];
-    if (this.plot && sameRange) {
+  /** `data` into the chart, or a new chart from `options()` when `key` (range, series) differs: true then. */
+  protected show(key: string, data: uPlot.AlignedData, options: () => uPlot.Options): boolean {
+    if (this.plot && key === this.key) {
       this.plot.setData(data);
-      return;
+      return false;
     }
+    this.key = key;
     this.plot?.destroy();
-    const p = this.palette;
-    const [fromT, toT] = this.range;
-    this.plot = new uPlot(
-      {
-        ...base(p, width, 'loop lag ms', fromT, toT),
-        series: [
-          {},
-          { label: 'p50', stroke: p.p50, width: 1.5 },
-          { label: 'p99', stroke: p.p99, width: 1.5 },
-          { label: 'max', stroke: p.max, width: 1.5, dash: [4, 3] },
-        ],
-        hooks: { draw: [(u) => this.drawMarks(u)] },
-      },
-      data,
-      this.target,
-    );
-    this.plot.over.addEventListener('click', (e) => this.click(e));
+    this.plot = new uPlot(options(), data, this.target);
+    return true;
   }
 
   resize(width: number): void {
@@ -83,6 +65,41 @@ export class LagChart {
 
   canvas(): HTMLCanvasElement | null {
     return this.plot?.ctx.canvas ?? null;
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}
+
+export class LagChart extends Chart {
+  private blocks: BlockMarkView[] = [];
+
+  constructor(
+    target: HTMLElement,
+    palette: Palette,
+    private readonly onBlock: (b: BlockMarkView) => void,
+  ) {
+    super(target, palette);
+  }
+
+  update(frame: DashboardFrame, width: number): void {
+    this.blocks = frame.blocks;
+    const { fromT, toT } = frame;
+    const p = this.palette;
+    const data: uPlot.AlignedData = [frame.lag.t, frame.lag.p50, frame.lag.p99, frame.lag.max];
+    const rebuilt = this.show(`${fromT}|${toT}`, data, () => ({
+      ...base(p, width, 'loop lag ms', fromT, toT),
+      series: [
+        {},
+        { label: 'p50', stroke: p.p50, width: 1.5 },
+        { label: 'p99', stroke: p.p99, width: 1.5 },
+        { label: 'max', stroke: p.max, width: 1.5, dash: [4, 3] },
+      ],
+      hooks: { draw: [(u) => this.drawMarks(u)] },
+    }));
+    if (rebuilt) this.plot?.over.addEventListener('click', (e) => this.click(e));
   }
 
   /** A downward triangle at the top of the plot for each block, sized by how long it held the loop. */
@@ -119,52 +136,29 @@ export class LagChart {
     }
     if (best) this.onBlock(best);
   }
-
-  destroy(): void {
-    this.plot?.destroy();
-    this.plot = null;
-  }
 }
 
 /** Active sessions against the cap, with the breaker band along the bottom and isolation marks. */
-export class TenantLevelsChart {
-  private plot: uPlot | null = null;
+export class TenantLevelsChart extends Chart {
   private tenant: TenantFrame | null = null;
-  private range: [number, number] = [0, 1];
-
-  constructor(
-    private readonly target: HTMLElement,
-    private readonly palette: Palette,
-  ) {}
 
   update(t: TenantFrame, frame: DashboardFrame, width: number): void {
     this.tenant = t;
-    const sameRange = this.range[0] === frame.fromT && this.range[1] === frame.toT;
-    this.range = [frame.fromT, frame.toT];
-    const data: uPlot.AlignedData = [t.t, t.active, t.cap];
-    if (this.plot && sameRange) {
-      this.plot.setData(data);
-      return;
-    }
-    this.plot?.destroy();
+    const { fromT, toT } = frame;
     const p = this.palette;
-    this.plot = new uPlot(
-      {
-        ...base(p, width, 'sessions', frame.fromT, frame.toT),
-        scales: {
-          x: { time: true, range: () => [frame.fromT, frame.toT] },
-          y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
-        },
-        series: [
-          {},
-          { label: 'active', stroke: p.active, width: 1.5, ...fillOf(p.active) },
-          { label: 'cap', stroke: p.cap, width: 1, dash: [6, 4] },
-        ],
-        hooks: { draw: [(u) => this.drawBands(u)] },
+    this.show(`${fromT}|${toT}`, [t.t, t.active, t.cap], () => ({
+      ...base(p, width, 'sessions', fromT, toT),
+      scales: {
+        x: { time: true, range: () => [fromT, toT] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
       },
-      data,
-      this.target,
-    );
+      series: [
+        {},
+        { label: 'active', stroke: p.active, width: 1.5, ...fillOf(p.active) },
+        { label: 'cap', stroke: p.cap, width: 1, dash: [6, 4] },
+      ],
+      hooks: { draw: [(u) => this.drawBands(u)] },
+    }));
   }
 
   private drawBands(u: uPlot): void {
@@ -195,31 +189,10 @@ export class TenantLevelsChart {
     }
     ctx.restore();
   }
-
-  resize(width: number): void {
-    this.plot?.setSize({ width, height: HEIGHT });
-  }
-
-  canvas(): HTMLCanvasElement | null {
-    return this.plot?.ctx.canvas ?? null;
-  }
-
-  destroy(): void {
-    this.plot?.destroy();
-    this.plot = null;
-  }
 }
 
 /** started / failed / rejected-by-reason per interval, as stacked bars (drawn tallest first). */
-export class TenantCountsChart {
-  private plot: uPlot | null = null;
-  private key = '';
-
-  constructor(
-    private readonly target: HTMLElement,
-    private readonly palette: Palette,
-  ) {}
-
+export class TenantCountsChart extends Chart {
   update(t: TenantFrame, frame: DashboardFrame, width: number): void {
     const layers: { label: string; values: number[]; colour: string }[] = [
       { label: 'started', values: t.started, colour: this.palette.started },
@@ -240,15 +213,9 @@ export class TenantCountsChart {
     const order = layers.map((_, i) => layers.length - 1 - i);
     const data: uPlot.AlignedData = [t.binT, ...order.map((i) => sums[i] as number[])];
     const key = `${frame.fromT}|${frame.toT}|${layers.map((l) => l.label).join(',')}`;
-    if (this.plot && key === this.key) {
-      this.plot.setData(data);
-      return;
-    }
-    this.key = key;
-    this.plot?.destroy();
-    const bars = uPlot.paths.bars?.({ size: [0.8, 40], align: 1 });
-    this.plot = new uPlot(
-      {
+    this.show(key, data, () => {
+      const bars = uPlot.paths.bars?.({ size: [0.8, 40], align: 1 });
+      return {
         ...base(this.palette, width, `per ${frame.binS}s`, frame.fromT, frame.toT),
         series: [
           {},
@@ -263,22 +230,7 @@ export class TenantCountsChart {
             };
           }),
         ],
-      },
-      data,
-      this.target,
-    );
-  }
-
-  resize(width: number): void {
-    this.plot?.setSize({ width, height: HEIGHT });
-  }
-
-  canvas(): HTMLCanvasElement | null {
-    return this.plot?.ctx.canvas ?? null;
-  }
-
-  destroy(): void {
-    this.plot?.destroy();
-    this.plot = null;
+      };
+    });
   }
 }

@@ -37,6 +37,9 @@ interface TenantView {
 class Dashboard {
   private palette: Palette = readPalette();
   private frame: DashboardFrame | null = null;
+  /** Captures in progress, and the panel's latest frame held back meanwhile. */
+  private capturing = 0;
+  private held: DashboardFrame | null = null;
   private readonly header = el('header', { class: 'controls', role: 'toolbar', 'aria-label': 'Dashboard controls' });
   private readonly rangeButtons = new Map<RangeKey, HTMLButtonElement>();
   private readonly tenantSelect = el('select', { id: 'tenant-filter', 'aria-label': 'Tenant filter' });
@@ -90,7 +93,7 @@ class Dashboard {
     return Math.max(320, this.root.clientWidth - 24);
   }
 
-  draw(frame: DashboardFrame): void {
+  private draw(frame: DashboardFrame): void {
     this.frame = frame;
     document.title = `OpenRTC Dashboard · ${frame.workerLabel}`;
     for (const [key, b] of this.rangeButtons) b.setAttribute('aria-pressed', String(key === frame.range));
@@ -278,8 +281,8 @@ class Dashboard {
     if (this.frame) this.draw(this.frame);
   }
 
-  /** Every chart's canvas stacked into one image, on the theme's background. */
-  private exportPng(): void {
+  /** Every chart's canvas stacked into one image, on the theme's background, as a PNG data URL. */
+  private renderPng(): string | null {
     const canvases: { title: string; canvas: HTMLCanvasElement }[] = [];
     const lag = this.lag.canvas();
     if (lag) canvases.push({ title: 'Loop lag', canvas: lag });
@@ -296,7 +299,7 @@ class Dashboard {
     out.width = width;
     out.height = height;
     const ctx = out.getContext('2d');
-    if (!ctx) return;
+    if (!ctx) return null;
     ctx.fillStyle = this.palette.background;
     ctx.fillRect(0, 0, width, height);
     ctx.fillStyle = this.palette.foreground;
@@ -308,11 +311,37 @@ class Dashboard {
       ctx.drawImage(c.canvas, 0, y + titleH);
       y += titleH + c.canvas.height;
     }
-    send({ type: 'png', dataUrl: out.toDataURL('image/png') });
+    return out.toDataURL('image/png');
   }
 
-  exportRequested(): void {
-    this.exportPng();
+  private exportPng(): void {
+    const dataUrl = this.renderPng();
+    if (dataUrl) send({ type: 'png', dataUrl });
+  }
+
+  /**
+   * Draws the bundle's one-tenant frame and answers with its PNG. uPlot paints in a microtask
+   * after setData, so the image is taken in the next task; a frame that arrives in between is held
+   * until then, so the picture can only ever show the bundle's tenant.
+   */
+  capture(id: number, frame: DashboardFrame): void {
+    this.capturing += 1;
+    this.draw(frame);
+    setTimeout(() => {
+      const dataUrl = this.renderPng();
+      if (dataUrl) send({ type: 'captured', id, dataUrl });
+      this.capturing -= 1;
+      const held = this.held;
+      if (!held || this.capturing > 0) return;
+      this.held = null;
+      this.draw(held);
+    }, 0);
+  }
+
+  /** A frame from the panel: drawn now, or after the capture in progress. */
+  receive(frame: DashboardFrame): void {
+    if (this.capturing > 0) this.held = frame;
+    else this.draw(frame);
   }
 }
 
@@ -321,8 +350,8 @@ if (root) {
   const dashboard = new Dashboard(root);
   window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     const m = e.data;
-    if (m.type === 'frame') dashboard.draw(m.frame);
-    else if (m.type === 'exportPng') dashboard.exportRequested();
+    if (m.type === 'frame') dashboard.receive(m.frame);
+    else if (m.type === 'capture') dashboard.capture(m.id, m.frame);
   });
   send({ type: 'ready' });
 }

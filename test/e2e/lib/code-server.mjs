@@ -23,8 +23,11 @@ function freePort() {
   });
 }
 
-/** Private HOME/XDG/TMPDIR dirs plus code-server's user-data, extensions dir and config. */
-export function makeScratch(root, name, settings = {}) {
+/**
+ * Private HOME/XDG/TMPDIR dirs plus code-server's user-data, extensions dir and config.
+ * `trust` leaves workspace trust on (the Restricted Mode test): the folder then opens untrusted.
+ */
+export function makeScratch(root, name, settings = {}, { trust = false } = {}) {
   const base = join(root, '.tools/e2e-runs');
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, `${name}-`));
@@ -40,6 +43,7 @@ export function makeScratch(root, name, settings = {}) {
     userData: d('user-data'),
     extensions: d('extensions'),
     config: join(dir, 'config.yaml'),
+    trust,
     env: {},
   };
   scratch.env = {
@@ -64,7 +68,7 @@ export function makeScratch(root, name, settings = {}) {
         'extensions.autoUpdate': false,
         'update.mode': 'none',
         'git.enabled': false,
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': trust,
         'typescript.disableAutomaticTypeAcquisition': true,
         ...settings,
       },
@@ -75,7 +79,6 @@ export function makeScratch(root, name, settings = {}) {
   return scratch;
 }
 
-/** `scratch.trust` (set by the Restricted Mode test) leaves workspace trust on: the folder opens untrusted. */
 function baseArgs(scratch) {
   return [
     '--config',

@@ -1,0 +1,47 @@
+// Driving code-server's workbench as a user does: the command palette, quick inputs, the OpenRTC
+// tree, the Explorer and the Problems panel. Selectors are the workbench's own (code-server 4.100.3).
+
+export const QUICK_INPUT = '.quick-input-widget';
+
+export const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+
+export async function palette(page, command) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${command}`);
+  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: command }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
+export async function answer(page, title, text) {
+  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
+  const input = page.locator(`${QUICK_INPUT} input`);
+  if (text !== undefined) await input.fill(text);
+  await page.waitForTimeout(150); // the list filters on input
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The extension is active: its status bar item shows. Its commands join the palette only then, and a
+ * palette opened earlier keeps the list it had (which is how the Restricted Mode test once "lost" them).
+ */
+export async function extensionActive(page, timeout = 60_000) {
+  await page.locator('.statusbar-item', { hasText: 'OpenRTC' }).first().waitFor({ timeout });
+}
+
+/** Opens src/reader.ts from the Explorer and waits for its blocking call in the editor and in Problems. */
+export async function showReaderDiagnostic(page, timeout) {
+  await palette(page, 'View: Show Explorer');
+  const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row('src').click();
+  await page.mouse.move(900, 500); // let the folder's hover tooltip go away
+  await page.waitForTimeout(400);
+  await row('reader.ts').click();
+  await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
+  await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout });
+  await palette(page, 'View: Focus Problems');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'ORJ101' }).first().waitFor({ timeout: 20_000 });
+}
