@@ -7,6 +7,8 @@
 //   node scripts/test.mjs --node24     also run the unit suite again on Node 24 (.tools/node24; CI does)
 //   node scripts/test.mjs --setup-only the set-up step alone, then exit
 //   node scripts/test.mjs FILE...      just these unit test files (no set-up, no typecheck)
+// OPENRTC_TEST_CONCURRENCY=N runs N test files at once (default 1: several timing checks compare
+// a loaded loop against a quiet one, and two files at once on two cores blur that).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -64,7 +66,12 @@ if (files.length === 0) {
   run('build', node, [join(root, 'scripts/build.mjs')]);
 }
 const tests = files.length ? files : findTests(join(root, 'test')).sort();
-const unitArgs = ['--import', 'tsx', '--test', '--test-reporter=spec', ...tests];
+const concurrency = Number(process.env.OPENRTC_TEST_CONCURRENCY ?? 1);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`OPENRTC_TEST_CONCURRENCY must be a whole number ≥ 1 (got ${process.env.OPENRTC_TEST_CONCURRENCY})`);
+  process.exit(2);
+}
+const unitArgs = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...tests];
 run(`unit tests on Node ${process.versions.node} (${tests.length} files)`, node, unitArgs);
 if (node24) {
   // Children that run `node` from PATH get Node 24 too; OPENRTC_SECOND_PASS lets the set-up tests,

@@ -1,6 +1,7 @@
 // The dashboard webview for one runtime: a feed (history, then live) and at most one frame a
 // second to the webview, only while the panel is visible and something changed, so a storm of
 // session events costs one message. The webview asks for ranges, filters, sources and exports.
+import { messageOf } from '../../protocol/errors';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       await this.act(checked.message);
     } catch (err) {
-      void vscode.window.showErrorMessage(`OpenRTC dashboard: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(`OpenRTC dashboard: ${messageOf(err)}`);
     }
   }
 

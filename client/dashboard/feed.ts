@@ -2,6 +2,7 @@
 // Live inputs that arrive while the file is read wait, and those the file already held are
 // dropped (the file and the socket carry the same events), so nothing is counted twice.
 // No vscode import: the panel owns the timers and the webview, this owns the order of inputs.
+import { messageOf } from '../../protocol/errors';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RuntimeEvent, RuntimeSnapshot } from '../../protocol/control';
@@ -50,7 +51,7 @@ export class DashboardFeed {
         }
         this.model.addMetricsLines(batch);
       } catch (err) {
-        problem = `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        problem = `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? messageOf(err)}`;
       }
     this.historyEndMs = this.model.lastMs ?? -Infinity;
     const waiting = this.waiting ?? [];

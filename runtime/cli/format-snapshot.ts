@@ -2,6 +2,7 @@
 // per tenant (caps, failures, rejections, breaker), one row per live session.
 import { liveKitLine } from '../../protocol/livekit-view';
 import type { BreakerSnapshot, RuntimeSnapshot, TenantSnapshot } from '../../protocol/control';
+import { BREAKER_STATE_WORDS, rejectionCounts } from '../../protocol/wording';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -13,17 +14,20 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-// Upper-case states and raw reason names, unlike the extension's words (protocol/wording.ts): this is
-// a table scripts grep (`OPEN`, `circuit_open 2`), so its cells stay one token each where they can.
+// The shared words (protocol/wording.ts) shaped for a table scripts grep: a state that needs an
+// operator's eye is upper-cased (`OPEN`, `HALF-OPEN`) and reasons keep their wire names
+// (`circuit_open 2`), so each cell stays one token where it can.
 function breakerText(b: BreakerSnapshot): string {
   if (!b.enabled) return 'off';
   const counts = `${b.failures}/${b.samples}`;
-  if (b.state === 'open') return `OPEN ${counts}${b.retry_at ? ` until ${b.retry_at.slice(11, 19)}` : ''}`;
-  return `${b.state === 'half_open' ? 'HALF-OPEN' : 'closed'} ${counts}`;
+  const word = BREAKER_STATE_WORDS[b.state];
+  if (b.state === 'closed') return `${word} ${counts}`;
+  const until = b.state === 'open' && b.retry_at ? ` until ${b.retry_at.slice(11, 19)}` : '';
+  return `${word.toUpperCase()} ${counts}${until}`;
 }
 
 function rejectionsText(t: Pick<TenantSnapshot, 'rejections_by_reason'>): string {
-  const parts = Object.entries(t.rejections_by_reason).filter(([, n]) => (n ?? 0) > 0);
+  const parts = rejectionCounts(t.rejections_by_reason);
   return parts.length ? parts.map(([reason, n]) => `${reason} ${n}`).join(', ') : '-';
 }
 

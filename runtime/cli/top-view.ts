@@ -4,6 +4,7 @@ import { liveKitLine } from '../../protocol/livekit-view';
 import { basename } from 'node:path';
 import type { RuntimeSnapshot, SessionRow } from '../../protocol/control';
 import { describeLoopBlock } from '../../protocol/loop-block';
+import { durationWords } from '../../protocol/wording';
 import { SESSION_LABEL_WIDTH, sessionIdLabel } from '../../protocol/session-label';
 import { SORT_KEYS, STATUS_FILTERS, type SortKey, type StatusFilter } from './top-args';
 
@@ -66,16 +67,6 @@ export function cycleTenant(current: string | null, snapshot: RuntimeSnapshot): 
   return next(options, options.includes(current) ? current : null);
 }
 
-export function formatUptime(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d}d${h}h`;
-  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  return `${m}m${String(s % 60).padStart(2, '0')}s`;
-}
-
 function lastBlock(row: SessionRow): string {
   if (row.blocked_ms_last === null) return '-';
   const top = row.blocked_frames?.[0];
@@ -126,7 +117,7 @@ function header(top: TopSnapshot, view: ViewState, shown: number): string[] {
   // While the loop is blocked the rest is the last published state: the block comes first.
   const blocked = s.loop ? [`BLOCKED: ${describeLoopBlock(s.loop, top.workspace ?? null)}`] : [];
   return [
-    `openrtc top · ${top.label} · up ${formatUptime(s.uptime_seconds)} · sessions ${s.active_sessions}/${s.max_concurrent_sessions}${s.draining ? ' · DRAINING' : ''}`,
+    `openrtc top · ${top.label} · up ${durationWords(s.uptime_seconds)} · sessions ${s.active_sessions}/${s.max_concurrent_sessions}${s.draining ? ' · DRAINING' : ''}`,
     ...blocked,
     `${lag} · open breakers: ${breakers.join(' ') || 'none'} · isolated: ${isolated.join(' ') || 'none'}`,
     ...(s.livekit ?? []).map(liveKitLine),

@@ -1,5 +1,6 @@
 // `openrtc check` arguments: parsed and validated here, before anything is read, so a usage
 // error (exit 2) never follows half a check.
+import { messageOf } from '../../protocol/errors';
 import { parseArgs } from 'node:util';
 import type { ActiveSeverity } from '../core/rule-book';
 
@@ -65,7 +66,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckRequest {
       strict: true,
     });
   } catch (error) {
-    throw new CheckUsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+    throw new CheckUsageError(messageOf(error).split('\n')[0] ?? 'bad arguments');
   }
   const { values, positionals } = parsed;
   const format = values.format ?? (values.json === true ? 'json' : 'text');

@@ -2,6 +2,7 @@
 // from the cache, run the front ends on the rest (on worker threads when there are enough of
 // them; the front ends load only there, so a warm check never pays for the compilers), then compute findings only for the files whose findings can have changed: those
 // re-analysed and the files that import them, transitively. Everything else is read back.
+import { messageOf } from '../../protocol/errors';
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { FileSummary } from '../analysis/summary';
@@ -63,7 +64,7 @@ async function readAll(files: readonly string[], log: (m: string) => void): Prom
         }
         texts.set(file, await fs.readFile(file, 'utf8'));
       } catch (error) {
-        log(`skipped ${file}: ${(error as Error).message}`);
+        log(`skipped ${file}: ${messageOf(error)}`);
       }
     }
   };

@@ -1,5 +1,6 @@
 // `openrtc check`: arguments → settings → files → analysis (cache, threads) → --fix → report →
 // exit code. 0: no finding at warning or above; 1: some; 2: bad usage or settings.
+import { messageOf } from '../../protocol/errors';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckIo } from '../../protocol/check-entry';
@@ -103,7 +104,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
       `fixed ${fixed.lines.length} finding${fixed.lines.length === 1 ? '' : 's'} in ${fixed.changed} file${fixed.changed === 1 ? '' : 's'}`,
     );
   }
-  await cache.save().catch((error: unknown) => io.err(`openrtc check: cache not saved: ${(error as Error).message}`));
+  await cache.save().catch((error: unknown) => io.err(`openrtc check: cache not saved: ${messageOf(error)}`));
 
   const shown = result.findings.filter((f) => atLeast(f.severity, request.severityMin));
   const output = render(request, io.cwd, shown, setup);

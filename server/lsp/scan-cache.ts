@@ -5,6 +5,7 @@
 // function is wrapped: for a scanned file whose text is still what prepare() read, it returns
 // the prepared summary once instead of parsing again; anything else (edits, other settings)
 // goes straight to the front ends.
+import { messageOf } from '../../protocol/errors';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
@@ -114,7 +115,7 @@ export class ScanCache {
       this.prepared.set(file, { hash, summary: outcome.summary });
       cache.set(file, { hash, summary: outcome.summary });
     }
-    await cache.save().catch((e: unknown) => this.setup.log(`cache not saved under ${root}: ${(e as Error).message}`));
+    await cache.save().catch((e: unknown) => this.setup.log(`cache not saved under ${root}: ${messageOf(e)}`));
     return { files: hashes.size, analysed: jobs.length, threads: threads > 1 ? threads : 0 };
   }
 }

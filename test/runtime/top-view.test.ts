@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTopArgs } from '../../runtime/cli/top-args';
-import { cycleSort, cycleStatus, cycleTenant, formatUptime, renderLines } from '../../runtime/cli/top-view';
+import { durationWords } from '../../protocol/wording';
+import { cycleSort, cycleStatus, cycleTenant, renderLines } from '../../runtime/cli/top-view';
 import { poolSnapshot, row } from './top-fixtures';
 
 test('s and f cycle through every sort key and status filter and wrap around', () => {
@@ -24,7 +25,7 @@ test('t cycles all → each tenant → all, and restarts when the tenant vanishe
 });
 
 test('uptime and width', () => {
-  assert.deepEqual([formatUptime(59), formatUptime(3725), formatUptime(90061)], ['0m59s', '1h02m', '1d1h']);
+  assert.deepEqual([durationWords(59), durationWords(3725), durationWords(90061)], ['59s', '1h02m', '1d01h']);
   const lines = renderLines(
     { source: 'openrtc', label: 'x', snapshot: poolSnapshot, unknown: [] },
     parseTopArgs([]),

@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import './dashboard.css';
 import type { BlockMarkView, DashboardFrame, FromWebview, RangeKey, TenantFrame, ToWebview } from '../messages';
 import { RANGES } from '../messages';
+import { BREAKER_STATE_WORDS } from '../../../protocol/wording';
 import { LagChart, TenantCountsChart, TenantLevelsChart } from './charts';
 import { onThemeChange, readPalette, type Palette } from './theme';
 
@@ -24,7 +25,6 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 const clock = (t: number): string => new Date(t * 1000).toLocaleTimeString(undefined, { hour12: false });
-const STATE_WORDS = { closed: 'closed', open: 'open', half_open: 'half-open' } as const;
 
 interface TenantView {
   section: HTMLElement;
@@ -208,7 +208,7 @@ class Dashboard {
     const lastActive = t.active[t.active.length - 1];
     const lastCap = t.cap[t.cap.length - 1];
     const state = t.breaker[t.breaker.length - 1]?.state ?? 'closed';
-    view.title.textContent = `${t.name}${suspect ? ' — suspect' : ''} · active ${lastActive ?? 0}/${lastCap ?? '∞'} · breaker ${STATE_WORDS[state]}`;
+    view.title.textContent = `${t.name}${suspect ? ' — suspect' : ''} · active ${lastActive ?? 0}/${lastCap ?? '∞'} · breaker ${BREAKER_STATE_WORDS[state]}`;
     view.section.dataset.breaker = state;
     view.levels.update(t, frame, width);
     view.counts.update(t, frame, width);
@@ -217,7 +217,7 @@ class Dashboard {
         el(
           'li',
           { 'data-state': s.state, 'data-from': String(s.from), 'data-to': String(s.to) },
-          `${STATE_WORDS[s.state]} ${clock(s.from)} – ${clock(s.to)}`,
+          `${BREAKER_STATE_WORDS[s.state]} ${clock(s.from)} – ${clock(s.to)}`,
         ),
       ),
       ...t.isolation.map((m) =>

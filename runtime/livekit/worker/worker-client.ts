@@ -6,6 +6,7 @@
 // (updateJob RUNNING + migrateJob) so the server keeps them. Drain: FULL at once, live jobs
 // finish, then the connection closes. The API secret only ever signs the token; neither it nor
 // room tokens are logged.
+import { messageOf } from '../../../protocol/errors';
 import { performance } from 'node:perf_hooks';
 import {
   AvailabilityResponse,
@@ -211,7 +212,7 @@ export class LiveKitWorker {
       if (!isBinary) throw new Error('a text frame (the protocol is binary protobuf)');
       msg = ServerMessage.fromBinary(toBytes(data));
     } catch (err) {
-      this.host.log('warn', null, `[livekit] ignored an undecodable server frame: ${(err as Error).message}`);
+      this.host.log('warn', null, `[livekit] ignored an undecodable server frame: ${messageOf(err)}`);
       return;
     }
     const m = msg.message;

@@ -3,5 +3,6 @@ import { activationSpecs } from './activation.spec';
 import { attachSpecs } from './attach.spec';
 import { diagnosticsSpecs } from './diagnostics.spec';
 import { runtimeSpecs } from './runtime.spec';
+import { settingsSpecs } from './settings.spec';
 
-export const SPECS: Array<() => void> = [activationSpecs, attachSpecs, runtimeSpecs, diagnosticsSpecs];
+export const SPECS: Array<() => void> = [activationSpecs, attachSpecs, runtimeSpecs, diagnosticsSpecs, settingsSpecs];
