@@ -74,9 +74,10 @@ test(
   `mixed load for ${MIXED_S} s: only the repeat offender is isolated`,
   {
     timeout: (MIXED_S + 120) * 1000,
-    // Found by this test, not fixed this session: under the mixed load the offender's second call
-    // does not complete within the run (1 succeeded, 0 failed or rejected) and it is never isolated.
-    todo: 'the offender call stalls under mixed load (issue 13 gap)',
+    // Found by this test, not fixed this session: the offender is never isolated here (its 300 ms
+    // blocks, a second apart, do not add up to a decision; back to back after another tenant's
+    // call they do, auto-isolate.test.ts), and in one run its second call did not complete.
+    todo: 'the offender is not isolated under mixed load (issue 13 gap, not yet understood)',
   },
   async (t) => {
     let rt: Runtime | undefined;
