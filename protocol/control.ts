@@ -62,7 +62,15 @@ export type SessionStatus = 'starting' | 'active' | 'slow' | 'draining' | 'ended
 export type BreakerState = 'closed' | 'open' | 'half_open';
 export type IsolationMode = 'coroutine' | 'process';
 export type RejectionReason =
-  'draining' | 'invalid_tenant' | 'unknown_agent' | 'circuit_open' | 'tenant_cap' | 'agent_cap' | 'worker_cap';
+  | 'draining'
+  | 'invalid_tenant'
+  | 'unknown_agent'
+  | 'circuit_open'
+  | 'tenant_cap'
+  | 'agent_cap'
+  | 'worker_cap'
+  /** Fleet mode with on_unavailable "fail_closed" while Redis cannot be reached. */
+  | 'fleet_unavailable';
 
 /** One source frame of a loop block, mapped back to the agent's own source. */
 export interface StackFrame {

@@ -63,6 +63,10 @@ import { installContainment } from './session/containment';
 import { installScopeProbe } from './session/scope';
 import type { JobHost } from './livekit/worker/job-host';
 import { sessionOfScope } from './session/session';
+import type { FleetAdmission } from './fleet/fleet-admission';
+import { createRuntimeFleet, fleetBlockChanged, fleetSettingsAtStart } from './fleet/runtime-fleet';
+import type { FleetSettings } from './fleet/settings';
+import type { FleetRuntimeStatus } from '../protocol/fleet-status';
 
 export const RUNTIME_VERSION = '0.1.0';
 const LOGGER = 'openrtc';
@@ -111,6 +115,8 @@ export class Runtime implements ControlApi {
   private readonly cleanups: (() => void)[] = [];
   private stopped = false;
   private liveKitView: (() => LiveKitWorkerSnapshot[]) | null = null;
+  /** Fleet mode (runtime/fleet); null without a `fleet` block. */
+  private readonly fleet: FleetAdmission | null;
 
   private constructor(
     readonly workspaceDir: string,
@@ -119,6 +125,7 @@ export class Runtime implements ControlApi {
     private readonly log: RuntimeLog,
     private readonly clock: Clock,
     private readonly opts: RuntimeStartOptions,
+    fleetSettings: FleetSettings | null,
   ) {
     this.startedAtMs = clock.now();
     this.callScript = { ...DEFAULT_CALL_SCRIPT, ...opts.callScript };
@@ -129,7 +136,13 @@ export class Runtime implements ControlApi {
       this.breakers,
       (name) => this.registry.get(name) !== undefined,
     );
+    this.fleet = createRuntimeFleet(fleetSettings, {
+      admission: this.admission,
+      clock,
+      log: (level, tenant, line) => log.write(level, tenant === null ? null : { tenant }, LOGGER, line),
+    });
     this.manager = new SessionManager({
+      ...(this.fleet ? { fleet: this.fleet } : {}),
       admission: this.admission,
       breakers: this.breakers,
       registry: this.registry,
@@ -191,8 +204,9 @@ export class Runtime implements ControlApi {
     const defaultPath = join(workspaceDir, 'openrtc.json');
     const configPath = opts.configPath ? resolve(opts.configPath) : existsSync(defaultPath) ? defaultPath : null;
     const config = configPath ? await loadConfigFile(configPath) : defaultConfig();
+    const fleetSettings = fleetSettingsAtStart(config, configPath, opts.env ?? process.env);
     const log = new RuntimeLog(resolve(workspaceDir, config.log_file));
-    const rt = new Runtime(workspaceDir, configPath, config, log, opts.clock ?? systemClock, opts);
+    const rt = new Runtime(workspaceDir, configPath, config, log, opts.clock ?? systemClock, opts, fleetSettings);
     await rt.boot();
     return rt;
   }
@@ -223,6 +237,7 @@ export class Runtime implements ControlApi {
     await this.registry.loadAll();
     await this.isolation.applyConfig(this.config);
     await this.stallRecovery.isolateRemembered();
+    await this.fleet?.start();
     if (this.opts.attribution) {
       const attribution = this.opts.attribution({
         thresholdMs: this.config.slow_session_threshold_ms,
@@ -275,7 +290,7 @@ export class Runtime implements ControlApi {
     return {
       agentNames: () => this.registry.names(),
       reserve: (agent, metadata) => this.manager.reserve(agent, metadata),
-      release: (slot) => this.admission.release(slot),
+      release: (slot) => this.manager.release(slot),
       startReserved: (slot, metadata, drive, onEnd) => this.manager.startReserved(slot, metadata, drive, onEnd),
       activeTotal: () => this.admission.activeTotal(),
       workerCap: () => this.admission.maxConcurrentSessions,
@@ -287,6 +302,11 @@ export class Runtime implements ControlApi {
   /** The `livekit` block of the running config (names of environment variables, never values). */
   liveKitConfig(): OpenrtcConfig['livekit'] {
     return this.config.livekit ?? {};
+  }
+
+  /** This runtime's part in the fleet (issue 15); null without a `fleet` block. */
+  fleetStatus(): FleetRuntimeStatus | null {
+    return this.fleet?.status() ?? null;
   }
 
   /** Where the snapshot's `livekit` block comes from while worker mode runs. */
@@ -443,6 +463,10 @@ export class Runtime implements ControlApi {
       return { ok: false, error };
     }
     const previous = this.config;
+    if (fleetBlockChanged(previous, next)) {
+      this.log.write('warn', null, LOGGER, '[config] the fleet block changed: it applies at the next start');
+      next = { ...next, fleet: previous.fleet };
+    }
     this.config = next;
     this.admission.setCaps(capsFromConfig(next));
     this.breakers.setDefaults(breakerDefaultsFromConfig(next));
@@ -480,6 +504,7 @@ export class Runtime implements ControlApi {
     this.admission.setDraining(true);
     for (const s of this.manager.live.values()) s.cancel('drain', 0);
     this.isolation.stopAll();
+    await this.fleet?.stop();
     this.registry.close();
     for (const c of this.cleanups.splice(0).reverse()) c();
     await this.attribution?.stop();

@@ -22,7 +22,7 @@ export interface LoadRun {
   readonly done: Promise<StartCallsResult>;
 }
 
-export function runLoad(plan: LoadPlan, place: () => CallAttempt): LoadRun {
+export function runLoad(plan: LoadPlan, place: () => Promise<CallAttempt>): LoadRun {
   const result: StartCallsResult = { started: 0, succeeded: 0, failed: 0, cancelled: 0, rejected: {}, sessions: [] };
   const startedAt = Date.now();
   let next = 0;
@@ -40,7 +40,7 @@ export function runLoad(plan: LoadPlan, place: () => CallAttempt): LoadRun {
         const wait = due - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
-      const attempt = place();
+      const attempt = await place();
       if (++placed === plan.count) markDispatched();
       if (!attempt.admitted) {
         result.rejected[attempt.reason] = (result.rejected[attempt.reason] ?? 0) + 1;

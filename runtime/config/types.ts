@@ -32,6 +32,16 @@ export interface OpenrtcConfig {
   memory_warn_mb: number;
   memory_limit_mb: number;
   livekit: LiveKitConfig;
+  /** Absent: caps and breakers are per runtime. Present: shared through Redis (runtime/fleet). */
+  fleet?: FleetConfig;
+}
+
+/** The `fleet` block as written; runtime/fleet/settings.ts fills the defaults and reads the URL. */
+export interface FleetConfig {
+  redis_url_env: string;
+  key_prefix?: string;
+  lease_ttl_s?: number;
+  on_unavailable?: 'fail_open' | 'fail_closed';
 }
 
 /** The `livekit` block: names of environment variables (never values) and worker-mode settings; all optional. */

@@ -12,6 +12,7 @@ import type { EventBus } from '../events/event-bus';
 import { describeError, errorSummary, type RuntimeLog } from '../log-writer/log';
 import type { Admission, AdmissionResult, Slot } from '../policy/admission';
 import type { TenantBreakers } from '../policy/breaker';
+import type { FleetVerdict } from '../fleet/fleet-policy';
 import { isoTime, type Clock } from '../policy/clock';
 import { requestedTenant } from '../policy/tenant-id';
 import { Session, type FinalStatus, type LateErrorOrigin } from '../session/session';
@@ -42,6 +43,14 @@ export interface SessionManagerDeps {
   retainedTenants: number;
   /** A tenant that must never be folded, however long idle. */
   tenantInUse: (tenant: string) => boolean;
+  /** Fleet mode (runtime/fleet): the lease every locally admitted session must also get. */
+  fleet?: FleetGate;
+}
+
+/** The fleet's part of admission: asked after the local slot is taken, told when it is given back. */
+export interface FleetGate {
+  acquire(slot: Slot): Promise<FleetVerdict>;
+  release(slot: Slot): void;
 }
 
 const RUNTIME_LOGGER = 'openrtc';
@@ -90,22 +99,23 @@ export class SessionManager {
   }
 
   /** One call: admission, then (if admitted) the session runs and the caller script drives it. */
-  place(agentName: string, metadata: Record<string, unknown>, script: CallScript): CallAttempt {
-    const decision = this.reserve(agentName, metadata);
+  async place(agentName: string, metadata: Record<string, unknown>, script: CallScript): Promise<CallAttempt> {
+    const decision = await this.reserve(agentName, metadata);
     if (!decision.ok) return { admitted: false, reason: decision.reason };
     return this.startReserved(decision.slot, metadata, (session) => driveCall(session, script));
   }
 
   /**
    * Admission alone: the slot is taken (caps stay exact) and the session starts later with
-   * startReserved, or the slot is given back with admission.release. A refusal is logged and
+   * startReserved, or the slot is given back with release(). A refusal is logged and
    * emitted here, once. LiveKit worker mode reserves at the availability answer (issue 17).
    */
-  reserve(agentName: string, metadata: Record<string, unknown>): AdmissionResult {
+  async reserve(agentName: string, metadata: Record<string, unknown>): Promise<AdmissionResult> {
     const { admission, log } = this.deps;
-    const decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
+    let decision = admission.admit({ tenant: requestedTenant(metadata), agent: agentName });
     const tenant = decision.ok ? decision.slot.tenant : decision.tenant;
     if (tenant !== null) this.retention.touch(tenant);
+    if (decision.ok && this.deps.fleet) decision = await this.fleetLease(decision.slot, this.deps.fleet);
     if (!decision.ok) {
       // A record of the tenant (when the id is valid): its rejections show under `logs --tenant` and can be counted from the log.
       log.write(
@@ -126,6 +136,21 @@ export class SessionManager {
     return decision;
   }
 
+  /** Gives a reserved slot back (a reservation that was never used); a session's own end does this itself. */
+  release(slot: Slot): void {
+    this.deps.admission.release(slot);
+    this.deps.fleet?.release(slot);
+  }
+
+  /** The fleet's lease for a slot local admission took; on a refusal the local slot (and probe) go back. */
+  private async fleetLease(slot: Slot, fleet: FleetGate): Promise<AdmissionResult> {
+    const verdict = await fleet.acquire(slot);
+    if (verdict.ok) return { ok: true, slot };
+    this.deps.admission.release(slot);
+    if (slot.probe) this.deps.breakers.releaseProbe(slot.tenant);
+    return this.deps.admission.refused(slot.tenant, verdict.reason, verdict.message);
+  }
+
   /** Runs a session in a slot reserve() took; `drive` decides when it ends (a caller script, a LiveKit job). */
   startReserved(
     slot: Slot,
@@ -133,12 +158,12 @@ export class SessionManager {
     drive: (session: Session) => Promise<FinalStatus>,
     onEnd?: SessionEndListener,
   ): CallAttempt {
-    const { admission, log } = this.deps;
+    const { log } = this.deps;
     const agentName = slot.agent;
     const agent = this.deps.registry.get(agentName);
     if (!agent) {
       // Admission checked the name in the same tick; only a bug gets here.
-      admission.release(slot);
+      this.release(slot);
       return { admitted: false, reason: 'unknown_agent' };
     }
     const sessionId = `SES_${SESSION_ID_PREFIX}${(++sessionCounter).toString(36).padStart(6, '0')}`;
@@ -243,7 +268,7 @@ export class SessionManager {
   }
 
   private finished(session: Session, status: FinalStatus, detail: { error?: unknown; reason?: string }): void {
-    this.deps.admission.release(session.slot);
+    this.release(session.slot);
     const onEnd = this.endListeners.get(session);
     this.endListeners.delete(session);
     if (!session.outcomeDecided) this.deps.breakers.releaseProbe(session.tenant);

@@ -199,6 +199,11 @@ export class Admission {
     return this.invalidTenantRejections;
   }
 
+  /** A refusal decided after admit() (the fleet's lease), counted with this tenant's others. */
+  refused(tenant: string, reason: RejectionReason, message: string): AdmissionResult {
+    return this.reject(tenant, reason, message);
+  }
+
   private reject(tenant: string | null, reason: RejectionReason, message: string): AdmissionResult {
     if (tenant !== null) {
       const counts = this.rejections.get(tenant) ?? {};

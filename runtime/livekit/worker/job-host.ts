@@ -7,8 +7,9 @@ import type { CallAttempt } from '../../caller/load';
 
 export interface JobHost {
   agentNames(): string[];
-  /** Admission: on ok the slot is held until released or a session started in it ends. Refusals are logged. */
-  reserve(agent: string, metadata: Record<string, unknown>): AdmissionResult;
+  /** Admission: on ok the slot is held until released or a session started in it ends. Refusals are logged.
+   *  Asynchronous because in fleet mode the lease is taken in Redis (runtime/fleet). */
+  reserve(agent: string, metadata: Record<string, unknown>): Promise<AdmissionResult>;
   release(slot: Slot): void;
   startReserved(
     slot: Slot,

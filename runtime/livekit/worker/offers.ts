@@ -24,6 +24,8 @@ export interface OfferCounts {
 
 export class Offers {
   private readonly held = new Map<string, { reservation: Reservation; timer: TimerHandle }>();
+  /** Offers whose admission is still deciding (the fleet's lease is an await away). */
+  private readonly deciding = new Set<string>();
   readonly counts: OfferCounts = { offered: 0, accepted: 0, refused: {}, assignmentTimeouts: 0 };
 
   constructor(
@@ -32,10 +34,13 @@ export class Offers {
     private readonly assignmentTimeoutMs: number,
   ) {}
 
-  /** One availability request; synchronous from check to reservation, so no burst overshoots. */
-  answer(job: Job): OfferAnswer {
+  /** One availability request. Local admission reserves synchronously, so no burst overshoots; the
+   *  fleet's lease (when configured) is checked and taken atomically in Redis. */
+  async answer(job: Job): Promise<OfferAnswer> {
     this.counts.offered++;
-    if (this.held.has(job.id)) return this.refuse('duplicate_offer', null, `job ${job.id} was offered twice`);
+    if (this.held.has(job.id) || this.deciding.has(job.id)) {
+      return this.refuse('duplicate_offer', null, `job ${job.id} was offered twice`);
+    }
     const route = routeJob(
       {
         agentName: job.agentName,
@@ -46,7 +51,8 @@ export class Offers {
       this.host.agentNames(),
     );
     if (!route.ok) return this.refuse(route.reason, null, `refusing LiveKit job ${job.id}: ${route.message}`);
-    const decision = this.host.reserve(route.agent, route.metadata);
+    this.deciding.add(job.id);
+    const decision = await this.host.reserve(route.agent, route.metadata).finally(() => this.deciding.delete(job.id));
     if (!decision.ok) return this.refuse(decision.reason, decision.tenant, null);
     const reservation: Reservation = {
       slot: decision.slot,

@@ -231,7 +231,7 @@ export class LiveKitWorker {
     }
     switch (m.case) {
       case 'availability':
-        if (m.value.job) this.onAvailability(m.value.job);
+        if (m.value.job) void this.onAvailability(m.value.job);
         return;
       case 'assignment':
         this.onAssignment(m.value);
@@ -268,8 +268,8 @@ export class LiveKitWorker {
     this.statusTimer.unref();
   }
 
-  private onAvailability(job: Job): void {
-    const answer = this.draining ? ({ available: false, reason: 'draining' } as const) : this.offers.answer(job);
+  private async onAvailability(job: Job): Promise<void> {
+    const answer = this.draining ? ({ available: false, reason: 'draining' } as const) : await this.offers.answer(job);
     const response = new AvailabilityResponse({ jobId: job.id, available: answer.available });
     if (answer.available) {
       response.participantIdentity = `agent-${job.id}`;
