@@ -75,7 +75,10 @@ describe('loop_stall_exit_s: exit, restart with the tenant isolated, serve again
     try {
       assert.equal(await calmCallSucceeds(sock), true);
       const client = await connect(sock);
-      await client.request('startCalls', { agent: 'forever', tenant: 'spinco', say: ['forever'], wait: false });
+      // Not awaited: the runtime may stall before it answers, and then exits with the request open.
+      void client
+        .request('startCalls', { agent: 'forever', tenant: 'spinco', say: ['forever'], wait: false })
+        .catch(() => undefined);
       const code = await Promise.race([exitOf(child), new Promise((r) => setTimeout(() => r('no exit'), 30_000))]);
       client.close();
       assert.equal(code, 75);
@@ -109,9 +112,10 @@ describe('loop_stall_exit_s: exit, restart with the tenant isolated, serve again
         const first = await connect(sock);
         const firstPid = (await first.request('hello', { client: 'stall-test', protocol_version: PROTOCOL_VERSION }))
           .pid;
-        await first.request('startCalls', { agent: 'forever', tenant: 'spinco', say: ['forever'], wait: false });
+        void first
+          .request('startCalls', { agent: 'forever', tenant: 'spinco', say: ['forever'], wait: false })
+          .catch(() => undefined);
         const stalledAt = Date.now();
-        first.close();
         // Calls placed from the moment of the stall on, as a client would keep trying.
         let servedAt = 0;
         while (Date.now() - stalledAt < 40_000) {
@@ -121,6 +125,7 @@ describe('loop_stall_exit_s: exit, restart with the tenant isolated, serve again
           }
           await new Promise((r) => setTimeout(r, 100));
         }
+        first.close();
         assert.ok(servedAt > 0, `calm was never served again:\n${output()}`);
         t.diagnostic(`stall to serving again: ${servedAt - stalledAt} ms (stall exit after 3,000 ms)`);
         assert.match(output(), /openrtc run: the runtime exited with code 75 \(loop_stall_exit_s\); restarting in/);
