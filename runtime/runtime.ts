@@ -55,6 +55,8 @@ import { Admission } from './policy/admission';
 import { TenantBreakers, type BreakerGate, type BreakerTransition } from './policy/breaker';
 import { isoTime, systemClock, type Clock } from './policy/clock';
 import { AutoIsolation } from './engine/auto-isolation';
+import { IsolationMemory, ISOLATION_MEMORY_FILE } from './engine/isolation-memory';
+import { StallRecovery } from './engine/stall-recovery';
 import { IsolationManager, type IsolationOptions } from './isolation/isolation-manager';
 import { routeAgentsLogs } from './agents/livekit/agents-logger';
 import { installContainment } from './session/containment';
@@ -107,6 +109,7 @@ export class Runtime implements ControlApi {
   private readonly memory: MemoryWatermark;
   private readonly isolation: IsolationManager;
   private readonly autoIsolation: AutoIsolation;
+  private readonly stallRecovery: StallRecovery;
   private holders: TenantStateHolders | undefined;
   private readonly startedAtMs: number;
   private readonly callScript: CallScript;
@@ -192,6 +195,15 @@ export class Runtime implements ControlApi {
       isolate: (t) => this.isolation.isolate(t),
       log: (level, tenant, line) => this.log.write(level, { tenant }, LOGGER, line),
     });
+    this.stallRecovery = new StallRecovery({
+      workspaceDir,
+      memory: new IsolationMemory(resolve(workspaceDir, ISOLATION_MEMORY_FILE)),
+      log: (level, scope, line) => this.log.write(level, scope, LOGGER, line),
+      flush: () => this.log.flushSync(),
+      exit: (code) => process.exit(code),
+      isolate: (t) => this.isolation.isolate(t),
+      nowIso: () => isoTime(this.clock),
+    });
     this.metrics = new MetricsFile(resolve(workspaceDir, config.metrics_jsonl));
     this.bus.on((e) => this.metrics.write('event', e));
     this.memory = new MemoryWatermark(
@@ -239,6 +251,7 @@ export class Runtime implements ControlApi {
     await this.registry.loadAll();
     await this.isolation.applyConfig(this.config);
     this.shared?.start();
+    await this.stallRecovery.isolateRemembered();
     await this.fleet?.start();
     if (this.opts.attribution) {
       const attribution = this.opts.attribution({
@@ -249,6 +262,7 @@ export class Runtime implements ControlApi {
       await attribution.start();
       this.cleanups.push(attribution.onBlock((r) => this.onLoopBlock(r)));
       this.attribution = attribution;
+      this.applyStallExit();
     }
     if (this.opts.watch !== false) {
       this.registry.watch();
@@ -446,6 +460,7 @@ export class Runtime implements ControlApi {
     validateParams(Methods.restoreTenant, params);
     this.isolation.restore(params.tenant);
     this.autoIsolation.restored(params.tenant);
+    this.stallRecovery.restored(params.tenant);
     return this.tenantView(params.tenant);
   }
 
@@ -494,6 +509,7 @@ export class Runtime implements ControlApi {
         this.log.write('warn', null, LOGGER, `[config] ${key} changed; takes effect on restart`);
     }
     await this.isolation.applyConfig(next);
+    this.applyStallExit();
     this.log.write('info', null, LOGGER, '[config] reloaded; caps and breaker settings applied');
     this.emit({ type: 'config_reloaded', ts: isoTime(this.clock), ok: true, error: null });
     return { ok: true, error: null };
@@ -581,7 +597,7 @@ export class Runtime implements ControlApi {
   }
 
   private withReason(tenant: string, snap: TenantSnapshot): TenantSnapshot {
-    const reason = this.autoIsolation.reasonOf(tenant);
+    const reason = this.autoIsolation.reasonOf(tenant) ?? this.stallRecovery.reasonOf(tenant);
     const withFleet = this.shared ? { ...snap, fleet: this.shared.tenantFleet(tenant, snap) } : snap;
     return reason && snap.isolation === 'process' ? { ...withFleet, isolation_reason: reason } : withFleet;
   }
@@ -594,7 +610,13 @@ export class Runtime implements ControlApi {
       isolation: this.isolation,
       manager: this.manager,
       config: () => this.config,
+      remembered: (t) => this.stallRecovery.remembers(t),
     });
+  }
+
+  private applyStallExit(): void {
+    const ms = StallRecovery.thresholdMs(this.config.loop_stall_exit_s);
+    this.attribution?.setStallExit(ms, (r) => this.stallRecovery.onStall(r));
   }
 
   private metricsTick(): void {

@@ -5,16 +5,12 @@
 //   alpha/bravo outcomes while spinner spins). In shared mode 'measured' never comes: the
 //   loop is gone; the harness sees it through its pings, which this process answers on its loop.
 //   node --import tsx bench/isolation/lag-runner.ts shared|isolated <workspace> [tenant-child.js]
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Runtime } from '../../runtime/runtime';
+import { LagSampler, interleaved, measure, type LagFigures } from './lag-sampler';
+
+export type { LagFigures } from './lag-sampler';
 
 export type RunnerMode = 'shared' | 'isolated';
-
-export interface LagFigures {
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-}
 
 export type RunnerMessage =
   | { type: 'ready' }
@@ -40,75 +36,6 @@ function send(msg: RunnerMessage): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/**
- * Loop lag as a 1 ms heartbeat's lateness, recorded (in µs) into whichever histogram is current.
- * Switching buckets drops the next beat, so a gap between slices never counts as lag.
- */
-class LagSampler {
-  private current: RecordableHistogram | null = null;
-  private last = performance.now();
-  private skip = true;
-
-  constructor() {
-    // Runs for the life of the process (the runner exits when done).
-    setInterval(() => {
-      const now = performance.now();
-      const lateMs = now - this.last - 1;
-      this.last = now;
-      if (this.skip) this.skip = false;
-      else this.current?.record(Math.max(1, Math.round(lateMs * 1000)));
-    }, 1);
-  }
-
-  into(h: RecordableHistogram | null): void {
-    this.current = h;
-    this.skip = true;
-  }
-}
-
-function figures(h: RecordableHistogram): LagFigures {
-  const r = (us: number): number => Math.round(us / 10) / 100;
-  return { p50_ms: r(h.percentile(50)), p99_ms: r(h.percentile(99)), max_ms: r(h.max) };
-}
-
-async function measure(sampler: LagSampler, ms: number): Promise<LagFigures> {
-  const h = createHistogram();
-  sampler.into(h);
-  await sleep(ms);
-  sampler.into(null);
-  return figures(h);
-}
-
-/**
- * Loop lag with the spinner's child running vs stopped (SIGSTOP), in alternating slices: the host
- * is shared and its load drifts, so an A/B in interleaved slices compares like with like.
- */
-async function interleaved(
-  sampler: LagSampler,
-  pid: number,
-  ms: number,
-): Promise<{ running: LagFigures; stopped: LagFigures }> {
-  const running = createHistogram();
-  const stopped = createHistogram();
-  const slices = 10;
-  try {
-    for (let i = 0; i < slices; i++) {
-      for (const [h, signal] of [
-        [stopped, 'SIGSTOP'],
-        [running, 'SIGCONT'],
-      ] as const) {
-        process.kill(pid, signal);
-        sampler.into(h);
-        await sleep(ms / slices);
-      }
-    }
-  } finally {
-    sampler.into(null);
-    process.kill(pid, 'SIGCONT');
-  }
-  return { running: figures(running), stopped: figures(stopped) };
 }
 
 async function main(mode: RunnerMode, dir: string, childFile: string | undefined): Promise<void> {

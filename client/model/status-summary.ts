@@ -1,5 +1,6 @@
 // What the status bar item says for the watched workers. Pure (the item lives in views/).
 import { blockFrame, describeLoopBlock, frameLocation } from '../../protocol/loop-block';
+import { sourcePath } from './observed-blocks';
 import type { WorkerState } from './worker-state';
 
 /** A block in progress this long turns the item red (it is yellow from the first report). */
@@ -11,6 +12,8 @@ export interface StatusSummary {
   warning: boolean;
   /** A loop block in progress past BLOCK_RED_MS. */
   error: boolean;
+  /** During a block with a known line: clicking the item opens it (1-based line). */
+  blamedLine: { file: string; line: number } | null;
 }
 
 /** Pure: what the item says for the watched workers. */
@@ -21,6 +24,7 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
       tooltip: 'No OpenRTC runtime. Click to open the OpenRTC view.',
       warning: false,
       error: false,
+      blamedLine: null,
     };
   const live = workers.filter((w) => w.connection === 'connected' && w.summary);
   if (live.length === 0) {
@@ -30,6 +34,7 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
       tooltip: why ?? 'Connecting to the runtime…',
       warning: true,
       error: false,
+      blamedLine: null,
     };
   }
   // The control thread still answers while a runtime's loop is blocked: who blocks it comes first.
@@ -37,11 +42,18 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
   if (blocked) {
     const frame = blockFrame(blocked);
     const who = blocked.tenant ? `${blocked.tenant}/${blocked.agent_name ?? '?'}` : 'runtime code';
+    const at = frame ? frameLocation(frame).split('/').slice(-2).join('/') : null;
+    // A line inside node_modules or the runtime is no line the user can fix: the view then.
+    const blamedLine =
+      frame && blocked.session_id && !frame.file.includes('/node_modules/')
+        ? { file: sourcePath(frame.file), line: frame.line }
+        : null;
     return {
-      text: `$(watch) OpenRTC: loop blocked ${(blocked.blocked_ms / 1000).toFixed(1)} s by ${who}${frame ? ` at ${frameLocation(frame).split('/').slice(-2).join('/')}` : ''}`,
-      tooltip: `${describeLoopBlock(blocked)}\nClick to open the OpenRTC view.`,
+      text: `$(watch) OpenRTC: loop blocked ${(blocked.blocked_ms / 1000).toFixed(1)} s by ${who}${at ? ` at ${at}` : ''}`,
+      tooltip: `${describeLoopBlock(blocked)}\n${blamedLine ? `Click to open ${at}.` : 'Click to open the OpenRTC view.'}`,
       warning: true,
       error: blocked.blocked_ms >= BLOCK_RED_MS,
+      blamedLine,
     };
   }
   let active = 0;
@@ -60,5 +72,5 @@ export function summarise(workers: readonly WorkerState[]): StatusSummary {
     `${open} tenant breaker${open === 1 ? '' : 's'} open or half-open`,
     'Click to open the OpenRTC view.',
   ].join('\n');
-  return { text, tooltip, warning: open > 0, error: false };
+  return { text, tooltip, warning: open > 0, error: false, blamedLine: null };
 }

@@ -3,6 +3,7 @@
 // findings with their evidence out, so every step can show what it found.
 import type { RuntimeSnapshot, SessionRow, TenantSnapshot } from '../../protocol/control';
 import { breakerWords, capWords, rejectionWords, totalRejections } from '../../protocol/wording';
+import { describeLoopBlock } from '../../protocol/loop-block';
 
 export interface Suspect {
   tenant: string;
@@ -45,13 +46,31 @@ function windowWords(t: TenantSnapshot): string {
     : ` (opened ${b.times_opened}× so far)`;
 }
 
+/** Outweighs every other sign together: while the loop is blocked, nothing else on it runs. */
+const BLOCKING_NOW_SCORE = 10_000;
+
+/** The tenant whose session blocks the loop right now (the control thread's live block), if any. */
+function blockingNow(snapshot: RuntimeSnapshot): { tenant: string; evidence: string } | null {
+  const loop = snapshot.loop;
+  if (!loop?.tenant) return null;
+  return { tenant: loop.tenant, evidence: `blocking the event loop now: ${describeLoopBlock(loop)}` };
+}
+
 /** Tenants with any sign of trouble, most suspicious first, each with the signs found. */
 export function rankSuspects(snapshot: RuntimeSnapshot, nowMs: number): Suspect[] {
   const suspects: Suspect[] = [];
   const totalActive = Math.max(1, snapshot.active_sessions);
+  const blocker = blockingNow(snapshot);
+  // The snapshot published before the block may not know the tenant yet: it is still the suspect.
+  if (blocker && !Object.hasOwn(snapshot.tenants, blocker.tenant))
+    suspects.push({ tenant: blocker.tenant, score: BLOCKING_NOW_SCORE, evidence: [blocker.evidence] });
   for (const [tenant, t] of Object.entries(snapshot.tenants)) {
     let score = 0;
     const evidence: string[] = [];
+    if (blocker?.tenant === tenant) {
+      score += BLOCKING_NOW_SCORE;
+      evidence.push(blocker.evidence);
+    }
     if (t.breaker.enabled && t.breaker.state !== 'closed') {
       score += t.breaker.state === 'open' ? 100 : 60;
       evidence.push(`breaker ${breakerWords(t.breaker, nowMs)}${windowWords(t)}`);
@@ -110,6 +129,9 @@ export function recogniseModes(snapshot: RuntimeSnapshot, tenant: string, nowMs:
 
   const slowRows = tenantSessions(snapshot, tenant).filter((s) => s.status === 'slow');
   const blocking: string[] = [];
+  const now = blockingNow(snapshot);
+  const blocksNow = now?.tenant === tenant;
+  if (now && blocksNow) blocking.push(now.evidence);
   if (t.slow_sessions) blocking.push(`${t.slow_sessions} session${t.slow_sessions > 1 ? 's' : ''} marked slow`);
   for (const row of slowRows.slice(0, 3)) blocking.push(blockWords(row));
   blocking.push(
@@ -132,7 +154,7 @@ export function recogniseModes(snapshot: RuntimeSnapshot, tenant: string, nowMs:
     {
       mode: 'blocking_loop',
       title: 'Blocking the loop',
-      present: t.slow_sessions > 0 || slowRows.length > 0,
+      present: blocksNow || t.slow_sessions > 0 || slowRows.length > 0,
       evidence: blocking,
     },
   ];

@@ -11,10 +11,18 @@ import { LagWindow } from './lag-window';
 import { cpuNowMs, installProbes } from './main-probes';
 import { mainThreadRunQueueClock } from './run-queue';
 import { sourceMapUrlOf } from './frame-mapper';
-import { SLOT_COUNT, Slot, type MainMessage, type WatchdogMessage, type WorkerInit } from './messages';
+import {
+  SLOT_COUNT,
+  Slot,
+  type MainMessage,
+  type StallExitWire,
+  type WatchdogMessage,
+  type WorkerInit,
+} from './messages';
 import { SlowMarks } from './slow-marks';
 import { watchdogWorkerSource, type WorkerSource } from './worker-file';
 import type { SessionScope } from '../session/scope';
+import type { StallReport } from '../loop-health/attribution-seam';
 
 export interface LoopAttributionOptions {
   /** `slow_session_threshold_ms`; default 50. */
@@ -80,6 +88,19 @@ export function validateThreshold(ms: unknown, where: string): number {
   return ms;
 }
 
+/** The stall in progress as the seam reports it: the latest sample's session and frames. */
+function stallReport(stall: StallExitWire): StallReport {
+  const scope = stall.sample?.scope ?? null;
+  return {
+    session_id: scope?.session_id ?? null,
+    tenant: scope?.tenant ?? null,
+    agent_name: scope?.agent_name ?? null,
+    blocked_ms: Math.round(stall.blocked_ms),
+    since_ms: Math.round(stall.since_ms),
+    frames: stall.sample?.frames ?? [],
+  };
+}
+
 export function formatSlowSessionLog(r: BlockReport): string {
   if (r.attribution === 'unsampled' || r.attribution === 'host') {
     const why =
@@ -115,6 +136,7 @@ export class LoopAttribution {
   private worker: Worker | null = null;
   private uninstall: (() => void) | null = null;
   private liveFeedTaken = false;
+  private onStall: ((r: StallReport) => void) | null = null;
 
   constructor(private readonly opts: LoopAttributionOptions = {}) {
     this.threshold = validateThreshold(opts.thresholdMs ?? 50, 'LoopAttribution');
@@ -128,10 +150,15 @@ export class LoopAttribution {
 
   async start(): Promise<void> {
     if (this.worker) return;
-    this.uninstall = installProbes(this.shared, this.opts.maxFrames ?? 8, (name) => {
-      const code = this.opts.scriptSource?.(name);
-      return code ? sourceMapUrlOf(code) : null;
-    });
+    this.uninstall = installProbes(
+      this.shared,
+      this.opts.maxFrames ?? 8,
+      (name) => {
+        const code = this.opts.scriptSource?.(name);
+        return code ? sourceMapUrlOf(code) : null;
+      },
+      (stall) => this.onStall?.(stallReport(stall)),
+    );
     this.shared[Slot.enabled] = debuggerAttached() ? 0 : 1;
     this.applyThreshold();
     const init: WorkerInit = {
@@ -196,6 +223,15 @@ export class LoopAttribution {
     const attach: MainMessage = { type: 'live', port: channel.port1 };
     this.worker.postMessage(attach, [channel.port1]);
     return { heartbeat: this.shared.buffer, port: channel.port2 };
+  }
+
+  /**
+   * `loop_stall_exit_s`: once a stall is `ms` old, `onStall` runs on the main thread, inside the
+   * stall (the loop never comes back to run it otherwise). 0 turns it off.
+   */
+  setStallExit(ms: number, onStall: (r: StallReport) => void): void {
+    this.onStall = ms > 0 ? onStall : null;
+    this.shared[Slot.stallExitMs] = ms > 0 ? ms : 0;
   }
 
   setThreshold(ms: number): void {

@@ -8,9 +8,11 @@ import {
   BLOCK_PROBE_GLOBAL,
   SCRIPT_MAPS_PROBE_GLOBAL,
   SESSION_ID_PROBE_GLOBAL,
+  STALL_EXIT_GLOBAL,
   Slot,
   type BlockProbeResult,
   type RawFrame,
+  type StallExitWire,
 } from './messages';
 
 type Probe = (...args: never[]) => unknown;
@@ -59,11 +61,15 @@ export const cpuNowMs: () => number =
         return (u.user + u.system) / 1000;
       };
 
-/** `mapUrlOf`: the source-map URL of a script evaluated from memory, null when it has none or is unknown. */
+/**
+ * `mapUrlOf`: the source-map URL of a script evaluated from memory, null when it has none or is unknown.
+ * `onStallExit`: what to do once a stall reaches `Slot.stallExitMs` (runs inside the stall).
+ */
 export function installProbes(
   heartbeat: Float64Array,
   maxFrames: number,
   mapUrlOf: (scriptName: string) => string | null,
+  onStallExit: (stall: StallExitWire) => void,
 ): () => void {
   function blockProbe(stamp: number): string {
     const inBlock = heartbeat[Slot.heartbeat] === stamp;
@@ -96,16 +102,20 @@ export function installProbes(
     return JSON.stringify(Object.fromEntries(names.map((name) => [name, mapUrlOf(name)])));
   }
 
-  for (const [name, value] of [
+  function stallExit(json: string): void {
+    onStallExit(JSON.parse(json) as StallExitWire);
+  }
+
+  const globals = [
     [BLOCK_PROBE_GLOBAL, blockProbe],
     [SESSION_ID_PROBE_GLOBAL, sessionIdProbe],
     [SCRIPT_MAPS_PROBE_GLOBAL, scriptMapsProbe],
-  ] as const) {
+    [STALL_EXIT_GLOBAL, stallExit],
+  ] as const;
+  for (const [name, value] of globals) {
     Object.defineProperty(globalThis, name, { value, configurable: true, enumerable: false, writable: false });
   }
   return () => {
-    delete (globalThis as Record<string, unknown>)[BLOCK_PROBE_GLOBAL];
-    delete (globalThis as Record<string, unknown>)[SESSION_ID_PROBE_GLOBAL];
-    delete (globalThis as Record<string, unknown>)[SCRIPT_MAPS_PROBE_GLOBAL];
+    for (const [name] of globals) delete (globalThis as Record<string, unknown>)[name];
   };
 }

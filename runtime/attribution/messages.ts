@@ -16,8 +16,10 @@ export const Slot = {
   enabled: 3,
   /** CPU time (ms) the main thread had used at the last heartbeat (the process's on Node 20). */
   heartbeatCpuMs: 4,
+  /** `loop_stall_exit_s` in ms: a stall this old makes the watchdog call the stall-exit global; 0 = off. */
+  stallExitMs: 5,
 } as const;
-export const SLOT_COUNT = 5;
+export const SLOT_COUNT = 6;
 
 /** Globals the main thread installs for the watchdog to evaluate inside its interrupt. */
 export const BLOCK_PROBE_GLOBAL = '__openrtcBlockProbe';
@@ -27,6 +29,18 @@ export const SESSION_ID_PROBE_GLOBAL = '__openrtcSessionIdProbe';
  * too: the main thread answers while it is still blocked, so the live block names the agent's line.
  */
 export const SCRIPT_MAPS_PROBE_GLOBAL = '__openrtcScriptMapsProbe';
+/**
+ * Called with a StallExitWire (JSON) once a stall reaches `Slot.stallExitMs`: the only way to act
+ * while the loop is stuck is from inside the interrupt, on the main thread, where the log lives.
+ */
+export const STALL_EXIT_GLOBAL = '__openrtcStallExit';
+
+/** What the watchdog hands the stall exit: how long the loop has been stuck, and the latest look inside. */
+export interface StallExitWire {
+  blocked_ms: number;
+  since_ms: number;
+  sample: BlockSampleWire | null;
+}
 
 /** A frame as the V8 CallSite reports it on the main thread: bundle coordinates, 1-based. */
 export interface RawFrame {

@@ -10,11 +10,13 @@ import {
   BLOCK_PROBE_GLOBAL,
   SCRIPT_MAPS_PROBE_GLOBAL,
   SESSION_ID_PROBE_GLOBAL,
+  STALL_EXIT_GLOBAL,
   Slot,
   type BlockProbeResult,
   type BlockSampleWire,
   type LiveStallMessage,
   type MainMessage,
+  type StallExitWire,
   type WatchdogMessage,
   type WorkerInit,
 } from './messages';
@@ -104,8 +106,31 @@ function checkHeartbeat(now: number, lateMs: number): number {
     tellLive({ type: 'stall', stamp, sample: null });
   }
   if (!stall || stall.stamp !== stamp) return now + (shared[Slot.heartbeatMs] ?? 1);
+  const exitMs = shared[Slot.stallExitMs] ?? 0;
+  if (exitMs > 0 && !stall.probing && now - stamp >= exitMs) {
+    stallExit(stall, now - stamp);
+    return Infinity;
+  }
   if (!stall.probing && now >= stall.nextProbeAt) probe(stall, now - stamp);
-  return stall.probing ? Infinity : stall.nextProbeAt;
+  return stall.probing ? Infinity : exitMs > 0 ? Math.min(stall.nextProbeAt, stamp + exitMs) : stall.nextProbeAt;
+}
+
+// ---- stall exit (`loop_stall_exit_s`) ----
+let exiting = false;
+
+/** Once: the main thread, inside its interrupt, writes the final record, flushes and exits. */
+function stallExit(current: Stall, ageMs: number): void {
+  if (exiting) return;
+  exiting = true;
+  const wire: StallExitWire = {
+    blocked_ms: ageMs,
+    since_ms: current.stamp,
+    sample: current.samples.at(-1) ?? null,
+  };
+  // Never retried: a stall exit that failed once (no handler installed) would fail every tick.
+  evaluate(`${STALL_EXIT_GLOBAL}(${JSON.stringify(JSON.stringify(wire))})`).catch((err: unknown) =>
+    reportError('stall exit', err),
+  );
 }
 
 function probe(current: Stall, ageMs: number): void {

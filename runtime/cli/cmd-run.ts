@@ -10,6 +10,8 @@ import { defaultSocketPath } from '../../protocol/socket-path';
 import { SocketPathError } from '../control/socket-path';
 import type { Runtime } from '../runtime';
 import type { LoopAttribution } from '../attribution/loop-attribution';
+import { reportToSupervisor } from './supervisor/child-process';
+import { runSupervised, wantsStallExit } from './supervisor/run-supervised';
 import {
   CliError,
   EXIT_FAILED,
@@ -21,7 +23,7 @@ import {
   type Command,
 } from './command';
 
-const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S] [--livekit]
+const USAGE = `usage: openrtc run [DIR] [--socket PATH] [--drain-timeout S] [--livekit] [--supervise | --no-supervise]
 
 Starts a runtime for the workspace in DIR (default .): reads DIR/openrtc.json, loads its agents,
 writes scoped JSONL logs, and serves the control socket until SIGINT or SIGTERM, then drains
@@ -31,7 +33,10 @@ $XDG_RUNTIME_DIR/openrtc-<uid>/ (or the temp dir); the path is printed once list
 --livekit also registers with a LiveKit server as an agent worker (one registration per agent
 name) and takes its jobs through the same admission: LIVEKIT_URL, LIVEKIT_API_KEY and
 LIVEKIT_API_SECRET from the environment (or the variables openrtc.json's livekit block names).
-SIGTERM then reports FULL to the server, lets live jobs finish and exits 0.`;
+SIGTERM then reports FULL to the server, lets live jobs finish and exits 0.
+--supervise runs the runtime in a child process and restarts it when it crashes or exits for a
+stuck loop (exit code 75, loop_stall_exit_s), with a backoff; five crashes within 60 s hold
+restarts for 120 s. On by default when openrtc.json sets loop_stall_exit_s; --no-supervise turns it off.`;
 
 function workspaceDir(arg: string | undefined, cwd: string): string {
   const dir = resolve(cwd, arg ?? '.');
@@ -53,6 +58,8 @@ export const runCommand: Command = {
       socket: { type: 'string' },
       'drain-timeout': { type: 'string' },
       livekit: { type: 'boolean' },
+      supervise: { type: 'boolean' },
+      'no-supervise': { type: 'boolean' },
     });
     if (values.help) {
       io.out(USAGE);
@@ -63,6 +70,14 @@ export const runCommand: Command = {
     const drainTimeoutArg = numberArg('--drain-timeout', values['drain-timeout'], 0, 3600);
     const explicit = values.socket ?? (io.env.OPENRTC_SOCKET || undefined);
     const socketPath = explicit ? resolve(io.cwd, explicit) : defaultSocketPath(dir, io.env);
+    if (values.supervise && values['no-supervise'])
+      throw usageError('--supervise and --no-supervise contradict each other');
+    if (!values['no-supervise'] && (values.supervise || (await wantsStallExit(dir)))) {
+      return runSupervised(
+        argv.filter((a) => a !== '--supervise'),
+        io,
+      );
+    }
 
     // Loaded on demand: the engine is most of the bundle, and the other commands do not need it.
     const [{ Runtime, RUNTIME_VERSION }, { attributionFor }, { ConfigError }, liveKit] = await Promise.all([
@@ -108,6 +123,12 @@ export const runCommand: Command = {
       throw error;
     }
     io.out(`openrtc: runtime for ${dir} listening on ${server.socketPath} (log ${runtime.logFile})`);
+    // Set once the signal handlers are; a supervisor gone before that leaves nothing to stop yet.
+    let stopNow = (): void => undefined;
+    reportToSupervisor(io.env, () => {
+      io.err('openrtc run: the supervising openrtc run is gone; stopping');
+      stopNow();
+    });
     let workers: { drain(): Promise<void>; close(): void } | null = null;
     let drainTimeout = drainTimeoutArg ?? 30;
     if (liveKit) {
@@ -139,11 +160,15 @@ export const runCommand: Command = {
         workers?.close();
         void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
       };
+      stopNow = () => {
+        stopping = true;
+        workers?.close();
+        void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
+      };
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
           io.err(`openrtc run: ${signal} again: stopping now, cancelling live sessions`);
-          workers?.close();
-          void Promise.all([server.close(), runtime.stop()]).finally(() => done(EXIT_FAILED));
+          stopNow();
           return;
         }
         stopping = true;

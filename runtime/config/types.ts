@@ -22,6 +22,8 @@ export interface OpenrtcConfig {
   slow_session_threshold_ms: number;
   /** null = off (runtime/policy/auto-isolate.ts). */
   tenant_auto_isolate: AutoIsolateRule | null;
+  /** null = off: exit after the shared loop has been blocked this long (runtime/engine/stall-exit.ts). */
+  loop_stall_exit_s: number | null;
   /** Raw, as written: secrets appear only as `<name>_env` references, resolved per session. */
   tenant_config: Record<string, Record<string, unknown>>;
   log_file: string;

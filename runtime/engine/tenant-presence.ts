@@ -14,6 +14,8 @@ export interface TenantStateHolders {
   manager: Pick<SessionManager, 'tenants'>;
   /** The config in force (a reload replaces it). */
   config: () => OpenrtcConfig;
+  /** Kept isolated across restarts (engine/isolation-memory.ts). */
+  remembered: (tenant: string) => boolean;
 }
 
 /** openrtc.json gives the tenant settings of its own (config or isolation). */
@@ -28,6 +30,7 @@ export function tenantInUse(tenant: string, s: TenantStateHolders): boolean {
     s.admission.hasOwnCap(tenant) ||
     s.breakers.isTracked(tenant) ||
     s.isolation.isIsolated(tenant) ||
+    s.remembered(tenant) ||
     namedInConfig(tenant, s.config())
   );
 }
@@ -39,6 +42,7 @@ export function knownTenant(tenant: string, s: TenantStateHolders): boolean {
     s.admission.knownTenants().includes(tenant) ||
     s.breakers.trackedTenants().includes(tenant) ||
     namedInConfig(tenant, s.config()) ||
+    s.remembered(tenant) ||
     Object.hasOwn(s.config().max_sessions_per_tenant, tenant)
   );
 }

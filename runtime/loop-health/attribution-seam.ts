@@ -13,6 +13,11 @@ export interface LoopBlockReport {
   frames: StackFrame[];
 }
 
+/** A stall still in progress (`loop_stall_exit_s`): who was last seen running, since when (epoch ms). */
+export interface StallReport extends LoopBlockReport {
+  since_ms: number;
+}
+
 export interface SessionLoopView {
   slow: boolean;
   blocked_ms_last: number | null;
@@ -24,6 +29,8 @@ export interface SessionAttribution {
   start(): Promise<void>;
   stop(): Promise<void>;
   setThreshold(ms: number): void;
+  /** Once a stall is `ms` old (0 = off), `onStall` runs on the main thread inside it. */
+  setStallExit(ms: number, onStall: (r: StallReport) => void): void;
   onBlock(listener: (r: LoopBlockReport) => void): () => void;
   loopLag(): LoopLag;
   sessionState(sessionId: string): SessionLoopView;

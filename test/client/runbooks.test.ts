@@ -61,6 +61,38 @@ describe('tenant incident runbook', () => {
     );
   });
 
+  it('during a loop block the blocker ranks first, with the block as its first evidence, and isolation is advised', () => {
+    const during = {
+      ...incident(),
+      loop: {
+        since_ms: NOW - 4200,
+        blocked_ms: 4200,
+        session_id: 'SES_i9',
+        tenant: 'initech',
+        agent_name: 'slowpoke',
+        frames,
+        sampled: true,
+      },
+    };
+    const [first, second] = rankSuspects(during, NOW);
+    assert.equal(first?.tenant, 'initech', 'ahead of globex, whose breaker is open');
+    assert.equal(
+      first?.evidence[0],
+      'blocking the event loop now: the event loop has been blocked for 4.2 s by session SES_i9 (tenant initech, agent slowpoke) at /ws/agents/slowpoke.ts:9',
+    );
+    assert.equal(second?.tenant, 'globex');
+    const modes = recogniseModes(during, 'initech', NOW);
+    const blocking = modes.find((m) => m.mode === 'blocking_loop');
+    assert.equal(blocking?.present, true);
+    assert.match(blocking?.evidence[0] ?? '', /^blocking the event loop now: /);
+    assert.equal(actionOptions(during, 'initech', modes).find((o) => o.action === 'isolate')?.recommended, true);
+    // A tenant whose first session blocks before any snapshot named it is still ranked first.
+    const unknown = { ...during, loop: { ...during.loop, tenant: 'newco' } };
+    assert.equal(rankSuspects(unknown, NOW)[0]?.tenant, 'newco');
+    // The block over, the ranking is the usual one again.
+    assert.equal(rankSuspects({ ...during, loop: null }, NOW)[0]?.tenant, 'globex');
+  });
+
   it('a healthy pool has no suspects', () => {
     const healthy = snapshot(
       { acme: tenant({ active: 1, cap: 5, started: 3 }), b: tenant({ active: 1, started: 1 }) },

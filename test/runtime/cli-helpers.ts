@@ -20,13 +20,13 @@ export class BuiltCli {
     this.dir = join(root, '.tools', `test-${name}-${process.pid}`);
   }
 
-  build(): void {
+  /** `extra`: more bundles to build beside the CLI (e.g. 'tenant-child' for process isolation). */
+  build(extra: readonly string[] = []): void {
     mkdirSync(this.dir, { recursive: true });
-    const r = spawnSync(
-      process.execPath,
-      [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', 'cli,watchdog,control-thread'],
-      { encoding: 'utf8' },
-    );
+    const only = ['cli', 'watchdog', 'control-thread', ...extra].join(',');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', this.dir, '--only', only], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
   }
 
