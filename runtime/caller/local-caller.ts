@@ -19,6 +19,9 @@ export const DEFAULT_CALL_SCRIPT: CallScript = { turns: [], thinkMs: 0, replyTim
 export async function driveCall(session: Session, script: CallScript): Promise<FinalStatus> {
   const ended = session.ended.then(() => null);
   const think = (): Promise<unknown> => thinkUnlessEnded(script.thinkMs, session);
+  // The caller speaks once the call is answered, never in the loop turn that admitted it: an
+  // agent whose first turn blocks must not hold back the answer to startCalls (wait: false).
+  await new Promise((resolve) => setImmediate(resolve));
   for (const turn of script.turns) {
     if (script.thinkMs > 0) await think();
     if (session.finished) return session.ended;
