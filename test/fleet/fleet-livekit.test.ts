@@ -1,8 +1,9 @@
 // Fleet caps across three runtimes (issue 15, Must show): three `openrtc run --livekit` processes,
 // one stand-in LiveKit server, one real redis-server. Dispatches over 6 tenants capped fleet-wide
 // at 2 each (each runtime alone would allow 2 per tenant, so 6 in all: only the leases keep it at
-// 2). The fleet-wide active count per tenant never exceeds its cap, sampled from Redis throughout
-// and rebuilt from the three runtimes' own records of starts and ends; the totals reconcile with
+// 2). The fleet-wide active count per tenant never exceeds its cap, sampled from Redis throughout,
+// from the three runtimes' snapshots on every session event, and rebuilt from the runtimes' own
+// records of starts and ends; the totals reconcile with
 // the three logs. One runtime is SIGKILLed mid-run: its leases expire within TTL + 1 s, and after
 // the run Redis holds no lease. Default 150 dispatches (~30 s); OPENRTC_FLEET_FULL=1 runs 1,000.
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobStatus } from '@livekit/protocol';
+import { connectControl, type ControlClient } from '../../protocol/connect';
 import { Redis } from 'ioredis';
 import { fleetKeys } from '../../runtime/fleet/keys';
 import { fleetTenantCounts } from '../../runtime/fleet/lease-store';
@@ -70,6 +72,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
   let server: StandInLiveKit;
   const spaces: Workspace[] = [];
   const runtimes: ChildProcessWithoutNullStreams[] = [];
+  const controls: ControlClient[] = [];
   const notesOf = (ws: Workspace): Note[] => jsonLines<Note>(join(ws.dir, 'notes.jsonl'));
   const logOf = (ws: Workspace): Record<string, unknown>[] => jsonLines(join(ws.dir, '.openrtc/worker.jsonl'));
   const runtimeIdOf = (ws: Workspace): string | null => {
@@ -111,9 +114,15 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     }
     await waitFor('three registrations', () => server.connectedWorkers('fleet').length === 3, 30_000);
     await waitFor('three runtimes in the fleet', () => spaces.every((ws) => runtimeIdOf(ws) !== null));
+    for (const ws of spaces) {
+      const link = await connectControl(join(ws.dir, 'rt.sock'), { timeoutMs: 10_000 });
+      assert.equal(link.kind, 'openrtc');
+      if (link.kind === 'openrtc') controls.push(link.client);
+    }
   });
 
   after(async () => {
+    for (const c of controls) c.close();
     for (const r of runtimes) r.kill('SIGKILL');
     await server.close();
     redis.disconnect();
@@ -139,6 +148,30 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
       const [sec, usec] = (await redis.time()).map(Number) as [number, number];
       return redis.zcount(keys.runtimeLeases(runtimeId), `(${sec * 1000 + Math.floor(usec / 1000)}`, '+inf');
     };
+    // Every session event on any runtime: each live runtime's snapshot, its fleet-wide figure per
+    // tenant (leases as it last read them) and its own active count, none above the cap.
+    const snapshotPeak = new Map<string, number>();
+    let snapshotSamples = 0;
+    const sampleSnapshots = async (): Promise<void> => {
+      for (const [index, control] of controls.entries()) {
+        if (index === 2 && killedAt > 0) continue;
+        const snap = await control.request('snapshot').catch(() => null); // the runtime being killed
+        if (!snap) continue;
+        snapshotSamples++;
+        for (const t of TENANTS) {
+          const tenant = snap.tenants[t];
+          if (!tenant) continue;
+          const seen = Math.max(tenant.active, tenant.fleet?.active ?? 0);
+          snapshotPeak.set(t, Math.max(snapshotPeak.get(t) ?? 0, seen));
+        }
+      }
+    };
+    const snapshotSampling: Promise<void>[] = [];
+    for (const control of controls) {
+      await control.subscribe({ types: ['session_started', 'session_ended', 'session_failed'] }, () =>
+        snapshotSampling.push(sampleSnapshots()),
+      );
+    }
     const sampler = (async () => {
       while (sampling) {
         for (const [t, n] of await fleetTenantCounts(redis, keys, TENANTS)) {
@@ -186,6 +219,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     await waitFor('the killed runtime to lose its leases', () => leasesGoneAfterMs >= 0, 10_000);
     sampling = false;
     await sampler;
+    await Promise.all(snapshotSampling);
 
     // 1. Redis never showed a tenant above its cap.
     for (const t of TENANTS)
@@ -195,7 +229,16 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
       'no tenant ever reached its cap: caps not exercised',
     );
 
-    // 2. Nor did the runtimes' own records, merged on one timeline (an end before a start at a tie).
+    // 2. Nor did any runtime's snapshot, taken on every session event.
+    assert.ok(snapshotSamples >= JOBS, `only ${snapshotSamples} snapshot samples for ${JOBS} jobs`);
+    for (const t of TENANTS)
+      assert.ok((snapshotPeak.get(t) ?? 0) <= TENANT_CAP, `snapshot peak for ${t}: ${snapshotPeak.get(t)}`);
+    assert.ok(
+      [...snapshotPeak.values()].some((n) => n === TENANT_CAP),
+      'no snapshot ever showed a tenant at its cap: the sampling saw nothing',
+    );
+
+    // 3. Nor did the runtimes' own records, merged on one timeline (an end before a start at a tie).
     // The killed runtime's sessions running at the kill never wrote their end: they ended with it.
     const killedNotes = notesOf(spaces[2]!);
     const ended = new Set(killedNotes.filter((n) => n.t === 'end').map((n) => n.job));
@@ -214,11 +257,11 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     }
     for (const t of TENANTS) assert.ok((notePeak.get(t) ?? 0) <= TENANT_CAP, `fleet peak for ${t}: ${notePeak.get(t)}`);
 
-    // 3. The SIGKILLed runtime held leases when it died, and they expired within TTL + 1 s.
+    // 4. The SIGKILLed runtime held leases when it died, and they expired within TTL + 1 s.
     assert.ok(heldAtKill > 0, 'the killed runtime held no lease: nothing to expire');
     assert.ok(leasesGoneAfterMs <= LEASE_TTL_S * 1000 + 1000, `leases gone ${leasesGoneAfterMs} ms after the kill`);
 
-    // 4. Totals reconcile: every successful job started once; each surviving runtime's log holds
+    // 5. Totals reconcile: every successful job started once; each surviving runtime's log holds
     //    one "session started" per job it was assigned and one refusal per offer it refused.
     const starts = new Map<string, number>();
     for (const n of all) if (n.t === 'start') starts.set(n.job, (starts.get(n.job) ?? 0) + 1);
@@ -241,7 +284,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
       );
     }
 
-    // 5. No lease leaks: with the run over, Redis holds no lease at all.
+    // 6. No lease leaks: with the run over, Redis holds no lease at all.
     let leaseKeys: string[] = [];
     for (let i = 0; i < 100; i++) {
       leaseKeys = await redis.keys(`${PREFIX}lease:*`);
@@ -250,7 +293,7 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     }
     assert.deepEqual(leaseKeys, [], 'lease keys left after the run');
     process.stderr.write(
-      `fleet-livekit: ${JOBS} jobs, ${samples} Redis samples, peaks ${TENANTS.map((t) => redisPeak.get(t) ?? 0).join('/')}, killed runtime held ${heldAtKill} lease(s), gone after ${leasesGoneAfterMs} ms\n`,
+      `fleet-livekit: ${JOBS} jobs, ${samples} Redis samples, ${snapshotSamples} snapshot samples, peaks ${TENANTS.map((t) => redisPeak.get(t) ?? 0).join('/')}, killed runtime held ${heldAtKill} lease(s), gone after ${leasesGoneAfterMs} ms\n`,
     );
   });
 
