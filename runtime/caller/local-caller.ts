@@ -19,10 +19,12 @@ export const DEFAULT_CALL_SCRIPT: CallScript = { turns: [], thinkMs: 0, replyTim
 export async function driveCall(session: Session, script: CallScript): Promise<FinalStatus> {
   const ended = session.ended.then(() => null);
   const think = (): Promise<unknown> => thinkUnlessEnded(script.thinkMs, session);
-  // The caller speaks once the call is answered, never in the loop turn that admitted it: an
-  // agent whose first turn blocks must not hold back the answer to startCalls (wait: false).
-  await new Promise((resolve) => setImmediate(resolve));
   for (const turn of script.turns) {
+    // A caller's words arrive through I/O, so each turn starts in a loop turn of its own: never in
+    // the one that admitted the call (an agent whose first turn blocks must not hold back the
+    // answer to startCalls with wait: false), nor in the one that carried the agent's last reply
+    // (two turns' work would add up to one longer block of the loop than the agent ever caused).
+    await new Promise((resolve) => setImmediate(resolve));
     if (script.thinkMs > 0) await think();
     if (session.finished) return session.ended;
     session.channel.pushTurn(turn);
