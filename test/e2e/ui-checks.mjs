@@ -209,4 +209,38 @@ export const UI_CHECKS = [
       await shot('11-escalation-bundle-with-dashboard');
     },
   },
+  {
+    name: 'during a loop block the status bar and the worker node name the blocker, and the status bar opens its line',
+    async run({ page, shot }) {
+      await page.keyboard.press('Escape');
+      // The view is up from the checks before: the command shows it without toggling it away.
+      await palette(page, 'OpenRTC: Show Workers, Tenants and Sessions');
+      await treeRow(page, '(bundled)').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(500); // that palette closes before the next one opens
+      // One call whose only turn blocks the shared loop for 10 s; the control thread still answers.
+      await palette(page, 'OpenRTC: Start Test Call(s)…');
+      await answer(page, 'Start test calls: tenant', 'spinco');
+      await answer(page, 'Test calls for spinco: agent', 'spinner');
+      await answer(page, 'Test calls for spinco: caller turns', '10000');
+      await answer(page, 'Test calls for spinco: how many', '1');
+      await answer(page, 'Test calls for spinco: text or voice');
+      const status = page.locator('.statusbar-item', { hasText: 'loop blocked' }).first();
+      await status.waitFor({ timeout: 8_000 });
+      const text = (await status.textContent()) ?? '';
+      if (!/by spinco\/spinner at .*spinner\.ts:4/.test(text)) throw new Error(`status bar during the block: ${text}`);
+      await page
+        .locator('.pane-body .monaco-list-row', { hasText: 'loop blocked' })
+        .filter({ hasText: 'spinco/spinner' })
+        .first()
+        .waitFor({ timeout: 5_000 });
+      await shot('12-loop-blocked-status-and-worker');
+      await status.click();
+      await page.locator('.tabs-container .tab', { hasText: 'spinner.ts' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.monaco-editor .line-numbers.active-line-number', { hasText: '4' })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await shot('13-loop-blocked-line-opened');
+    },
+  },
 ];
