@@ -3,94 +3,37 @@
 // DOM, the messages the page sends, CSP violations and every request it makes are checked.
 // Screenshots (light and dark) go beside the e2e ones in test/e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { tenantOnlyFrame } from '../../client/dashboard/capture';
-import { dashboardHtml } from '../../client/dashboard/html';
 import type { DashboardFrame, FromWebview } from '../../client/dashboard/messages';
 import { checkWebviewMessage } from '../../client/dashboard/webview-input';
 import type { SeriesModel } from '../../client/model/series';
 import { buildFrame } from '../../client/model/series-view';
+import { CHROMIUM, openDashboardPage, type DashboardPage } from './dashboard-page';
 import { incidentModel, T0 } from './dashboard-fixtures';
 
 const root = join(__dirname, '..', '..');
-const CHROMIUM = process.env.OPENRTC_CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(root, 'test/e2e/screenshots');
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 
 const frameOf = (m: SeriesModel, range: '5m' | '1h' = '5m', nowMs = T0 + 120_000): DashboardFrame =>
   buildFrame(m, { range, tenant: null, nowMs, workerLabel: 'examples' });
 
 describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
-  let dist: string;
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
+  let opened: DashboardPage;
   let page: Page;
-  const requests: string[] = [];
+  let origin: string;
+  let requests: string[];
 
   before(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'openrtc-dash-'));
-    const built = spawnSync(
-      process.execPath,
-      [join(root, 'scripts/build.mjs'), '--outdir', dist, '--only', 'dashboard'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    assert.equal(built.status, 0, built.stderr);
-    server = createServer((req, res) => {
-      const url = req.url ?? '/';
-      if (url === '/') {
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          dashboardHtml({
-            cspSource: origin,
-            nonce: NONCE,
-            scriptUri: `${origin}/dashboard.js`,
-            styleUri: `${origin}/dashboard.css`,
-          }),
-        );
-        return;
-      }
-      const name = url.slice(1);
-      if (!['dashboard.js', 'dashboard.css'].includes(name)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', name.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(join(dist, name)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-    page.on('request', (r) => requests.push(r.url()));
-    // Stands in for the webview host: what VS Code injects before the page's script runs.
-    await page.addInitScript({
-      content: `window.__sent = []; window.__violations = [];
-        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
-        window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`,
-    });
-    await page.goto(origin);
-    await page.waitForFunction("window.__sent.some((m) => m.type === 'ready')");
+    opened = await openDashboardPage();
+    ({ page, origin, requests } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await opened?.close();
   });
 
   // Browser-side code goes in as text: tsx would wrap functions in helpers the page lacks.
