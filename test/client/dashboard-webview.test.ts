@@ -172,6 +172,27 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
     assert.equal(await inPage<number>("document.querySelectorAll('canvas').length"), 7, 'rebuilt with the new palette');
   });
 
+  it('moves a live range a second on without rebuilding a chart: the same canvases, redrawn', async () => {
+    const model = incidentModel();
+    await post(frameOf(model, '5m', T0 + 130_000)); // past the model's last point: the range ends at now
+    const pixels = (): Promise<string[]> =>
+      inPage(
+        `new Promise((r) => setTimeout(() => r([...document.querySelectorAll('canvas')].map((c) => c.toDataURL())), 50))`,
+      );
+    const before = await pixels();
+    await inPage("document.querySelectorAll('canvas').forEach((c) => { c.dataset.kept = 'yes'; })");
+    await post(frameOf(model, '5m', T0 + 131_000));
+    const after = await pixels();
+    assert.equal(after.length, 7);
+    assert.equal(
+      await inPage<number>('document.querySelectorAll(\'canvas[data-kept="yes"]\').length'),
+      7,
+      'no chart rebuilt',
+    );
+    // The x range follows the frame: every line and band moved one second left.
+    for (const [i, png] of after.entries()) assert.notEqual(png, before[i], `canvas ${i} was not redrawn`);
+  });
+
   it('draws 1 h of 1-second points for 20 tenants, and redraws it, within generous bounds', async () => {
     const big = incidentModel(20, 3600);
     const first = frameOf(big, '1h', T0 + 3_600_000);
