@@ -39,12 +39,14 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
   // Browser-side code goes in as text: tsx would wrap functions in helpers the page lacks.
   const inPage = <T>(expression: string): Promise<T> => page.evaluate<T>(expression);
   const sent = (): Promise<FromWebview[]> => inPage('window.__sent');
-  const post = (frame: DashboardFrame): Promise<number> =>
-    inPage(`(() => {
+  /** Delivers a frame: the ms of the message handler itself, and until the next task (uPlot draws in a microtask). */
+  const post = (frame: DashboardFrame): Promise<{ sync: number; drawn: number }> =>
+    inPage(`new Promise((resolve) => {
       const t0 = performance.now();
       window.dispatchEvent(new MessageEvent('message', { data: { type: 'frame', frame: ${JSON.stringify(frame)} } }));
-      return performance.now() - t0;
-    })()`);
+      const sync = performance.now() - t0;
+      setTimeout(() => resolve({ sync, drawn: performance.now() - t0 }), 0);
+    })`);
 
   it('draws the breaker band, block marks and suspect from a frame; no CSP violation, no request elsewhere', async () => {
     await post(frameOf(incidentModel()));
@@ -197,12 +199,15 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
     const big = incidentModel(20, 3600);
     const first = frameOf(big, '1h', T0 + 3_600_000);
     const json = JSON.stringify(first).length;
-    const build = await post(first);
-    const updates: number[] = [];
+    const built = await post(first);
+    const build = built.sync;
+    const updates: { sync: number; drawn: number }[] = [];
     for (let i = 0; i < 5; i++) updates.push(await post(frameOf(big, '1h', T0 + 3_600_000)));
-    const update = Math.min(...updates);
+    const update = Math.min(...updates.map((u) => u.sync));
+    const drawn = Math.min(...updates.map((u) => u.drawn));
+    // The handler's own time is asserted; the time with uPlot's drawing follows the host's load, so it is printed.
     console.log(
-      `  1 h × 20 tenants: frame ${(json / 1024).toFixed(0)} KiB; first draw ${build.toFixed(0)} ms, redraw best ${update.toFixed(0)} ms`,
+      `  1 h × 20 tenants: frame ${(json / 1024).toFixed(0)} KiB; handler: first ${build.toFixed(0)} ms, redraw best ${update.toFixed(0)} ms; with drawing: first ${built.drawn.toFixed(0)} ms, redraw best ${drawn.toFixed(0)} ms`,
     );
     assert.equal(await inPage<number>("document.querySelectorAll('#tenants section').length"), 20);
     // A redraw reuses the charts (setData), so it must cost well under a rebuild, and fit a 1 s tick.
