@@ -19,6 +19,9 @@ export async function escalate(
   attachments: BundleAttachments,
   reason?: string,
 ): Promise<{ text: string; editor: vscode.TextEditor }> {
+  // Where the user is now: taking the dashboard's picture may show a hidden dashboard in another
+  // group, and the bundle belongs beside the user's work, not there.
+  const userColumn = vscode.window.tabGroups.activeTabGroup.viewColumn;
   const { records } = await target.client.request('logs', { tenant: target.tenant, limit: 2000 });
   const bundle = buildBundle({
     attachments: await attachments.forBundle(target),
@@ -31,7 +34,7 @@ export async function escalate(
   });
   await vscode.env.clipboard.writeText(bundle.text);
   const doc = await vscode.workspace.openTextDocument({ content: bundle.text, language: 'markdown' });
-  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: userColumn });
   void vscode.window.showInformationMessage(
     `OpenRTC: escalation bundle for session ${target.sessionId} (tenant ${target.tenant}) copied: ${bundle.sessionLines} session record(s), ${bundle.tenantLines} more from the tenant.`,
   );

@@ -11,6 +11,7 @@ import { sourcePath } from '../model/observed-blocks';
 import { buildFrame } from '../model/series-view';
 import { PngCaptures, tenantOnlyFrame } from './capture';
 import { frameToCsv } from './csv';
+import { frontEditorOf } from './front-editor';
 import { DashboardFeed } from './feed';
 import { dashboardHtml } from './html';
 import type { DashboardFrame, FromWebview, RangeKey, ToWebview } from './messages';
@@ -157,22 +158,32 @@ export class DashboardPanel implements vscode.Disposable {
   /**
    * The dashboard of `tenant` alone (no other tenant's name or numbers) as PNG bytes, with the CSV
    * of the same frame, drawn by the webview for an escalation bundle. A hidden panel is shown
-   * (without taking focus) first, since a hidden webview does not run. The user's view comes back after.
+   * (without taking focus) first, since a hidden webview does not run; the editor it was behind
+   * comes back in front after, and a visible panel gets the user's view (range, filter) back.
    */
   async capture(tenant: string, timeoutMs: number): Promise<{ png: Buffer; csv: string }> {
     const deadline = Date.now() + timeoutMs;
-    if (!this.panel.visible || !this.ready) await this.shown(timeoutMs);
+    const behind = this.panel.visible ? null : frontEditorOf(this.panel.viewColumn);
+    try {
+      if (!this.panel.visible || !this.ready) await this.shown(timeoutMs);
+      return await this.drawForBundle(tenant, deadline);
+    } finally {
+      if (behind)
+        await behind().catch((err: unknown) =>
+          this.output(`dashboard: could not bring back the editor it was behind (${messageOf(err)})`),
+        );
+      else this.post(true);
+    }
+  }
+
+  private async drawForBundle(tenant: string, deadline: number): Promise<{ png: Buffer; csv: string }> {
     const frame = tenantOnlyFrame(
       buildFrame(this.feed.model, { range: this.range, tenant, nowMs: Date.now(), workerLabel: this.label() }),
       tenant,
     );
     const { id, result } = this.captures.request(Math.max(1, deadline - Date.now()));
     void this.panel.webview.postMessage({ type: 'capture', id, frame } satisfies ToWebview);
-    try {
-      return { png: pngBytes(await result), csv: frameToCsv(frame) };
-    } finally {
-      this.post(true);
-    }
+    return { png: pngBytes(await result), csv: frameToCsv(frame) };
   }
 
   /** Shows the panel without taking focus and waits for its webview's `ready`. */

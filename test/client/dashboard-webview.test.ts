@@ -3,105 +3,50 @@
 // DOM, the messages the page sends, CSP violations and every request it makes are checked.
 // Screenshots (light and dark) go beside the e2e ones in test/e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { tenantOnlyFrame } from '../../client/dashboard/capture';
-import { dashboardHtml } from '../../client/dashboard/html';
 import type { DashboardFrame, FromWebview } from '../../client/dashboard/messages';
 import { checkWebviewMessage } from '../../client/dashboard/webview-input';
 import type { SeriesModel } from '../../client/model/series';
 import { buildFrame } from '../../client/model/series-view';
+import { CHROMIUM, openDashboardPage, type DashboardPage } from './dashboard-page';
 import { incidentModel, T0 } from './dashboard-fixtures';
 
 const root = join(__dirname, '..', '..');
-const CHROMIUM = process.env.OPENRTC_CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(root, 'test/e2e/screenshots');
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NQ==';
 
 const frameOf = (m: SeriesModel, range: '5m' | '1h' = '5m', nowMs = T0 + 120_000): DashboardFrame =>
   buildFrame(m, { range, tenant: null, nowMs, workerLabel: 'examples' });
 
 describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
-  let dist: string;
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
+  let opened: DashboardPage;
   let page: Page;
-  const requests: string[] = [];
+  let origin: string;
+  let requests: string[];
 
   before(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'openrtc-dash-'));
-    const built = spawnSync(
-      process.execPath,
-      [join(root, 'scripts/build.mjs'), '--outdir', dist, '--only', 'dashboard'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    assert.equal(built.status, 0, built.stderr);
-    server = createServer((req, res) => {
-      const url = req.url ?? '/';
-      if (url === '/') {
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          dashboardHtml({
-            cspSource: origin,
-            nonce: NONCE,
-            scriptUri: `${origin}/dashboard.js`,
-            styleUri: `${origin}/dashboard.css`,
-          }),
-        );
-        return;
-      }
-      const name = url.slice(1);
-      if (!['dashboard.js', 'dashboard.css'].includes(name)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', name.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(join(dist, name)));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 1600 } });
-    page.on('request', (r) => requests.push(r.url()));
-    // Stands in for the webview host: what VS Code injects before the page's script runs.
-    await page.addInitScript({
-      content: `window.__sent = []; window.__violations = [];
-        document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
-        window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m) });`,
-    });
-    await page.goto(origin);
-    await page.waitForFunction("window.__sent.some((m) => m.type === 'ready')");
+    opened = await openDashboardPage();
+    ({ page, origin, requests } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await opened?.close();
   });
 
   // Browser-side code goes in as text: tsx would wrap functions in helpers the page lacks.
   const inPage = <T>(expression: string): Promise<T> => page.evaluate<T>(expression);
   const sent = (): Promise<FromWebview[]> => inPage('window.__sent');
-  const post = (frame: DashboardFrame): Promise<number> =>
-    inPage(`(() => {
+  /** Delivers a frame: the ms of the message handler itself, and until the next task (uPlot draws in a microtask). */
+  const post = (frame: DashboardFrame): Promise<{ sync: number; drawn: number }> =>
+    inPage(`new Promise((resolve) => {
       const t0 = performance.now();
       window.dispatchEvent(new MessageEvent('message', { data: { type: 'frame', frame: ${JSON.stringify(frame)} } }));
-      return performance.now() - t0;
-    })()`);
+      const sync = performance.now() - t0;
+      setTimeout(() => resolve({ sync, drawn: performance.now() - t0 }), 0);
+    })`);
 
   it('draws the breaker band, block marks and suspect from a frame; no CSP violation, no request elsewhere', async () => {
     await post(frameOf(incidentModel()));
@@ -229,16 +174,40 @@ describe('dashboard webview in Chromium', { skip: !existsSync(CHROMIUM) && `no C
     assert.equal(await inPage<number>("document.querySelectorAll('canvas').length"), 7, 'rebuilt with the new palette');
   });
 
+  it('moves a live range a second on without rebuilding a chart: the same canvases, redrawn', async () => {
+    const model = incidentModel();
+    await post(frameOf(model, '5m', T0 + 130_000)); // past the model's last point: the range ends at now
+    const pixels = (): Promise<string[]> =>
+      inPage(
+        `new Promise((r) => setTimeout(() => r([...document.querySelectorAll('canvas')].map((c) => c.toDataURL())), 50))`,
+      );
+    const before = await pixels();
+    await inPage("document.querySelectorAll('canvas').forEach((c) => { c.dataset.kept = 'yes'; })");
+    await post(frameOf(model, '5m', T0 + 131_000));
+    const after = await pixels();
+    assert.equal(after.length, 7);
+    assert.equal(
+      await inPage<number>('document.querySelectorAll(\'canvas[data-kept="yes"]\').length'),
+      7,
+      'no chart rebuilt',
+    );
+    // The x range follows the frame: every line and band moved one second left.
+    for (const [i, png] of after.entries()) assert.notEqual(png, before[i], `canvas ${i} was not redrawn`);
+  });
+
   it('draws 1 h of 1-second points for 20 tenants, and redraws it, within generous bounds', async () => {
     const big = incidentModel(20, 3600);
     const first = frameOf(big, '1h', T0 + 3_600_000);
     const json = JSON.stringify(first).length;
-    const build = await post(first);
-    const updates: number[] = [];
+    const built = await post(first);
+    const build = built.sync;
+    const updates: { sync: number; drawn: number }[] = [];
     for (let i = 0; i < 5; i++) updates.push(await post(frameOf(big, '1h', T0 + 3_600_000)));
-    const update = Math.min(...updates);
+    const update = Math.min(...updates.map((u) => u.sync));
+    const drawn = Math.min(...updates.map((u) => u.drawn));
+    // The handler's own time is asserted; the time with uPlot's drawing follows the host's load, so it is printed.
     console.log(
-      `  1 h × 20 tenants: frame ${(json / 1024).toFixed(0)} KiB; first draw ${build.toFixed(0)} ms, redraw best ${update.toFixed(0)} ms`,
+      `  1 h × 20 tenants: frame ${(json / 1024).toFixed(0)} KiB; handler: first ${build.toFixed(0)} ms, redraw best ${update.toFixed(0)} ms; with drawing: first ${built.drawn.toFixed(0)} ms, redraw best ${drawn.toFixed(0)} ms`,
     );
     assert.equal(await inPage<number>("document.querySelectorAll('#tenants section').length"), 20);
     // A redraw reuses the charts (setData), so it must cost well under a rebuild, and fit a 1 s tick.
