@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import fs, { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -105,6 +105,31 @@ describe('log latency', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     } finally {
+      log.close();
+    }
+  });
+
+  it('the periodic flush only writes: no fsync on the loop while the runtime runs, one on close', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'openrtc-log-')), 'worker.jsonl');
+    const log = new RuntimeLog(file);
+    // Counts the fsyncs sonic-boom makes (it calls fs.fsyncSync through the module object).
+    const realFsync = fs.fsyncSync;
+    let fsyncs = 0;
+    fs.fsyncSync = (fd) => {
+      fsyncs++;
+      realFsync(fd);
+    };
+    try {
+      for (let i = 0; i < 10; i++) {
+        log.write('info', null, 'openrtc', `record ${i}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(readFileSync(file, 'utf8').includes('record 8'), 'the timer wrote the records');
+      assert.equal(fsyncs, 0);
+      log.close();
+      assert.equal(fsyncs, 1);
+    } finally {
+      fs.fsyncSync = realFsync;
       log.close();
     }
   });

@@ -5,9 +5,9 @@
 // scripted LLM, espeak-ng TTS), so this is the load the density bench measures.
 //
 // Size: 5 streaming sessions by default, 50 with OPENRTC_VOICE_ATTRIBUTION_SESSIONS=50 (the
-// issue's figure). Each voice session costs the loop ~4 % of a core on this 2-core VM (two Silero
-// streams: agents-js's turn VAD and the STT adapter's), so 50 saturate one loop here: heartbeats
-// run late by hundreds of ms and detection cannot stay within threshold + 50 ms (docs/density.md).
+// issue's figure). A voice session runs one Silero stream (the scripted STT streams: no VAD
+// adapter of its own) and costs the loop a few % of a core on this 2-core VM: on a loaded host
+// heartbeats run late and detection can miss threshold + 50 ms (docs/density.md has the figures).
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';

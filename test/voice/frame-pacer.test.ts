@@ -37,15 +37,19 @@ describe('frame pacer', () => {
   it('sends 50 frames a second, the speech first and silence after, on a timeline that does not drift', () => {
     const clock = new ManualClock();
     const frames: Int16Array[] = [];
-    const pacer = new FramePacer(clock, (f) => frames.push(f));
-    const speech = Int16Array.from({ length: FRAME_SAMPLES * 3 + 10 }, () => 1000);
     const events: string[] = [];
+    const pacer = new FramePacer(clock, (f, speech) => {
+      frames.push(f);
+      if (speech) events.push(speech.last ? 'last frame' : 'frame');
+    });
+    const speech = Int16Array.from({ length: FRAME_SAMPLES * 3 + 10 }, () => 1000);
     pacer.speak({ samples: speech, onStart: () => events.push('start'), onEnd: () => events.push('end') });
     pacer.start();
     clock.advance(1000, 7); // every timer fires 7 ms late
     assert.ok(frames.length >= 50 && frames.length <= 51, `${frames.length} frames`);
     assert.ok(frames.every((f) => f.length === FRAME_SAMPLES));
-    assert.deepEqual(events, ['start', 'end']);
+    // Each speech frame says so, the last one too, and the utterance ends once it has gone out.
+    assert.deepEqual(events, ['start', 'frame', 'frame', 'frame', 'last frame', 'end']);
     assert.equal(pacer.stats.speechFrames, 4);
     assert.equal(frames[3]![9], 1000);
     assert.equal(frames[3]![10], 0, 'the last speech frame is padded with silence');

@@ -14,6 +14,7 @@ describe('voice calls', () => {
   before(async () => {
     ws = makeVoiceWorkspace([
       { agentName: 'frontdesk', greeting: 'Hello, front desk.' },
+      { agentName: 'counted', greeting: 'Hello.', countVadStreams: true },
       {
         agentName: 'talker',
         greeting:
@@ -66,6 +67,24 @@ describe('voice calls', () => {
     assert.ok(
       all.some((m) => m.startsWith('session ended')),
       all.join('\n'),
+    );
+  });
+
+  it('a voice session runs one Silero VAD stream: the scripted STT is a streaming STT, with no VAD adapter of its own', async () => {
+    // A non-streaming STT would make agents-js wrap it in a StreamAdapter with a second VAD stream.
+    const r = await rt.startCalls({
+      agent: 'counted',
+      tenant: 'acme',
+      voice: true,
+      say: ['A table for two, please.'],
+      reply_timeout_ms: 30_000,
+    });
+    assert.equal(r.succeeded, 1, JSON.stringify(r));
+    const dialogue = await messages(r.sessions[0]!, 'call');
+    assert.deepEqual(
+      dialogue.filter((l) => l.startsWith('agent:')),
+      ['agent: Hello.', 'agent: acme heard A table for two, please. over 1 VAD stream(s)'],
+      dialogue.join('\n'),
     );
   });
 

@@ -12,6 +12,11 @@ export interface VoiceAgentOptions {
   agentName: string;
   /** What the agent says when the session starts (long, to be interrupted). */
   greeting: string;
+  /**
+   * Count the Silero VAD streams the process's VAD opens, and end each reply with how many this
+   * job opened (" over N VAD stream(s)"): what one voice session costs in VAD inference.
+   */
+  countVadStreams?: boolean;
 }
 
 export function voiceAgent(o: VoiceAgentOptions): string {
@@ -23,15 +28,26 @@ import { ScriptedLLM } from ${JSON.stringify(SCRIPTED_LLM)};
 
 export default defineAgent({
   prewarm: async (proc: JobProcess) => {
-    proc.userData.vad = await silero.VAD.load();
+    const vad = await silero.VAD.load();
+    proc.userData.vad = vad;
+    const streams = { opened: 0 };
+    proc.userData.vadStreams = streams;
+    const open = vad.stream.bind(vad);
+    vad.stream = () => {
+      streams.opened++;
+      return open();
+    };
   },
   entry: async (ctx: JobContext) => {
     await ctx.connect();
     const tenant = JSON.parse(ctx.job.metadata).tenant;
+    const streams = ctx.proc.userData.vadStreams as { opened: number };
+    const openedBefore = streams.opened;
+    const counted = (reply: string) => ${o.countVadStreams ? "reply + ' over ' + (streams.opened - openedBefore) + ' VAD stream(s)'" : 'reply'};
     const session = new voice.AgentSession({
       vad: ctx.proc.userData.vad as silero.VAD,
       stt: scriptedSTT(),
-      llm: new ScriptedLLM([{ when: /./, reply: (turn) => tenant + ' heard ' + turn }]),
+      llm: new ScriptedLLM([{ when: /./, reply: (turn) => counted(tenant + ' heard ' + turn) }]),
       tts: espeakTTS(),
       turnHandling: { turnDetection: 'vad' },
     });

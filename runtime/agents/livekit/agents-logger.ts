@@ -8,7 +8,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { LogLevel } from '../../log-writer/log';
+import { systemClock, type Clock } from '../../policy/clock';
 import { sessionStorage, type SessionScope } from '../../session/scope';
+import { RepeatLimit } from './repeat-limit';
 
 const LOGGER_KEY = Symbol.for('@livekit/agents:logger');
 const LOGGER_OPTIONS_KEY = Symbol.for('@livekit/agents:loggerOptions');
@@ -16,6 +18,8 @@ const SCOPE_FIELD = '__openrtc_scope';
 const MODULE_FIELD = '__openrtc_module';
 /** debug records from agents-js are per frame and per turn: off unless asked for. */
 const DEFAULT_LEVEL = 'info';
+/** A record repeated more than 5 times in 10 s in one session is a flood (repeat-limit.ts). */
+const REPEATS = { windowMs: 10_000, burst: 5, maxKeys: 2000 };
 
 /** Where agents-js records go: the runtime's log (RuntimeLog, or ChildLog in a tenant's child). */
 export interface AgentsLogSink {
@@ -37,13 +41,30 @@ export function routeAgentsLogs(target: AgentsLogSink): () => void {
 }
 
 /** Fills agents-js's logger slot once per process; later calls do nothing. */
-export function installAgentsLogger(level: string = process.env['OPENRTC_AGENTS_LOG_LEVEL'] ?? DEFAULT_LEVEL): void {
+export function installAgentsLogger(
+  level: string = process.env['OPENRTC_AGENTS_LOG_LEVEL'] ?? DEFAULT_LEVEL,
+  clock: Clock = systemClock,
+): void {
   if (installed) return;
   installed = true;
+  const repeats = new RepeatLimit(REPEATS);
   const logger = pino(
     {
       level,
       base: null,
+      // Before pino builds the record (the mixin's stack capture, serialisation): a flood stops here.
+      hooks: {
+        logMethod(args, method, levelValue) {
+          const at = typeof args[0] === 'string' ? 0 : 1;
+          const message = args[at];
+          if (typeof message !== 'string') return method.apply(this, args);
+          const key = `${sessionStorage.getStore()?.sessionId ?? ''}\0${levelValue}\0${message}`;
+          const held = repeats.admit(key, clock.now());
+          if (held === null) return;
+          if (held > 0) args[at] = `${message} (${held} more like it in this session were not logged)`;
+          method.apply(this, args);
+        },
+      },
       serializers: { error: pino.stdSerializers.err, err: pino.stdSerializers.err },
       mixin: () => ({ [SCOPE_FIELD]: sessionStorage.getStore() ?? null, [MODULE_FIELD]: callerModule() }),
     },

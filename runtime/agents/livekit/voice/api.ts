@@ -18,7 +18,7 @@ function agentsPackage(what: string): LoadedAgentsPackage {
   return pkg;
 }
 
-/** An STT that returns what the local caller said in the turn the VAD closed (needs a VAD). */
+/** A streaming STT that gives the local caller's words, each turn's as its speech ends. */
 export function scriptedSTT(): stt.STT {
   return new (scriptedSttClass(agentsPackage('scriptedSTT()').agents))();
 }

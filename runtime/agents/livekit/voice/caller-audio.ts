@@ -26,7 +26,8 @@ const INPUT_BACKLOG_FRAMES = 250;
 
 export interface CallerMicrophone {
   readonly input: voice.AudioInput;
-  push(samples: Int16Array): void;
+  /** The frame as the agent will read it; null when it was dropped (closed, or the agent reads nothing). */
+  push(samples: Int16Array): AudioFrame | null;
   readonly dropped: number;
 }
 
@@ -75,12 +76,14 @@ export function callerMicrophone(agents: AgentsModule, rtc: RtcModule): CallerMi
   return {
     input,
     push(samples) {
-      if (closed) return;
+      if (closed) return null;
       if ((controller.desiredSize ?? 0) < -INPUT_BACKLOG_FRAMES) {
         dropped++;
-        return;
+        return null;
       }
-      controller.enqueue(audioFrame(rtc, samples));
+      const frame = audioFrame(rtc, samples);
+      controller.enqueue(frame);
+      return frame;
     },
     get dropped() {
       return dropped;

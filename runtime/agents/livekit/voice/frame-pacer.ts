@@ -17,15 +17,21 @@ export interface Utterance {
   onEnd?: () => void;
 }
 
+/** A frame of speech: which utterance it is from, and whether it is that utterance's last. */
+export interface SpeechFrame<U extends Utterance = Utterance> {
+  utterance: U;
+  last: boolean;
+}
+
 export interface PacerStats {
   frames: number;
   speechFrames: number;
   droppedFrames: number;
 }
 
-export class FramePacer {
-  private readonly queue: Utterance[] = [];
-  private current: Utterance | null = null;
+export class FramePacer<U extends Utterance = Utterance> {
+  private readonly queue: U[] = [];
+  private current: U | null = null;
   private offset = 0;
   private startedAt = 0;
   private sent = 0;
@@ -35,7 +41,7 @@ export class FramePacer {
 
   constructor(
     private readonly clock: Clock,
-    private readonly onFrame: (samples: Int16Array) => void,
+    private readonly onFrame: (samples: Int16Array, speech: SpeechFrame<U> | null) => void,
   ) {}
 
   start(): void {
@@ -55,7 +61,7 @@ export class FramePacer {
   }
 
   /** Queues speech after whatever is queued already. */
-  speak(u: Utterance): void {
+  speak(u: U): void {
     this.queue.push(u);
   }
 
@@ -73,14 +79,14 @@ export class FramePacer {
     }
     while (this.sent < due && this.running) {
       this.sent++;
-      this.onFrame(this.nextFrame());
+      this.sendFrame();
     }
     if (!this.running) return;
     const wait = this.startedAt + this.sent * FRAME_MS - this.clock.now();
     this.timer = this.clock.setTimer(Math.max(0, wait), () => this.tick());
   }
 
-  private nextFrame(): Int16Array {
+  private sendFrame(): void {
     this.stats.frames++;
     if (!this.current) {
       this.current = this.queue.shift() ?? null;
@@ -89,14 +95,13 @@ export class FramePacer {
     }
     const frame = new Int16Array(FRAME_SAMPLES);
     const u = this.current;
-    if (!u) return frame;
+    if (!u) return this.onFrame(frame, null);
     this.stats.speechFrames++;
     frame.set(u.samples.subarray(this.offset, this.offset + FRAME_SAMPLES));
     this.offset += FRAME_SAMPLES;
-    if (this.offset >= u.samples.length) {
-      this.current = null;
-      u.onEnd?.();
-    }
-    return frame;
+    const last = this.offset >= u.samples.length;
+    if (last) this.current = null;
+    this.onFrame(frame, { utterance: u, last });
+    if (last) u.onEnd?.();
   }
 }

@@ -1,8 +1,9 @@
 // One local voice call, on the agent's side of the line: the caller's turns (the same text
 // turns a text call has) are spoken as espeak-ng audio into the session's AudioInput in real
 // time, with silence between them; the agent's audio output is played at 1×; each assistant
-// message the AgentSession adds comes back to the caller as the turn's reply; and the scripted
-// STT learns from here what the caller said in the turn the VAD closed.
+// message the AgentSession adds comes back to the caller as the turn's reply; and each speech
+// frame is marked with its turn, so the scripted STT reading the frames knows what was said and
+// where it ended.
 //
 // A polite caller speaks only after the agent has been quiet for QUIET_MS (not speaking or
 // thinking, nothing playing), as a person waits for the greeting to end; a barge-in caller
@@ -23,8 +24,9 @@ import {
   type CallerSpeaker,
   type PlayoutListener,
 } from './caller-audio';
-import { FramePacer } from './frame-pacer';
+import { FramePacer, type SpeechFrame, type Utterance } from './frame-pacer';
 import type { SpeechCache } from './speech-cache';
+import type { SpeechMark } from './turn-transcripts';
 
 export const QUIET_MS = 600;
 const QUIET_POLL_MS = 50;
@@ -45,16 +47,17 @@ export interface VoiceCallInit {
   listener?: PlayoutListener;
 }
 
-interface Spoken {
+/** A caller turn on the microphone: its words with their audio. */
+interface SpokenTurn extends Utterance {
   text: string;
-  taken: boolean;
 }
 
 export class LocalVoiceCall implements VoiceCallLink {
   private readonly mic: CallerMicrophone;
   private readonly speaker: CallerSpeaker;
-  private readonly pacer: FramePacer;
-  private readonly spoken: Spoken[] = [];
+  private readonly pacer: FramePacer<SpokenTurn>;
+  /** The turn each speech frame on the microphone belongs to (the frames are the keys, so they go with them). */
+  private readonly marks = new WeakMap<object, SpeechMark>();
   private session: SessionIo | null = null;
   private bridged = false;
   private closed = false;
@@ -70,7 +73,7 @@ export class LocalVoiceCall implements VoiceCallLink {
         init.listener?.onSegment?.(seg);
       },
     });
-    this.pacer = new FramePacer(init.clock, (samples) => this.mic.push(samples));
+    this.pacer = new FramePacer(init.clock, (samples, speech) => this.send(samples, speech));
   }
 
   attachIo(session: SessionIo): boolean {
@@ -82,11 +85,14 @@ export class LocalVoiceCall implements VoiceCallLink {
     return true;
   }
 
-  /** Everything said since the last transcript, in order: what the turn the VAD closed contained. */
-  takeTranscript(): string {
-    const fresh = this.spoken.filter((s) => !s.taken);
-    for (const s of fresh) s.taken = true;
-    return fresh.map((s) => s.text).join(' ');
+  speechMark(frame: object): SpeechMark | undefined {
+    return this.marks.get(frame);
+  }
+
+  private send(samples: Int16Array, speech: SpeechFrame<SpokenTurn> | null): void {
+    const frame = this.mic.push(samples);
+    if (frame && speech)
+      this.marks.set(frame, { turn: speech.utterance, text: speech.utterance.text, last: speech.last });
   }
 
   /** Called once the agent has started its primary AgentSession (in the job's context). */
@@ -148,13 +154,7 @@ export class LocalVoiceCall implements VoiceCallLink {
       }
       if (!this.init.caller.bargeIn) await this.quiet(session);
       if (this.closed) return;
-      await new Promise<void>((resolve) =>
-        this.pacer.speak({
-          samples,
-          onStart: () => this.spoken.push({ text: turn, taken: false }),
-          onEnd: resolve,
-        }),
-      );
+      await new Promise<void>((resolve) => this.pacer.speak({ text: turn, samples, onEnd: resolve }));
     }
   }
 
