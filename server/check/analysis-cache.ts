@@ -14,6 +14,7 @@ import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
+import { FRONT_END_BUNDLES } from './front-end-bundles';
 
 const FORMAT = 3;
 export const CACHE_FILE = 'analysis.json';
@@ -57,16 +58,20 @@ interface SummariesDocument extends CacheHeader {
 }
 
 /**
- * The analyser's version: the identity (size, modification time) of the bundle holding the front
- * ends, dist/analysis-worker.js, which the check and the server build together; any rebuild
- * starts the cache afresh. `fallback` (the caller's own bundle) counts when there is no worker.
+ * The analyser's version: the identity (size, modification time) of the bundles holding the
+ * analysis, dist/analysis-worker.js and the front ends it loads, which the check and the server
+ * build together; any rebuild starts the cache afresh. `fallback` (the caller's own bundle)
+ * counts when there is no worker.
  */
 export function analyserVersion(bundleDir: string, fallback: string): string {
-  for (const file of [path.join(bundleDir, 'analysis-worker.js'), fallback]) {
-    const s = statSync(file, { throwIfNoEntry: false });
-    if (s !== undefined) return `${path.basename(file)}:${s.size}:${s.mtimeMs}`;
+  const identities: string[] = [];
+  for (const name of ['analysis-worker.js', ...Object.values(FRONT_END_BUNDLES)]) {
+    const s = statSync(path.join(bundleDir, name), { throwIfNoEntry: false });
+    if (s !== undefined) identities.push(`${name}:${s.size}:${s.mtimeMs}`);
   }
-  return 'unknown';
+  if (identities.length > 0) return identities.join(',');
+  const own = statSync(fallback, { throwIfNoEntry: false });
+  return own === undefined ? 'unknown' : `${path.basename(fallback)}:${own.size}:${own.mtimeMs}`;
 }
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('base64url');

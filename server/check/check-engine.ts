@@ -152,8 +152,8 @@ export class CheckEngine {
     };
   }
 
-  private analyse(jobs: readonly AnalyseJob[], threads: number): Promise<AnalyseOutcome[]> {
-    if (jobs.length === 0) return Promise.resolve([]);
-    return analyseInWorkers(this.setup.workerScript, threads, { wasmDir: this.setup.bundleDir }, jobs);
+  private async analyse(jobs: readonly AnalyseJob[], threads: number): Promise<AnalyseOutcome[]> {
+    if (jobs.length === 0) return [];
+    return (await analyseInWorkers(this.setup.workerScript, threads, { wasmDir: this.setup.bundleDir }, jobs)).outcomes;
   }
 }

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { analyzeFile, initFrontEnds } from '../../server/lsp/front-ends';
+import { analyseInWorkers } from '../../server/check/worker-pool';
+import type { AnalyseJob } from '../../server/check/analyse-job';
 import { agentFiles, checkSuite, countsOf } from './check-harness';
 
 const { check, workspace } = checkSuite();
@@ -141,6 +144,37 @@ describe('openrtc check threads', () => {
     assert.equal(countsOf(two.stderr)[0]?.threads, 2);
     assert.equal((JSON.parse(two.stdout) as unknown[]).length, 43);
     assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+  });
+
+  it('each worker thread loads only the front end of the files it is dealt, and parses as this thread does', async () => {
+    const options = { moduleLevelIsLoop: false, honourNoqa: true };
+    const jobs: AnalyseJob[] = [];
+    for (let i = 0; i < 30; i++) {
+      jobs.push({
+        path: `/ws/m${i}.py`,
+        language: 'python',
+        text: `import time\n\n\nasync def h():\n    time.sleep(${i})\n`,
+        options,
+      });
+      jobs.push({
+        path: `/ws/t${i}.ts`,
+        language: 'typescript',
+        text: `import * as fs from 'node:fs';\nexport async function h() { fs.readFileSync('${i}'); }\n`,
+        options,
+      });
+    }
+    const worker = path.join(check.dir, 'analysis-worker.js');
+    const two = await analyseInWorkers(worker, 2, { wasmDir: check.dir }, jobs);
+    assert.deepEqual(two.loaded, [['python'], ['typescript']]);
+    const one = await analyseInWorkers(worker, 1, { wasmDir: check.dir }, jobs.slice(0, 6));
+    assert.deepEqual(
+      one.loaded.map((l) => [...l].sort()),
+      [['python', 'typescript']],
+      'one thread loads both, in turn',
+    );
+    await initFrontEnds(check.dir); // the wasm files the bundles use
+    const here = jobs.map((j) => analyzeFile(j.path, j.language, j.text, j.options));
+    two.outcomes.forEach((o, i) => assert.equal(JSON.stringify(o.summary), JSON.stringify(here[i])));
   });
 });
 

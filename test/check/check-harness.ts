@@ -36,7 +36,15 @@ export function countsOf(stderr: string): CheckCounts[] {
 export class BuiltCheck {
   readonly dir: string;
 
-  constructor(private readonly bundles: readonly string[] = ['cli', 'check', 'analysis-worker']) {
+  constructor(
+    private readonly bundles: readonly string[] = [
+      'cli',
+      'check',
+      'analysis-worker',
+      'frontend-python',
+      'frontend-typescript',
+    ],
+  ) {
     this.dir = path.join(root, '.tools', `test-check-${process.pid}-${bundles.length}`);
   }
 
