@@ -15,6 +15,8 @@ export interface AnalyseJob {
 
 export interface AnalyseOutcome {
   summary: FileSummary;
+  /** The summary as JSON text, when a worker made it (the cache stores that text, so the main thread need not write it). */
+  summaryText?: string;
   /** Set when the front end threw: the message, for the log. */
   error?: string;
 }

@@ -37,6 +37,8 @@ export interface CachedFile {
   findings?: CachedFindings;
   /** Set when the file may be trusted unchanged by its stat next time (file-stamp.ts). */
   stamp?: FileStamp;
+  /** The summary's JSON text, when it is at hand (a worker made it), so it need not be written again. */
+  summaryText?: string;
 }
 
 interface StoredFile {
@@ -290,7 +292,8 @@ export class AnalysisCache {
     this.dirty = true;
     const known = this.summaries?.get(filePath);
     if (known?.hash === entry.hash) return; // the same content's summary is already stored
-    (this.summaries ??= new Map()).set(filePath, { hash: entry.hash, summary: JSON.stringify(entry.summary) });
+    const summary = entry.summaryText ?? JSON.stringify(entry.summary);
+    (this.summaries ??= new Map()).set(filePath, { hash: entry.hash, summary });
     this.summariesDirty = true;
   }
 

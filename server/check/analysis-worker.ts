@@ -3,9 +3,9 @@
 // file of its language arrives (front-end-bundles.ts), and says which front ends it has loaded.
 import { parentPort, workerData } from 'node:worker_threads';
 import { messageOf } from '../../protocol/errors';
-import { runJob, type AnalyseJob, type AnalyseOutcome } from './analyse-job';
+import { runJob, type AnalyseJob } from './analyse-job';
 import { frontEndOf, loadFrontEnd, type FrontEndBundle, type FrontEndKind } from './front-end-bundles';
-import type { PoolWorkerData, WorkerReply } from './worker-pool';
+import type { PoolWorkerData, WorkerOutcome, WorkerReply } from './worker-pool';
 
 const port = parentPort;
 if (port === null) throw new Error('analysis-worker.js runs only as a worker thread');
@@ -21,9 +21,15 @@ function frontEnd(kind: FrontEndKind): Promise<FrontEndBundle> {
   return loading;
 }
 
-async function answer(batch: readonly AnalyseJob[]): Promise<AnalyseOutcome[]> {
-  const outcomes: AnalyseOutcome[] = [];
-  for (const job of batch) outcomes.push(runJob((await frontEnd(frontEndOf(job.language))).analyze, job));
+/** Each summary goes back as JSON text: the main thread parses it, as it would a clone, and stores the text as is. */
+async function answer(batch: readonly AnalyseJob[]): Promise<WorkerOutcome[]> {
+  const outcomes: WorkerOutcome[] = [];
+  for (const job of batch) {
+    const { summary, error } = runJob((await frontEnd(frontEndOf(job.language))).analyze, job);
+    outcomes.push(
+      error === undefined ? { summaryText: JSON.stringify(summary) } : { summaryText: JSON.stringify(summary), error },
+    );
+  }
   return outcomes;
 }
 

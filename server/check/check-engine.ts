@@ -85,6 +85,7 @@ export class CheckEngine {
     const unusable = await this.cache.loadSummaries();
     if (unusable !== null) this.setup.log(`cache not used: ${unusable}`);
     const summaries = new Map<string, FileSummary>();
+    const summaryTexts = new Map<string, string>();
     const jobs: AnalyseJob[] = [];
     const options = { moduleLevelIsLoop: settings.moduleLevelIsLoop, honourNoqa: settings.honourNoqa };
     for (const file of present) {
@@ -103,6 +104,7 @@ export class CheckEngine {
     for (const outcome of await this.analyse(jobs, threads)) {
       if (outcome.error !== undefined) this.setup.log(`front end failed on ${outcome.summary.path}: ${outcome.error}`);
       summaries.set(outcome.summary.path, outcome.summary);
+      if (outcome.summaryText !== undefined) summaryTexts.set(outcome.summary.path, outcome.summaryText);
     }
 
     const analysis = new WorkspaceAnalysis([root], catalogue);
@@ -121,8 +123,14 @@ export class CheckEngine {
         items = analysis.findings(file);
         findingsComputed++;
         const stamp = tree.stamp(file);
-        const entry = { hash, summary: summaries.get(file) as FileSummary, findings: { scope, items } };
-        this.cache.set(file, stamp === undefined ? entry : { ...entry, stamp });
+        const summaryText = summaryTexts.get(file);
+        this.cache.set(file, {
+          hash,
+          summary: summaries.get(file) as FileSummary,
+          findings: { scope, items },
+          ...(stamp !== undefined ? { stamp } : {}),
+          ...(summaryText !== undefined ? { summaryText } : {}),
+        });
       } else if (tree.wasRead(file)) this.cache.restamp(file, hash, tree.stamp(file));
       findings.push(...items);
     }

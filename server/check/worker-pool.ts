@@ -13,8 +13,14 @@ export interface PoolWorkerData {
   wasmDir: string;
 }
 
+/** One file's answer from a worker: its summary as JSON text. */
+export interface WorkerOutcome {
+  summaryText: string;
+  error?: string;
+}
+
 export type WorkerReply =
-  { ok: true; outcomes: AnalyseOutcome[]; loaded: FrontEndKind[] } | { ok: false; error: string };
+  { ok: true; outcomes: WorkerOutcome[]; loaded: FrontEndKind[] } | { ok: false; error: string };
 
 export interface PoolResult {
   /** In the order of the jobs. */
@@ -63,7 +69,12 @@ export async function analyseInWorkers(
           reject(new Error(`analysis worker: ${reply.error}`));
           return;
         }
-        reply.outcomes.forEach((o, i) => (outcomes[(batch as number[])[i] as number] = o));
+        reply.outcomes.forEach((o, i) => {
+          const summary = JSON.parse(o.summaryText) as AnalyseOutcome['summary'];
+          const outcome: AnalyseOutcome = { summary, summaryText: o.summaryText };
+          if (o.error !== undefined) outcome.error = o.error;
+          outcomes[(batch as number[])[i] as number] = outcome;
+        });
         reported.splice(0, reported.length, ...reply.loaded);
         batch = queue.next(thread);
         if (batch !== null) return send(batch);
