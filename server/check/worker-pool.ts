@@ -30,13 +30,15 @@ export interface PoolResult {
 }
 
 /**
- * CPU on one thread of this 2-core host (Node 20, bundled front ends, timed alone): loading the
- * TypeScript front end (the compiler) ~300 ms and the Python one (the tree-sitter runtime and
- * grammar) ~60 ms; analysing ~1 ms per 1.3 KB of Python and per 2.5 KB of TypeScript.
+ * CPU on one thread (Node 20, the bundled front ends, the bench corpus: /tmp timing of
+ * require + init, then every file of the language; this 2-core host at load ~11, so only the
+ * proportions hold): loading the TypeScript front end (the compiler) 500-700 ms, the Python one
+ * (the tree-sitter runtime and grammar) 50-60 ms; analysing ~730 bytes of Python or ~950 bytes
+ * of TypeScript per ms.
  */
 export const POOL_COSTS: ShardCosts = {
-  loadMs: { python: 60, typescript: 300 },
-  msPerByte: { python: 1 / 1300, typescript: 1 / 2500 },
+  loadMs: { python: 50, typescript: 500 },
+  msPerByte: { python: 1 / 730, typescript: 1 / 950 },
 };
 
 export async function analyseInWorkers(
