@@ -24,6 +24,9 @@ const entries = {
   server: 'server/main.ts',
   check: 'server/check/main.ts',
   'analysis-worker': 'server/check/analysis-worker.ts',
+  // Each front end on its own, loaded by a worker only for files of its language.
+  'frontend-python': 'server/check/frontend-python.ts',
+  'frontend-typescript': 'server/check/frontend-typescript.ts',
   extension: 'client/extension.ts',
 };
 

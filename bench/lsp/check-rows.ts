@@ -43,7 +43,13 @@ export async function checkRun(filesPerLanguage: number, blocks: number, rounds:
     mkdirSync(bundles);
     const build = spawnSync(
       process.execPath,
-      [path.join(root, 'scripts/build.mjs'), '--outdir', bundles, '--only', 'cli,check,analysis-worker'],
+      [
+        path.join(root, 'scripts/build.mjs'),
+        '--outdir',
+        bundles,
+        '--only',
+        'cli,check,analysis-worker,frontend-python,frontend-typescript',
+      ],
       { encoding: 'utf8' },
     );
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);

@@ -1,8 +1,10 @@
 // One file's front-end run, as the main thread and the worker threads both do it: the text is
 // bounded as the editor bounds it, and a front end that throws (it should not) yields an empty
-// summary for that file rather than ending the check.
+// summary for that file rather than ending the check. The front end is passed in: the server's
+// main thread has both linked in, a worker loads each one's bundle when it first needs it.
 import type { FileSummary, Language } from '../analysis/summary';
-import { analyzeFile, type AnalyzerOptions } from '../lsp/front-ends';
+import type { AnalyzerOptions } from '../lsp/front-ends';
+import type { AnalyzeFn } from './front-end-bundles';
 
 export interface AnalyseJob {
   path: string;
@@ -13,6 +15,8 @@ export interface AnalyseJob {
 
 export interface AnalyseOutcome {
   summary: FileSummary;
+  /** The summary as JSON text, when a worker made it (the cache stores that text, so the main thread need not write it). */
+  summaryText?: string;
   /** Set when the front end threw: the message, for the log. */
   error?: string;
 }
@@ -26,9 +30,9 @@ export function boundText(text: string): string {
   return text.slice(0, cut > 0 ? cut + 1 : MAX_FILE_CHARS);
 }
 
-export function runJob(job: AnalyseJob): AnalyseOutcome {
+export function runJob(analyze: AnalyzeFn, job: AnalyseJob): AnalyseOutcome {
   try {
-    return { summary: analyzeFile(job.path, job.language, boundText(job.text), job.options) };
+    return { summary: analyze(job.path, job.language, boundText(job.text), job.options) };
   } catch (error) {
     return {
       summary: {

@@ -1,11 +1,13 @@
 // The persistent cache of `openrtc check` (and the language server's start-up scan), two JSON
-// files under <root>/.openrtc/cache/: analysis.json, each file's content hash and findings,
-// and summaries.json, each file's summary. Entries are keyed by a hash of the file's content;
-// both files by the analyser's version and the settings the front ends honour, so a new build
-// or a changed setting starts afresh. Findings are tagged with the settings and the set of
-// files they were computed against (a chain depends on the other files), so a check of an
-// unchanged tree reads them back from the small file and never reads the summaries (most of
-// the bytes, and most of a warm run's time when they were one file).
+// files under <root>/.openrtc/cache/: analysis.json, each file's content hash, stamp and
+// findings, and summaries.json, each file's summary. Entries are keyed by a hash of the file's
+// content; both files by the analyser's version and the settings the front ends honour, so a
+// new build or a changed setting starts afresh. Findings are tagged with the settings and the
+// set of files they were computed against (a chain depends on the other files), so a check of
+// an unchanged tree reads them back from the small file and never reads the summaries (most of
+// the bytes, and most of a warm run's time when they were one file). Findings are stored in
+// the compact form of finding-codec.ts; a file's stamp (file-stamp.ts) lets a warm check skip
+// reading and hashing it.
 // The files are outside input (anything may have written them): a bad one is ignored, never
 // trusted in part. Writes go to a temporary file renamed into place, so a reader never sees
 // half a file; each summary carries its own content hash, so the two files need not agree.
@@ -14,8 +16,12 @@ import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
+import { type FileStamp, isStamp, sameStamp } from './file-stamp';
+import { type EncodedFinding, encodeFinding, FindingDecoder, MalformedFinding, StringTable } from './finding-codec';
+import { FRONT_END_BUNDLES } from './front-end-bundles';
+import type { Stats } from 'node:fs';
 
-const FORMAT = 3;
+const FORMAT = 4;
 export const CACHE_FILE = 'analysis.json';
 export const SUMMARIES_FILE = 'summaries.json';
 
@@ -29,11 +35,23 @@ export interface CachedFile {
   hash: string;
   summary: FileSummary;
   findings?: CachedFindings;
+  /** Set when the file may be trusted unchanged by its stat next time (file-stamp.ts). */
+  stamp?: FileStamp;
+  /** The summary's JSON text, when it is at hand (a worker made it), so it need not be written again. */
+  summaryText?: string;
 }
 
 interface StoredFile {
   hash: string;
+  stamp?: FileStamp;
   findings?: CachedFindings;
+}
+
+/** A file's entry as written: findings encoded against the document's string table. */
+interface WrittenFile {
+  hash: string;
+  stamp?: FileStamp;
+  findings?: { scope: string; items: EncodedFinding[] };
 }
 
 /** A summary is kept as its JSON text, parsed only when that file's summary is needed. */
@@ -49,7 +67,8 @@ interface CacheHeader {
 }
 
 interface CacheDocument extends CacheHeader {
-  files: Record<string, StoredFile>;
+  strings: string[];
+  files: Record<string, WrittenFile>;
 }
 
 interface SummariesDocument extends CacheHeader {
@@ -57,16 +76,20 @@ interface SummariesDocument extends CacheHeader {
 }
 
 /**
- * The analyser's version: the identity (size, modification time) of the bundle holding the front
- * ends, dist/analysis-worker.js, which the check and the server build together; any rebuild
- * starts the cache afresh. `fallback` (the caller's own bundle) counts when there is no worker.
+ * The analyser's version: the identity (size, modification time) of the bundles holding the
+ * analysis, dist/analysis-worker.js and the front ends it loads, which the check and the server
+ * build together; any rebuild starts the cache afresh. `fallback` (the caller's own bundle)
+ * counts when there is no worker.
  */
 export function analyserVersion(bundleDir: string, fallback: string): string {
-  for (const file of [path.join(bundleDir, 'analysis-worker.js'), fallback]) {
-    const s = statSync(file, { throwIfNoEntry: false });
-    if (s !== undefined) return `${path.basename(file)}:${s.size}:${s.mtimeMs}`;
+  const identities: string[] = [];
+  for (const name of ['analysis-worker.js', ...Object.values(FRONT_END_BUNDLES)]) {
+    const s = statSync(path.join(bundleDir, name), { throwIfNoEntry: false });
+    if (s !== undefined) identities.push(`${name}:${s.size}:${s.mtimeMs}`);
   }
-  return 'unknown';
+  if (identities.length > 0) return identities.join(',');
+  const own = statSync(fallback, { throwIfNoEntry: false });
+  return own === undefined ? 'unknown' : `${path.basename(fallback)}:${own.size}:${own.mtimeMs}`;
 }
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('base64url');
@@ -79,14 +102,28 @@ export function findingsScope(settingsKey: string, files: readonly string[]): st
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isStoredFile(v: unknown): v is StoredFile {
-  if (!isRecord(v) || typeof v['hash'] !== 'string') return false;
+/** One entry of analysis.json, its findings decoded; throws MalformedFinding when out of shape. */
+function readFileEntry(filePath: string, v: unknown, decoder: FindingDecoder): StoredFile {
+  if (!isRecord(v) || typeof v['hash'] !== 'string') throw new MalformedFinding('no hash');
+  const stored: StoredFile = { hash: v['hash'] };
+  const stamp = v['stamp'];
+  if (stamp !== undefined) {
+    if (!isStamp(stamp)) throw new MalformedFinding('bad stamp');
+    stored.stamp = stamp;
+  }
   const f = v['findings'];
-  return f === undefined || (isRecord(f) && typeof f['scope'] === 'string' && Array.isArray(f['items']));
+  if (f !== undefined) {
+    if (!isRecord(f) || typeof f['scope'] !== 'string') throw new MalformedFinding('bad findings');
+    stored.findings = { scope: f['scope'], items: decoder.decode(filePath, f['items']) };
+  }
+  return stored;
 }
 
-const isStoredSummary = (v: unknown): v is StoredSummary =>
-  isRecord(v) && typeof v['hash'] === 'string' && typeof v['summary'] === 'string';
+function readSummaryEntry(_path: string, v: unknown): StoredSummary {
+  if (!isRecord(v) || typeof v['hash'] !== 'string' || typeof v['summary'] !== 'string')
+    throw new MalformedFinding('not a summary entry');
+  return { hash: v['hash'], summary: v['summary'] };
+}
 
 function isSummary(path: string, s: unknown): s is FileSummary {
   return (
@@ -110,7 +147,7 @@ async function readEntries<T>(
   file: string,
   key: 'files' | 'summaries',
   header: CacheHeader,
-  isEntry: (v: unknown) => v is T,
+  readEntry: (path: string, v: unknown, doc: Record<string, unknown>) => T,
 ): Promise<Read<T>> {
   let text: string;
   try {
@@ -131,8 +168,12 @@ async function readEntries<T>(
   if (!isRecord(body)) return { ok: false, why: `${file}: no ${key}` };
   const entries = new Map<string, T>();
   for (const [p, entry] of Object.entries(body)) {
-    if (!isEntry(entry)) return { ok: false, why: `${file}: entry for ${p} is malformed` };
-    entries.set(p, entry);
+    try {
+      entries.set(p, readEntry(p, entry, doc));
+    } catch (error) {
+      if (!(error instanceof MalformedFinding)) throw error;
+      return { ok: false, why: `${file}: entry for ${p} is malformed (${error.message})` };
+    }
   }
   return { ok: true, entries };
 }
@@ -167,7 +208,13 @@ export class AnalysisCache {
   static async load(root: string, analyser: string, frontEnd: string): Promise<AnalysisCache> {
     const dir = path.join(root, '.openrtc', 'cache');
     const header = { format: FORMAT, analyser, frontEnd };
-    const read = await readEntries(path.join(dir, CACHE_FILE), 'files', header, isStoredFile);
+    let decoder: FindingDecoder | undefined;
+    const read = await readEntries(path.join(dir, CACHE_FILE), 'files', header, (p, v, doc) => {
+      const strings = doc['strings'];
+      if (!Array.isArray(strings)) throw new MalformedFinding('the document has no string table');
+      decoder ??= new FindingDecoder(strings as unknown[]);
+      return readFileEntry(p, v, decoder);
+    });
     return read.ok
       ? new AnalysisCache(dir, header, read.entries, null)
       : new AnalysisCache(dir, header, new Map(), read.why);
@@ -186,7 +233,7 @@ export class AnalysisCache {
       this.summaries = pending;
       return null;
     }
-    const read = await readEntries(path.join(this.dir, SUMMARIES_FILE), 'summaries', this.header, isStoredSummary);
+    const read = await readEntries(path.join(this.dir, SUMMARIES_FILE), 'summaries', this.header, readSummaryEntry);
     this.summaries = read.ok ? read.entries : new Map();
     for (const [file, entry] of pending) this.summaries.set(file, entry); // set() before the load wins
     return read.ok ? null : read.why;
@@ -208,6 +255,27 @@ export class AnalysisCache {
     return undefined;
   }
 
+  /** The content hash last recorded for this file, if its stat still matches the stamp recorded with it. */
+  hashIfUnchanged(filePath: string, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): string | undefined {
+    const entry = this.files.get(filePath);
+    return entry?.stamp !== undefined && sameStamp(entry.stamp, stat) ? entry.hash : undefined;
+  }
+
+  /** Records a stamp for a file read this run whose content is what the entry holds (so next time it is not read). */
+  restamp(filePath: string, hash: string, stamp: FileStamp | undefined): void {
+    const entry = this.files.get(filePath);
+    if (this.dir === null || entry === undefined || entry.hash !== hash) return;
+    if (
+      stamp === undefined
+        ? entry.stamp === undefined
+        : entry.stamp !== undefined && entry.stamp.every((n, i) => n === stamp[i])
+    )
+      return;
+    if (stamp === undefined) delete entry.stamp;
+    else entry.stamp = stamp;
+    this.dirty = true;
+  }
+
   findingsFor(filePath: string, hash: string, scope: string): Finding[] | undefined {
     const entry = this.files.get(filePath);
     return entry !== undefined && entry.hash === hash && entry.findings?.scope === scope
@@ -218,12 +286,14 @@ export class AnalysisCache {
   set(filePath: string, entry: CachedFile): void {
     if (this.dir === null) return;
     const stored: StoredFile = { hash: entry.hash };
+    if (entry.stamp !== undefined) stored.stamp = entry.stamp;
     if (entry.findings !== undefined) stored.findings = entry.findings;
     this.files.set(filePath, stored);
     this.dirty = true;
     const known = this.summaries?.get(filePath);
     if (known?.hash === entry.hash) return; // the same content's summary is already stored
-    (this.summaries ??= new Map()).set(filePath, { hash: entry.hash, summary: JSON.stringify(entry.summary) });
+    const summary = entry.summaryText ?? JSON.stringify(entry.summary);
+    (this.summaries ??= new Map()).set(filePath, { hash: entry.hash, summary });
     this.summariesDirty = true;
   }
 
@@ -237,7 +307,19 @@ export class AnalysisCache {
       this.summariesDirty = false;
     }
     if (this.dirty) {
-      const doc: CacheDocument = { ...this.header, files: Object.fromEntries(this.files) };
+      const table = new StringTable();
+      const files: Record<string, WrittenFile> = {};
+      for (const [file, stored] of this.files) {
+        const written: WrittenFile = { hash: stored.hash };
+        if (stored.stamp !== undefined) written.stamp = stored.stamp;
+        if (stored.findings !== undefined)
+          written.findings = {
+            scope: stored.findings.scope,
+            items: stored.findings.items.map((f) => encodeFinding(f, table)),
+          };
+        files[file] = written;
+      }
+      const doc: CacheDocument = { ...this.header, strings: table.strings, files };
       await writeAtomically(path.join(this.dir, CACHE_FILE), doc);
       this.dirty = false;
     }

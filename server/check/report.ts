@@ -25,10 +25,20 @@ export function relativeFile(cwd: string, file: string): string {
   return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
 }
 
-export function toJsonFinding(cwd: string, finding: Finding): JsonFinding {
+/** relativeFile for one cwd, each path worked out once (a report repeats each file's path for every finding in it). */
+export function relativeTo(cwd: string): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let rel = known.get(file);
+    if (rel === undefined) known.set(file, (rel = relativeFile(cwd, file)));
+    return rel;
+  };
+}
+
+export function toJsonFinding(relative: (file: string) => string, finding: Finding): JsonFinding {
   const { start, end } = finding.range;
   return {
-    file: relativeFile(cwd, finding.path),
+    file: relative(finding.path),
     line: start.line + 1,
     column: start.character + 1,
     endLine: end.line + 1,
@@ -41,16 +51,18 @@ export function toJsonFinding(cwd: string, finding: Finding): JsonFinding {
 }
 
 export function formatJson(cwd: string, findings: readonly Finding[]): string {
+  const relative = relativeTo(cwd);
   return JSON.stringify(
-    findings.map((f) => toJsonFinding(cwd, f)),
+    findings.map((f) => toJsonFinding(relative, f)),
     null,
     2,
   );
 }
 
 export function formatText(cwd: string, findings: readonly Finding[]): string {
+  const relative = relativeTo(cwd);
   const lines = findings.map((f) => {
-    const j = toJsonFinding(cwd, f);
+    const j = toJsonFinding(relative, f);
     return `${j.file}:${j.line}:${j.column}: ${j.severity} ${j.code} ${j.message}`;
   });
   const count = (s: ActiveSeverity): number => findings.filter((f) => f.severity === s).length;
@@ -74,9 +86,10 @@ const annotationLevel: Record<ActiveSeverity, string> = {
 };
 
 export function formatGithub(cwd: string, findings: readonly Finding[]): string {
+  const relative = relativeTo(cwd);
   return findings
     .map((f) => {
-      const j = toJsonFinding(cwd, f);
+      const j = toJsonFinding(relative, f);
       const props = [
         `file=${escapeProperty(j.file)}`,
         `line=${j.line}`,

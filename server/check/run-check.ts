@@ -46,15 +46,22 @@ function render(request: CheckRequest, cwd: string, findings: readonly Finding[]
   }
 }
 
-/** Applies the safe fixes file by file; returns the report lines and whether any file changed. */
-async function fixFiles(cwd: string, result: EngineResult): Promise<{ lines: string[]; changed: number }> {
+/** Applies the safe fixes file by file; returns the report lines (one per fix) and how many files changed. */
+async function fixFiles(
+  cwd: string,
+  result: EngineResult,
+  warn: (message: string) => void,
+): Promise<{ lines: string[]; changed: number }> {
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
   const lines: string[] = [];
   let changed = 0;
   for (const [file, findings] of byFile) {
-    const text = result.texts.get(file);
-    if (text === undefined) continue;
+    const text = result.tree.textAsChecked(file);
+    if (text === undefined) {
+      warn(`not fixed: ${relativeFile(cwd, file)} changed while it was checked`);
+      continue;
+    }
     const fixed = applySafeFixes(text, findings);
     if (fixed.applied.length === 0 || fixed.text === text) continue;
     await fs.writeFile(file, fixed.text);
@@ -97,7 +104,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
   let result = await engine.run(root, files, loaded.settings, layout);
   const stats = [result.stats];
   if (request.fix) {
-    const fixed = await fixFiles(io.cwd, result);
+    const fixed = await fixFiles(io.cwd, result, (m) => io.err(`openrtc check: ${m}`));
     const say = request.format === 'text' ? io.out : io.err;
     for (const line of fixed.lines) say(line);
     if (fixed.changed > 0) {
@@ -117,7 +124,8 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
     io.err(
       `openrtc check: ${s.files} files, ${s.analysed} analysed` +
         (s.threads > 0 ? ` on ${s.threads} thread${s.threads === 1 ? '' : 's'}` : '') +
-        `, findings computed for ${s.findingsComputed}, the rest from ${path.join('.openrtc', 'cache')}`,
+        `, findings computed for ${s.findingsComputed}, the rest from ${path.join('.openrtc', 'cache')}` +
+        ` (${s.read} file${s.read === 1 ? '' : 's'} read)`,
     );
   return shown.some((f) => atLeast(f.severity, 'warning')) ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -32,7 +32,7 @@ export interface ScanCounts {
   threads: number;
 }
 
-/** Workers pay for themselves only past this many files to parse (each loads both front ends). */
+/** Workers pay for themselves only past this many files to parse (each loads its front ends). */
 const MIN_FILES_FOR_WORKERS = 48;
 /** The scan runs with the default settings (the client's arrive later; a change re-analyses everything). */
 const scanOptions = {
@@ -99,11 +99,11 @@ export class ScanCache {
       jobs.length >= MIN_FILES_FOR_WORKERS && existsSync(workerScript) ? threadsFor(undefined, jobs.length) : 0;
     let outcomes;
     if (threads > 1) {
-      outcomes = await analyseInWorkers(workerScript, threads, { wasmDir: this.setup.bundleDir }, jobs);
+      outcomes = (await analyseInWorkers(workerScript, threads, { wasmDir: this.setup.bundleDir }, jobs)).outcomes;
     } else {
       outcomes = [];
       for (const job of jobs) {
-        outcomes.push(runJob(job));
+        outcomes.push(runJob(analyzeFile, job));
         await yieldToEvents(); // an edit arriving meanwhile is handled between files, as in the scan itself
       }
     }

@@ -2,10 +2,15 @@
 // reports how many files it ran the front ends on and how many files' findings it computed.
 // Also `--fix`: the fixed files re-check clean for the fixed codes and nothing else changed.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RACY_MS } from '../../server/check/file-stamp';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { agentFiles, checkSuite, countsOf } from './check-harness';
+import { analyzeFile, initFrontEnds } from '../../server/lsp/front-ends';
+import { analyseInWorkers } from '../../server/check/worker-pool';
+import type { AnalyseJob } from '../../server/check/analyse-job';
+import { agentFiles, checkSuite, countsOf, readCountsOf } from './check-harness';
 
 const { check, workspace } = checkSuite();
 
@@ -130,6 +135,60 @@ describe('openrtc check cache', () => {
   });
 });
 
+describe('openrtc check stamps', () => {
+  it('a warm check reads no file whose stat matches its stamp; one written too recently is read again', async () => {
+    const ws = workspace(biggerTree());
+    const fresh = await check.run(ws.root, ['--json']);
+    assert.equal(readCountsOf(fresh.stderr)[0]?.read, 10);
+    // Changed less than RACY_MS before they were read: not stamped, so read again (and still not re-analysed).
+    const racy = await check.run(ws.root, ['--json']);
+    assert.deepEqual(readCountsOf(racy.stderr)[0], {
+      files: 10,
+      read: 10,
+      analysed: 0,
+      threads: 0,
+      findingsComputed: 0,
+    });
+    await sleep(RACY_MS + 200);
+    await check.run(ws.root, []); // read once more, now old enough to stamp
+    const warm = await check.run(ws.root, ['--json']);
+    assert.deepEqual(readCountsOf(warm.stderr)[0], {
+      files: 10,
+      read: 0,
+      analysed: 0,
+      threads: 0,
+      findingsComputed: 0,
+    });
+    assert.deepEqual(JSON.parse(warm.stdout), JSON.parse(fresh.stdout));
+    // Touched, content unchanged: read and hashed, nothing redone.
+    const agent = path.join(ws.root, 'pkg/agent.py');
+    utimesSync(agent, new Date(), new Date());
+    const touched = await check.run(ws.root, []);
+    assert.deepEqual(readCountsOf(touched.stderr)[0], {
+      files: 10,
+      read: 1,
+      analysed: 0,
+      threads: 0,
+      findingsComputed: 0,
+    });
+  });
+
+  it('an edit of the same size with its modification time put back is still seen', async () => {
+    const ws = workspace(agentFiles);
+    await sleep(RACY_MS + 200);
+    await check.run(ws.root, []);
+    const agent = path.join(ws.root, 'pkg/agent.py');
+    const { atime, mtime } = statSync(agent);
+    const text = ws.read('pkg/agent.py');
+    const edited = text.replace('time.sleep(0.5)', 'time.sleep(0.7)');
+    assert.equal(edited.length, text.length);
+    writeFileSync(agent, edited);
+    utimesSync(agent, atime, mtime); // as tar, cp -p or rsync -t would leave it
+    const r = await check.run(ws.root, ['--json']);
+    assert.deepEqual(readCountsOf(r.stderr)[0], { files: 4, read: 1, analysed: 1, threads: 1, findingsComputed: 1 });
+  });
+});
+
 describe('openrtc check threads', () => {
   it('a cold check on 2 worker threads gives the same findings as on 1', async () => {
     const files = biggerTree();
@@ -141,6 +200,37 @@ describe('openrtc check threads', () => {
     assert.equal(countsOf(two.stderr)[0]?.threads, 2);
     assert.equal((JSON.parse(two.stdout) as unknown[]).length, 43);
     assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+  });
+
+  it('each worker thread loads only the front end of the files it is dealt, and parses as this thread does', async () => {
+    const options = { moduleLevelIsLoop: false, honourNoqa: true };
+    const jobs: AnalyseJob[] = [];
+    for (let i = 0; i < 30; i++) {
+      jobs.push({
+        path: `/ws/m${i}.py`,
+        language: 'python',
+        text: `import time\n\n\nasync def h():\n    time.sleep(${i})\n`,
+        options,
+      });
+      jobs.push({
+        path: `/ws/t${i}.ts`,
+        language: 'typescript',
+        text: `import * as fs from 'node:fs';\nexport async function h() { fs.readFileSync('${i}'); }\n`,
+        options,
+      });
+    }
+    const worker = path.join(check.dir, 'analysis-worker.js');
+    const two = await analyseInWorkers(worker, 2, { wasmDir: check.dir }, jobs);
+    assert.deepEqual(two.loaded, [['python'], ['typescript']]);
+    const one = await analyseInWorkers(worker, 1, { wasmDir: check.dir }, jobs.slice(0, 6));
+    assert.deepEqual(
+      one.loaded.map((l) => [...l].sort()),
+      [['python', 'typescript']],
+      'one thread loads both, in turn',
+    );
+    await initFrontEnds(check.dir); // the wasm files the bundles use
+    const here = jobs.map((j) => analyzeFile(j.path, j.language, j.text, j.options));
+    two.outcomes.forEach((o, i) => assert.equal(JSON.stringify(o.summary), JSON.stringify(here[i])));
   });
 });
 

@@ -16,7 +16,7 @@ export interface CheckRun {
   stderr: string;
 }
 
-/** The figures the check prints on stderr: "N files, A analysed [on T threads], findings computed for C". */
+/** The figures the check prints on stderr: "N files, A analysed [on T threads], findings computed for C, ... (R files read)". */
 export interface CheckCounts {
   files: number;
   analysed: number;
@@ -25,10 +25,16 @@ export interface CheckCounts {
 }
 
 export function countsOf(stderr: string): CheckCounts[] {
-  const out: CheckCounts[] = [];
-  const re = /(\d+) files, (\d+) analysed(?: on (\d+) threads?)?, findings computed for (\d+)/g;
+  return readCountsOf(stderr).map(({ read: _read, ...counts }) => counts);
+}
+
+/** countsOf with how many files the check read from disk (the rest were known unchanged by their stamps). */
+export function readCountsOf(stderr: string): (CheckCounts & { read: number })[] {
+  const out: (CheckCounts & { read: number })[] = [];
+  const re = /(\d+) files, (\d+) analysed(?: on (\d+) threads?)?, findings computed for (\d+).*\((\d+) files? read\)/g;
   for (let m = re.exec(stderr); m !== null; m = re.exec(stderr)) {
-    out.push({ files: +m[1]!, analysed: +m[2]!, threads: m[3] === undefined ? 0 : +m[3], findingsComputed: +m[4]! });
+    const threads = m[3] === undefined ? 0 : +m[3];
+    out.push({ files: +m[1]!, analysed: +m[2]!, threads, findingsComputed: +m[4]!, read: +m[5]! });
   }
   return out;
 }
@@ -36,7 +42,15 @@ export function countsOf(stderr: string): CheckCounts[] {
 export class BuiltCheck {
   readonly dir: string;
 
-  constructor(private readonly bundles: readonly string[] = ['cli', 'check', 'analysis-worker']) {
+  constructor(
+    private readonly bundles: readonly string[] = [
+      'cli',
+      'check',
+      'analysis-worker',
+      'frontend-python',
+      'frontend-typescript',
+    ],
+  ) {
     this.dir = path.join(root, '.tools', `test-check-${process.pid}-${bundles.length}`);
   }
 

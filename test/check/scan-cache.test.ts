@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../server/lsp-client';
 import { agentFiles, BuiltCheck, countsOf, TempWorkspace } from './check-harness';
 
-const bundles = new BuiltCheck(['cli', 'check', 'analysis-worker', 'server']);
+const bundles = new BuiltCheck(['cli', 'check', 'analysis-worker', 'frontend-python', 'frontend-typescript', 'server']);
 let ws: TempWorkspace;
 
 before(() => {
