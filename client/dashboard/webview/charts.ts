@@ -5,6 +5,7 @@
 // tenants (bench/dashboard), so the x range is read from the frame at each draw instead.
 import uPlot from 'uplot';
 import type { BlockMarkView, DashboardFrame, TenantFrame } from '../messages';
+import { minMaxPerColumn } from './min-max';
 import type { Palette } from './theme';
 
 const HEIGHT = 170;
@@ -43,6 +44,12 @@ const fillOf = (colour: string): { fill?: string } => {
   const fill = translucent(colour);
   return fill ? { fill } : {};
 };
+
+/** What uPlot draws of a line chart's series: at most two points per pixel column (the frame stays exact). */
+function lines(t: number[], ys: (number | null)[][], span: Span, width: number): uPlot.AlignedData {
+  const r = minMaxPerColumn({ t, ys }, span.fromT, span.toT, width);
+  return [r.t, ...r.ys];
+}
 
 /** Canvas x of a time, in device pixels (uPlot draws on a DPR-scaled canvas). */
 const xAt = (u: uPlot, t: number): number => u.valToPos(t, 'x', true);
@@ -100,7 +107,7 @@ export class LagChart extends Chart {
   update(frame: DashboardFrame, width: number): void {
     this.blocks = frame.blocks;
     const p = this.palette;
-    const data: uPlot.AlignedData = [frame.lag.t, frame.lag.p50, frame.lag.p99, frame.lag.max];
+    const data = lines(frame.lag.t, [frame.lag.p50, frame.lag.p99, frame.lag.max], frame, width);
     const rebuilt = this.show(frame, 'lag', data, () => ({
       ...base(p, width, 'loop lag ms', this.span),
       series: [
@@ -157,7 +164,7 @@ export class TenantLevelsChart extends Chart {
   update(t: TenantFrame, frame: DashboardFrame, width: number): void {
     this.tenant = t;
     const p = this.palette;
-    this.show(frame, 'levels', [t.t, t.active, t.cap], () => ({
+    this.show(frame, 'levels', lines(t.t, [t.active, t.cap], frame, width), () => ({
       ...base(p, width, 'sessions', this.span),
       scales: {
         x: xScale(this.span),

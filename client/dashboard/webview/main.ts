@@ -7,6 +7,7 @@ import type { BlockMarkView, DashboardFrame, FromWebview, RangeKey, TenantFrame,
 import { RANGES } from '../messages';
 import { BREAKER_STATE_WORDS } from '../../../protocol/wording';
 import { LagChart, TenantCountsChart, TenantLevelsChart } from './charts';
+import { OnScreen } from './on-screen';
 import { onThemeChange, readPalette, type Palette } from './theme';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
@@ -32,6 +33,8 @@ interface TenantView {
   levels: TenantLevelsChart;
   counts: TenantCountsChart;
   bands: HTMLOListElement;
+  /** The tenant's data its charts have not drawn yet, while the section is off screen. */
+  pending: TenantFrame | null;
 }
 
 class Dashboard {
@@ -51,6 +54,7 @@ class Dashboard {
   private readonly footer = el('footer', { id: 'footer' });
   private lag: LagChart;
   private readonly tenants = new Map<string, TenantView>();
+  private readonly onScreen = new OnScreen((section) => this.drawShown(section));
 
   constructor(private readonly root: HTMLElement) {
     this.lag = new LagChart(this.lagHost, this.palette, (b) => this.open(b));
@@ -179,7 +183,9 @@ class Dashboard {
       levels: new TenantLevelsChart(levelsHost, this.palette),
       counts: new TenantCountsChart(countsHost, this.palette),
       bands,
+      pending: null,
     };
+    this.onScreen.watch(section);
     this.tenants.set(name, view);
     return view;
   }
@@ -188,6 +194,7 @@ class Dashboard {
     const shown = new Set(frame.tenants.map((t) => t.name));
     for (const [name, view] of this.tenants) {
       if (shown.has(name)) continue;
+      this.onScreen.forget(view.section);
       view.levels.destroy();
       view.counts.destroy();
       view.section.remove();
@@ -205,6 +212,25 @@ class Dashboard {
     });
   }
 
+  private drawCharts(view: TenantView, t: TenantFrame, frame: DashboardFrame, width: number): void {
+    view.pending = null;
+    view.levels.update(t, frame, width);
+    view.counts.update(t, frame, width);
+  }
+
+  /** A section scrolled into view: its charts catch up with the latest frame. */
+  private drawShown(section: Element): void {
+    const view = [...this.tenants.values()].find((v) => v.section === section);
+    if (view?.pending && this.frame) this.drawCharts(view, view.pending, this.frame, this.width());
+  }
+
+  /** Before a picture of every chart: draws those waiting off screen; true if any was. */
+  private drawPending(): boolean {
+    const waiting = [...this.tenants.values()].filter((v) => v.pending);
+    if (this.frame) for (const v of waiting) this.drawCharts(v, v.pending as TenantFrame, this.frame, this.width());
+    return waiting.length > 0;
+  }
+
   private drawTenant(view: TenantView, t: TenantFrame, frame: DashboardFrame, width: number): void {
     const suspect = t.name === frame.suspect;
     view.section.classList.toggle('suspect', suspect);
@@ -213,8 +239,9 @@ class Dashboard {
     const state = t.breaker[t.breaker.length - 1]?.state ?? 'closed';
     view.title.textContent = `${t.name}${suspect ? ' — suspect' : ''} · active ${lastActive ?? 0}/${lastCap ?? '∞'} · breaker ${BREAKER_STATE_WORDS[state]}`;
     view.section.dataset.breaker = state;
-    view.levels.update(t, frame, width);
-    view.counts.update(t, frame, width);
+    // The DOM (title, breaker list) is always exact; only the canvases wait to be on screen.
+    if (this.onScreen.has(view.section)) this.drawCharts(view, t, frame, width);
+    else view.pending = t;
     view.bands.replaceChildren(
       ...t.breaker.map((s) =>
         el(
@@ -273,6 +300,7 @@ class Dashboard {
     this.lag.destroy();
     this.lag = new LagChart(this.lagHost, this.palette, (b) => this.open(b));
     for (const v of this.tenants.values()) {
+      this.onScreen.forget(v.section);
       v.levels.destroy();
       v.counts.destroy();
       v.section.remove();
@@ -315,8 +343,13 @@ class Dashboard {
   }
 
   private exportPng(): void {
-    const dataUrl = this.renderPng();
-    if (dataUrl) send({ type: 'png', dataUrl });
+    const sendPng = (): void => {
+      const dataUrl = this.renderPng();
+      if (dataUrl) send({ type: 'png', dataUrl });
+    };
+    // uPlot paints in a microtask after setData: this one, queued after, sees the charts drawn.
+    if (this.drawPending()) queueMicrotask(sendPng);
+    else sendPng();
   }
 
   /**
@@ -327,6 +360,7 @@ class Dashboard {
   capture(id: number, frame: DashboardFrame): void {
     this.capturing += 1;
     this.draw(frame);
+    this.drawPending();
     setTimeout(() => {
       const dataUrl = this.renderPng();
       if (dataUrl) send({ type: 'captured', id, dataUrl });
