@@ -179,10 +179,11 @@ function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
   });
   const [only] = segments;
   if (segments.length === 1 && only) return [report(only, block.blockedMs, sample.detectedAfterMs)];
-  // Several owners in one stall: each is reported only if its own share passes the threshold, less
-  // its part of the loop's wait for a core (as hostStalled judges a stall with one owner).
+  // Several owners in one stall: each is reported only if its own part passes the threshold. (By
+  // wall time: a busy-wait on the clock, as demo agents do, would vanish under contention if judged
+  // by own_ms; budgets judge own_ms.)
   return segments
-    .filter((seg) => (seg.end - seg.start) * ownShare > block.thresholdMs)
+    .filter((seg) => seg.end - seg.start > block.thresholdMs)
     .map((seg) => report(seg, seg.end - seg.start, seg.first.at - (block.endedAt - block.blockedMs)));
 }
 

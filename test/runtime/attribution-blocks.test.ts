@@ -148,7 +148,9 @@ test("sessions' short blocks back to back in one stall: the work before the firs
   await sleep(300);
   stop();
   assert.ok(engine.loopLag().max_ms >= 100, `the stall happened: max lag ${engine.loopLag().max_ms} ms`);
-  const wronged = reports.filter((r) => r.session_id !== null && r.session_id !== 's-first');
+  // A contended host can stretch the stall's tail past the threshold (the loop waiting for a core
+  // before its heartbeat runs): that part is the host's, and own_ms says so.
+  const wronged = reports.filter((r) => r.session_id !== null && r.session_id !== 's-first' && r.own_ms > 50);
   assert.deepEqual(wronged, [], JSON.stringify(reports));
 });
 
