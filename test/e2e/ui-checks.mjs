@@ -201,16 +201,19 @@ export const UI_CHECKS = [
     },
   },
   {
-    name: 'the workbench theme restyles the dashboard: light and dark screenshots in code-server',
+    name: 'the workbench theme restyles the dashboard: light, dark and high-contrast screenshots in code-server',
     async run({ page, shot }) {
       // window.autoDetectColorScheme (set in ui-test.mjs) makes the workbench follow the browser's
-      // prefers-color-scheme, as a user's OS setting would: a real theme switch, no picker involved.
+      // prefers-color-scheme, as a user's OS setting would: a real theme switch, no picker involved;
+      // forced colours (the OS's high-contrast mode) switch it to the high-contrast theme.
       const looks = [];
-      for (const [scheme, workbench, webview] of [
-        ['light', '.monaco-workbench.vs', 'vscode-light'],
-        ['dark', '.monaco-workbench.vs-dark', 'vscode-dark'],
+      const texts = [];
+      for (const [scheme, forcedColors, workbench, webview] of [
+        ['light', 'none', '.monaco-workbench.vs', 'vscode-light'],
+        ['dark', 'none', '.monaco-workbench.vs-dark', 'vscode-dark'],
+        ['dark', 'active', '.monaco-workbench.hc-black', 'vscode-high-contrast'],
       ]) {
-        await page.emulateMedia({ colorScheme: scheme });
+        await page.emulateMedia({ colorScheme: scheme, forcedColors });
         await page.locator(workbench).first().waitFor({ timeout: 15_000 });
         const frame = await dashboardFrame(page);
         await frame.locator(`body.${webview}`).waitFor({ state: 'attached', timeout: 15_000 });
@@ -218,14 +221,35 @@ export const UI_CHECKS = [
         await frame.locator('#tenants section[data-tenant="globex"] canvas').first().waitFor({ timeout: 15_000 });
         await page.waitForTimeout(500);
         looks.push(await frame.evaluate('getComputedStyle(document.body).backgroundColor'));
-        await shot(`09-dashboard-${scheme}`);
+        texts.push(await frame.evaluate("getComputedStyle(document.querySelector('#tenants section h3')).color"));
+        await shot(`09-dashboard-${forcedColors === 'active' ? 'high-contrast' : scheme}`);
       }
+      await page.emulateMedia({ colorScheme: 'dark', forcedColors: 'none' });
       const luminance = (rgb) => {
         const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number);
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
       };
       const [light, dark] = looks.map(luminance);
       if (!(light > 200 && dark < 60)) throw new Error(`dashboard background light ${looks[0]}, dark ${looks[1]}`);
+      // WCAG contrast of the tenant headings on the page: readable in every theme, ≥ 7:1 in high contrast.
+      const relative = (rgb) =>
+        (rgb.match(/\d+/g) ?? [])
+          .slice(0, 3)
+          .map(Number)
+          .map((c) => {
+            const v = c / 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          })
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const contrast = looks.map((bg, i) => {
+        const [a, b] = [relative(bg), relative(texts[i])].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      });
+      const need = [4.5, 4.5, 7];
+      if (contrast.some((c, i) => c < need[i]))
+        throw new Error(
+          `heading contrast ${contrast.map((c) => c.toFixed(1)).join(' / ')} (light/dark/high contrast) below ${need.join(' / ')}`,
+        );
     },
   },
   {
