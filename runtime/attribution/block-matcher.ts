@@ -46,6 +46,11 @@ export interface BlockReport {
   tenant: string | null;
   agent_name: string | null;
   blocked_ms: number;
+  /**
+   * Of `blocked_ms`, the time the loop ran code: less the main thread's wait for a core, which on a
+   * contended host stretches a block past what the code made it. What a budget is judged by.
+   */
+  own_ms: number;
   frames: StackFrame[];
   attribution: Attribution;
   detected_after_ms: number | null;
@@ -109,8 +114,12 @@ const topKey = (s: BlockSampleWire): string => {
   return f ? `${f.file}:${f.line}` : '';
 };
 
-/** The stack most samples of a segment saw: one sample can land on the block's first or last line. */
-function typicalFrames(samples: readonly BlockSampleWire[]): BlockSampleWire['frames'] {
+/**
+ * The stack most samples of a segment saw: one sample can land on the block's first or last line.
+ * The CPU sampler's looks carry no stack and do not vote.
+ */
+function typicalFrames(all: readonly BlockSampleWire[]): BlockSampleWire['frames'] {
+  const samples = all.filter((s) => s.frames.length > 0);
   const counts = new Map<string, number>();
   for (const s of samples) counts.set(topKey(s), (counts.get(topKey(s)) ?? 0) + 1);
   let best = samples[0];
@@ -156,11 +165,13 @@ function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
   if (hostStalled(block, sample))
     return [{ ...unsampled(block), attribution: 'host', detected_after_ms: Math.round(sample.detectedAfterMs) }];
   const segments = segmentsOf(block, sample.samples);
+  const ownShare = ownShareOf(block);
   const report = (seg: Segment, blockedMs: number, detectedAfterMs: number): BlockReport => ({
     session_id: seg.first.scope?.session_id ?? null,
     tenant: seg.first.scope?.tenant ?? null,
     agent_name: seg.first.scope?.agent_name ?? null,
     blocked_ms: Math.round(blockedMs),
+    own_ms: Math.round(blockedMs * ownShare),
     frames: typicalFrames(seg.samples),
     attribution: seg.first.scope ? 'session' : 'outside',
     detected_after_ms: Math.round(detectedAfterMs),
@@ -168,10 +179,20 @@ function joined(block: HeartbeatBlock, sample: BlockSample): BlockReport[] {
   });
   const [only] = segments;
   if (segments.length === 1 && only) return [report(only, block.blockedMs, sample.detectedAfterMs)];
-  // Several owners in one stall: each is reported only if its own share passes the threshold.
+  // Several owners in one stall: each is reported only if its own share passes the threshold, less
+  // its part of the loop's wait for a core (as hostStalled judges a stall with one owner).
   return segments
-    .filter((seg) => seg.end - seg.start > block.thresholdMs)
+    .filter((seg) => (seg.end - seg.start) * ownShare > block.thresholdMs)
     .map((seg) => report(seg, seg.end - seg.start, seg.first.at - (block.endedAt - block.blockedMs)));
+}
+
+/**
+ * The part of a stall the loop spent running rather than runnable and waiting for a core; each
+ * segment of a shared stall is taken to have waited in proportion to its length.
+ */
+function ownShareOf(block: HeartbeatBlock): number {
+  if (block.blockedMs <= 0) return 1;
+  return Math.min(1, Math.max(0, (block.blockedMs - block.waitedForCoreMs) / block.blockedMs));
 }
 
 function unsampled(block: HeartbeatBlock): BlockReport {
@@ -180,6 +201,7 @@ function unsampled(block: HeartbeatBlock): BlockReport {
     tenant: null,
     agent_name: null,
     blocked_ms: Math.round(block.blockedMs),
+    own_ms: Math.round(block.blockedMs * ownShareOf(block)),
     frames: [],
     attribution: 'unsampled',
     detected_after_ms: null,

@@ -7,10 +7,11 @@ import { sessionStorage } from '../session/scope';
 import {
   BLOCK_PROBE_GLOBAL,
   SCRIPT_MAPS_PROBE_GLOBAL,
-  SESSION_ID_PROBE_GLOBAL,
+  RUNNING_PROBE_GLOBAL,
   STALL_EXIT_GLOBAL,
   Slot,
   type BlockProbeResult,
+  type RunningProbeResult,
   type RawFrame,
   type StallExitWire,
 } from './messages';
@@ -90,11 +91,16 @@ export function installProbes(
     return JSON.stringify(result);
   }
 
-  /** Session id running now; '' for JS outside any session; null when the loop is idle. */
-  function sessionIdProbe(): string | null {
+  /** Whose code runs now (scope null: JS outside any session), as JSON; null when the loop is idle. */
+  function runningProbe(): string | null {
     const store = sessionStorage.getStore();
-    if (store) return store.sessionId;
-    return callSites(sessionIdProbe, 1).length > 0 ? '' : null;
+    if (!store && callSites(runningProbe, 1).length === 0) return null;
+    const result: RunningProbeResult = {
+      stamp: heartbeat[Slot.heartbeat] ?? 0,
+      at: performance.timeOrigin + performance.now(),
+      scope: store ? { session_id: store.sessionId, tenant: store.tenant, agent_name: store.agentName } : null,
+    };
+    return JSON.stringify(result);
   }
 
   /** JSON of { script name → map URL | null }; a lookup in the runtime's own tables, so safe mid-block. */
@@ -108,7 +114,7 @@ export function installProbes(
 
   const globals = [
     [BLOCK_PROBE_GLOBAL, blockProbe],
-    [SESSION_ID_PROBE_GLOBAL, sessionIdProbe],
+    [RUNNING_PROBE_GLOBAL, runningProbe],
     [SCRIPT_MAPS_PROBE_GLOBAL, scriptMapsProbe],
     [STALL_EXIT_GLOBAL, stallExit],
   ] as const;

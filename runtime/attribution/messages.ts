@@ -23,7 +23,7 @@ export const SLOT_COUNT = 6;
 
 /** Globals the main thread installs for the watchdog to evaluate inside its interrupt. */
 export const BLOCK_PROBE_GLOBAL = '__openrtcBlockProbe';
-export const SESSION_ID_PROBE_GLOBAL = '__openrtcSessionIdProbe';
+export const RUNNING_PROBE_GLOBAL = '__openrtcRunningProbe';
 /**
  * Source-map URLs of scripts evaluated from memory (agent bundles), asked inside the interrupt
  * too: the main thread answers while it is still blocked, so the live block names the agent's line.
@@ -61,6 +61,17 @@ export interface BlockSampleWire {
   at: number;
   scope: ProbeScope | null;
   frames: StackFrame[];
+}
+
+/**
+ * What the CPU sampler's probe returns (as JSON) when JS is running; null when the loop is idle.
+ * Stamped with the heartbeat it saw, so a sample taken inside a stall joins that stall's timeline
+ * (the block probes start only once a stall is past the threshold; these run all along).
+ */
+export interface RunningProbeResult {
+  stamp: number;
+  at: number;
+  scope: ProbeScope | null;
 }
 
 /** What the block probe returns (as JSON) when evaluated during a stall. */

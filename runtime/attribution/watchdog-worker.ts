@@ -9,13 +9,14 @@ import { FrameMapper } from './frame-mapper';
 import {
   BLOCK_PROBE_GLOBAL,
   SCRIPT_MAPS_PROBE_GLOBAL,
-  SESSION_ID_PROBE_GLOBAL,
+  RUNNING_PROBE_GLOBAL,
   STALL_EXIT_GLOBAL,
   Slot,
   type BlockProbeResult,
   type BlockSampleWire,
   type LiveStallMessage,
   type MainMessage,
+  type RunningProbeResult,
   type StallExitWire,
   type WatchdogMessage,
   type WorkerInit,
@@ -71,12 +72,33 @@ interface Stall {
   detectedAfterMs: number;
   watchdogLateMs: number;
   samples: BlockSampleWire[];
+  /**
+   * The CPU sampler's looks inside this stall (no frames): they start before the stall is seen,
+   * so the work before the first block probe, and after the last, is placed on whoever ran it
+   * instead of on the first and last session the block probes saw.
+   */
+  running: BlockSampleWire[];
   probing: boolean;
   /** No new probe before this (wall ms): a long stall needs samples only every few % of its age. */
   nextProbeAt: number;
 }
 let stall: Stall | null = null;
 let lastStamp = -1;
+/** The CPU sampler's looks since the last heartbeat seen: the start of a stall not yet detected. */
+let sinceBeat: { stamp: number; samples: BlockSampleWire[] } = { stamp: -1, samples: [] };
+/** A stall's timeline is bounded: 20 ms samples for 100 s. */
+const MAX_RUNNING_SAMPLES = 5000;
+
+function addRunning(r: RunningProbeResult): void {
+  const sample: BlockSampleWire = { at: r.at, scope: r.scope, frames: [] };
+  const into =
+    stall?.stamp === r.stamp
+      ? stall.running
+      : sinceBeat.stamp === r.stamp
+        ? sinceBeat.samples
+        : (sinceBeat = { stamp: r.stamp, samples: [] }).samples;
+  if (into.length < MAX_RUNNING_SAMPLES) into.push(sample);
+}
 
 /** Stamp age past which the loop counts as stalled: the threshold plus one heartbeat period of slack. */
 const stallAfterMs = (): number => (shared[Slot.thresholdMs] ?? 0) + (shared[Slot.heartbeatMs] ?? 0);
@@ -99,9 +121,11 @@ function checkHeartbeat(now: number, lateMs: number): number {
       detectedAfterMs: now - stamp,
       watchdogLateMs: lateMs,
       samples: [],
+      running: sinceBeat.stamp === stamp ? sinceBeat.samples : [],
       probing: false,
       nextProbeAt: now,
     };
+    sinceBeat = { stamp: -1, samples: [] };
     lastStamp = stamp;
     tellLive({ type: 'stall', stamp, sample: null });
   }
@@ -164,7 +188,7 @@ function finishStall(done: Stall): void {
       type: 'block-samples',
       stamp: done.stamp,
       detected_after_ms: done.detectedAfterMs,
-      samples: done.samples,
+      samples: [...done.samples, ...done.running].sort((a, b) => a.at - b.at),
       watchdog_late_ms: done.watchdogLateMs,
     });
   } else if (done.watchdogLateMs > (shared[Slot.thresholdMs] ?? 0) / 2) {
@@ -187,11 +211,17 @@ function sampleCpu(): void {
   }
   const req = { weight: 1 };
   inFlight = req;
-  evaluate(`${SESSION_ID_PROBE_GLOBAL}()`)
-    .then((id) => {
-      if (typeof id === 'string' && id !== '') counts[id] = (counts[id] ?? 0) + req.weight;
-      else if (id === '') outside += req.weight;
-      else idle += req.weight;
+  evaluate(`${RUNNING_PROBE_GLOBAL}()`)
+    .then((json) => {
+      if (typeof json !== 'string') {
+        idle += req.weight;
+        return;
+      }
+      const running = JSON.parse(json) as RunningProbeResult;
+      const id = running.scope?.session_id;
+      if (id) counts[id] = (counts[id] ?? 0) + req.weight;
+      else outside += req.weight;
+      addRunning(running);
     })
     .catch((err: unknown) => reportError('cpu probe', err))
     .finally(() => {

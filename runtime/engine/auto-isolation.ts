@@ -31,8 +31,10 @@ export class AutoIsolation {
       this.policy = new AutoIsolatePolicy(rule, this.deps.clock);
       this.ruleKey = key;
     }
+    // Judged by the block's own length: on a contended host the loop waiting for a core is the
+    // host's doing, and would push a tenant under the budget over it.
     const decision = this.policy?.onBlock(r.tenant, {
-      blocked_ms: r.blocked_ms,
+      blocked_ms: r.own_ms,
       session_id: r.session_id,
       frame: r.frames.find((f) => !f.file.includes('/node_modules/')) ?? r.frames[0] ?? null,
     });

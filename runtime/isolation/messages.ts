@@ -223,6 +223,7 @@ export function parseChildMessage(raw: unknown): ChildMessage {
           tenant: nullableStr(r, 'tenant', where),
           agent_name: nullableStr(r, 'agent_name', where),
           blocked_ms: num(r, 'blocked_ms', where),
+          own_ms: num(r, 'own_ms', where),
           frames: frames(r['frames'], where),
         },
       };

@@ -10,11 +10,13 @@ export interface LoopBlockReport {
   tenant: string | null;
   agent_name: string | null;
   blocked_ms: number;
+  /** Of `blocked_ms`, the time the loop ran code rather than waited for a core (budgets judge this). */
+  own_ms: number;
   frames: StackFrame[];
 }
 
 /** A stall still in progress (`loop_stall_exit_s`): who was last seen running, since when (epoch ms). */
-export interface StallReport extends LoopBlockReport {
+export interface StallReport extends Omit<LoopBlockReport, 'own_ms'> {
   since_ms: number;
 }
 

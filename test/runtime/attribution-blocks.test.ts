@@ -124,6 +124,34 @@ test('blocks just under the threshold are not reported', async () => {
   assert.equal(engine.sessionState('s-acme-3').slow, false);
 });
 
+test("sessions' short blocks back to back in one stall: the work before the first block probe is not blamed on the session it lands in", async () => {
+  const { reports, stop } = collectReports(engine);
+  // Timers due together run in one go: 45 ms of s-first, then 30 ms of each of three others, one
+  // stall of ~135 ms. The watchdog's block probes start once the stall is past the threshold
+  // (50 ms + a beat), inside s-second's turn; its CPU samples ran all along and place the first
+  // 45 ms on s-first. s-second used to be blamed from the stall's start (~75 ms).
+  const wallSpin = (ms: number): void => {
+    for (const end = Date.now() + ms; Date.now() < end;);
+  };
+  const turns: [string, number][] = [
+    ['s-first', 45],
+    ['s-second', 30],
+    ['s-third', 30],
+    ['s-fourth', 30],
+  ];
+  await sleep(30);
+  await Promise.all(
+    turns.map(([id, ms]) =>
+      inSession(id, 'delta', () => new Promise<void>((done) => setTimeout(() => (wallSpin(ms), done()), 20))),
+    ),
+  );
+  await sleep(300);
+  stop();
+  assert.ok(engine.loopLag().max_ms >= 100, `the stall happened: max lag ${engine.loopLag().max_ms} ms`);
+  const wronged = reports.filter((r) => r.session_id !== null && r.session_id !== 's-first');
+  assert.deepEqual(wronged, [], JSON.stringify(reports));
+});
+
 test('the threshold changes at run time and bad values are refused', async () => {
   assert.throws(() => engine.setThreshold(0), /slow_session_threshold_ms must be a number from 1 to 600000, got 0/);
   assert.throws(() => engine.setThreshold(Number.NaN), /got null/);

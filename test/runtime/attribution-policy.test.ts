@@ -143,6 +143,37 @@ test('matcher: a block the scheduler stretched past the threshold blames nobody;
     waitedForCoreMs: 25,
   });
   assert.deepEqual([slow?.attribution, slow?.session_id, slow?.blocked_ms], ['session', 's1', 105]);
+  assert.equal(slow?.own_ms, 80, 'its own length leaves out the 25 ms the loop waited for a core');
+});
+
+test("matcher: in a shared stall each segment's own length is its share less its part of the wait for a core", () => {
+  const m = new BlockMatcher();
+  // 200 ms of wall: s1 from 0 to ~100, s2 to the end; the loop waited 50 ms for a core over it.
+  m.addSample(
+    {
+      stamp: 0,
+      host: false,
+      watchdogLateMs: 0,
+      detectedAfterMs: 55,
+      samples: [at(55, 's1'), at(95, 's1'), at(105, 's2'), at(190, 's2')],
+    },
+    200,
+  );
+  const reports = m.addBlock({
+    stamp: 0,
+    blockedMs: 200,
+    endedAt: 200,
+    thresholdMs: 50,
+    cpuMs: 150,
+    waitedForCoreMs: 50,
+  });
+  assert.deepEqual(
+    reports.map((r) => [r.session_id, r.blocked_ms, r.own_ms]),
+    [
+      ['s1', 100, 75],
+      ['s2', 100, 75],
+    ],
+  );
 });
 
 test('slow marks last 5 s after the last block and are forgotten with the session', () => {

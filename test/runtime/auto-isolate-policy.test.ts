@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AutoIsolatePolicy } from '../../runtime/policy/auto-isolate';
+import { AutoIsolation } from '../../runtime/engine/auto-isolation';
+import type { LoopBlockReport } from '../../runtime/loop-health/attribution-seam';
 
 function rig() {
   let now = 0;
@@ -42,5 +44,38 @@ describe('auto-isolate policy', () => {
     assert.ok(block('a', 500, 62));
     policy.forget('a');
     assert.equal(block('a', 500, 63), null);
+  });
+
+  it('judges a block by its own length: a loop waiting for a core does not push a tenant over the budget', () => {
+    let now = 0;
+    const isolated: string[] = [];
+    const engine = new AutoIsolation({
+      clock: { now: () => now },
+      rule: () => ({ block_ms: 200, blocks: 3, window_s: 60 }),
+      isIsolated: (t) => isolated.includes(t),
+      isolate: async (t) => isolated.push(t),
+      log: () => undefined,
+    });
+    const frame = { function: 'spin', file: 'agents/spinner.ts', line: 4, column: 3 };
+    const report = (tenant: string, blocked: number, own: number): LoopBlockReport => ({
+      session_id: `S-${now}`,
+      tenant,
+      agent_name: 'spinner',
+      blocked_ms: blocked,
+      own_ms: own,
+      frames: [frame],
+    });
+    // 90 ms spins the host stretched to 260 ms of wall time: never counted.
+    for (let i = 0; i < 5; i++) {
+      now = i * 1000;
+      engine.onBlock(report('under', 260, 90));
+    }
+    assert.deepEqual(isolated, []);
+    for (let i = 0; i < 3; i++) {
+      now = 10_000 + i * 1000;
+      engine.onBlock(report('offender', 320, 300));
+    }
+    assert.deepEqual(isolated, ['offender']);
+    assert.match(engine.reasonOf('offender') ?? '', /3 times for ≥ 200 ms within 60 s \(300 ms, 300 ms, 300 ms\)/);
   });
 });

@@ -93,3 +93,28 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 20
     await sleep(20);
   }
 }
+
+/**
+ * Places `spinner` calls for `tenant` (each one block of `spinMs`) until tenant_auto_isolate moves
+ * it into a child, at most `maxCalls`. More than the rule's count may be needed on a starved host:
+ * a block the watchdog could not sample in time names no one and does not count. Returns the calls
+ * placed; the caller checks the decision's evidence (the reason names how many blocks counted).
+ */
+export async function spinUntilIsolated(
+  runtime: Runtime,
+  tenant: string,
+  spinMs: number,
+  maxCalls = 8,
+): Promise<number> {
+  const isolated = (): boolean => runtime.snapshot().tenants[tenant]?.isolation === 'process';
+  let calls = 0;
+  while (!isolated() && calls < maxCalls) {
+    const r = await runtime.startCalls({ agent: 'spinner', tenant, say: [String(spinMs)], wait: true });
+    if (r.succeeded !== 1) throw new Error(`spinner call for ${tenant}: ${JSON.stringify(r)}`);
+    calls++;
+    // The decision follows the block's report, which can arrive a little after the call ends.
+    for (let i = 0; i < 25 && !isolated(); i++) await sleep(20);
+  }
+  await waitFor(`${tenant} isolated`, isolated);
+  return calls;
+}
