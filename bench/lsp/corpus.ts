@@ -3,6 +3,7 @@
 // site, and (generously to the peers) the blocking call itself inside a helper. Decoys
 // are lines that must not be reported. TypeScript files avoid type annotations so eslint's
 // default parser (no typescript-eslint installed) reads them the same as our front end.
+import { seededRandom } from '../../test/helpers/seeded-random';
 
 export interface Plant {
   file: string;
@@ -19,18 +20,6 @@ export interface Corpus {
   plants: Plant[];
   /** file → 0-based lines that must stay quiet. */
   decoys: Map<string, Set<number>>;
-}
-
-/** Deterministic PRNG (mulberry32): every run and every tool sees the same corpus; fuzz failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Builds one file line by line, remembering where plants and decoys landed. */

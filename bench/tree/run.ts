@@ -17,6 +17,7 @@ import {
   type TenantSnapshot,
 } from '../../protocol/control';
 import { TreeModel, type TreeNode } from '../../client/model/tree-model';
+import { tenant } from '../../test/client/fixtures';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,24 +35,7 @@ const NOW = Date.parse('2026-11-29T12:10:00.000Z');
 const tenantName = (i: number): string => `tenant-${String(i % TENANTS).padStart(2, '0')}`;
 
 function tenantSnap(active: number): TenantSnapshot {
-  return {
-    active,
-    cap: 500,
-    failures: 0,
-    started: active,
-    rejections_by_reason: {},
-    breaker: {
-      enabled: true,
-      state: 'closed',
-      failures: 0,
-      samples: 0,
-      retry_at: null,
-      cooldown_s: 30,
-      times_opened: 0,
-    },
-    isolation: 'coroutine',
-    slow_sessions: 0,
-  };
+  return tenant({ active, cap: 500, started: active });
 }
 
 function row(i: number): SessionRow {

@@ -28,6 +28,14 @@ function tenantArg(value: string | undefined): string {
   return value;
 }
 
+/** The one positional of an action that takes only T. */
+function onlyTenant(positionals: readonly string[]): string {
+  const [rawTenant, ...extra] = positionals;
+  const tenant = tenantArg(rawTenant);
+  if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  return tenant;
+}
+
 const capAction: TenantAction = {
   name: 'cap',
   usage: `usage: openrtc tenant cap T N [--wait S] [--socket PATH] [--json]
@@ -92,9 +100,7 @@ ${WAIT_USAGE}`,
       io.out(this.usage);
       return EXIT_OK;
     }
-    const [rawTenant, ...extra] = positionals;
-    const tenant = tenantArg(rawTenant);
-    if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const tenant = onlyTenant(positionals);
     if (values.enable && values.disable) throw usageError('--enable and --disable contradict each other');
     const params: SetBreakerParams = { tenant };
     const cooldown = numberArg('--cooldown', values.cooldown, 0, 86_400, true);
@@ -145,9 +151,7 @@ ${WAIT_USAGE}`,
         io.out(this.usage);
         return EXIT_OK;
       }
-      const [rawTenant, ...extra] = positionals;
-      const tenant = tenantArg(rawTenant);
-      if (extra.length) throw usageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+      const tenant = onlyTenant(positionals);
       const t = await withClient(resolveSocket(values.socket, io), (client) =>
         client.request(method, { tenant, ...loopWaitArg(values.wait) }),
       );

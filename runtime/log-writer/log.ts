@@ -22,6 +22,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 /** Whom a record concerns: a session, or a whole tenant (breaker transitions, operator actions on it). */
 export type RecordScope = SessionScope | { readonly tenant: string };
 
+/** The logger name of the runtime's own records (sessions' and agents' records carry their own). */
+export const RUNTIME_LOGGER = 'openrtc';
 const FLUSH_INTERVAL_MS = 200;
 
 const PYTHON_LEVEL_NAMES: Record<string, string> = {

@@ -5,37 +5,26 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
+import type { JsonFinding } from '../../server/check/report';
 import { agentFiles, checkSuite } from './check-harness';
 import { officialSarifValidator } from './sarif-schema';
 
 const { check, workspace } = checkSuite();
-
-interface JsonRecord {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  code: string;
-  severity: string;
-  message: string;
-  chain: string;
-}
 
 describe('openrtc check output', () => {
   it('--json prints every finding with 1-based lines and columns, and exits 1', async () => {
     const ws = workspace(agentFiles);
     const r = await check.run(ws.root, ['--json', '--no-cache']);
     assert.equal(r.code, 1, r.stderr);
-    const records = JSON.parse(r.stdout) as JsonRecord[];
-    const key = (j: JsonRecord): string => `${j.file}:${j.line}:${j.column}-${j.endLine}:${j.endColumn} ${j.code}`;
+    const records = JSON.parse(r.stdout) as JsonFinding[];
+    const key = (j: JsonFinding): string => `${j.file}:${j.line}:${j.column}-${j.endLine}:${j.endColumn} ${j.code}`;
     assert.deepEqual(records.map(key).sort(), [
       // `readFileSync` starts at the 16th character of line 4; `time.sleep` at the 5th of line 7.
       'agent.ts:4:16-4:28 ORJ101',
       'pkg/agent.py:7:5-7:15 ORP101',
       'pkg/agent.py:8:5-8:9 ORP100',
     ]);
-    const chained = records.find((j) => j.code === 'ORP100') as JsonRecord;
+    const chained = records.find((j) => j.code === 'ORP100') as JsonFinding;
     assert.equal(chained.chain, 'entry → load() → time.sleep');
     assert.equal(chained.severity, 'warning');
     assert.deepEqual(Object.keys(chained).sort(), [
@@ -164,7 +153,7 @@ describe('openrtc check output', () => {
     });
     const r = await check.run(ws.root, ['--json', '--no-cache']);
     assert.equal(r.code, 1);
-    const records = JSON.parse(r.stdout) as JsonRecord[];
+    const records = JSON.parse(r.stdout) as JsonFinding[];
     assert.deepEqual(records.map((j) => `${j.code} ${j.severity}`).sort(), ['ORP100 information', 'ORP101 error']);
     const infoOnly = workspace({
       ...agentFiles,
@@ -251,7 +240,7 @@ describe('openrtc check files', () => {
       'tests/fixtures/data.py': blocking,
     });
     const all = await check.run(ws.root, ['--json', '--no-cache']);
-    const files = (out: string): string[] => [...new Set((JSON.parse(out) as JsonRecord[]).map((j) => j.file))].sort();
+    const files = (out: string): string[] => [...new Set((JSON.parse(out) as JsonFinding[]).map((j) => j.file))].sort();
     assert.deepEqual(files(all.stdout), ['app/main.py', 'keep.gen.py', 'tests/fixtures/data.py', 'tests/test_main.py']);
     const excluded = await check.run(ws.root, [
       '--json',

@@ -1,26 +1,9 @@
 // Builders for protocol-shaped snapshots used by the client's unit tests and the tree benchmark.
 import { noFoldedTenants, type RuntimeSnapshot, type SessionRow, type TenantSnapshot } from '../../protocol/control';
+import { unknownBreaker, unknownTenant } from '../../protocol/placeholders';
 
 export function tenant(overrides: Partial<TenantSnapshot> = {}): TenantSnapshot {
-  return {
-    active: 0,
-    cap: null,
-    failures: 0,
-    started: 0,
-    rejections_by_reason: {},
-    breaker: {
-      enabled: true,
-      state: 'closed',
-      failures: 0,
-      samples: 0,
-      retry_at: null,
-      cooldown_s: 30,
-      times_opened: 0,
-    },
-    isolation: 'coroutine',
-    slow_sessions: 0,
-    ...overrides,
-  };
+  return { ...unknownTenant(), breaker: { ...unknownBreaker(), enabled: true }, ...overrides };
 }
 
 export function session(id: string, tenantName: string, overrides: Partial<SessionRow> = {}): SessionRow {

@@ -8,8 +8,6 @@
 // the run Redis holds no lease. Default 150 dispatches (~30 s); OPENRTC_FLEET_FULL=1 runs 1,000.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobStatus } from '@livekit/protocol';
 import { connectControl, type ControlClient } from '../../protocol/connect';
@@ -19,6 +17,7 @@ import { fleetTenantCounts } from '../../runtime/fleet/lease-store';
 import { RedisServer } from '../helpers/redis-server';
 import { StandInLiveKit, type JobRecord } from '../livekit/stand-in-server';
 import { waitFor } from '../livekit/wait';
+import { jsonLines, RECORDING_AGENT, WorkerRuntimes } from '../livekit/worker-runtimes';
 import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 import { BuiltCli, exitOf } from '../runtime/cli-helpers';
 
@@ -34,46 +33,13 @@ const TENANT_CAP = 2;
 const LEASE_TTL_S = 2;
 const cli = new BuiltCli('fleet-livekit');
 
-const RECORDING_AGENT = `
-import { appendFileSync } from 'node:fs';
-import { defineAgent } from 'openrtc';
-const at = () => performance.timeOrigin + performance.now();
-export default defineAgent({
-  name: 'fleet-agent',
-  async entry(ctx) {
-    const job = ctx.metadata.livekit_job.id;
-    const note = (t) => appendFileSync(process.env.FLEET_LOG, JSON.stringify({ t, at: at(), job, tenant: ctx.tenant }) + '\\n');
-    note('start');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    note('end');
-  },
-});
-`;
-
-interface Note {
-  t: 'start' | 'end';
-  at: number;
-  job: string;
-  tenant: string;
-}
-
-function jsonLines<T>(file: string): T[] {
-  return existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as T)
-    : [];
-}
-
 describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', () => {
   let redisServer: RedisServer;
   let redis: Redis;
   let server: StandInLiveKit;
-  const spaces: Workspace[] = [];
-  const runtimes: ChildProcessWithoutNullStreams[] = [];
+  const fleet = new WorkerRuntimes(cli);
+  const { spaces, children: runtimes } = fleet;
   const controls: ControlClient[] = [];
-  const notesOf = (ws: Workspace): Note[] => jsonLines<Note>(join(ws.dir, 'notes.jsonl'));
   const logOf = (ws: Workspace): Record<string, unknown>[] => jsonLines(join(ws.dir, '.openrtc/worker.jsonl'));
   const runtimeIdOf = (ws: Workspace): string | null => {
     for (const r of logOf(ws)) {
@@ -88,30 +54,16 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
     redisServer = await RedisServer.start();
     redis = new Redis(redisServer.url);
     server = await StandInLiveKit.start({ apiKey: KEY, apiSecret: SECRET, workerGoneTimeoutMs: 1_500 });
-    for (let i = 0; i < 3; i++) {
-      const ws = makeWorkspace(
-        { 'agents/fleet.ts': RECORDING_AGENT },
-        {
-          max_concurrent_sessions: 12,
-          max_sessions_per_tenant: { '*': TENANT_CAP },
-          livekit: { agent_name: 'fleet', status_interval_ms: 100 },
-          fleet: { redis_url_env: 'FLEET_REDIS', key_prefix: PREFIX, lease_ttl_s: LEASE_TTL_S },
-        },
-      );
-      spaces.push(ws);
-      const { child } = await cli.start(
-        ['run', ws.dir, '--livekit', '--socket', join(ws.dir, 'rt.sock')],
-        /LiveKit worker mode/,
-        {
-          LIVEKIT_URL: server.url,
-          LIVEKIT_API_KEY: KEY,
-          LIVEKIT_API_SECRET: SECRET,
-          FLEET_REDIS: redisServer.url,
-          FLEET_LOG: join(ws.dir, 'notes.jsonl'),
-        },
-      );
-      runtimes.push(child);
-    }
+    await fleet.start(
+      3,
+      {
+        max_concurrent_sessions: 12,
+        max_sessions_per_tenant: { '*': TENANT_CAP },
+        livekit: { agent_name: 'fleet', status_interval_ms: 100 },
+        fleet: { redis_url_env: 'FLEET_REDIS', key_prefix: PREFIX, lease_ttl_s: LEASE_TTL_S },
+      },
+      { LIVEKIT_URL: server.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, FLEET_REDIS: redisServer.url },
+    );
     await waitFor('three registrations', () => server.connectedWorkers('fleet').length === 3, 30_000);
     await waitFor('three runtimes in the fleet', () => spaces.every((ws) => runtimeIdOf(ws) !== null));
     for (const ws of spaces) {
@@ -123,11 +75,10 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
 
   after(async () => {
     for (const c of controls) c.close();
-    for (const r of runtimes) r.kill('SIGKILL');
+    fleet.dispose();
     await server.close();
     redis.disconnect();
     await redisServer.dispose();
-    for (const ws of spaces) ws.cleanup();
     cli.remove();
   });
 
@@ -240,12 +191,12 @@ describe('three runtimes, one LiveKit, one Redis: tenant caps hold fleet-wide', 
 
     // 3. Nor did the runtimes' own records, merged on one timeline (an end before a start at a tie).
     // The killed runtime's sessions running at the kill never wrote their end: they ended with it.
-    const killedNotes = notesOf(spaces[2]!);
+    const killedNotes = fleet.notesOf(spaces[2]!);
     const ended = new Set(killedNotes.filter((n) => n.t === 'end').map((n) => n.job));
     for (const n of killedNotes.filter((x) => x.t === 'start' && !ended.has(x.job))) {
       killedNotes.push({ t: 'end', at: killedAt, job: n.job, tenant: n.tenant });
     }
-    const all = [...notesOf(spaces[0]!), ...notesOf(spaces[1]!), ...killedNotes].sort(
+    const all = [...fleet.notesOf(spaces[0]!), ...fleet.notesOf(spaces[1]!), ...killedNotes].sort(
       (a, b) => a.at - b.at || (a.t === 'end' ? -1 : 1),
     );
     const active = new Map<string, number>();

@@ -6,14 +6,11 @@
 // take the remaining dispatches.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { JobStatus } from '@livekit/protocol';
-import { makeWorkspace, type Workspace } from '../runtime/engine-workspace';
 import { BuiltCli, exitOf } from '../runtime/cli-helpers';
 import { StandInLiveKit, type JobRecord } from './stand-in-server';
 import { waitFor } from './wait';
+import { WorkerRuntimes } from './worker-runtimes';
 
 const KEY = 'APIscaleout';
 const SECRET = 'scale-out-secret-0c1d2e3f4a5b6c7d8e9f';
@@ -25,76 +22,31 @@ const JOBS = 600;
 const IN_FLIGHT = 16;
 const KILL_AT = 300;
 
-const RECORDING_AGENT = `
-import { appendFileSync } from 'node:fs';
-import { defineAgent } from 'openrtc';
-export default defineAgent({
-  name: 'fleet-agent',
-  async entry(ctx) {
-    const job = ctx.metadata.livekit_job.id;
-    const note = (t) => appendFileSync(process.env.FLEET_LOG, JSON.stringify({ t, job, tenant: ctx.tenant }) + '\\n');
-    note('start');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    note('end');
-  },
-});
-`;
-
-interface Note {
-  t: 'start' | 'end';
-  job: string;
-  tenant: string;
-}
-
 describe('three runtimes under one agent name behind one LiveKit server', () => {
   let server: StandInLiveKit;
-  const spaces: Workspace[] = [];
-  const runtimes: ChildProcessWithoutNullStreams[] = [];
+  const fleet = new WorkerRuntimes(cli);
+  const { spaces, children: runtimes } = fleet;
   const jobs: JobRecord[] = [];
   let killedWorker = '';
-
-  const notesOf = (ws: Workspace): Note[] => {
-    const f = join(ws.dir, 'fleet.jsonl');
-    return existsSync(f)
-      ? readFileSync(f, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Note)
-      : [];
-  };
 
   before(async () => {
     cli.build();
     server = await StandInLiveKit.start({ apiKey: KEY, apiSecret: SECRET, workerGoneTimeoutMs: 1_500 });
-    for (let i = 0; i < 3; i++) {
-      const ws = makeWorkspace(
-        { 'agents/fleet.ts': RECORDING_AGENT },
-        {
-          max_concurrent_sessions: WORKER_CAP,
-          max_sessions_per_tenant: { '*': TENANT_CAP },
-          livekit: { agent_name: 'fleet', status_interval_ms: 100 },
-        },
-      );
-      spaces.push(ws);
-      const { child } = await cli.start(
-        ['run', ws.dir, '--livekit', '--socket', join(ws.dir, 'rt.sock')],
-        /LiveKit worker mode/,
-        {
-          LIVEKIT_URL: server.url,
-          LIVEKIT_API_KEY: KEY,
-          LIVEKIT_API_SECRET: SECRET,
-          FLEET_LOG: join(ws.dir, 'fleet.jsonl'),
-        },
-      );
-      runtimes.push(child);
-    }
+    await fleet.start(
+      3,
+      {
+        max_concurrent_sessions: WORKER_CAP,
+        max_sessions_per_tenant: { '*': TENANT_CAP },
+        livekit: { agent_name: 'fleet', status_interval_ms: 100 },
+      },
+      { LIVEKIT_URL: server.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET },
+    );
     await waitFor('three registrations', () => server.connectedWorkers('fleet').length === 3, 30_000);
   });
 
   after(async () => {
-    for (const r of runtimes) r.kill('SIGKILL');
+    fleet.dispose();
     await server.close();
-    for (const ws of spaces) ws.cleanup();
     cli.remove();
   });
 
@@ -165,7 +117,7 @@ describe('three runtimes under one agent name behind one LiveKit server', () => 
       let peak = 0;
       const byTenant = new Map<string, number>();
       let tenantPeak = 0;
-      for (const n of notesOf(ws)) {
+      for (const n of fleet.notesOf(ws)) {
         const d = n.t === 'start' ? 1 : -1;
         if (n.t === 'start') started.set(n.job, (started.get(n.job) ?? 0) + 1);
         active += d;

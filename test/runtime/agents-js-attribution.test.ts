@@ -3,10 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RuntimeEvent } from '../../protocol/control';
-import { attributionFor } from '../../runtime/attribution';
-import { Runtime } from '../../runtime/runtime';
 import { lineOf, sleep } from './attribution-harness';
+import { sessionBlocks, startAttributedRuntime } from './attributed-runtime';
 import { makeAgentsJsWorkspace, stockAgent } from './agents-js-workspace';
 
 const BLOCKING_TOOL = `if (getJobContext().job.metadata.includes('"tenant":"slowco"')) {
@@ -19,25 +17,11 @@ test('a 300 ms block inside a tool is reported for its session at the line in th
     { 'agents/assistant.ts': stockAgent({ agentName: 'assistant', inTool: BLOCKING_TOOL }) },
     { slow_session_threshold_ms: 100, max_concurrent_sessions: 50 },
   );
-  let runtime: Runtime | undefined;
-  const rt = (runtime = await Runtime.start({
-    workspaceDir: ws.dir,
-    watch: false,
-    attribution: attributionFor(() => runtime),
-  }));
-  const keepAlive = setInterval(() => {}, 1000);
-  t.after(async () => {
-    clearInterval(keepAlive);
-    await rt.stop();
-    ws.cleanup();
-  });
+  const { rt } = await startAttributedRuntime(t, ws);
   // Warm-up: agents-js loads code lazily on first use, itself a block inside the first session.
   await rt.startCalls({ agent: 'assistant', tenant: 'warmup', say: ['your hours?', 'a'] });
   await sleep(200);
-  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
-  rt.onEvent((e) => {
-    if (e.type === 'slow_session' && e.session_id !== null) events.push(e);
-  });
+  const events = sessionBlocks(rt);
   const quiet = ['bravo', 'charlie'].map((tenant) =>
     rt.startCalls({ agent: 'assistant', tenant, say: ['your hours?', 'a', 'b'] }),
   );

@@ -5,18 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Runtime } from '../../runtime/runtime';
 import { makeAgentsJsWorkspace, stockAgent } from './agents-js-workspace';
 import { makeWorkspace, type Workspace } from './engine-workspace';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing interleaving can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/seeded-random';
 
 const FAILING = stockAgent({
   agentName: 'assistant',
@@ -46,7 +35,7 @@ describe('agents-js agents under tenant policy', () => {
   });
 
   it('three tenants at once, 1,000 caller turns randomly interleaved: no reply or log record crosses tenants', async () => {
-    const rand = random(12);
+    const rand = seededRandom(12);
     const tenants = ['acme', 'globex', 'initech'];
     const calls = Array.from({ length: 100 }, (_, i) => ({
       tenant: tenants[i % 3]!,

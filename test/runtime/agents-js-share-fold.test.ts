@@ -3,9 +3,9 @@
 // `retainedTenants` are folded with their totals kept.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attributionFor } from '../../runtime/attribution';
 import { Runtime } from '../../runtime/runtime';
 import { sleep } from './attribution-harness';
+import { startAttributedRuntime } from './attributed-runtime';
 import { makeAgentsJsWorkspace, stockAgent } from './agents-js-workspace';
 
 // 60 ms of CPU per tool call for one tenant: well under the slow threshold, so it is load, not a block.
@@ -20,16 +20,7 @@ describe('agents-js sessions: CPU share and tenant folding', () => {
       { 'agents/assistant.ts': stockAgent({ agentName: 'assistant', inTool: BURNING_TOOL }) },
       { slow_session_threshold_ms: 1000, max_concurrent_sessions: 10 },
     );
-    let runtime: Runtime | undefined;
-    const rt = (runtime = await Runtime.start({
-      workspaceDir: ws.dir,
-      watch: false,
-      attribution: attributionFor(() => runtime),
-    }));
-    t.after(async () => {
-      await rt.stop();
-      ws.cleanup();
-    });
+    const { rt } = await startAttributedRuntime(t, ws);
     await rt.startCalls({ agent: 'assistant', tenant: 'warmup', say: ['your hours?'] });
     const turns = Array.from({ length: 60 }, () => 'your hours?');
     const calls = ['burnco', 'calmco'].map((tenant) =>

@@ -5,11 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { RuntimeEvent, SessionRow } from '../../protocol/control';
-import { attributionFor } from '../../runtime/attribution';
-import type { SessionAttribution } from '../../runtime/loop-health/attribution-seam';
-import { Runtime } from '../../runtime/runtime';
+import type { SessionRow } from '../../protocol/control';
 import { assertBlockedMs, FIXTURES, lineOf, sleep } from './attribution-harness';
+import { sessionBlocks, startAttributedRuntime, type SlowSessionEvent } from './attributed-runtime';
 import { HOLD_AGENT, makeWorkspace } from './engine-workspace';
 
 test('runtime: blocks reach slow_session events and session rows with the agent .ts line', async (t) => {
@@ -20,33 +18,15 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
     },
     { slow_session_threshold_ms: 50 },
   );
-  let runtime: Runtime | undefined;
-  const rt = (runtime = await Runtime.start({
-    workspaceDir: ws.dir,
-    watch: false,
-    attribution: attributionFor(() => runtime),
-  }));
-  // The runtime's own timers are unref'd (its control socket keeps a real process alive).
-  const keepAlive = setInterval(() => {}, 1000);
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearInterval(keepAlive);
-    await rt.stop();
-  };
-  t.after(async () => {
-    await stop();
-    ws.cleanup();
-  });
+  const { rt } = await startAttributedRuntime(t, ws);
   // Warm-up: first use of timers, AbortSignal and the session path loads code lazily, which on a
   // busy host is itself a block inside the first session. Measure after it.
   await rt.startCalls({ agent: 'hold', tenant: 'warmup', count: 1, wait: true });
   await rt.startCalls({ agent: 'blocker', tenant: 'warmup', say: ['1'], wait: true });
   await sleep(200);
   const agentFile = join(ws.dir, 'agents/blocker.ts');
-  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
-  const rowsAtBlock = new Map<Extract<RuntimeEvent, { type: 'slow_session' }>, SessionRow | undefined>();
+  const events: SlowSessionEvent[] = [];
+  const rowsAtBlock = new Map<SlowSessionEvent, SessionRow | undefined>();
   rt.onEvent((e) => {
     if (e.type !== 'slow_session') return;
     events.push(e);
@@ -96,7 +76,7 @@ test('runtime: blocks reach slow_session events and session rows with the agent 
     assert.equal(row?.blocked_ms_last, e.blocked_ms);
     assert.deepEqual(row?.blocked_frames, e.frames);
   }
-  await stop(); // flushes the JSONL log
+  await rt.stop(); // flushes the JSONL log
   const log = ws
     .readLog()
     .find((r) => String(r.message).startsWith(`[slow-session] session_id=${sessionId} blocked event loop for`));
@@ -113,22 +93,8 @@ test('runtime: the first block of a fresh agent bundle, longer than a second, st
     { 'agents/blocker.ts': readFileSync(join(FIXTURES, 'blocker-agent.ts'), 'utf8') },
     { slow_session_threshold_ms: 50 },
   );
-  let runtime: Runtime | undefined;
-  const rt = (runtime = await Runtime.start({
-    workspaceDir: ws.dir,
-    watch: false,
-    attribution: attributionFor(() => runtime),
-  }));
-  const keepAlive = setInterval(() => {}, 1000);
-  t.after(async () => {
-    clearInterval(keepAlive);
-    await rt.stop();
-    ws.cleanup();
-  });
-  const events: Extract<RuntimeEvent, { type: 'slow_session' }>[] = [];
-  rt.onEvent((e) => {
-    if (e.type === 'slow_session' && e.session_id !== null) events.push(e);
-  });
+  const { rt } = await startAttributedRuntime(t, ws);
+  const events = sessionBlocks(rt);
   const call = await rt.startCalls({ agent: 'blocker', tenant: 'acme', say: ['1500'], wait: true });
   await sleep(300);
   assert.equal(call.succeeded, 1);
@@ -153,20 +119,7 @@ export default defineAgent({
 
 test('runtime: a block reported after its session ended is logged under the session but leaves no mark', async (t) => {
   const ws = makeWorkspace({ 'agents/last-act.ts': LAST_ACT_BLOCKER }, { slow_session_threshold_ms: 50 });
-  let runtime: Runtime | undefined;
-  let attribution: SessionAttribution | undefined;
-  const factory = attributionFor(() => runtime);
-  const rt = (runtime = await Runtime.start({
-    workspaceDir: ws.dir,
-    watch: false,
-    attribution: (opts) => (attribution = factory(opts)),
-  }));
-  const keepAlive = setInterval(() => {}, 1000);
-  t.after(async () => {
-    clearInterval(keepAlive);
-    await rt.stop();
-    ws.cleanup();
-  });
+  const { rt, engine } = await startAttributedRuntime(t, ws);
   const call = await rt.startCalls({ agent: 'last-act', tenant: 'acme', wait: true });
   const sessionId = call.sessions[0] ?? '';
   let reported = false;
@@ -176,7 +129,7 @@ test('runtime: a block reported after its session ended is logged under the sess
   }
   assert.ok(reported, "the block is in the session's log");
   // Kept, the mark would outlive the session for good: ended sessions are forgotten only once.
-  assert.deepEqual(attribution?.sessionState(sessionId), {
+  assert.deepEqual(engine.sessionState(sessionId), {
     slow: false,
     blocked_ms_last: null,
     blocked_frames: null,

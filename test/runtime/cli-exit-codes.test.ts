@@ -1,11 +1,11 @@
 // The CLI's contract with scripts: exit codes and one-line messages, against the built bundle.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { leaveStaleSocket } from '../helpers/stale-socket';
 import { BuiltCli, exitOf } from './cli-helpers';
 
 const cli = new BuiltCli('exit-codes');
@@ -63,13 +63,7 @@ describe('openrtc exit codes and messages', () => {
 
   it('a stale socket (nobody listening) is exit 2 too', async () => {
     const stale = join(dir, 'stale.sock');
-    const child = spawn(process.execPath, [
-      '-e',
-      `require('net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`,
-    ]);
-    await new Promise<void>((r) => child.stdout.once('data', () => r()));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await leaveStaleSocket(stale);
     const r = await cli.run(['snapshot', '--socket', stale]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /connection refused/);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ConnectError, ConnectionClosedError, connectControl } from '../../protocol/connect';
 import { encodeFrame, FrameDecoder } from '../../protocol/framing';
 import { startControlServer } from '../../runtime/control/server';
+import { leaveStaleSocket } from '../helpers/stale-socket';
 import { RecordingApi } from './control-fake-api';
 
 /** What a Python OpenRTC 0.19 worker's top.sock writes: one line, then close, never reading. */
@@ -175,13 +176,7 @@ while True:
 
   it('says clearly when nobody listens (stale socket)', async () => {
     const path = join(dir, 'stale.sock');
-    const child = spawn(process.execPath, [
-      '-e',
-      `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
-    ]);
-    await new Promise<void>((r) => child.stdout.once('data', () => r()));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await leaveStaleSocket(path);
     await expectKind(path, 'refused', /connection refused/);
   });
 

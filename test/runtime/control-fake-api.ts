@@ -10,25 +10,9 @@ import {
   type TenantSnapshot,
 } from '../../protocol/control';
 import { METHOD_NAMES } from '../../protocol/methods';
+import { unknownTenant } from '../../protocol/placeholders';
 
-export const emptyTenant: TenantSnapshot = {
-  active: 0,
-  cap: null,
-  failures: 0,
-  started: 0,
-  rejections_by_reason: {},
-  breaker: {
-    enabled: false,
-    state: 'closed',
-    failures: 0,
-    samples: 0,
-    retry_at: null,
-    cooldown_s: 30,
-    times_opened: 0,
-  },
-  isolation: 'coroutine',
-  slow_sessions: 0,
-};
+export const emptyTenant: TenantSnapshot = unknownTenant();
 
 export const emptySnapshot: RuntimeSnapshot = {
   timestamp: 0,

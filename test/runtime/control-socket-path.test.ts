@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import { defaultSocketDir, defaultSocketPath, socketNameForWorkspace } from '../../protocol/socket-path';
 import { ensureSocketDir, prepareSocketPath } from '../../runtime/control/socket-path';
 import { startControlServer } from '../../runtime/control/server';
+import { leaveStaleSocket } from '../helpers/stale-socket';
 import { RecordingApi } from './control-fake-api';
 
 describe('control socket path', () => {
@@ -91,14 +91,7 @@ describe('control socket path', () => {
   it('replaces a stale socket left by a killed process', async () => {
     const path = join(root, 'stale', 'rt.sock');
     ensureSocketDir(join(root, 'stale'));
-    // A real process listens, then dies by SIGKILL, leaving its socket file behind.
-    const child = spawn(process.execPath, [
-      '-e',
-      `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`,
-    ]);
-    await new Promise<void>((r) => child.stdout.once('data', () => r()));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await leaveStaleSocket(path);
     assert.ok(statSync(path).isSocket(), 'stale socket file present');
     const server = await startControlServer({ api: new RecordingApi(), socketPath: path });
     assert.equal(statSync(path).mode & 0o777, 0o600);

@@ -14,9 +14,9 @@ import { test } from 'node:test';
 import { CALLER_LINES, densityAgentSource } from '../../bench/density/agent-source';
 import { synthesiseDensityLines } from '../../bench/density/speech-warmup';
 import { CALLER_VOICE } from '../../bench/density/voice-call-settings';
-import { attributionFor, type BlockReport, type LoopAttribution } from '../../runtime/attribution';
-import { Runtime } from '../../runtime/runtime';
+import type { BlockReport } from '../../runtime/attribution';
 import { lineOf, sleep } from './attribution-harness';
+import { startAttributedRuntime } from './attributed-runtime';
 import { makeAgentsJsWorkspace } from './agents-js-workspace';
 
 const REPO = resolve(__dirname, '../..');
@@ -38,25 +38,12 @@ test(`a block in one voice session is blamed on it, at its line, while ${STREAMI
       max_sessions_per_tenant: { '*': STREAMING + 10 },
     },
   );
-  let runtime: Runtime | undefined;
-  let engine: LoopAttribution | undefined;
-  const factory = attributionFor(() => runtime);
-  const rt = (runtime = await Runtime.start({
-    workspaceDir: ws.dir,
-    watch: false,
-    attribution: (opts) => (engine = factory(opts)),
-  }));
-  const keepAlive = setInterval(() => {}, 1000);
-  t.after(async () => {
-    clearInterval(keepAlive);
-    await rt.stop();
-    ws.cleanup();
-  });
+  const { rt, engine } = await startAttributedRuntime(t, ws);
   // Warm-up: every line's synthesis, then one turn through agents-js's lazily loaded code.
   await synthesiseDensityLines();
   await rt.startCalls({ agent: 'density', tenant: 'warmup', say: CALLER_LINES.slice(0, 1), ...VOICE });
   const reports: BlockReport[] = [];
-  engine!.onBlock((r) => reports.push(r));
+  engine.onBlock((r) => reports.push(r));
 
   const say = Array.from({ length: 100 }, (_, i) => CALLER_LINES[i % CALLER_LINES.length]!);
   await rt.startCalls({ agent: 'density', tenant: 'callers', count: STREAMING, say, wait: false, ...VOICE });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { docsUrl } from '../../server/rules/rule';
 import { PYTHON_HELPER_CODE, pythonRules, pythonRulesByApi } from '../../server/rules/python';
+import { RULE_PAGE_SECTIONS } from './rule-pages';
 
 const root = join(__dirname, '..', '..');
 
@@ -30,14 +31,7 @@ describe('python catalogue', () => {
       assert.ok(existsSync(page), `missing ${page}`);
       const text = readFileSync(page, 'utf8');
       assert.ok(text.startsWith(`# ${rule.code}: ${rule.name}\n`), rule.code);
-      for (const section of [
-        '## What it does',
-        '## Why is this bad?',
-        '## Example',
-        '## Use instead',
-        '## Fix',
-        '## Related rules',
-      ]) {
+      for (const section of RULE_PAGE_SECTIONS) {
         assert.ok(text.includes(section), `${rule.code} lacks ${section}`);
       }
       for (const ruff of rule.ruffCodes ?? []) assert.ok(text.includes(ruff), `${rule.code} page should name ${ruff}`);

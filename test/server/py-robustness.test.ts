@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { FileSummary } from '../../server/analysis/summary';
 import { analyzePythonStrict, initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
-import { seededRandom } from '../../bench/lsp/corpus';
+import { seededRandom } from '../helpers/seeded-random';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'py');

@@ -11,6 +11,7 @@ import {
   javascriptRules,
 } from '../../server/rules/javascript';
 import { expectedFindings, fixtureDir } from './ts-local-findings';
+import { RULE_PAGE_SECTIONS } from './rule-pages';
 
 const docsDir = join(__dirname, '..', '..', 'docs', 'rules');
 
@@ -34,14 +35,7 @@ describe('ORJ catalogue', () => {
       const text = readFileSync(page, 'utf8');
       assert.ok(text.startsWith(`# ${rule.code}: ${rule.name}\n`), `${rule.code} heading names the rule`);
       assert.ok(text.includes(`Severity: ${rule.severity}`), `${rule.code} page states the default severity`);
-      for (const section of [
-        '## What it does',
-        '## Why is this bad?',
-        '## Example',
-        '## Use instead',
-        '## Fix',
-        '## Related rules',
-      ]) {
+      for (const section of RULE_PAGE_SECTIONS) {
         assert.ok(text.includes(section), `${rule.code} has ${section}`);
       }
     }

@@ -8,7 +8,7 @@ import ts = require('typescript');
 import type { FileSummary } from '../../server/analysis/summary';
 import { analyzeTypeScript, analyzeTypeScriptStrict } from '../../server/frontends/typescript/index';
 import { fixtureDir, readFixture } from './ts-local-findings';
-import { seededRandom } from '../../bench/lsp/corpus';
+import { seededRandom } from '../helpers/seeded-random';
 
 const fragments = [
   '{',
