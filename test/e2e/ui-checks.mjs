@@ -2,7 +2,17 @@
 // (checked on code-server 4.100.3). The runtime starts by itself (openrtc.runtime.autoStart).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answer, palette, QUICK_INPUT, showReaderDiagnostic, treeRow } from './lib/workbench.mjs';
+import {
+  answer,
+  explorerRow,
+  explorerWithSrc,
+  palette,
+  QUICK_INPUT,
+  showReaderDiagnostic,
+  tabStrips,
+  treeRow,
+  waitForFrontTab,
+} from './lib/workbench.mjs';
 
 async function testCalls(page, tenant, agent, count) {
   await palette(page, 'OpenRTC: Start Test Call(s)…');
@@ -39,6 +49,8 @@ function breakerOpenedInLog(workspace, tenant) {
 const dashboardTab = (page) => page.locator('.tabs-container .tab', { hasText: 'OpenRTC Dashboard' }).first();
 /** The editor group (its tab strip and editor) that holds `tab`. */
 const groupOf = (page, tab) => page.locator('.editor-group-container').filter({ has: tab });
+/** slowpoke.ts's tab: opened in the first group by a block mark's click. */
+const slowpokeTab = (page) => page.locator('.tabs-container .tab', { hasText: 'slowpoke.ts' }).first();
 
 /** The dashboard webview's inner frame if it is loaded now (no waiting). */
 async function dashboardFrameNow(page) {
@@ -192,7 +204,7 @@ export const UI_CHECKS = [
       await shot('08-dashboard');
       const again = await dashboardFrame(page);
       await again.locator('button.block-mark[data-tenant="initech"]').first().click();
-      await page.locator('.tabs-container .tab', { hasText: 'slowpoke.ts' }).first().waitFor({ timeout: 15_000 });
+      await slowpokeTab(page).waitFor({ timeout: 15_000 });
       await page
         .locator('.monaco-editor .line-numbers.active-line-number', { hasText: new RegExp(`^${line}$`) })
         .first()
@@ -267,16 +279,14 @@ export const UI_CHECKS = [
       await page.keyboard.press('Escape');
       // The dashboard's group gets reader.ts in front of the dashboard; the user then works in the first group.
       await dashboardTab(page).click();
-      await palette(page, 'View: Show Explorer');
-      const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-      if (!(await row('reader.ts').isVisible())) await row('src').click(); // the Problems check expanded it
-      await row('reader.ts').click(); // opens in the active group: the dashboard's
+      await explorerWithSrc(page);
+      await explorerRow(page, 'reader.ts').click(); // opens in the active group: the dashboard's
       const dashboardGroup = groupOf(page, dashboardTab(page));
-      await dashboardGroup.locator('.tab.active', { hasText: 'reader.ts' }).waitFor({ timeout: 10_000 });
+      await waitForFrontTab(page, dashboardGroup, 'reader.ts', "the dashboard's group after opening reader.ts");
       await palette(page, 'View: Focus First Editor Group');
-      await page.waitForTimeout(500);
+      await page.locator('.editor-group-container.active', { has: slowpokeTab(page) }).waitFor({ timeout: 10_000 });
       if (await dashboardTab(page).evaluate((tab) => tab.classList.contains('active')))
-        throw new Error('the dashboard is still in front of its group');
+        throw new Error(`the dashboard is still in front of its group (${await tabStrips(page)})`);
       // A webview without retainContextWhenHidden is torn down when hidden: the picture needs it back.
       const live = await dashboardFrameNow(page);
       await shot('14-dashboard-hidden');
@@ -284,10 +294,8 @@ export const UI_CHECKS = [
       await escalateGlobex(page);
       await bundlePictureOfGlobex(page, workspace, before);
       // The bundle opens where the user is, and the user's editor is back in front of the dashboard's group.
-      await groupOf(page, page.locator('.tabs-container .tab', { hasText: 'slowpoke.ts' }).first())
-        .locator('.tab.active', { hasText: 'OpenRTC escalation bundle' })
-        .waitFor({ timeout: 10_000 });
-      await dashboardGroup.locator('.tab.active', { hasText: 'reader.ts' }).waitFor({ timeout: 10_000 });
+      await waitForFrontTab(page, groupOf(page, slowpokeTab(page)), 'OpenRTC escalation bundle', "the user's group");
+      await waitForFrontTab(page, dashboardGroup, 'reader.ts', "the dashboard's group after the picture");
       if (live) console.log('    (the hidden dashboard webview was still loaded)');
       await page.waitForTimeout(800); // the toast slides in
       await shot('15-escalation-bundle-from-hidden-dashboard');

@@ -11,8 +11,48 @@ export async function palette(page, command) {
   const input = page.locator(`${QUICK_INPUT} input`);
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`>${command}`);
-  await page.locator(`${QUICK_INPUT} .monaco-list-row`, { hasText: command }).first().waitFor({ timeout: 10_000 });
+  // Enter runs the focused row: wait for it to be the command's, not only for the command to be listed.
+  await page
+    .locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: command })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** Every editor group's tabs, the front one starred: what a failed wait for a tab saw. */
+export async function tabStrips(page) {
+  const groups = await page
+    .locator('.editor-group-container')
+    .evaluateAll((list) =>
+      list.map((g) =>
+        [...g.querySelectorAll('.tabs-container .tab')]
+          .map((t) => `${t.classList.contains('active') ? '*' : ''}${t.textContent?.trim()}`)
+          .join(' | '),
+      ),
+    );
+  return groups.map((tabs, i) => `group ${i + 1}: ${tabs}`).join('; ');
+}
+
+/** Waits until `title` is the front tab of `group`; on timeout says which tabs every group had in front. */
+export async function waitForFrontTab(page, group, title, what, timeout = 10_000) {
+  try {
+    await group.locator('.tab.active', { hasText: title }).waitFor({ timeout });
+  } catch {
+    throw new Error(`${what}: "${title}" not in front within ${timeout / 1000} s (${await tabStrips(page)})`);
+  }
+}
+
+/** The Explorer's row for `name` (a file or folder of the workspace). */
+export const explorerRow = (page, name) =>
+  page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+
+/** Shows the Explorer with the workspace's src/ folder open (expanding it only if it is not). */
+export async function explorerWithSrc(page) {
+  await palette(page, 'View: Show Explorer');
+  const src = explorerRow(page, 'src');
+  await src.waitFor({ timeout: 10_000 });
+  if ((await src.getAttribute('aria-expanded')) !== 'true') await src.click();
+  await explorerRow(page, 'reader.ts').waitFor({ timeout: 10_000 });
 }
 
 /** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
@@ -34,12 +74,10 @@ export async function extensionActive(page, timeout = 60_000) {
 
 /** Opens src/reader.ts from the Explorer and waits for its blocking call in the editor and in Problems. */
 export async function showReaderDiagnostic(page, timeout) {
-  await palette(page, 'View: Show Explorer');
-  const row = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-  await row('src').click();
+  await explorerWithSrc(page);
   await page.mouse.move(900, 500); // let the folder's hover tooltip go away
   await page.waitForTimeout(400);
-  await row('reader.ts').click();
+  await explorerRow(page, 'reader.ts').click();
   await page.locator('.tabs-container .tab', { hasText: 'reader.ts' }).first().waitFor({ timeout: 10_000 });
   await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout });
   await palette(page, 'View: Focus Problems');
