@@ -6,16 +6,24 @@ export const QUICK_INPUT = '.quick-input-widget';
 export const treeRow = (page, text) => page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
 
 export async function palette(page, command) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+Shift+P');
   const input = page.locator(`${QUICK_INPUT} input`);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${command}`);
   // Enter runs the focused row: wait for it to be the command's, not only for the command to be listed.
-  await page
-    .locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: command })
-    .first()
-    .waitFor({ timeout: 10_000 });
+  const row = page.locator(`${QUICK_INPUT} .monaco-list-row.focused`, { hasText: command }).first();
+  // A quick input closes when it loses focus, and a webview given focus by a click takes it a moment
+  // later: the palette can close under the test as it would under a user, who opens it again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${command}`, { timeout: 5_000 });
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3 || (await input.isVisible())) throw err;
+      console.log(`    (the palette closed under "${command}": opened again)`);
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
@@ -57,7 +65,13 @@ export async function explorerWithSrc(page) {
 
 /** Waits for a quick input whose title contains `title`, types `text` (if any) and accepts. */
 export async function answer(page, title, text) {
-  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
+  try {
+    await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ timeout: 20_000 });
+  } catch {
+    const shown = await page.locator(QUICK_INPUT).isVisible();
+    const now = shown ? await page.locator(`${QUICK_INPUT} .quick-input-title`).textContent() : null;
+    throw new Error(`no quick input "${title}" within 20 s (${shown ? `showing "${now}"` : 'none showing'})`);
+  }
   const input = page.locator(`${QUICK_INPUT} input`);
   if (text !== undefined) await input.fill(text);
   await page.waitForTimeout(150); // the list filters on input
