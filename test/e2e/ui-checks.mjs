@@ -49,6 +49,11 @@ function breakerOpenedInLog(workspace, tenant) {
 const dashboardTab = (page) => page.locator('.tabs-container .tab', { hasText: 'OpenRTC Dashboard' }).first();
 /** The editor group (its tab strip and editor) that holds `tab`. */
 const groupOf = (page, tab) => page.locator('.editor-group-container').filter({ has: tab });
+/**
+ * A view or webview shown by a click takes focus a moment later, and a quick input opened before
+ * then closes (it closes on blur); `palette` opens it again, a command's own quick inputs cannot.
+ */
+const FOCUS_SETTLES_MS = 500;
 /** slowpoke.ts's tab: opened in the first group by a block mark's click. */
 const slowpokeTab = (page) => page.locator('.tabs-container .tab', { hasText: 'slowpoke.ts' }).first();
 
@@ -180,6 +185,7 @@ export const UI_CHECKS = [
       // The Problems check left the Explorer up: test calls wait for their tenant in the OpenRTC view.
       await page.locator('.activitybar [aria-label^="OpenRTC"]').first().click();
       await treeRow(page, '(bundled)').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(FOCUS_SETTLES_MS);
       await testCalls(page, 'initech', 'slowpoke', 2);
       await palette(page, 'OpenRTC: Show Dashboard');
       const frame = await dashboardFrame(page);
@@ -279,6 +285,7 @@ export const UI_CHECKS = [
       await page.keyboard.press('Escape');
       // The dashboard's group gets reader.ts in front of the dashboard; the user then works in the first group.
       await dashboardTab(page).click();
+      await page.waitForTimeout(FOCUS_SETTLES_MS);
       await explorerWithSrc(page);
       await explorerRow(page, 'reader.ts').click(); // opens in the active group: the dashboard's
       const dashboardGroup = groupOf(page, dashboardTab(page));
