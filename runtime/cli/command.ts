@@ -9,6 +9,8 @@ export const EXIT_USAGE = 2;
 
 export interface CliIo {
   out(text: string): void;
+  /** Bytes to stdout as they are (no newline added). */
+  outBytes(bytes: Uint8Array): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
