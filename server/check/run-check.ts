@@ -92,6 +92,11 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
     for (const p of loaded.problems) io.err(`openrtc check: ${p}`);
     return EXIT_USAGE;
   }
+  // The cache is read and parsed while the walk below waits on the file system (most of its time).
+  const cacheLoad = request.cache
+    ? AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
+    : Promise.resolve(AnalysisCache.disabled());
+  cacheLoad.catch(() => undefined); // a failure is reported where it is awaited, not as unhandled if a usage error returns first
   const collector = new FileCollector(io.cwd, request.exclude.map(compileGlob));
   const { files, missing, layoutFiles } = await collector.collect(request.paths);
   if (missing.length > 0) return usage(io, `no such file or folder: ${missing.join(', ')}`);
@@ -99,9 +104,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
   const { layout, problems } = loadLayout([io.cwd], layoutFiles);
   for (const p of problems) io.err(`openrtc check: ${p.split(io.cwd + path.sep).join('')}`);
 
-  const cache = request.cache
-    ? await AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
-    : AnalysisCache.disabled();
+  const cache = await cacheLoad;
   if (cache.discarded !== null) io.err(`openrtc check: cache not used: ${cache.discarded}`);
   const engine = new CheckEngine({ ...setup, jobs: request.jobs, log: (m) => io.err(`openrtc check: ${m}`) }, cache);
   const root = io.cwd;
