@@ -34,6 +34,14 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A CliError by its shape, not its class: dist/cli.js and dist/cli-commands.js (the table it
+ * loads) each hold a copy of this module, so an error thrown by a command is not an instance of
+ * the dispatcher's class.
+ */
+export const isCliError = (error: unknown): error is CliError =>
+  error instanceof Error && error.name === 'CliError' && typeof (error as Partial<CliError>).exitCode === 'number';
+
 export const usageError = (message: string): CliError => new CliError(EXIT_USAGE, message);
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { checkCommand } from './cmd-check';
-import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliIo, type Command } from './command';
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isCliError, type CliIo, type Command } from './command';
 import type * as CommandTable from './commands';
 
 /** The command table's bundle, beside dist/cli.js (scripts/build.mjs builds them together). */
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     table = loadTable();
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
+    if (!isCliError(error)) throw error;
     io.err(`openrtc: ${error.message}`);
     return error.exitCode;
   }
@@ -76,7 +76,7 @@ async function runCommand(command: Command, argv: readonly string[], io: CliIo):
   try {
     return await command.run(argv, io);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (isCliError(error)) {
       io.err(
         `openrtc ${command.name}: ${error.message}${error.exitCode === EXIT_USAGE && !error.message.startsWith('no runtime') ? ` (openrtc ${command.name} --help)` : ''}`,
       );
