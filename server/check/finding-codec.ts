@@ -95,11 +95,11 @@ class Checked {
  * A finding read back from the cache: one object over the checked list (a warm check holds ten
  * thousand of these until the report is out, and each object more per finding is one more for
  * every scavenge to copy). Its fields are read from the list when asked; `chain` and `fixes`
- * are built on first read and kept. All but `path` are accessors on the prototype: a spread copy
- * (`{ ...f }`) carries only `path`, so copy a finding field by field.
+ * are built on first read and kept. All but `path` are read-only accessors on the prototype: a
+ * spread copy (`{ ...f }`) or JSON.stringify carries only `path`, so copy a finding field by field.
  */
 class CachedFinding implements Finding {
-  // #private: not enumerable, so a finding compares and prints as its public fields.
+  // #private: no part of the encoding shows among a finding's own fields.
   readonly #source: Checked;
   /** Where this finding starts in the list. */
   readonly #at: number;
