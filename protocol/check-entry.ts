@@ -3,7 +3,10 @@
 // the bundle beside itself at run time and calls this.
 
 export interface CheckIo {
+  /** A line (or lines) to stdout; a newline is added. */
   out: (text: string) => void;
+  /** Bytes to stdout as they are: a long report encoded once, in pieces. */
+  outBytes: (bytes: Uint8Array) => void;
   err: (text: string) => void;
   cwd: string;
 }

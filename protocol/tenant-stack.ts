@@ -2,8 +2,11 @@
 // taken out. Shared by the CLI's `openrtc logs` text output and the extension's escalation bundle;
 // the JSONL on disk keeps every frame. Pure.
 
-/** Frames in the runtime's bundles (`dist/cli.js:112:4520`, the extension's `dist/runtime.js`, …). */
-const BUNDLE_FRAME = /[\\/]dist[\\/](?:cli|runtime|tenant-child|watchdog|extension)\.js:\d+:\d+\)?$/;
+/**
+ * Frames in the runtime's bundles (`dist/cli-commands.js:112:4520`, where `openrtc run` lives, which
+ * dist/cli.js loads; the extension's `dist/runtime.js`, …).
+ */
+const BUNDLE_FRAME = /[\\/]dist[\\/](?:cli|cli-commands|runtime|tenant-child|watchdog|extension)\.js:\d+:\d+\)?$/;
 /**
  * Node's own frames (`node:internal/timers`, `node:async_hooks`) and V8 built-ins (`<anonymous>`,
  * `at async Promise.all (index 0)` when the runtime awaits several starts at once).

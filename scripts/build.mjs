@@ -12,11 +12,17 @@ const argValue = (flag) => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 const dist = argValue('--outdir') ? resolve(argValue('--outdir')) : join(root, 'dist');
-const only = argValue('--only')?.split(',');
+/** Bundles that go with another: dist/cli.js loads the command table (dist/cli-commands.js) beside it. */
+const companions = { cli: ['cli-commands'] };
+const only = argValue('--only')
+  ?.split(',')
+  .flatMap((name) => [name, ...(companions[name] ?? [])]);
 
 /** out name (under dist/) → source entry. Entries whose source does not exist yet are skipped. */
 const entries = {
   cli: 'runtime/cli/main.ts',
+  // Every command but `check` (which cli.js runs without it): see runtime/cli/main.ts.
+  'cli-commands': 'runtime/cli/commands.ts',
   runtime: 'runtime/index.ts',
   'tenant-child': 'runtime/isolation/child-main.ts',
   watchdog: 'runtime/attribution/watchdog-worker.ts',

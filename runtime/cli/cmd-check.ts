@@ -20,5 +20,10 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'report blocking calls in agent code (CI, pre-commit); text, json, sarif or github output',
   run: (argv, io) =>
-    loadCheck().runCheck(argv, { out: (text) => io.out(text), err: (text) => io.err(text), cwd: io.cwd }),
+    loadCheck().runCheck(argv, {
+      out: (text) => io.out(text),
+      outBytes: (bytes) => io.outBytes(bytes),
+      err: (text) => io.err(text),
+      cwd: io.cwd,
+    }),
 };

@@ -9,6 +9,8 @@ export const EXIT_USAGE = 2;
 
 export interface CliIo {
   out(text: string): void;
+  /** Bytes to stdout as they are (no newline added). */
+  outBytes(bytes: Uint8Array): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -31,6 +33,14 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/**
+ * A CliError by its shape, not its class: dist/cli.js and dist/cli-commands.js (the table it
+ * loads) each hold a copy of this module, so an error thrown by a command is not an instance of
+ * the dispatcher's class.
+ */
+export const isCliError = (error: unknown): error is CliError =>
+  error instanceof Error && error.name === 'CliError' && typeof (error as Partial<CliError>).exitCode === 'number';
 
 export const usageError = (message: string): CliError => new CliError(EXIT_USAGE, message);
 

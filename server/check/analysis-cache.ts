@@ -17,11 +17,11 @@ import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
 import { type FileStamp, isStamp, sameStamp } from './file-stamp';
-import { type EncodedFinding, encodeFinding, FindingDecoder, MalformedFinding, StringTable } from './finding-codec';
+import { encodeFindings, FindingDecoder, MalformedFinding, StringTable } from './finding-codec';
 import { FRONT_END_BUNDLES } from './front-end-bundles';
 import type { Stats } from 'node:fs';
 
-const FORMAT = 4;
+const FORMAT = 5;
 export const CACHE_FILE = 'analysis.json';
 export const SUMMARIES_FILE = 'summaries.json';
 
@@ -51,7 +51,7 @@ interface StoredFile {
 interface WrittenFile {
   hash: string;
   stamp?: FileStamp;
-  findings?: { scope: string; items: EncodedFinding[] };
+  findings?: { scope: string; items: number[] };
 }
 
 /** A summary is kept as its JSON text, parsed only when that file's summary is needed. */
@@ -151,7 +151,8 @@ async function readEntries<T>(
 ): Promise<Read<T>> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // As bytes, decoded in one call: readFile with an encoding decodes chunk by chunk.
+    text = (await fs.readFile(file)).toString('utf8');
   } catch {
     return { ok: false, why: null };
   }
@@ -212,7 +213,7 @@ export class AnalysisCache {
     const read = await readEntries(path.join(dir, CACHE_FILE), 'files', header, (p, v, doc) => {
       const strings = doc['strings'];
       if (!Array.isArray(strings)) throw new MalformedFinding('the document has no string table');
-      decoder ??= new FindingDecoder(strings as unknown[]);
+      decoder ??= new FindingDecoder(strings as unknown[]); // checks the table once
       return readFileEntry(p, v, decoder);
     });
     return read.ok
@@ -315,7 +316,7 @@ export class AnalysisCache {
         if (stored.findings !== undefined)
           written.findings = {
             scope: stored.findings.scope,
-            items: stored.findings.items.map((f) => encodeFinding(f, table)),
+            items: encodeFindings(stored.findings.items, table),
           };
         files[file] = written;
       }

@@ -50,6 +50,7 @@ export class FileCollector {
   }
 
   private excluded(full: string, isDirectory: boolean): boolean {
+    if (this.exclude.length === 0) return false; // the usual case: no path worked out per file
     const rel = toPosix(path.relative(this.root, full));
     if (rel === '' || rel.startsWith('..')) return false;
     return this.exclude.some((glob) => matchesGlob(glob, rel, isDirectory));

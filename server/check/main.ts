@@ -19,7 +19,11 @@ function packageVersion(): string {
     return 'unknown';
   }
 }
-const version = packageVersion();
 
 export const runCheck: CheckEntry['runCheck'] = (argv: readonly string[], io: CheckIo) =>
-  run(argv, io, { bundleDir: __dirname, workerScript, analyser: analyserVersion(__dirname, __filename), version });
+  run(argv, io, {
+    bundleDir: __dirname,
+    workerScript,
+    analyser: analyserVersion(__dirname, __filename),
+    version: packageVersion,
+  });

@@ -14,7 +14,7 @@ import { loadCheckSettings } from './check-settings';
 import { CheckEngine, frontEndKey, type EngineResult, type EngineSetup } from './check-engine';
 import { FileCollector } from './collect-files';
 import { compileGlob } from './glob';
-import { formatGithub, formatJson, formatText, relativeFile } from './report';
+import { githubLines, inPieces, jsonReport, relativeFile, textLines } from './report';
 import { formatSarif } from './sarif';
 import { loadLayout } from '../project/load-layout';
 
@@ -25,7 +25,8 @@ export const EXIT_USAGE = 2;
 export interface CheckSetup extends Omit<EngineSetup, 'jobs' | 'log'> {
   /** Changes with every build of the analyser: a cache written by another build is not used. */
   analyser: string;
-  version: string;
+  /** The tool's version, for SARIF only: read when that report is made. */
+  version: () => string;
 }
 
 const usage = (io: CheckIo, message: string): number => {
@@ -33,16 +34,19 @@ const usage = (io: CheckIo, message: string): number => {
   return EXIT_USAGE;
 };
 
-function render(request: CheckRequest, cwd: string, findings: readonly Finding[], setup: CheckSetup): string {
+/** Prints the report, a piece of whole lines at a time (nothing at all for github's with no findings). */
+function report(io: CheckIo, request: CheckRequest, findings: readonly Finding[], setup: CheckSetup): void {
   switch (request.format) {
     case 'json':
-      return formatJson(cwd, findings);
+      for (const bytes of jsonReport(io.cwd, findings)) io.outBytes(bytes);
+      return;
     case 'sarif':
-      return formatSarif(cwd, findings, new RuleBook(catalogue), setup.version);
+      return io.out(formatSarif(io.cwd, findings, new RuleBook(catalogue), setup.version()));
     case 'github':
-      return formatGithub(cwd, findings);
+      for (const piece of inPieces(githubLines(io.cwd, findings))) io.out(piece);
+      return;
     case 'text':
-      return formatText(cwd, findings);
+      for (const piece of inPieces(textLines(io.cwd, findings))) io.out(piece);
   }
 }
 
@@ -88,6 +92,11 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
     for (const p of loaded.problems) io.err(`openrtc check: ${p}`);
     return EXIT_USAGE;
   }
+  // The cache is read and parsed while the walk below waits on the file system (most of its time).
+  const cacheLoad = request.cache
+    ? AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
+    : Promise.resolve(AnalysisCache.disabled());
+  cacheLoad.catch(() => undefined); // a failure is reported where it is awaited, not as unhandled if a usage error returns first
   const collector = new FileCollector(io.cwd, request.exclude.map(compileGlob));
   const { files, missing, layoutFiles } = await collector.collect(request.paths);
   if (missing.length > 0) return usage(io, `no such file or folder: ${missing.join(', ')}`);
@@ -95,9 +104,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
   const { layout, problems } = loadLayout([io.cwd], layoutFiles);
   for (const p of problems) io.err(`openrtc check: ${p.split(io.cwd + path.sep).join('')}`);
 
-  const cache = request.cache
-    ? await AnalysisCache.load(io.cwd, setup.analyser, frontEndKey(loaded.settings))
-    : AnalysisCache.disabled();
+  const cache = await cacheLoad;
   if (cache.discarded !== null) io.err(`openrtc check: cache not used: ${cache.discarded}`);
   const engine = new CheckEngine({ ...setup, jobs: request.jobs, log: (m) => io.err(`openrtc check: ${m}`) }, cache);
   const root = io.cwd;
@@ -118,8 +125,7 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
   await cache.save().catch((error: unknown) => io.err(`openrtc check: cache not saved: ${messageOf(error)}`));
 
   const shown = result.findings.filter((f) => atLeast(f.severity, request.severityMin));
-  const output = render(request, io.cwd, shown, setup);
-  if (output !== '') io.out(output);
+  report(io, request, shown, setup);
   for (const s of stats)
     io.err(
       `openrtc check: ${s.files} files, ${s.analysed} analysed` +

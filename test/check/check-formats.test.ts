@@ -1,12 +1,12 @@
 // `openrtc check`: each output format, the exit codes, settings from openrtc.json, and the
 // file walk (.gitignore, skipped folders, --exclude), through the real bundled CLI.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import type { JsonFinding } from '../../server/check/report';
-import { agentFiles, checkSuite } from './check-harness';
+import { agentFiles, checkSuite, countsOf } from './check-harness';
 import { officialSarifValidator } from './sarif-schema';
 
 const { check, workspace } = checkSuite();
@@ -88,6 +88,22 @@ describe('openrtc check output', () => {
       endLine: 8,
       endColumn: 9,
     });
+  });
+
+  it('every format prints the same from the cache as computed (chains and fixes read back when a format needs them)', async () => {
+    const ws = workspace(agentFiles);
+    for (const format of ['json', 'text', 'github', 'sarif']) {
+      const cold = await check.run(ws.root, ['--format', format, '--no-cache']);
+      await check.run(ws.root, ['--format', format]); // writes the cache (or finds it written)
+      const warm = await check.run(ws.root, ['--format', format]);
+      assert.match(warm.stderr, /findings computed for 0,/, format);
+      assert.equal(warm.stdout, cold.stdout, format);
+      assert.equal(warm.code, 1, format);
+    }
+    const fixed = await check.run(ws.root, ['--fix', '--json']);
+    assert.equal(countsOf(fixed.stderr)[0]?.findingsComputed, 0, 'the fixes came from the cache');
+    assert.match(fixed.stderr, /fixed 2 findings in 2 files/);
+    assert.match(ws.read('pkg/agent.py'), /await asyncio\.sleep\(0\.5\)/);
   });
 
   it('--format sarif is valid against the official SARIF 2.1.0 schema', async () => {
@@ -218,6 +234,26 @@ describe('openrtc check output', () => {
     const r = await check.run(workspace({}).root, ['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: openrtc check \[PATHS\.\.\.\]/);
+  });
+
+  it("runs without the other commands' bundle (cli.js dispatches check alone), which the rest of the CLI needs", async () => {
+    const table = path.join(check.dir, 'cli-commands.js');
+    const aside = `${table}.aside`;
+    renameSync(table, aside);
+    try {
+      const ws = workspace(agentFiles);
+      const r = await check.run(ws.root, ['--json']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as JsonFinding[]).length, 3);
+      const other = await check.runCli(ws.root, ['--version']);
+      assert.notEqual(other.code, 0, 'the table is what every other command loads');
+      assert.match(other.stderr, /cli-commands\.js/);
+    } finally {
+      renameSync(aside, table);
+    }
+    const back = await check.runCli(workspace({}).root, ['--help']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /^ {2}check {2,}report blocking calls/m);
   });
 });
 

@@ -69,8 +69,13 @@ export class BuiltCheck {
   }
 
   run(cwd: string, args: readonly string[]): Promise<CheckRun> {
+    return this.runCli(cwd, ['check', ...args]);
+  }
+
+  /** The bundled `openrtc` with any arguments. */
+  runCli(cwd: string, args: readonly string[]): Promise<CheckRun> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [path.join(this.dir, 'cli.js'), 'check', ...args], { cwd });
+      const child = spawn(process.execPath, [path.join(this.dir, 'cli.js'), ...args], { cwd });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

@@ -11,7 +11,7 @@ import { WorkspaceAnalysis } from '../../server/core/workspace-analysis';
 import { catalogue } from '../../server/lsp/front-ends';
 import { analyzePython, initPython, nodeModulesWasmLocation } from '../../server/frontends/python';
 import { analyzeTypeScript } from '../../server/frontends/typescript';
-import { encodeFinding, FindingDecoder, MalformedFinding, StringTable } from '../../server/check/finding-codec';
+import { encodeFindings, FindingDecoder, MalformedFinding, StringTable } from '../../server/check/finding-codec';
 import { RACY_MS, sameStamp, stampOf } from '../../server/check/file-stamp';
 
 const root = join(__dirname, '..', '..');
@@ -35,16 +35,30 @@ function realFindings(): Finding[] {
 
 function roundTrip(findings: readonly Finding[]): Finding[] {
   const table = new StringTable();
-  const byFile = new Map<string, unknown[]>();
-  for (const f of findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), encodeFinding(f, table)]);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  const encoded = [...byFile].map(([path, items]) => [path, encodeFindings(items, table)] as const);
   // Through JSON text, as the cache file is.
-  const { strings, encoded } = JSON.parse(JSON.stringify({ strings: table.strings, encoded: [...byFile] })) as {
+  const doc = JSON.parse(JSON.stringify({ strings: table.strings, encoded })) as {
     strings: unknown[];
     encoded: [string, unknown[]][];
   };
-  const decoder = new FindingDecoder(strings);
-  return encoded.flatMap(([path, items]) => decoder.decode(path, items));
+  const decoder = new FindingDecoder(doc.strings);
+  return doc.encoded.flatMap(([path, items]) => decoder.decode(path, items));
 }
+
+/** A finding as a plain object (a decoded one's fields are accessors, read from the encoded list). */
+const plain = (f: Finding): Finding => ({
+  path: f.path,
+  range: f.range,
+  code: f.code,
+  severity: f.severity,
+  message: f.message,
+  blockingCode: f.blockingCode,
+  chain: f.chain,
+  chainText: f.chainText,
+  fixes: f.fixes,
+});
 
 describe('finding codec', () => {
   before(() => initPython(nodeModulesWasmLocation(root)));
@@ -60,38 +74,54 @@ describe('finding codec', () => {
       'a fix with edits',
     );
     assert.ok(new Set(findings.map((f) => f.severity)).size > 1, 'more than one severity');
-    assert.deepEqual(roundTrip(findings), findings);
+    const back = roundTrip(findings);
+    assert.deepEqual(back.map(plain), findings.map(plain));
+    assert.equal(back[0]!.chain, back[0]!.chain, 'a chain is built once, then kept');
   });
 
   it('stores each string once', () => {
     const table = new StringTable();
     const f = realFindings()[0] as Finding;
-    for (let i = 0; i < 100; i++) encodeFinding(f, table);
+    encodeFindings(
+      Array.from({ length: 100 }, () => f),
+      table,
+    );
     const once = new StringTable();
-    encodeFinding(f, once);
+    encodeFindings([f], once);
     assert.equal(table.strings.length, once.strings.length);
   });
 
   it('refuses any field out of shape', () => {
     const table = new StringTable();
-    const finding = realFindings().find((f) => f.chain.length > 0) as Finding;
-    const good = JSON.stringify(encodeFinding(finding, table));
+    const found = realFindings();
+    const chained = found.find((f) => f.chain.length > 0) as Finding;
+    const fixed = found.find((f) => f.fixes.length > 0) as Finding;
+    // [chained, fixed]: the chained finding's hop count sits at 9, its first hop at 10-16, then its fix count;
+    // the fixed one starts after that.
+    const good = JSON.stringify(encodeFindings([chained, fixed], table));
+    const fixedAt = 9 + 1 + chained.chain.length * 7 + 1;
+    const fixAt = fixedAt + 9 + 1 + fixed.chain.length * 7 + 1;
     const decode = (mutate: (a: unknown[]) => void, strings: unknown[] = table.strings): Finding[] => {
       const a = JSON.parse(good) as unknown[];
       mutate(a);
-      return new FindingDecoder(strings).decode('/ws/a.py', [a]);
+      return new FindingDecoder(strings).decode('/ws/a.py', a);
     };
-    assert.equal(decode(() => undefined).length, 1);
+    assert.equal(decode(() => undefined).length, 2);
     const mutations: [string, (a: unknown[]) => void][] = [
       ['a field missing', (a) => a.pop()],
+      ['one field too many', (a) => a.push(0)],
       ['a negative line', (a) => (a[0] = -1)],
       ['a fractional column', (a) => (a[1] = 1.5)],
       ['a string index past the table', (a) => (a[4] = 10_000)],
       ['a severity out of range', (a) => (a[5] = 7)],
-      ['a chain that is not a list', (a) => (a[9] = {})],
-      ['a chain hop too short', (a) => (a[9] as unknown[][])[0]!.pop()],
-      ['fixes that are not a list', (a) => (a[10] = 'x')],
+      ['a hop count past the end', (a) => (a[9] = 1_000)],
+      ["a hop's path past the table", (a) => (a[10] = 10_000)],
+      ['a hop line that is text', (a) => (a[11] = '3')],
+      ['a preferred flag of 2', (a) => (a[fixAt + 1] = 2)],
+      ["an edit's new text past the table", (a) => (a[fixAt + 3 + 4] = 10_000)],
+      ['an edit count past the end', (a) => (a[fixAt + 2] = 50)],
       ['a text where a count goes', (a) => (a[2] = '3')],
+      ['a nested list where a count goes', (a) => (a[fixedAt] = [1])],
     ];
     for (const [what, mutate] of mutations) assert.throws(() => decode(mutate), MalformedFinding, what);
     assert.throws(

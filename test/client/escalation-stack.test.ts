@@ -88,7 +88,8 @@ describe('escalation: a failing agent stack a tenant can read', () => {
     assert.match(exc, /^Error: cannot parse order two pizzas\n/);
     assert.match(exc, /agents\/orders\.ts:4:\d+/);
     assert.match(exc, /agents\/orders\.ts:10:\d+/);
-    assert.match(exc, /[\\/]dist[\\/]cli\.js:\d+:\d+/, 'the runtime called the agent from its bundle');
+    // `openrtc run` is in the command table's bundle, which dist/cli.js loads.
+    assert.match(exc, /[\\/]dist[\\/]cli-commands\.js:\d+:\d+/, 'the runtime called the agent from its bundle');
   });
 
   it('the escalation bundle keeps the agent frames with their .ts lines, drops and counts the rest', () => {
@@ -110,7 +111,7 @@ describe('escalation: a failing agent stack a tenant can read', () => {
     assert.match(lines[2] ?? '', /^ {4}at Object\.entry \(.*agents\/orders\.ts:10:\d+\)$/);
     assert.equal(lines[3], `    (${runtimeFrames} runtime frames dropped; the JSONL log keeps the full stack)`);
     assert.equal(lines.length, 4);
-    assert.doesNotMatch(bundle.text, /dist[\\/]cli\.js|node:internal/);
+    assert.doesNotMatch(bundle.text, /dist[\\/]cli(?:-commands)?\.js|node:internal/);
   });
 
   it('`openrtc logs` text shows the same cut stack; --json prints the record unchanged', () => {
@@ -119,9 +120,9 @@ describe('escalation: a failing agent stack a tenant can read', () => {
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /agents\/orders\.ts:4:\d+/);
     assert.match(text.stdout, /runtime frames dropped; the JSONL log keeps the full stack\)/);
-    assert.doesNotMatch(text.stdout, /dist[\\/]cli\.js/);
+    assert.doesNotMatch(text.stdout, /dist[\\/]cli(?:-commands)?\.js/);
     const json = cli(entry, ['logs', log, '--level', 'error', '--json']);
-    assert.match(json.stdout, /dist[\\/]cli\.js:\d+:\d+/);
+    assert.match(json.stdout, /dist[\\/]cli-commands\.js:\d+:\d+/);
   });
 });
 
@@ -133,6 +134,7 @@ describe('tenantStack', () => {
       '    at async Object.entry (/ws/agents/booking.ts:30:5)',
       '    at Session.start (/opt/ext/dist/runtime.js:112:4520)',
       '    at /usr/lib/node_modules/openrtc/dist/cli.js:3:99',
+      '    at SessionManager.place (/usr/lib/node_modules/openrtc/dist/cli-commands.js:36621:21)',
       '    at process.processTimers (node:internal/timers:516:9)',
       '    at Function.from (<anonymous>)',
       '    at async Promise.all (index 0)',
@@ -140,14 +142,14 @@ describe('tenantStack', () => {
       '      at TLSSocket.onEnd (/ws/agents/lib/http.ts:4:2)',
     ].join('\n');
     const cut = tenantStack(exc);
-    assert.equal(cut.dropped, 5);
+    assert.equal(cut.dropped, 6);
     assert.deepEqual(cut.text.split('\n'), [
       'Error: provider 503',
       '    at callProvider (/ws/agents/booking.ts:12:11)',
       '    at async Object.entry (/ws/agents/booking.ts:30:5)',
       '  [cause]: Error: socket hang up',
       '      at TLSSocket.onEnd (/ws/agents/lib/http.ts:4:2)',
-      '    (5 runtime frames dropped; the JSONL log keeps the full stack)',
+      '    (6 runtime frames dropped; the JSONL log keeps the full stack)',
     ]);
   });
 

@@ -89,6 +89,7 @@ describe('tenant wall', () => {
     const out: string[] = [];
     await logsCommand.run([rt.logFile, ...args], {
       out: (t) => out.push(t),
+      outBytes: (b) => out.push(Buffer.from(b).toString('utf8')),
       err: (t) => out.push(t),
       env: {},
       cwd: ws.dir,

@@ -97,6 +97,7 @@ export async function topOnce(argv: string[]): Promise<{ code: number; out: stri
   let err = '';
   const code = await runTop(argv, {
     out: (t) => (out += t),
+    outBytes: (b) => (out += Buffer.from(b).toString('utf8')),
     err: (t) => (err += t),
     env: {},
     cwd: tmpdir(),
