@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { checkCommand } from './cmd-check';
+import { FdOutput } from './fd-output';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, isCliError, type CliIo, type Command } from './command';
 import type * as CommandTable from './commands';
 
@@ -89,17 +90,16 @@ async function runCommand(command: Command, argv: readonly string[], io: CliIo):
   }
 }
 
+// `openrtc logs ... | head` closes our stdout early; that is not an error. Nobody to tell when stderr is gone.
+const stdout = new FdOutput(1, () => process.exit(EXIT_OK));
+const stderr = new FdOutput(2, () => undefined);
 const io: CliIo = {
-  out: (text) => void process.stdout.write(`${text}\n`),
-  outBytes: (bytes) => void process.stdout.write(bytes),
-  err: (text) => void process.stderr.write(`${text}\n`),
+  out: (text) => stdout.write(`${text}\n`),
+  outBytes: (bytes) => stdout.write(bytes),
+  err: (text) => stderr.write(`${text}\n`),
   env: process.env,
   cwd: process.cwd(),
 };
-// `openrtc logs ... | head` closes our stdout early; that is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(EXIT_OK);
-});
 
 void main(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;

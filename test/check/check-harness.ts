@@ -78,6 +78,9 @@ export class BuiltCheck {
       const child = spawn(process.execPath, [path.join(this.dir, 'cli.js'), ...args], { cwd });
       let stdout = '';
       let stderr = '';
+      // Decoded across chunks: a chunk may end inside a character ('→' is three bytes).
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => resolve({ code, stdout, stderr }));

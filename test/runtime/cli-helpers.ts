@@ -47,6 +47,9 @@ export class BuiltCli {
       });
       let stdout = '';
       let stderr = '';
+      // Decoded across chunks: a chunk may end inside a character ('→' is three bytes).
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (code) => resolve({ code, stdout, stderr }));
