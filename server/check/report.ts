@@ -1,8 +1,12 @@
-// The four ways `openrtc check` prints its findings. Pure: findings in, text out. Lines and
-// columns are 1-based here (LSP's are 0-based); columns count UTF-16 code units, which is
-// SARIF's default columnKind and what editors jump to. The text, json and github reports come
-// as lines, put into pieces by inPieces: ten thousand findings made one 7 MB string (two-byte:
-// chains hold '→') and a record object per finding, all alive until the write.
+// The json, text and github reports of `openrtc check` (SARIF is sarif.ts). Pure: findings in,
+// UTF-8 bytes out, in pieces of whole lines. Lines and columns are 1-based here (LSP's are
+// 0-based); columns count UTF-16 code units, which is SARIF's default columnKind and what
+// editors jump to.
+// A warm check prints ten thousand findings that share a few hundred files and messages, so a
+// record is bytes copied, not a string made: the parts fixed by its file (head) and by its
+// code and message (tail) are encoded once each and copied in, and only its numbers are
+// written anew. Making each record a string allocated three times the report's size, most of
+// a warm check's garbage.
 import { Buffer } from 'node:buffer';
 import * as path from 'node:path';
 import type { Finding } from '../core/findings';
@@ -28,20 +32,10 @@ export function relativeFile(cwd: string, file: string): string {
   return (rel.startsWith('..') || path.isAbsolute(rel) ? file : rel).split(path.sep).join('/');
 }
 
-/** relativeFile for one cwd, each path worked out once (a report repeats each file's path for every finding in it). */
-export function relativeTo(cwd: string): (file: string) => string {
-  const known = new Map<string, string>();
-  return (file) => {
-    let rel = known.get(file);
-    if (rel === undefined) known.set(file, (rel = relativeFile(cwd, file)));
-    return rel;
-  };
-}
-
-export function toJsonFinding(relative: (file: string) => string, finding: Finding): JsonFinding {
+export function toJsonFinding(cwd: string, finding: Finding): JsonFinding {
   const { start, end } = finding.range;
   return {
-    file: relative(finding.path),
+    file: relativeFile(cwd, finding.path),
     line: start.line + 1,
     column: start.character + 1,
     endLine: end.line + 1,
@@ -53,86 +47,193 @@ export function toJsonFinding(relative: (file: string) => string, finding: Findi
   };
 }
 
-/** Joins lines into pieces of about `size` characters, each whole lines without the last newline (io.out adds it). */
-export function* inPieces(lines: Iterable<string>, size = 1 << 16): Generator<string> {
-  let piece: string[] = [];
-  let length = 0;
-  for (const line of lines) {
-    piece.push(line);
-    length += line.length + 1;
-    if (length >= size) {
-      yield piece.join('\n');
-      piece = [];
-      length = 0;
-    }
+/** The most bytes a record's number takes (lines and columns are below 2^53). */
+const MAX_NUMBER_BYTES = 16;
+
+/** Bytes gathered into pieces of about `size`, each ending where a record ended. */
+class PieceWriter {
+  private piece: Buffer;
+  private used = 0;
+  private readonly full: Buffer[] = [];
+
+  constructor(private readonly size: number) {
+    this.piece = Buffer.allocUnsafe(size);
   }
-  if (piece.length > 0) yield piece.join('\n');
+
+  /** Room for a record of at most `bytes`: a piece it would not fit in is put aside first. */
+  room(bytes: number): void {
+    if (this.used + bytes <= this.piece.length) return;
+    if (this.used > 0) this.full.push(this.piece.subarray(0, this.used));
+    this.piece = Buffer.allocUnsafe(Math.max(this.size, bytes));
+    this.used = 0;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.piece.set(b, this.used);
+    this.used += b.length;
+  }
+
+  /** A non-negative integer's decimal digits. */
+  number(n: number): void {
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let at = this.used + digits - 1, rest = n; at >= this.used; at--, rest = Math.floor(rest / 10))
+      this.piece[at] = 0x30 + (rest % 10);
+    this.used += digits;
+  }
+
+  get hasFull(): boolean {
+    return this.full.length > 0;
+  }
+
+  /** The pieces put aside since the last call. */
+  takeFull(): Buffer[] {
+    return this.full.splice(0);
+  }
+
+  /** Everything not yet taken. */
+  takeAll(): Buffer[] {
+    const rest = this.takeFull();
+    if (this.used > 0) rest.push(this.piece.subarray(0, this.used));
+    this.used = 0;
+    return rest;
+  }
+}
+
+type Level<T> = Map<string, T>;
+
+/** Encoded bytes per tuple of up to four strings, made once; nested maps, so a lookup builds no key. */
+class BytesMemo {
+  private readonly root: Level<Level<Level<Level<Buffer>>>> = new Map();
+
+  constructor(private readonly make: (a: string, b: string, c: string, d: string) => string) {}
+
+  get(a: string, b = '', c = '', d = ''): Buffer {
+    const byB = this.root.get(a) ?? setAndReturn(this.root, a, new Map<string, Level<Level<Buffer>>>());
+    const byC = byB.get(b) ?? setAndReturn(byB, b, new Map<string, Level<Buffer>>());
+    const byD = byC.get(c) ?? setAndReturn(byC, c, new Map<string, Buffer>());
+    return byD.get(d) ?? setAndReturn(byD, d, Buffer.from(this.make(a, b, c, d), 'utf8'));
+  }
+}
+
+function setAndReturn<T>(map: Level<T>, key: string, value: T): T {
+  map.set(key, value);
+  return value;
 }
 
 /**
- * `s` as UTF-8 held in a one-byte string, one character per byte (latin1). Such strings join by
- * plain copying and become a Buffer by memcpy; a report holding '→' is otherwise a two-byte
- * string, joined at twice the size and transcoded to UTF-8 at the write (~40 % of a warm check).
+ * A report whose every record is: head, the numbers each followed by its separator, tail,
+ * then `between` (or `last` after the final record). Which numbers: line, column, endLine,
+ * endColumn, 1-based, as many as there are separators.
  */
-const asUtf8Bytes = (s: string): string => (/^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
+interface RecordLayout {
+  head(f: Finding): Buffer;
+  separators: readonly Buffer[];
+  tail(f: Finding): Buffer;
+  between: Buffer;
+  last: Buffer;
+  /** What is written before the first record, and instead of any when there is none. */
+  opening: Buffer;
+  empty: Buffer;
+}
 
-/** JSON string literals as UTF-8 bytes (asUtf8Bytes), each worked out once: a report repeats the same few hundred. */
-function quoter(): (s: string) => string {
+function* records(findings: readonly Finding[], layout: RecordLayout, size: number): Generator<Buffer> {
+  if (findings.length === 0) {
+    if (layout.empty.length > 0) yield layout.empty;
+    return;
+  }
+  const out = new PieceWriter(size);
+  const { separators, between, last } = layout;
+  let fixed = Math.max(between.length, last.length);
+  for (const s of separators) fixed += s.length + MAX_NUMBER_BYTES;
+  out.room(layout.opening.length);
+  out.bytes(layout.opening);
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i] as Finding;
+    const head = layout.head(f);
+    const tail = layout.tail(f);
+    const { start, end } = f.range;
+    out.room(head.length + tail.length + fixed);
+    out.bytes(head);
+    for (let k = 0; k < separators.length; k++) {
+      out.number((k < 2 ? (k === 0 ? start.line : start.character) : k === 2 ? end.line : end.character) + 1);
+      out.bytes(separators[k] as Buffer);
+    }
+    out.bytes(tail);
+    out.bytes(i === findings.length - 1 ? last : between);
+    if (out.hasFull) yield* out.takeFull();
+  }
+  yield* out.takeAll();
+}
+
+const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
+const DEFAULT_PIECE = 1 << 16;
+
+/** Each file's path relative to `cwd`, worked out once. */
+function relativeTo(cwd: string): (file: string) => string {
   const known = new Map<string, string>();
-  return (s) => {
-    let q = known.get(s);
-    if (q === undefined) known.set(s, (q = asUtf8Bytes(JSON.stringify(s))));
-    return q;
+  return (file) => {
+    let rel = known.get(file);
+    if (rel === undefined) known.set(file, (rel = relativeFile(cwd, file)));
+    return rel;
   };
 }
 
-/**
- * The --json report, UTF-8, in pieces of ~`size` bytes of whole lines each ending in a newline:
- * exactly JSON.stringify(records, null, 2) + '\n', written a record at a time. A check runs this
- * loop once, mostly in V8's interpreter, so each record costs as few calls as it can: its file's
- * and strings' literals are looked up, not made (quoter), and no record object is built.
- */
-export function* jsonReport(cwd: string, findings: readonly Finding[], size = 1 << 16): Generator<Buffer> {
-  if (findings.length === 0) {
-    yield Buffer.from('[]\n');
-    return;
-  }
-  const q = quoter();
-  const files = new Map<string, string>();
-  let piece = Buffer.allocUnsafe(size);
-  let used = piece.write('[\n', 0, 'latin1');
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i] as Finding;
-    let file = files.get(f.path);
-    if (file === undefined) files.set(f.path, (file = q(relativeFile(cwd, f.path))));
-    const { start, end } = f.range;
-    const record =
-      `  {\n    "file": ${file},\n    "line": ${start.line + 1},\n    "column": ${start.character + 1},\n` +
-      `    "endLine": ${end.line + 1},\n    "endColumn": ${end.character + 1},\n    "code": ${q(f.code)},\n` +
-      `    "severity": "${f.severity}",\n    "message": ${q(f.message)},\n    "chain": ${q(f.chainText)}\n` +
-      (i === findings.length - 1 ? '  }\n]\n' : '  },\n');
-    if (used + record.length > piece.length) {
-      yield piece.subarray(0, used);
-      piece = Buffer.allocUnsafe(Math.max(size, record.length));
-      used = 0;
-    }
-    used += piece.write(record, used, 'latin1');
-  }
-  yield piece.subarray(0, used);
+/** The --json report: exactly JSON.stringify(records, null, 2) + '\n'. */
+export function jsonReport(cwd: string, findings: readonly Finding[], size = DEFAULT_PIECE): Iterable<Buffer> {
+  const q = JSON.stringify;
+  const heads = new BytesMemo((file) => `  {\n    "file": ${q(relativeFile(cwd, file))},\n    "line": `);
+  const tails = new BytesMemo(
+    (code, severity, message, chain) =>
+      `    "code": ${q(code)},\n    "severity": ${q(severity)},\n    "message": ${q(message)},\n    "chain": ${q(chain)}\n  }`,
+  );
+  return records(
+    findings,
+    {
+      head: (f) => heads.get(f.path),
+      separators: [
+        bytes(',\n    "column": '),
+        bytes(',\n    "endLine": '),
+        bytes(',\n    "endColumn": '),
+        bytes(',\n'),
+      ],
+      tail: (f) => tails.get(f.code, f.severity, f.message, f.chainText),
+      between: bytes(',\n'),
+      last: bytes('\n]\n'),
+      opening: bytes('[\n'),
+      empty: bytes('[]\n'),
+    },
+    size,
+  );
 }
 
-export function* textLines(cwd: string, findings: readonly Finding[]): Generator<string> {
-  const relative = relativeTo(cwd);
+function severityCounts(findings: readonly Finding[]): string {
   const counts = new Map<ActiveSeverity, number>();
-  for (const f of findings) {
-    const j = toJsonFinding(relative, f);
-    counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    yield `${j.file}:${j.line}:${j.column}: ${j.severity} ${j.code} ${j.message}`;
-  }
+  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const parts = (['error', 'warning', 'information', 'hint'] as const)
     .filter((s) => counts.has(s))
     .map((s) => `${counts.get(s)} ${s}`);
-  yield findings.length === 0 ? 'no blocking calls found' : `${findings.length} found (${parts.join(', ')})`;
+  return `${findings.length} found (${parts.join(', ')})`;
+}
+
+/** The text report: `file:line:column: severity code message` a finding, then the count. */
+export function textReport(cwd: string, findings: readonly Finding[], size = DEFAULT_PIECE): Iterable<Buffer> {
+  const relative = relativeTo(cwd);
+  const heads = new BytesMemo((file) => `${relative(file)}:`);
+  const tails = new BytesMemo((severity, code, message) => `${severity} ${code} ${message}\n`);
+  return records(
+    findings,
+    {
+      head: (f) => heads.get(f.path),
+      separators: [bytes(':'), bytes(': ')],
+      tail: (f) => tails.get(f.severity, f.code, f.message),
+      between: bytes(''),
+      last: bytes(`${severityCounts(findings)}\n`),
+      opening: bytes(''),
+      empty: bytes('no blocking calls found\n'),
+    },
+    size,
+  );
 }
 
 /** GitHub's workflow-command escaping: data escapes %, CR, LF; property values also ':' and ','. */
@@ -146,18 +247,26 @@ const annotationLevel: Record<ActiveSeverity, string> = {
   hint: 'notice',
 };
 
-export function* githubLines(cwd: string, findings: readonly Finding[]): Generator<string> {
+/** The github report: one workflow annotation a finding (nothing at all when there is none). */
+export function githubReport(cwd: string, findings: readonly Finding[], size = DEFAULT_PIECE): Iterable<Buffer> {
   const relative = relativeTo(cwd);
-  for (const f of findings) {
-    const j = toJsonFinding(relative, f);
-    const props = [
-      `file=${escapeProperty(j.file)}`,
-      `line=${j.line}`,
-      `col=${j.column}`,
-      `endLine=${j.endLine}`,
-      `endColumn=${j.endColumn}`,
-      `title=${escapeProperty(`OpenRTC ${j.code}`)}`,
-    ];
-    yield `::${annotationLevel[j.severity]} ${props.join(',')}::${escapeData(j.message)}`;
-  }
+  const heads = new BytesMemo(
+    (severity, file) => `::${annotationLevel[severity as ActiveSeverity]} file=${escapeProperty(relative(file))},line=`,
+  );
+  const tails = new BytesMemo(
+    (code, message) => `title=${escapeProperty(`OpenRTC ${code}`)}::${escapeData(message)}\n`,
+  );
+  return records(
+    findings,
+    {
+      head: (f) => heads.get(f.severity, f.path),
+      separators: [bytes(',col='), bytes(',endLine='), bytes(',endColumn='), bytes(',')],
+      tail: (f) => tails.get(f.code, f.message),
+      between: bytes(''),
+      last: bytes(''),
+      opening: bytes(''),
+      empty: bytes(''),
+    },
+    size,
+  );
 }

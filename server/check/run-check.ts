@@ -14,7 +14,7 @@ import { loadCheckSettings } from './check-settings';
 import { CheckEngine, frontEndKey, type EngineResult, type EngineSetup } from './check-engine';
 import { FileCollector } from './collect-files';
 import { compileGlob } from './glob';
-import { githubLines, inPieces, jsonReport, relativeFile, textLines } from './report';
+import { githubReport, jsonReport, relativeFile, textReport } from './report';
 import { formatSarif } from './sarif';
 import { loadLayout } from '../project/load-layout';
 
@@ -34,20 +34,13 @@ const usage = (io: CheckIo, message: string): number => {
   return EXIT_USAGE;
 };
 
+const reports = { json: jsonReport, text: textReport, github: githubReport } as const;
+
 /** Prints the report, a piece of whole lines at a time (nothing at all for github's with no findings). */
 function report(io: CheckIo, request: CheckRequest, findings: readonly Finding[], setup: CheckSetup): void {
-  switch (request.format) {
-    case 'json':
-      for (const bytes of jsonReport(io.cwd, findings)) io.outBytes(bytes);
-      return;
-    case 'sarif':
-      return io.out(formatSarif(io.cwd, findings, new RuleBook(catalogue), setup.version()));
-    case 'github':
-      for (const piece of inPieces(githubLines(io.cwd, findings))) io.out(piece);
-      return;
-    case 'text':
-      for (const piece of inPieces(textLines(io.cwd, findings))) io.out(piece);
-  }
+  if (request.format === 'sarif')
+    return io.out(formatSarif(io.cwd, findings, new RuleBook(catalogue), setup.version()));
+  for (const piece of reports[request.format](io.cwd, findings)) io.outBytes(piece);
 }
 
 /** Applies the safe fixes file by file; returns the report lines (one per fix) and how many files changed. */

@@ -1,12 +1,12 @@
-// The reports as written (server/check/report.ts): the --json report is made a record at a time
-// as UTF-8 bytes in pieces, and must be byte for byte what JSON.stringify(records, null, 2) gives,
-// whatever the text holds (chains' '→', non-ASCII paths and messages, quotes, control
-// characters) and wherever a piece ends. The text report, in pieces, is its lines.
+// The reports as written (server/check/report.ts): made a record at a time as UTF-8 bytes in
+// pieces, each must be byte for byte what the plain way of making it gives (for --json,
+// JSON.stringify(records, null, 2)), whatever the text holds (chains' '→', non-ASCII paths and
+// messages, quotes, control characters, GitHub's special characters) and wherever a piece ends.
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/core/findings';
-import { inPieces, jsonReport, relativeTo, textLines, toJsonFinding } from '../../server/check/report';
+import { githubReport, jsonReport, textReport, toJsonFinding } from '../../server/check/report';
 
 const cwd = '/ws';
 
@@ -25,17 +25,40 @@ function finding(i: number, over: Partial<Finding> = {}): Finding {
   };
 }
 
-const expected = (findings: readonly Finding[]): Buffer => {
-  const relative = relativeTo(cwd);
-  return Buffer.from(
+/** The reports made the plain way: records or lines as strings, joined. */
+const plain = {
+  json: (findings: readonly Finding[]): string =>
     `${JSON.stringify(
-      findings.map((f) => toJsonFinding(relative, f)),
+      findings.map((f) => toJsonFinding(cwd, f)),
       null,
       2,
     )}\n`,
-    'utf8',
-  );
+  text: (findings: readonly Finding[]): string => {
+    if (findings.length === 0) return 'no blocking calls found\n';
+    const lines = findings
+      .map((f) => toJsonFinding(cwd, f))
+      .map((j) => `${j.file}:${j.line}:${j.column}: ${j.severity} ${j.code} ${j.message}\n`);
+    const count = (s: string): number => findings.filter((f) => f.severity === s).length;
+    const parts = ['error', 'warning', 'information', 'hint']
+      .filter((s) => count(s) > 0)
+      .map((s) => `${count(s)} ${s}`);
+    return `${lines.join('')}${findings.length} found (${parts.join(', ')})\n`;
+  },
+  github: (findings: readonly Finding[]): string =>
+    findings
+      .map((f) => toJsonFinding(cwd, f))
+      .map((j) => {
+        const data = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+        const prop = (s: string): string => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+        const level = j.severity === 'error' || j.severity === 'warning' ? j.severity : 'notice';
+        return (
+          `::${level} file=${prop(j.file)},line=${j.line},col=${j.column},endLine=${j.endLine},` +
+          `endColumn=${j.endColumn},title=${prop(`OpenRTC ${j.code}`)}::${data(j.message)}\n`
+        );
+      })
+      .join(''),
 };
+const made = { json: jsonReport, text: textReport, github: githubReport };
 
 const written = (pieces: Iterable<Uint8Array>): { bytes: Buffer; count: number } => {
   const list = [...pieces];
@@ -43,33 +66,52 @@ const written = (pieces: Iterable<Uint8Array>): { bytes: Buffer; count: number }
 };
 
 describe('check reports', () => {
-  it('--json is exactly JSON.stringify(records, null, 2), in pieces of whole lines', () => {
-    const odd = [
-      finding(1, { path: '/ws/päckage/ünïcode → dir/agent.py', message: 'say "hi"\\ then\ttab\nnewline \u0001 😀' }),
-      finding(2, { path: '/elsewhere/outside.py', chainText: '' }),
-    ];
-    const findings = [...Array.from({ length: 500 }, (_, i) => finding(i)), ...odd];
-    for (const size of [64, 1000, 1 << 16]) {
-      const { bytes, count } = written(jsonReport(cwd, findings, size));
-      assert.ok(bytes.equals(expected(findings)), `piece size ${size}`);
-      if (size < 1 << 16) assert.ok(count > 10, `${count} pieces of ${size}`);
-      for (const piece of jsonReport(cwd, findings, size)) assert.equal(piece.at(-1), 0x0a, 'each piece ends a line');
-    }
-    assert.ok(written(jsonReport(cwd, [])).bytes.equals(Buffer.from('[]\n')), 'no findings: []');
+  const odd = [
+    finding(1, {
+      path: '/ws/päckage/ünïcode → dir/a,b:c%.py',
+      message: 'say "hi"\\ then\ttab\nnewline\r \u0001 😀 50% a:b,c',
+    }),
+    finding(2, {
+      path: '/elsewhere/outside.py',
+      chainText: '',
+      range: { start: { line: 1234566, character: 9 }, end: { line: 1234567, character: 99999 } },
+    }),
+  ];
+  const findings = [...Array.from({ length: 500 }, (_, i) => finding(i)), ...odd];
+
+  for (const format of ['json', 'text', 'github'] as const)
+    it(`${format} is byte for byte the plain way's, in pieces of whole lines`, () => {
+      for (const size of [64, 1000, 1 << 16]) {
+        const { bytes, count } = written(made[format](cwd, findings, size));
+        assert.equal(bytes.toString('utf8'), plain[format](findings), `piece size ${size}`);
+        if (size < 1 << 16) assert.ok(count > 10, `${count} pieces of ${size}`);
+        for (const piece of made[format](cwd, findings, size))
+          assert.equal(piece.at(-1), 0x0a, 'each piece ends a line');
+      }
+      assert.equal(written(made[format](cwd, [])).bytes.toString('utf8'), plain[format]([]), 'no findings');
+      assert.equal(
+        written(made[format](cwd, odd.slice(1))).bytes.toString('utf8'),
+        plain[format](odd.slice(1)),
+        'one finding',
+      );
+    });
+
+  it('--json parses back to the findings, paths relative and non-ASCII intact', () => {
+    const records = JSON.parse(written(jsonReport(cwd, odd)).bytes.toString('utf8')) as {
+      file: string;
+      line: number;
+    }[];
     assert.deepEqual(
-      (JSON.parse(written(jsonReport(cwd, odd)).bytes.toString('utf8')) as { file: string }[])[0]!.file,
-      'päckage/ünïcode → dir/agent.py',
+      records.map((r) => [r.file, r.line]),
+      [
+        ['päckage/ünïcode → dir/a,b:c%.py', 2],
+        ['/elsewhere/outside.py', 1234567],
+      ],
     );
   });
 
-  it('pieces of text are its lines, joined, each piece whole lines', () => {
-    const findings = Array.from({ length: 300 }, (_, i) => finding(i));
-    const lines = [...textLines(cwd, findings)];
-    assert.equal(lines.length, 301);
-    assert.match(lines.at(-1)!, /^300 found \(75 error, 75 warning, 75 information, 75 hint\)$/);
-    const pieces = [...inPieces(lines, 500)];
-    assert.ok(pieces.length > 10);
-    assert.equal(pieces.join('\n'), lines.join('\n'));
-    assert.deepEqual([...textLines(cwd, [])], ['no blocking calls found']);
+  it('the text report ends with the count by severity', () => {
+    const text = written(textReport(cwd, findings.slice(0, 300))).bytes.toString('utf8');
+    assert.match(text, /\n300 found \(75 error, 75 warning, 75 information, 75 hint\)\n$/);
   });
 });
