@@ -7,12 +7,15 @@
 // an unchanged tree reads them back from the small file and never reads the summaries (most of
 // the bytes, and most of a warm run's time when they were one file). Findings are stored in
 // the compact form of finding-codec.ts; a file's stamp (file-stamp.ts) lets a warm check skip
-// reading and hashing it.
+// reading and hashing it. node:crypto is loaded only when something is hashed: a warm check
+// reads no file, and takes its findings' scope hash from the run before (scopeHash), so it never
+// loads the module (~7 ms of its quarter second).
 // The files are outside input (anything may have written them): a bad one is ignored, never
 // trusted in part. Writes go to a temporary file renamed into place, so a reader never sees
 // half a file; each summary carries its own content hash, so the two files need not agree.
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { FileSummary } from '../analysis/summary';
 import type { Finding } from '../core/findings';
@@ -21,7 +24,7 @@ import { encodeFindings, FindingDecoder, MalformedFinding, StringTable } from '.
 import { FRONT_END_BUNDLES } from './front-end-bundles';
 import type { Stats } from 'node:fs';
 
-const FORMAT = 5;
+const FORMAT = 6;
 export const CACHE_FILE = 'analysis.json';
 export const SUMMARIES_FILE = 'summaries.json';
 
@@ -66,8 +69,15 @@ interface CacheHeader {
   frontEnd: string;
 }
 
+/** The last run's scope text and its hash (findingsScope), so the next run with the same text need not hash it. */
+interface ScopeMemo {
+  text: string;
+  hash: string;
+}
+
 interface CacheDocument extends CacheHeader {
   strings: string[];
+  scope?: ScopeMemo;
   files: Record<string, WrittenFile>;
 }
 
@@ -92,15 +102,25 @@ export function analyserVersion(bundleDir: string, fallback: string): string {
   return own === undefined ? 'unknown' : `${path.basename(fallback)}:${own.size}:${own.mtimeMs}`;
 }
 
-export const contentHash = (text: string): string => createHash('sha256').update(text).digest('base64url');
+let crypto: typeof Crypto | undefined;
+const sha256 = (): Crypto.Hash =>
+  (crypto ??= createRequire(__filename)('node:crypto') as typeof Crypto).createHash('sha256');
 
+export const contentHash = (text: string): string => sha256().update(text).digest('base64url');
+
+/** What a file's findings were computed against: the settings and layout (`settingsKey`) and every file checked. */
 export function findingsScope(settingsKey: string, files: readonly string[]): string {
-  const h = createHash('sha256').update(settingsKey);
-  for (const f of files) h.update('\0').update(f);
-  return h.digest('base64url');
+  return `${settingsKey}\0${files.join('\0')}`;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The document's scope memo, if it is one (anything else is as good as none: the scope is hashed again). */
+function scopeMemoOf(v: unknown): ScopeMemo | undefined {
+  if (!isRecord(v)) return undefined;
+  const { text, hash } = v;
+  return typeof text === 'string' && typeof hash === 'string' ? { text, hash } : undefined;
+}
 
 /** One entry of analysis.json, its findings decoded; throws MalformedFinding when out of shape. */
 function readFileEntry(filePath: string, v: unknown, decoder: FindingDecoder): StoredFile {
@@ -137,7 +157,7 @@ function isSummary(path: string, s: unknown): s is FileSummary {
   );
 }
 
-type Read<T> = { ok: true; entries: Map<string, T> } | { ok: false; why: string | null };
+type Read<T> = { ok: true; entries: Map<string, T>; doc: Record<string, unknown> } | { ok: false; why: string | null };
 
 /**
  * One of the two files: its entries, or why it is not used (null: there was none, or it was
@@ -176,7 +196,7 @@ async function readEntries<T>(
       return { ok: false, why: `${file}: entry for ${p} is malformed (${error.message})` };
     }
   }
-  return { ok: true, entries };
+  return { ok: true, entries, doc };
 }
 
 async function writeAtomically(file: string, doc: unknown): Promise<void> {
@@ -199,11 +219,12 @@ export class AnalysisCache {
     private readonly files: Map<string, StoredFile>,
     /** Why what was on disk was not used, for the log; null when it was (or there was none). */
     readonly discarded: string | null,
+    private scope: ScopeMemo | undefined,
   ) {}
 
   /** A cache that neither reads nor writes (--no-cache). */
   static disabled(): AnalysisCache {
-    return new AnalysisCache(null, { format: FORMAT, analyser: '', frontEnd: '' }, new Map(), null);
+    return new AnalysisCache(null, { format: FORMAT, analyser: '', frontEnd: '' }, new Map(), null, undefined);
   }
 
   static async load(root: string, analyser: string, frontEnd: string): Promise<AnalysisCache> {
@@ -216,9 +237,16 @@ export class AnalysisCache {
       decoder ??= new FindingDecoder(strings as unknown[]); // checks the table once
       return readFileEntry(p, v, decoder);
     });
-    return read.ok
-      ? new AnalysisCache(dir, header, read.entries, null)
-      : new AnalysisCache(dir, header, new Map(), read.why);
+    if (!read.ok) return new AnalysisCache(dir, header, new Map(), read.why, undefined);
+    return new AnalysisCache(dir, header, read.entries, null, scopeMemoOf(read.doc['scope']));
+  }
+
+  /** The hash findings are tagged with for this scope text (findingsScope): the last run's when the text is the same. */
+  scopeHash(text: string): string {
+    if (this.scope?.text === text) return this.scope.hash;
+    this.scope = { text, hash: sha256().update(text).digest('base64url') };
+    this.dirty = this.dir !== null;
+    return this.scope.hash;
   }
 
   get enabled(): boolean {
@@ -320,7 +348,12 @@ export class AnalysisCache {
           };
         files[file] = written;
       }
-      const doc: CacheDocument = { ...this.header, strings: table.strings, files };
+      const doc: CacheDocument = {
+        ...this.header,
+        strings: table.strings,
+        ...(this.scope !== undefined ? { scope: this.scope } : {}),
+        files,
+      };
       await writeAtomically(path.join(this.dir, CACHE_FILE), doc);
       this.dirty = false;
     }

@@ -71,7 +71,7 @@ export class CheckEngine {
     tree.read(files, this.cache);
     const present = tree.files;
     // A changed tsconfig, workspace or Python root can change any file's chains.
-    const scope = findingsScope(settingsKey(settings) + layoutKey(layout), present);
+    const scope = this.cache.scopeHash(findingsScope(settingsKey(settings) + layoutKey(layout), present));
     const readBack = present.map((f) => this.cache.findingsFor(f, tree.hash(f), scope));
     if (readBack.every((items) => items !== undefined)) {
       // Nothing changed: no summary is even parsed, and only files read this run get a new stamp.

@@ -3,7 +3,6 @@
 // queue for its next batch when it finishes the last, so a slow file delays only its own
 // thread, and each is given one language's files for as long as there are any (shard-queue.ts),
 // so it loads only the front ends it needs. A thread is started only when it has a first batch.
-import { Worker } from 'node:worker_threads';
 import type { AnalyseJob, AnalyseOutcome } from './analyse-job';
 import { frontEndOf, type FrontEndKind } from './front-end-bundles';
 import { ShardQueue, type ShardCosts } from './shard-queue';
@@ -48,6 +47,8 @@ export async function analyseInWorkers(
   jobs: readonly AnalyseJob[],
   costs: ShardCosts = POOL_COSTS,
 ): Promise<PoolResult> {
+  // Loaded here, not at the top: a warm check starts no thread and need not pay for the module (~4 ms).
+  const { Worker } = await import('node:worker_threads');
   const outcomes: AnalyseOutcome[] = new Array<AnalyseOutcome>(jobs.length);
   const count = Math.max(1, Math.min(threads, jobs.length));
   const queue = new ShardQueue(

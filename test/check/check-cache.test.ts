@@ -2,7 +2,9 @@
 // reports how many files it ran the front ends on and how many files' findings it computed.
 // Also `--fix`: the fixed files re-check clean for the fixed codes and nothing else changed.
 import assert from 'node:assert/strict';
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RACY_MS } from '../../server/check/file-stamp';
 import * as path from 'node:path';
@@ -171,6 +173,44 @@ describe('openrtc check stamps', () => {
       threads: 0,
       findingsComputed: 0,
     });
+  });
+
+  it('a warm check hashes nothing (node:crypto is never loaded); a scope memo out of shape costs a hash, not the findings', async () => {
+    const ws = workspace(biggerTree());
+    const probeDir = mkdtempSync(path.join(tmpdir(), 'openrtc-probe-'));
+    const probe = path.join(probeDir, 'crypto-probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write(`crypto loaded: ${process.moduleLoadList.includes('NativeModule crypto')}\\n`));\n",
+    );
+    const probed = (): string =>
+      spawnSync(process.execPath, ['-r', probe, path.join(check.dir, 'cli.js'), 'check'], {
+        cwd: ws.root,
+        encoding: 'utf8',
+      }).stderr;
+    try {
+      assert.match(probed(), /crypto loaded: true/, 'a cold check hashes every file');
+      await sleep(RACY_MS + 200);
+      probed(); // old enough to stamp now
+      const warm = probed();
+      assert.equal(readCountsOf(warm)[0]?.read, 0, warm);
+      assert.match(warm, /crypto loaded: false/);
+      const file = path.join(ws.root, '.openrtc/cache/analysis.json');
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...doc, scope: { text: 5 } }));
+      const unmemoised = probed();
+      assert.match(unmemoised, /crypto loaded: true/, 'the scope is hashed again');
+      assert.deepEqual(readCountsOf(unmemoised)[0], {
+        files: 10,
+        read: 0,
+        analysed: 0,
+        threads: 0,
+        findingsComputed: 0,
+      });
+      assert.match(probed(), /crypto loaded: false/, 'and remembered again');
+    } finally {
+      rmSync(probeDir, { recursive: true, force: true });
+    }
   });
 
   it('an edit of the same size with its modification time put back is still seen', async () => {
