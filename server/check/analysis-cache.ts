@@ -212,6 +212,8 @@ export class AnalysisCache {
   private summaries: Map<string, StoredSummary> | null = null;
   private summariesLoaded = false;
   private summariesDirty = false;
+  /** Set by keepOnly: the files whose summaries are worth keeping. */
+  private kept: ReadonlySet<string> | null = null;
 
   private constructor(
     private readonly dir: string | null,
@@ -326,11 +328,29 @@ export class AnalysisCache {
     this.summariesDirty = true;
   }
 
+  /**
+   * Forgets every file not in `files` (after a check of the whole tree: the others were deleted,
+   * renamed or excluded), so the cache does not grow with every file the tree ever held.
+   * Summaries are pruned when they are written anyway (a warm check does not read them).
+   */
+  keepOnly(files: readonly string[]): void {
+    const keep = new Set(files);
+    for (const file of this.files.keys())
+      if (!keep.has(file)) {
+        this.files.delete(file);
+        this.dirty = this.dir !== null;
+      }
+    this.kept = keep;
+  }
+
   async save(): Promise<void> {
     if (this.dir === null) return;
     if (this.summariesDirty) {
       // Entries set() before any load must not replace the other files' summaries on disk.
       await this.loadSummaries();
+      const kept = this.kept;
+      if (kept !== null)
+        for (const file of this.summaries?.keys() ?? []) if (!kept.has(file)) this.summaries?.delete(file);
       const doc: SummariesDocument = { ...this.header, summaries: Object.fromEntries(this.summaries ?? []) };
       await writeAtomically(path.join(this.dir, SUMMARIES_FILE), doc);
       this.summariesDirty = false;

@@ -115,6 +115,8 @@ export async function runCheck(argv: readonly string[], io: CheckIo, setup: Chec
       `fixed ${fixed.lines.length} finding${fixed.lines.length === 1 ? '' : 's'} in ${fixed.changed} file${fixed.changed === 1 ? '' : 's'}`,
     );
   }
+  // A check of the whole tree knows every file there is: the cache forgets the others.
+  if (request.paths.some((p) => path.resolve(io.cwd, p) === io.cwd)) cache.keepOnly(result.tree.files);
   await cache.save().catch((error: unknown) => io.err(`openrtc check: cache not saved: ${messageOf(error)}`));
 
   const shown = result.findings.filter((f) => atLeast(f.severity, request.severityMin));

@@ -129,6 +129,29 @@ describe('openrtc check cache', () => {
     assert.equal((JSON.parse(warm.stdout) as unknown[]).length, 3);
   });
 
+  it('a check of the whole tree forgets files gone from it; a check of a part keeps the rest', async () => {
+    const ws = workspace(biggerTree());
+    await check.run(ws.root, []);
+    const cached = (file: string): string[] =>
+      Object.keys(
+        (JSON.parse(ws.read(`.openrtc/cache/${file}`)) as Record<string, Record<string, unknown>>)[
+          file === 'analysis.json' ? 'files' : 'summaries'
+        ]!,
+      ).map((p) => path.relative(ws.root, p));
+    assert.ok(cached('analysis.json').includes(path.join('other', 'mod2.py')));
+    rmSync(path.join(ws.root, 'other/mod2.py'));
+    ws.write('other/mod9.py', 'import json\n');
+    await check.run(ws.root, ['pkg']);
+    assert.ok(cached('analysis.json').includes(path.join('other', 'mod2.py')), 'a part was checked: the rest stays');
+    const whole = await check.run(ws.root, ['--json']);
+    // Another set of files: every file's findings are recomputed (its chains may reach the new one), one file parsed.
+    assert.deepEqual(countsOf(whole.stderr), [{ files: 10, analysed: 1, threads: 1, findingsComputed: 10 }]);
+    for (const file of ['analysis.json', 'summaries.json']) {
+      assert.ok(!cached(file).includes(path.join('other', 'mod2.py')), `${file} forgot the deleted file`);
+      assert.equal(cached(file).length, 10, file);
+    }
+  });
+
   it('--no-cache neither reads nor writes the cache', async () => {
     const ws = workspace(agentFiles);
     await check.run(ws.root, ['--no-cache']);
