@@ -33,6 +33,13 @@ describe('openrtc check cache', () => {
     assert.deepEqual(countsOf(warm.stderr), [{ files: 10, analysed: 0, threads: 0, findingsComputed: 0 }]);
     assert.equal(warm.code, 1);
     assert.deepEqual(JSON.parse(warm.stdout), JSON.parse(cold.stdout));
+    // Written as ASCII (read back as a one-byte string): the chains' '→' is escaped.
+    for (const file of ['analysis.json', 'summaries.json']) {
+      const text = ws.read(`.openrtc/cache/${file}`);
+      assert.match(text, /^[\x00-\x7e]*$/, file);
+    }
+    assert.ok(ws.read('.openrtc/cache/analysis.json').includes('\\u2192'));
+    assert.ok(warm.stdout.includes('entry → load() → time.sleep'), warm.stdout);
   });
 
   it('after one file changes, only it and the files that import it are redone', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/core/findings';
-import { githubReport, jsonReport, textReport, toJsonFinding } from '../../server/check/report';
+import { githubReport, jsonReport, relativeFile, textReport, toJsonFinding } from '../../server/check/report';
 
 const cwd = '/ws';
 
@@ -113,5 +113,17 @@ describe('check reports', () => {
   it('the text report ends with the count by severity', () => {
     const text = written(textReport(cwd, findings.slice(0, 300))).bytes.toString('utf8');
     assert.match(text, /\n300 found \(75 error, 75 warning, 75 information, 75 hint\)\n$/);
+  });
+
+  it('paths are relative to the working directory when under it, else absolute', () => {
+    const cases: [string, string, string][] = [
+      ['/ws', '/ws/pkg/a.py', 'pkg/a.py'],
+      ['/ws', '/wsx/a.py', '/wsx/a.py'],
+      ['/ws', '/elsewhere/a.py', '/elsewhere/a.py'],
+      ['/', '/pkg/a.py', 'pkg/a.py'],
+      ['/ws/pkg', '/ws/pkg/a.py', 'a.py'],
+    ];
+    for (const [from, file, expected] of cases)
+      assert.equal(relativeFile(from, file), expected, `${file} from ${from}`);
   });
 });
